@@ -1,0 +1,9 @@
+/**
+ * Adds the dashboard drawer to a page that loaded hunch by script tag (`window.hunch`).
+ * Developer tooling for the demo, not part of the store integration.
+ */
+import { mountDashboardPanel } from './panel.js';
+
+if (window.hunch) {
+  window.hunch.ready.then((instance) => mountDashboardPanel(instance ?? window.hunch));
+}

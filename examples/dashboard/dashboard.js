@@ -1,0 +1,446 @@
+/**
+ * The developer dashboard: what hunch has recorded on this device and what it predicts.
+ * Mounted as a full page (`index.html`) or inside the slide-out panel (`panel.js`). It only uses
+ * hunch's public API and feature-detects everything added after the foundation build, so panels
+ * for features a build lacks say so instead of pretending.
+ */
+import { intentChartSvg, STAGE_COLORS } from './chart.js';
+import { describeEvent, formatBytes, formatMs, clockTime, pct } from './format.js';
+import { SCENARIOS, buildScenario } from './scenarios.js';
+import { playScenario } from './simulator.js';
+import { esc } from '/examples/shared/catalog.js';
+import { reasonText } from '/examples/shared/render.js';
+
+const MAX_ROWS = 200;
+const NA = (what) => `<p class="hd-na">${esc(what)} is not available in this build.</p>`;
+
+/** Which optional API parts this hunch build has. */
+export function features(hunch) {
+  return {
+    intent: typeof hunch?.intent === 'function',
+    recommend: typeof hunch?.recommend === 'function',
+    personalize: typeof hunch?.personalize === 'function',
+    metrics: typeof hunch?.metrics === 'function',
+    triggers: hunch != null && 'triggers' in hunch,
+  };
+}
+
+function template(mode) {
+  return `<div class="hd-root hd-mode-${mode}">
+<header class="hd-head">
+  <div class="hd-title"><span class="hd-logo">h</span><b>hunch</b> dashboard</div>
+  <div class="hd-pills"><span class="hd-pill" data-pill-storage title="Storage backend">–</span>
+  <span class="hd-pill" data-pill-consent data-testid="consent-state" title="Consent">–</span>
+  <span class="hd-pill" data-pill-session title="Current session">–</span></div>
+</header>
+<div class="hd-grid">
+<section class="hd-card hd-intent" data-testid="intent-panel">
+  <h3>Purchase intent</h3>
+  <div data-intent-body>
+    <div class="hd-intent-top"><div class="hd-score" data-testid="intent-score">–</div>
+      <div><span class="hd-stage" data-testid="intent-stage">no score yet</span><div class="hd-sub" data-intent-source></div></div></div>
+    <div class="hd-chart" data-chart></div>
+    <div class="hd-legend">${Object.entries(STAGE_COLORS).map(([s, c]) => `<span><i style="background:${c}"></i>${s}</span>`).join('')}</div>
+    <h4>Why: the events that moved it</h4>
+    <ol class="hd-reasons" data-testid="intent-reasons"><li class="hd-sub">Reasons appear with the first score.</li></ol>
+  </div>
+</section>
+<section class="hd-card hd-sim" data-testid="simulate-panel">
+  <h3>Simulate a shopper</h3>
+  <p class="hd-sub">Plays a scripted session through <code>hunch.track()</code> with realistic gaps, sped up.</p>
+  <div class="hd-row">
+    <select data-testid="sim-scenario" aria-label="Scenario">${SCENARIOS.map((s) => `<option value="${s.id}">${esc(s.label)}</option>`).join('')}</select>
+    <select data-testid="sim-speed" aria-label="Speed"><option value="10">×10</option><option value="30" selected>×30</option><option value="100">×100</option></select>
+  </div>
+  <div class="hd-row"><button class="hd-btn" data-testid="sim-play">▶ Play</button><button class="hd-btn hd-ghost" data-testid="sim-stop" disabled>Stop</button></div>
+  <div class="hd-progress"><i data-sim-bar></i></div>
+  <p class="hd-sub" data-testid="sim-status">Idle.</p>
+</section>
+<section class="hd-card hd-timeline" data-testid="timeline-panel">
+  <h3>Event timeline <span class="hd-count" data-testid="event-count">0</span></h3>
+  <ol data-testid="timeline"></ol>
+  <p class="hd-sub" data-timeline-empty>No events stored. Browse the shop or press Play.</p>
+</section>
+<section class="hd-card" data-testid="model-panel"><h3>Model &amp; backend</h3><div data-model></div></section>
+<section class="hd-card" data-testid="recs-panel"><h3>Recommendations <button class="hd-link" data-recs-refresh>refresh</button></h3><div data-recs></div></section>
+<section class="hd-card" data-testid="personalize-panel"><h3>Personalization</h3><div data-personalize></div></section>
+<section class="hd-card" data-testid="storage-panel"><h3>Storage</h3><dl class="hd-kv" data-storage></dl></section>
+<section class="hd-card" data-testid="privacy-panel">
+  <h3>Privacy controls</h3>
+  <div class="hd-row"><label class="hd-inline">Consent <select data-testid="consent-select"><option>granted</option><option>pending</option><option>denied</option></select></label></div>
+  <div class="hd-row"><button class="hd-btn hd-ghost" data-testid="export">⤓ Export JSON</button><button class="hd-btn hd-danger" data-testid="forget">Forget everything</button></div>
+  <p class="hd-sub" data-testid="privacy-status">Everything above lives in this browser only.</p>
+</section>
+</div></div>`;
+}
+
+/**
+ * Mounts the dashboard into `root`.
+ * @param {HTMLElement} root container; its content is replaced
+ * @param {object} hunch a ready hunch instance
+ * @param {{ catalog?: object, mode?: 'page' | 'panel', pollMs?: number, historyKey?: string, shopBase?: string }} [opts]
+ *   `pollMs`: how often the store is re-read (catches other tabs), default 2000 ms.
+ *   `historyKey`: sessionStorage key for the intent history, default `hunch-dash-intents`.
+ * @returns {{ refresh: () => Promise<void>, setActive: (on: boolean) => void, dispose: () => void }}
+ */
+export function mountDashboard(root, hunch, opts = {}) {
+  const mode = opts.mode ?? 'page';
+  const pollMs = opts.pollMs ?? 2000;
+  const historyKey = opts.historyKey ?? 'hunch-dash-intents';
+  const catalog = opts.catalog ?? { products: [], categories: [] };
+  const has = features(hunch);
+  root.innerHTML = template(mode);
+  const q = (sel) => root.querySelector(sel);
+  const nameOf = (id) => catalog.products.find((p) => p.id === id)?.name;
+
+  let stored = [];
+  const live = new Map();
+  let intents = loadIntents();
+  let lastIntent = intents[intents.length - 1] ?? null;
+  let consent = '–';
+  let sessions = 0;
+  let busy = false;
+  let lastCount = -1;
+  let recsAt = 0;
+  let active = true;
+  let sim = null;
+  const personalizeRuns = [];
+
+  function loadIntents() {
+    try {
+      const v = JSON.parse(sessionStorage.getItem(historyKey) ?? '[]');
+      return Array.isArray(v) ? v : [];
+    } catch {
+      return [];
+    }
+  }
+  function saveIntents() {
+    try {
+      sessionStorage.setItem(historyKey, JSON.stringify(intents.slice(-300)));
+    } catch {
+      /* private mode or full: the chart just won't survive page loads */
+    }
+  }
+
+  function pushIntent(i) {
+    if (!i || !Number.isFinite(i.purchase)) return;
+    const point = { ts: Date.now(), purchase: i.purchase, stage: i.stage, sessionId: String(hunch.sessionId ?? '') };
+    const prev = intents[intents.length - 1];
+    if (!(prev && prev.purchase === point.purchase && prev.stage === point.stage && point.ts - prev.ts < 1500)) {
+      intents.push(point);
+      saveIntents();
+    }
+    lastIntent = i;
+    renderIntent();
+  }
+
+  function allEvents() {
+    const byId = new Map(stored.map((e) => [e.id, e]));
+    for (const [id, e] of live) if (!byId.has(id)) byId.set(id, e);
+    return [...byId.values()].sort((a, b) => a.ts - b.ts || String(a.id).localeCompare(String(b.id)));
+  }
+
+  function renderTimeline() {
+    const events = allEvents();
+    q('[data-testid="event-count"]').textContent = String(events.length);
+    q('[data-timeline-empty]').hidden = events.length > 0;
+    const current = String(hunch.sessionId ?? '');
+    q('[data-testid="timeline"]').innerHTML = events
+      .slice(-MAX_ROWS)
+      .reverse()
+      .map((e) => `<li data-testid="timeline-row" data-type="${esc(e.type)}" data-event-id="${esc(e.id)}"${e.sessionId === current ? '' : ' class="hd-old"'}>
+<time>${clockTime(e.ts)}</time><span class="hd-type hd-t-${esc(e.type)}">${esc(e.type.replace(/_/g, ' '))}</span><span class="hd-desc">${esc(describeEvent(e, nameOf))}</span></li>`)
+      .join('');
+    q('[data-pill-session]').textContent = current ? `session ${current.slice(-6)}` : 'no session';
+  }
+
+  function renderIntent() {
+    if (!has.intent) {
+      q('[data-intent-body]').innerHTML = NA('The intent model');
+      return;
+    }
+    const sid = String(hunch.sessionId ?? '');
+    const points = intents.filter((p) => !sid || p.sessionId === sid);
+    q('[data-chart]').innerHTML = intentChartSvg(points, { width: mode === 'panel' ? 380 : 460, height: 150 });
+    const stage = q('[data-testid="intent-stage"]');
+    if (!lastIntent) {
+      q('[data-testid="intent-score"]').textContent = '–';
+      stage.textContent = 'no score yet';
+      stage.style.background = '';
+      q('[data-intent-source]').textContent = '';
+      q('[data-testid="intent-reasons"]').innerHTML = '<li class="hd-sub">Reasons appear with the first score.</li>';
+      return;
+    }
+    q('[data-testid="intent-score"]').textContent = pct(lastIntent.purchase);
+    stage.textContent = lastIntent.stage ?? '–';
+    stage.style.background = STAGE_COLORS[lastIntent.stage] ?? '#556';
+    q('[data-intent-source]').textContent = [lastIntent.source, lastIntent.backend, lastIntent.modelVersion && `model ${lastIntent.modelVersion}`]
+      .filter(Boolean).join(' · ');
+    const reasons = [...(lastIntent.reasons ?? [])].sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight)).slice(0, 6);
+    const max = Math.max(1e-9, ...reasons.map((r) => Math.abs(r.weight)));
+    q('[data-testid="intent-reasons"]').innerHTML = reasons.length
+      ? reasons.map((r) => `<li><span class="hd-type hd-t-${esc(r.type)}">${esc(String(r.type).replace(/_/g, ' '))}</span>
+<span class="hd-desc">${esc(r.itemId ? nameOf(r.itemId) ?? r.itemId : '')}</span>
+<span class="hd-bar ${r.weight < 0 ? 'neg' : ''}"><i style="width:${Math.round((100 * Math.abs(r.weight)) / max)}%"></i></span>
+<span class="hd-w">${r.weight >= 0 ? '+' : '−'}${Math.abs(r.weight).toFixed(2)}</span></li>`).join('')
+      : '<li class="hd-sub">No single event stands out yet.</li>';
+  }
+
+  function kvRows(obj) {
+    return Object.entries(obj ?? {})
+      .filter(([, v]) => v == null || ['string', 'number', 'boolean'].includes(typeof v))
+      .map(([k, v]) => {
+        const val = typeof v === 'number' ? (/ms$|Ms$|time/i.test(k) ? formatMs(v) : Number.isInteger(v) ? String(v) : v.toFixed(3)) : String(v);
+        return `<dt>${esc(k)}</dt><dd>${esc(val)}</dd>`;
+      })
+      .join('');
+  }
+
+  async function renderModel() {
+    const el = q('[data-model]');
+    if (!has.metrics && !('backend' in hunch)) {
+      el.innerHTML = NA('Model metrics');
+      return;
+    }
+    let m = {};
+    if (has.metrics) {
+      try {
+        m = (await hunch.metrics()) ?? {};
+      } catch (err) {
+        el.innerHTML = `<p class="hd-na">metrics() failed: ${esc(err?.message ?? err)}</p>`;
+        return;
+      }
+    }
+    const warmKey = Object.keys(m).find((k) => /warm/i.test(k));
+    const backend = hunch.backend ?? m.backend ?? 'not loaded yet';
+    el.innerHTML = `<div class="hd-stats"><div><b data-testid="backend">${esc(backend)}</b><span>backend</span></div>
+<div><b data-testid="warmup">${warmKey ? formatMs(m[warmKey]) : '–'}</b><span>warm-up</span></div></div>
+<dl class="hd-kv">${kvRows(m)}</dl>`;
+  }
+
+  async function renderRecs(force = false) {
+    const el = q('[data-recs]');
+    if (!has.recommend) {
+      el.innerHTML = NA('Recommendations');
+      q('[data-recs-refresh]').hidden = true;
+      return;
+    }
+    if (!force && Date.now() - recsAt < 5000) return;
+    recsAt = Date.now();
+    try {
+      const recs = await hunch.recommend({ k: 5 });
+      const max = Math.max(1e-9, ...recs.map((r) => r.score));
+      el.innerHTML = recs.length
+        ? `<ol class="hd-recs" data-testid="recs">${recs.map((r) => `<li><span class="hd-desc">${esc(nameOf(r.itemId) ?? r.itemId)}</span>
+<span class="hd-bar"><i style="width:${Math.round((100 * Math.max(0, r.score)) / max)}%"></i></span><span class="hd-sub">${esc(reasonText(r.reason))}</span></li>`).join('')}</ol>`
+        : '<p class="hd-sub">No recommendations yet: view a few products first.</p>';
+    } catch (err) {
+      el.innerHTML = `<p class="hd-na">recommend() failed: ${esc(err?.message ?? err)}</p>`;
+    }
+  }
+
+  function renderPersonalize() {
+    const el = q('[data-personalize]');
+    if (!has.personalize) {
+      el.innerHTML = NA('Personalization');
+      return;
+    }
+    const runs = personalizeRuns.map((r) => {
+      if (r.error) return `<p class="hd-na">personalize() failed: ${esc(r.error)}</p>`;
+      const res = r.result ?? {};
+      const before = res.before ?? res.metricsBefore;
+      const after = res.after ?? res.metricsAfter;
+      let table = '';
+      if (before && after && typeof before === 'object') {
+        const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((k) => typeof (before[k] ?? after[k]) === 'number');
+        table = `<table class="hd-table"><tr><th></th><th>before</th><th>after</th></tr>${keys
+          .map((k) => `<tr><td>${esc(k)}</td><td>${fmtNum(before[k])}</td><td>${fmtNum(after[k])}</td></tr>`).join('')}</table>`;
+      }
+      const rest = Object.fromEntries(Object.entries(res).filter(([k]) => !['before', 'after', 'metricsBefore', 'metricsAfter'].includes(k)));
+      return `<div class="hd-run"><div class="hd-sub">${clockTime(r.at)} · took ${formatMs(r.ms)}</div>${table}<dl class="hd-kv">${kvRows(rest)}</dl></div>`;
+    });
+    el.innerHTML = `<p class="hd-sub">Fine-tunes per-user weights on this device from your past sessions, and keeps them only if they do better.</p>
+<div class="hd-row"><button class="hd-btn hd-ghost" data-testid="personalize">Personalize now</button></div>${runs.reverse().join('')}`;
+    el.querySelector('[data-testid="personalize"]').addEventListener('click', async (ev) => {
+      ev.target.disabled = true;
+      ev.target.textContent = 'Training…';
+      const t0 = performance.now();
+      try {
+        personalizeRuns.push({ at: Date.now(), ms: performance.now() - t0, result: await hunch.personalize() });
+        personalizeRuns[personalizeRuns.length - 1].ms = performance.now() - t0;
+      } catch (err) {
+        personalizeRuns.push({ at: Date.now(), ms: performance.now() - t0, error: err?.message ?? String(err) });
+      }
+      renderPersonalize();
+      renderModel();
+    });
+  }
+  const fmtNum = (v) => (typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(3)) : '–');
+
+  async function renderStorage(dump) {
+    let est = {};
+    try {
+      est = (await navigator.storage?.estimate?.()) ?? {};
+    } catch {
+      /* estimate is optional */
+    }
+    q('[data-storage]').innerHTML = `<dt>backend</dt><dd data-testid="storage-kind">${esc(hunch.storage ?? '–')}</dd>
+<dt>events stored</dt><dd data-testid="stored-events">${dump ? dump.events.length : '–'}</dd>
+<dt>sessions</dt><dd>${sessions}</dd>
+<dt>origin usage</dt><dd data-testid="storage-used">${formatBytes(est.usage)}${est.quota ? ` of ${formatBytes(est.quota)}` : ''}</dd>`;
+    q('[data-pill-storage]').textContent = hunch.storage ?? '–';
+  }
+
+  function renderConsent() {
+    q('[data-pill-consent]').textContent = `consent: ${consent}`;
+    q('[data-pill-consent]').dataset.state = consent;
+    const sel = q('[data-testid="consent-select"]');
+    if ([...sel.options].some((o) => o.value === consent)) sel.value = consent;
+  }
+
+  async function refresh() {
+    if (busy) return;
+    busy = true;
+    try {
+      const startedAt = Date.now();
+      const dump = await hunch.export();
+      stored = dump.events ?? [];
+      // Live events the export already contains, or older than it, are no longer needed.
+      for (const [id, e] of live) if (e.ts < startedAt - 5000 || stored.some((s) => s.id === id)) live.delete(id);
+      sessions = dump.sessions?.length ?? 0;
+      if (dump.consent) consent = typeof dump.consent === 'string' ? dump.consent : dump.consent.state ?? consent;
+      const count = allEvents().length;
+      renderTimeline();
+      renderConsent();
+      renderStorage(dump);
+      if (count !== lastCount) {
+        lastCount = count;
+        if (has.intent && count > 0) {
+          try {
+            pushIntent(await hunch.intent());
+          } catch {
+            /* the model may still be warming up; the next poll retries */
+          }
+        }
+        renderRecs();
+        renderModel();
+      }
+    } catch (err) {
+      q('[data-testid="privacy-status"]').textContent = `export() failed: ${err?.message ?? err}`;
+    } finally {
+      busy = false;
+    }
+  }
+
+  // Live updates from this page's instance.
+  let scheduled = false;
+  const onEvent = (e) => {
+    live.set(e.id, e);
+    if (!scheduled) {
+      scheduled = true;
+      requestAnimationFrame(() => {
+        scheduled = false;
+        renderTimeline();
+      });
+    }
+  };
+  const onIntent = (i) => pushIntent(i);
+  const onConsent = (s) => {
+    consent = typeof s === 'string' ? s : s?.state ?? consent;
+    renderConsent();
+  };
+  const onForget = () => {
+    stored = [];
+    live.clear();
+    intents = [];
+    lastIntent = null;
+    saveIntents();
+    renderTimeline();
+    renderIntent();
+    refresh();
+  };
+  const onSession = () => renderTimeline();
+  const subs = [['event', onEvent], ['consent', onConsent], ['forget', onForget], ['session', onSession]];
+  if (has.intent) subs.push(['intent', onIntent]);
+  for (const [name, cb] of subs) {
+    try {
+      hunch.on(name, cb);
+    } catch {
+      /* an older build without this event */
+    }
+  }
+
+  // Controls.
+  q('[data-testid="consent-select"]').addEventListener('change', (e) => {
+    hunch.consent(e.target.value);
+    consent = e.target.value;
+    renderConsent();
+  });
+  q('[data-testid="export"]').addEventListener('click', async () => {
+    const data = await hunch.export();
+    const blob = new Blob([JSON.stringify(data, null, 2)], { type: 'application/json' });
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(blob);
+    a.download = `hunch-export-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}.json`;
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+    q('[data-testid="privacy-status"]').textContent = `Exported ${data.events?.length ?? 0} events.`;
+  });
+  q('[data-testid="forget"]').addEventListener('click', async () => {
+    sim?.stop();
+    await hunch.forget();
+    onForget();
+    q('[data-testid="privacy-status"]').textContent = 'Forgotten: all hunch data on this device was deleted.';
+  });
+  q('[data-recs-refresh]').addEventListener('click', () => renderRecs(true));
+
+  const play = q('[data-testid="sim-play"]');
+  const stop = q('[data-testid="sim-stop"]');
+  const status = q('[data-testid="sim-status"]');
+  const bar = q('[data-sim-bar]');
+  play.addEventListener('click', () => {
+    const id = q('[data-testid="sim-scenario"]').value;
+    const speed = Number(q('[data-testid="sim-speed"]').value);
+    const steps = buildScenario(id, catalog, (Date.now() % 100000) + 1, opts.shopBase);
+    play.disabled = true;
+    stop.disabled = false;
+    bar.style.width = '0';
+    sim = playScenario(hunch, steps, {
+      speed,
+      onStep: (i, step) => {
+        status.textContent = `${i + 1}/${steps.length}: shopper ${step.label}`;
+        bar.style.width = `${Math.round((100 * (i + 1)) / steps.length)}%`;
+      },
+      onDone: (stopped) => {
+        play.disabled = false;
+        stop.disabled = true;
+        sim = null;
+        status.textContent = stopped ? 'Stopped.' : `Done: ${steps.filter((s) => s.type).length} events played.`;
+        hunch.flush?.().then(refresh);
+      },
+    });
+  });
+  stop.addEventListener('click', () => sim?.stop());
+
+  renderIntent();
+  renderPersonalize();
+  renderModel();
+  renderRecs(true);
+  renderTimeline();
+  refresh();
+  const timer = setInterval(() => active && refresh(), pollMs);
+
+  return {
+    refresh,
+    setActive(on) {
+      active = on;
+      if (on) refresh();
+    },
+    dispose() {
+      clearInterval(timer);
+      sim?.stop();
+      for (const [name, cb] of subs) hunch.off?.(name, cb);
+      root.innerHTML = '';
+    },
+  };
+}
