@@ -1,0 +1,39 @@
+// Builds: dist/hunch.js (ESM + .d.ts via tsc), dist/hunch.iife.js (script tag, one global).
+// The model runtime is added as its own files by the runtime entries below, never inlined into
+// the first script a storefront loads.
+import { readFileSync } from 'node:fs';
+import commonjs from '@rollup/plugin-commonjs';
+import { nodeResolve } from '@rollup/plugin-node-resolve';
+import terser from '@rollup/plugin-terser';
+import typescript from '@rollup/plugin-typescript';
+
+const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
+
+/** Injects the version from package.json, the only place it lives. */
+const version = () => ({
+  name: 'hunch-version',
+  transform(code) {
+    return code.includes('__HUNCH_VERSION__') ? { code: code.replaceAll('__HUNCH_VERSION__', JSON.stringify(pkg.version)), map: null } : null;
+  },
+});
+
+const plugins = (min) => [
+  typescript({ tsconfig: './tsconfig.build.json', declaration: false, emitDeclarationOnly: false, noEmit: false, outDir: 'dist', rootDir: 'src' }),
+  version(),
+  nodeResolve({ browser: true }),
+  commonjs(),
+  ...(min ? [terser({ format: { comments: false } })] : []),
+];
+
+export default [
+  {
+    input: 'src/index.ts',
+    output: { dir: 'dist', format: 'es', entryFileNames: 'hunch.js', chunkFileNames: 'hunch-[name].js', sourcemap: false },
+    plugins: plugins(false),
+  },
+  {
+    input: 'src/script-tag.ts',
+    output: { file: 'dist/hunch.iife.js', format: 'iife', sourcemap: false },
+    plugins: plugins(true),
+  },
+];

@@ -1,0 +1,78 @@
+/**
+ * The public types of a hunch instance: its methods and the typed event map of `on()`.
+ */
+import type { EventProps, EventType, HunchEvent } from './events';
+import type { Consent } from './options';
+import type { SessionRecord } from './session';
+import type { StorageKind } from './store/types';
+
+/** A problem hunch reports instead of throwing into the page. */
+export interface HunchProblem {
+  /** Stable machine-readable code, e.g. `'storage-fallback'`, `'storage-write'`, `'capture'`. */
+  code: string;
+  /** Human-readable explanation. */
+  message: string;
+}
+
+/** Events emitted by an instance (`hunch.on(name, cb)`). */
+export interface HunchEventMap {
+  /** An event was accepted by `track()` or auto-capture (after validation and scrubbing). */
+  event: HunchEvent;
+  /** A batch was written to storage. */
+  flush: { count: number };
+  /** A new session started (first event, or after `sessionTimeoutMinutes` of inactivity). */
+  session: { sessionId: string; reason: 'start' | 'timeout' };
+  /** Consent changed. */
+  consent: Consent;
+  /** `forget()` erased everything. */
+  forget: void;
+  /** Something failed and hunch degraded (said once per code). */
+  error: HunchProblem;
+  /** Something is not as it should be but everything works (said once per code). */
+  warning: HunchProblem;
+}
+
+/** Everything `export()` returns: all stored data as plain JSON. */
+export interface HunchExport {
+  format: 'hunch-export';
+  /** Export format version. */
+  version: 1;
+  /** Version of the hunch package that wrote it. */
+  library: string;
+  /** ISO 8601 time of the export. */
+  exportedAt: string;
+  consent: Consent;
+  storage: StorageKind;
+  events: HunchEvent[];
+  sessions: SessionRecord[];
+  /** Named values (model state, per-user weights as plain numbers, settings). */
+  meta: Record<string, unknown>;
+}
+
+/** A hunch instance, created by `createHunch()`. */
+export interface Hunch {
+  /**
+   * Records an event. Synchronous and cheap: validation, PII scrubbing and a buffer push; the
+   * write happens at the end of the current task in one transaction.
+   * @throws TypeError naming the invalid field (type, props, or one prop).
+   */
+  track(type: EventType, props?: EventProps): void;
+  /** Resolves when every event tracked so far is stored. */
+  flush(): Promise<void>;
+  /** All stored data as plain JSON. */
+  export(): Promise<HunchExport>;
+  /** Deletes everything hunch stored on this origin (databases, local keys). Capture continues per consent. */
+  forget(): Promise<void>;
+  /** Sets consent: `'pending'` holds events in memory, `'granted'` stores them, `'denied'` drops them and erases. */
+  consent(state: Consent): Promise<void>;
+  on<K extends keyof HunchEventMap>(name: K, cb: (payload: HunchEventMap[K]) => void): void;
+  off<K extends keyof HunchEventMap>(name: K, cb: (payload: HunchEventMap[K]) => void): void;
+  /** Stops capture, flushes and closes storage. The instance ignores calls afterwards. */
+  dispose(): Promise<void>;
+  /** Where events are stored now. */
+  readonly storage: StorageKind;
+  /** Current consent state. */
+  readonly consentState: Consent;
+  /** Current session id (undefined before the first event). */
+  readonly sessionId: string | undefined;
+}

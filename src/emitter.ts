@@ -1,0 +1,51 @@
+/**
+ * A tiny typed event emitter (mitt-style). Listener errors are isolated: one throwing listener
+ * never stops the others or the library, and is reported through `onListenerError`.
+ */
+export type Listener<T> = (payload: T) => void;
+
+/** A typed emitter over the event map `M`. */
+export interface Emitter<M> {
+  on<K extends keyof M>(name: K, cb: Listener<M[K]>): void;
+  off<K extends keyof M>(name: K, cb: Listener<M[K]>): void;
+  emit<K extends keyof M>(name: K, payload: M[K]): void;
+  /** Number of listeners for `name`. */
+  count<K extends keyof M>(name: K): number;
+  clear(): void;
+}
+
+/**
+ * Creates an emitter. `onListenerError` receives errors thrown by listeners (default: ignore,
+ * so the shopper's page never breaks because a store's listener did).
+ */
+export function createEmitter<M>(onListenerError: (err: unknown) => void = () => {}): Emitter<M> {
+  const map = new Map<keyof M, Set<Listener<never>>>();
+  return {
+    on(name, cb) {
+      if (typeof cb !== 'function') throw new TypeError(`hunch.on: listener for "${String(name)}" must be a function`);
+      let set = map.get(name);
+      if (!set) map.set(name, (set = new Set()));
+      set.add(cb as Listener<never>);
+    },
+    off(name, cb) {
+      map.get(name)?.delete(cb as Listener<never>);
+    },
+    emit(name, payload) {
+      const set = map.get(name);
+      if (!set) return;
+      for (const cb of [...set]) {
+        try {
+          (cb as Listener<typeof payload>)(payload);
+        } catch (err) {
+          onListenerError(err);
+        }
+      }
+    },
+    count(name) {
+      return map.get(name)?.size ?? 0;
+    },
+    clear() {
+      map.clear();
+    },
+  };
+}

@@ -1,0 +1,277 @@
+/**
+ * The instance: wires options, validation, sessions, the batching writer, the store and capture.
+ * Browser globals and storage come in as injected dependencies (`HunchDeps`), so unit tests run
+ * it with fakes; `createHunch` supplies the real ones.
+ */
+import type { Hunch, HunchEventMap, HunchExport, HunchProblem } from './api';
+import { captureDom } from './capture/dom';
+import { captureNavigation } from './capture/navigation';
+import { createEmitter } from './emitter';
+import type { EventProps, EventType, HunchEvent } from './events';
+import { idSequence, randomId } from './ids';
+import { resolveOptions, validateConsent, type Consent, type HunchOptions, type ResolvedOptions } from './options';
+import { advanceSession } from './session';
+import { localPointer, memoryPointer, type PointerStorage } from './session-pointer';
+import { openIdbStore } from './store/idb-store';
+import { createMemoryStore } from './store/memory-store';
+import type { Store } from './store/types';
+import { boundedScrub, validateEvent } from './validate-event';
+import { VERSION } from './version';
+import { createWriter } from './writer';
+
+/** Edges of the instance; defaults are the browser's. */
+export interface HunchDeps {
+  /** Clock, ms since the epoch. Default `Date.now`. */
+  now?: () => number;
+  /** Window for auto-capture and lifecycle events. Default `globalThis.window` when present. */
+  window?: Window;
+  /** Opens the persistent store. Default: IndexedDB via `openIdbStore`. */
+  openStore?: (dbName: string) => Promise<Store>;
+  /** Storage for the cross-tab session pointer. Default `window.localStorage` when usable. */
+  localStorage?: Storage;
+}
+
+/** Most events held in memory while consent is pending; older ones are dropped first. */
+export const MAX_PENDING_EVENTS = 1000;
+/** Retention is enforced after this many written events (and at start). */
+export const PRUNE_EVERY_EVENTS = 500;
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Creates an instance. Resolves once storage is open (or has fallen back to memory).
+ * @throws TypeError (rejects) when an option is invalid, naming the option.
+ */
+export async function createHunch(options?: HunchOptions, deps: HunchDeps = {}): Promise<Hunch> {
+  const opts = resolveOptions(options);
+  return createInstance(opts, deps);
+}
+
+function safeLocalStorage(win: Window | undefined): Storage | undefined {
+  try {
+    return win?.localStorage ?? undefined;
+  } catch {
+    return undefined; // sandboxed iframes throw on access
+  }
+}
+
+async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<Hunch> {
+  const now = deps.now ?? (() => Date.now());
+  const win = deps.window ?? (typeof window !== 'undefined' ? window : undefined);
+  const ls = deps.localStorage ?? safeLocalStorage(win);
+  const openPersistent = deps.openStore ?? ((dbName: string) => openIdbStore({ dbName }));
+  const timeoutMs = opts.sessionTimeoutMinutes * 60_000;
+
+  const reported = new Set<string>();
+  const emitter = createEmitter<HunchEventMap>((err) => problem('error', 'listener', `a hunch.on() listener threw: ${String(err)}`));
+  function problem(kind: 'error' | 'warning', code: string, message: string) {
+    if (reported.has(code)) return;
+    reported.add(code);
+    if (emitter.count(kind) === 0 && typeof console !== 'undefined') console.warn(`[hunch] ${message}`);
+    emitter.emit(kind, { code, message } satisfies HunchProblem);
+  }
+
+  let consent: Consent = opts.consent;
+  let disposed = false;
+  let storePromise: Promise<Store> | undefined;
+  let storeKind: Store['kind'] = 'memory';
+  let memoryFallback: Store | undefined;
+  let pendingEvents: HunchEvent[] = [];
+  let pointer: PointerStorage = consent === 'granted' ? localPointer(opts.dbName, ls) : memoryPointer();
+  let sinceLastPrune = 0;
+  const nextId = idSequence(randomId());
+
+  const fallbackStore = () => (memoryFallback ??= createMemoryStore());
+
+  const getStore = (): Promise<Store> => {
+    if (!storePromise) {
+      storePromise = openPersistent(opts.dbName).catch((err) => {
+        problem('warning', 'storage-fallback', `IndexedDB unavailable (${(err as Error)?.message ?? err}); events are kept in memory for this page only`);
+        return fallbackStore();
+      });
+      storePromise.then((s) => (storeKind = s.kind));
+    }
+    return storePromise;
+  };
+
+  const retentionPolicy = (maxEvents = opts.retention.maxEvents) => ({
+    maxEvents,
+    before: now() - opts.retention.days * DAY_MS,
+    keepSession: pointer.read()?.id,
+  });
+
+  const prune = async () => {
+    sinceLastPrune = 0;
+    try {
+      const store = await getStore();
+      await store.prune(retentionPolicy());
+    } catch (err) {
+      problem('warning', 'storage-prune', `retention pruning failed: ${(err as Error)?.message ?? err}`);
+    }
+  };
+
+  const writer = createWriter({
+    store: getStore,
+    quotaPolicy: (tighten, count) => retentionPolicy(Math.min(opts.retention.maxEvents, Math.floor(count * (1 - 0.2 * tighten)))),
+    async fallback(batch, err) {
+      problem('error', 'storage-write', `writing to IndexedDB failed (${(err as Error)?.name ?? err}); switching to memory storage`);
+      const mem = fallbackStore();
+      storePromise = Promise.resolve(mem);
+      storeKind = 'memory';
+      await mem.putEvents(batch);
+    },
+    written(count) {
+      emitter.emit('flush', { count });
+      sinceLastPrune += count;
+      if (sinceLastPrune >= PRUNE_EVERY_EVENTS) void prune();
+    },
+  });
+
+  const record = (type: HunchEvent['type'], props: EventProps & { dwellMs?: number }) => {
+    if (disposed || consent === 'denied') return;
+    const ts = now();
+    const prev = pointer.read();
+    const { ptr, started } = advanceSession(prev, ts, timeoutMs, randomId);
+    pointer.write(ptr);
+    if (started) emitter.emit('session', { sessionId: ptr.id, reason: prev ? 'timeout' : 'start' });
+    const e: HunchEvent = { id: nextId(), type, ts, sessionId: ptr.id, ...props };
+    if (consent === 'pending') {
+      pendingEvents.push(e);
+      if (pendingEvents.length > MAX_PENDING_EVENTS) pendingEvents.shift();
+    } else {
+      writer.push(e);
+    }
+    emitter.emit('event', e);
+  };
+
+  const track = (type: EventType, props?: EventProps) => {
+    const v = validateEvent(type, props);
+    if ((v.type === 'add_to_cart' || v.type === 'remove_from_cart') && v.props.quantity === undefined) v.props.quantity = 1;
+    record(v.type, v.props);
+  };
+
+  // auto-capture: errors become one 'error' event, never an exception in the page
+  const stops: Array<() => void> = [];
+  const captureError = (err: unknown) => problem('error', 'capture', `auto-capture skipped an event: ${(err as Error)?.message ?? err}`);
+  const lifecycle = () => {
+    if (!win) return;
+    const onHide = () => {
+      if (win.document.visibilityState === 'hidden') void writer.flush();
+    };
+    const onPageHide = () => void writer.flush();
+    win.document.addEventListener('visibilitychange', onHide);
+    win.addEventListener('pagehide', onPageHide);
+    stops.push(() => {
+      win.document.removeEventListener('visibilitychange', onHide);
+      win.removeEventListener('pagehide', onPageHide);
+    });
+  };
+
+  if (consent === 'denied') {
+    // denied at start: erase whatever an earlier visit stored
+    await openPersistent(opts.dbName).then((s) => s.destroy(), () => {});
+    pointer.clear();
+    localPointer(opts.dbName, ls).clear();
+  } else if (consent === 'granted') {
+    await getStore();
+    void prune();
+  }
+
+  lifecycle();
+  if (opts.autoCapture && win) {
+    stops.push(
+      captureNavigation(
+        win,
+        {
+          pageView: (url) => record('page_view', { url: boundedScrub(url, 2048, 'id', true) }),
+          productView: (p) => {
+            try {
+              track('product_view', p);
+            } catch (err) {
+              captureError(err);
+            }
+          },
+          dwell: (url, ms) => record('dwell', { url: boundedScrub(url, 2048, 'id', true), dwellMs: Math.round(ms) }),
+          error: captureError,
+        },
+        now,
+      ),
+    );
+    stops.push(captureDom(win.document, { track, error: captureError }));
+  }
+
+  const forget = async () => {
+    writer.discard();
+    pendingEvents = [];
+    await writer.flush();
+    const store = storePromise ? await storePromise : undefined;
+    storePromise = undefined;
+    memoryFallback = undefined;
+    if (store) await store.destroy();
+    else await openPersistent(opts.dbName).then((s) => s.destroy(), () => {});
+    pointer.clear();
+    localPointer(opts.dbName, ls).clear();
+    emitter.emit('forget', undefined);
+  };
+
+  const instance: Hunch = {
+    track(type, props) {
+      if (disposed) return;
+      track(type, props);
+    },
+    flush: () => (consent === 'granted' ? writer.flush() : Promise.resolve()),
+    async export(): Promise<HunchExport> {
+      const base = { format: 'hunch-export' as const, version: 1 as const, library: VERSION, exportedAt: new Date(now()).toISOString(), consent };
+      if (consent !== 'granted') {
+        return { ...base, storage: 'memory', events: structuredClone(pendingEvents), sessions: [], meta: {} };
+      }
+      await writer.flush();
+      const store = await getStore();
+      const [events, sessions, meta] = await Promise.all([store.getEvents(), store.getSessions(), store.allMeta()]);
+      return { ...base, storage: store.kind, events, sessions, meta };
+    },
+    forget,
+    async consent(state) {
+      const next = validateConsent(state);
+      const prev = consent;
+      consent = next;
+      if (next === 'granted' && prev !== 'granted') {
+        const held = pendingEvents;
+        pendingEvents = [];
+        pointer = localPointer(opts.dbName, ls);
+        const last = held[held.length - 1];
+        if (last) pointer.write({ id: last.sessionId, start: held[0].ts, last: last.ts });
+        await getStore();
+        for (const e of held) writer.push(e);
+        await writer.flush();
+      } else if (next === 'denied') {
+        await forget();
+        pointer = memoryPointer();
+      } else if (next === 'pending' && prev === 'granted') {
+        await writer.flush();
+        pointer = memoryPointer();
+      }
+      emitter.emit('consent', next);
+    },
+    on: (name, cb) => emitter.on(name, cb),
+    off: (name, cb) => emitter.off(name, cb),
+    async dispose() {
+      if (disposed) return;
+      for (const stop of stops.splice(0)) stop();
+      if (consent === 'granted') await writer.flush();
+      disposed = true;
+      if (storePromise) (await storePromise).close();
+      emitter.clear();
+    },
+    get storage() {
+      return consent === 'granted' ? storeKind : 'memory';
+    },
+    get consentState() {
+      return consent;
+    },
+    get sessionId() {
+      return pointer.read()?.id;
+    },
+  };
+  return instance;
+}

@@ -1,0 +1,122 @@
+/**
+ * Options of `createHunch`, their defaults, validation and clamping. Invalid values throw a
+ * TypeError naming the option and why; out-of-range numbers are rejected, not silently changed.
+ */
+
+/** Consent state. `'pending'` keeps events in memory only; `'denied'` stores nothing and erases. */
+export type Consent = 'granted' | 'denied' | 'pending';
+
+/** Options accepted by `createHunch`. */
+export interface HunchOptions {
+  /** IndexedDB database name. Default `'hunch'`. 1–64 chars of `[A-Za-z0-9_.-]`. */
+  dbName?: string;
+  /** Initial consent. Default `'granted'`. */
+  consent?: Consent;
+  /** Capture page views, JSON-LD products, marked-up clicks/forms and dwell. Default `false` (ESM), `true` for the script tag. */
+  autoCapture?: boolean;
+  /** Inactivity after which the next event starts a new session, in minutes. Default 30; 1..1440. */
+  sessionTimeoutMinutes?: number;
+  /** What is kept. */
+  retention?: {
+    /** Events older than this are deleted, in days. Default 90; 1..3650. */
+    days?: number;
+    /** The store keeps at most this many events (oldest pruned first). Default 50,000; 100..1,000,000. */
+    maxEvents?: number;
+  };
+  /** Intent model loading (used by the model runtime). */
+  model?: {
+    /** Base URL of the model files (`model.json`, weights, meta). Default: `models/intent/` next to the package build. */
+    url?: string;
+    /** `false` disables the model; intent comes from the heuristic. Default `true`. */
+    enabled?: boolean;
+    /** Backend: `'auto'` = WebGL, falling back to WASM then CPU. Default `'auto'`. */
+    backend?: 'auto' | 'webgl' | 'wasm' | 'cpu';
+  };
+}
+
+/** Options after defaults are applied. */
+export interface ResolvedOptions {
+  dbName: string;
+  consent: Consent;
+  autoCapture: boolean;
+  sessionTimeoutMinutes: number;
+  retention: { days: number; maxEvents: number };
+  model: { url: string | undefined; enabled: boolean; backend: 'auto' | 'webgl' | 'wasm' | 'cpu' };
+}
+
+/** The defaults, in one place. */
+export const DEFAULTS: Readonly<ResolvedOptions> = Object.freeze({
+  dbName: 'hunch',
+  consent: 'granted',
+  autoCapture: false,
+  sessionTimeoutMinutes: 30,
+  retention: Object.freeze({ days: 90, maxEvents: 50_000 }),
+  model: Object.freeze({ url: undefined, enabled: true, backend: 'auto' as const }),
+});
+
+const CONSENTS: readonly Consent[] = ['granted', 'denied', 'pending'];
+const BACKENDS = ['auto', 'webgl', 'wasm', 'cpu'] as const;
+
+function fail(field: string, why: string): never {
+  throw new TypeError(`hunch: option "${field}" ${why}`);
+}
+
+function num(field: string, v: unknown, min: number, max: number, dflt: number, integer = false): number {
+  if (v === undefined) return dflt;
+  if (typeof v !== 'number' || !Number.isFinite(v) || (integer && !Number.isInteger(v))) {
+    fail(field, `must be a finite ${integer ? 'integer' : 'number'} (got ${typeof v === 'number' ? v : typeof v})`);
+  }
+  if (v < min || v > max) fail(field, `must be between ${min} and ${max} (got ${v})`);
+  return v;
+}
+
+function obj(field: string, v: unknown): Record<string, unknown> {
+  if (v === undefined) return {};
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) fail(field, 'must be an object');
+  return v as Record<string, unknown>;
+}
+
+function known(field: string, o: Record<string, unknown>, keys: readonly string[]) {
+  for (const k of Object.keys(o)) if (!keys.includes(k)) fail(field ? `${field}.${k}` : k, `is not a known option (allowed: ${keys.join(', ')})`);
+}
+
+/** Validates a consent value. @throws TypeError naming `field`. */
+export function validateConsent(v: unknown, field = 'consent'): Consent {
+  if (!CONSENTS.includes(v as Consent)) fail(field, `must be one of ${CONSENTS.join(', ')} (got ${JSON.stringify(v)})`);
+  return v as Consent;
+}
+
+/** Applies defaults and validates. @throws TypeError naming the first invalid option. */
+export function resolveOptions(input: unknown = {}): ResolvedOptions {
+  const o = obj('options', input);
+  known('', o, ['dbName', 'consent', 'autoCapture', 'sessionTimeoutMinutes', 'retention', 'model']);
+  let dbName = DEFAULTS.dbName;
+  if (o.dbName !== undefined) {
+    if (typeof o.dbName !== 'string' || !/^[A-Za-z0-9_.-]{1,64}$/.test(o.dbName)) fail('dbName', 'must be 1–64 characters of A–Z a–z 0–9 _ . -');
+    dbName = o.dbName;
+  }
+  const consent = o.consent === undefined ? DEFAULTS.consent : validateConsent(o.consent);
+  if (o.autoCapture !== undefined && typeof o.autoCapture !== 'boolean') fail('autoCapture', 'must be a boolean');
+  const r = obj('retention', o.retention);
+  known('retention', r, ['days', 'maxEvents']);
+  const m = obj('model', o.model);
+  known('model', m, ['url', 'enabled', 'backend']);
+  if (m.url !== undefined && (typeof m.url !== 'string' || m.url.length === 0)) fail('model.url', 'must be a non-empty string');
+  if (m.enabled !== undefined && typeof m.enabled !== 'boolean') fail('model.enabled', 'must be a boolean');
+  if (m.backend !== undefined && !(BACKENDS as readonly unknown[]).includes(m.backend)) fail('model.backend', `must be one of ${BACKENDS.join(', ')}`);
+  return {
+    dbName,
+    consent,
+    autoCapture: (o.autoCapture as boolean | undefined) ?? DEFAULTS.autoCapture,
+    sessionTimeoutMinutes: num('sessionTimeoutMinutes', o.sessionTimeoutMinutes, 1, 1440, DEFAULTS.sessionTimeoutMinutes),
+    retention: {
+      days: num('retention.days', r.days, 1, 3650, DEFAULTS.retention.days),
+      maxEvents: num('retention.maxEvents', r.maxEvents, 100, 1_000_000, DEFAULTS.retention.maxEvents, true),
+    },
+    model: {
+      url: m.url as string | undefined,
+      enabled: (m.enabled as boolean | undefined) ?? true,
+      backend: (m.backend as ResolvedOptions['model']['backend'] | undefined) ?? 'auto',
+    },
+  };
+}

@@ -1,0 +1,83 @@
+/**
+ * The script tag's pieces, pure enough to unit-test: options from `data-*` attributes and the
+ * queueing proxy that becomes `window.hunch` (calls before the instance is ready are queued).
+ *
+ * Attributes: `data-db-name`, `data-consent`, `data-auto-capture` ("false" turns it off),
+ * `data-session-timeout-minutes`, `data-retention-days`, `data-retention-max-events`,
+ * `data-model-url`, `data-model-backend`, `data-model` ("off" disables the model).
+ */
+import type { Hunch } from './api';
+import type { HunchOptions } from './options';
+import { validateEvent } from './validate-event';
+
+/** Reads createHunch options from a script element's dataset (pure; exported for tests). */
+export function optionsFromDataset(d: DOMStringMap): HunchOptions {
+  const opts: HunchOptions = { autoCapture: d.autoCapture !== 'false' };
+  const num = (v: string | undefined) => (v === undefined ? undefined : Number(v));
+  if (d.dbName !== undefined) opts.dbName = d.dbName;
+  if (d.consent !== undefined) opts.consent = d.consent as HunchOptions['consent'];
+  if (d.sessionTimeoutMinutes !== undefined) opts.sessionTimeoutMinutes = num(d.sessionTimeoutMinutes);
+  if (d.retentionDays !== undefined || d.retentionMaxEvents !== undefined) {
+    opts.retention = {};
+    if (d.retentionDays !== undefined) opts.retention.days = num(d.retentionDays);
+    if (d.retentionMaxEvents !== undefined) opts.retention.maxEvents = num(d.retentionMaxEvents);
+  }
+  if (d.modelUrl !== undefined || d.modelBackend !== undefined || d.model !== undefined) {
+    opts.model = {};
+    if (d.modelUrl !== undefined) opts.model.url = d.modelUrl;
+    if (d.modelBackend !== undefined) opts.model.backend = d.modelBackend as 'auto';
+    if (d.model === 'off') opts.model.enabled = false;
+  }
+  return opts;
+}
+
+/** Methods forwarded to the instance; calls before it is ready are queued. */
+const METHODS = ['track', 'flush', 'export', 'forget', 'consent', 'on', 'off', 'dispose'] as const;
+/** Read-only properties read through to the instance once ready. */
+const PROPS = ['storage', 'consentState', 'sessionId'] as const;
+
+/** The global: the instance's methods, plus `ready`. */
+export type HunchGlobal = Pick<Hunch, (typeof METHODS)[number]> & { ready: Promise<Hunch> } & Partial<Pick<Hunch, (typeof PROPS)[number]>>;
+
+/** Builds the queueing proxy around a pending instance. */
+export function createProxy(pending: Promise<Hunch>): HunchGlobal {
+  let inst: Hunch | undefined;
+  let failed = false;
+  const queue: Array<(h: Hunch) => void> = [];
+  const ready = pending.then((h) => {
+    inst = h;
+    for (const call of queue.splice(0)) {
+      try {
+        call(h);
+      } catch (err) {
+        console.error('[hunch]', err);
+      }
+    }
+    return h;
+  });
+  ready.catch((err) => {
+    failed = true;
+    queue.length = 0;
+    console.error('[hunch] not started:', err);
+  });
+  const proxy = { ready } as Record<string, unknown>;
+  for (const name of METHODS) {
+    proxy[name] = (...args: unknown[]) => {
+      const fn = (h: Hunch) => (h[name] as (...a: unknown[]) => unknown)(...args);
+      if (inst) return fn(inst);
+      if (name === 'track') {
+        validateEvent(args[0], args[1]); // throw the TypeError now, where the caller can see it
+        if (!failed) queue.push(fn);
+        return undefined;
+      }
+      if (name === 'on' || name === 'off') {
+        if (!failed) queue.unshift(fn); // listeners first, so they hear queued events
+        return undefined;
+      }
+      return ready.then(fn, () => undefined);
+    };
+  }
+  for (const name of PROPS) Object.defineProperty(proxy, name, { get: () => inst?.[name], enumerable: true });
+  return proxy as unknown as HunchGlobal;
+}
+

@@ -1,0 +1,14 @@
+/**
+ * Script-tag entry (`dist/hunch.iife.js`). Reads options from its own `<script data-*>`
+ * attributes (see `script-proxy.ts`), creates an instance with auto-capture on, and defines
+ * exactly one global, `window.hunch`: usable at once, with early calls queued in order.
+ */
+import { createHunch } from './hunch';
+import { createProxy, optionsFromDataset, type HunchGlobal } from './script-proxy';
+
+(() => {
+  if (typeof window === 'undefined' || (window as unknown as { hunch?: unknown }).hunch) return;
+  const script = document.currentScript as HTMLScriptElement | null;
+  const pending = (async () => createHunch(optionsFromDataset(script?.dataset ?? {})))();
+  (window as unknown as { hunch: HunchGlobal }).hunch = createProxy(pending);
+})();

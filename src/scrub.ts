@@ -1,0 +1,169 @@
+/**
+ * PII scrubbing, in linear time (one hand-written pass, no backtracking regular expressions), so
+ * a 1 MB string costs a few milliseconds at most.
+ *
+ * - emails → `[email]` (everywhere)
+ * - payment card numbers (13–19 digits, spaces/dashes allowed) → `[card]`; in ids only when the
+ *   Luhn check passes, so long numeric SKUs survive
+ * - phone numbers → `[phone]`: a digit run starting with `+` or split by separators with ≥ 7
+ *   digits; in free text (`mode: 'text'`) also a bare run of 9–12 digits. Ids keep bare digit runs.
+ * - URLs: user:password@ removed, every query value and the fragment's key=value pairs removed
+ *   (keys kept: `?q=&page=`), path scrubbed as text.
+ */
+
+/** How aggressively to scrub: `'text'` for free text (queries, URLs), `'id'` for item/category ids. */
+export type ScrubMode = 'text' | 'id';
+
+const isDigit = (c: number) => c >= 48 && c <= 57;
+const isAlpha = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+// local part of an email: letters, digits, . _ % + -
+const isLocal = (c: number) => isAlpha(c) || isDigit(c) || c === 46 || c === 95 || c === 37 || c === 43 || c === 45;
+// domain: letters, digits, . -
+const isDomain = (c: number) => isAlpha(c) || isDigit(c) || c === 46 || c === 45;
+// separators allowed inside phone/card numbers: space - . ( ) /
+const isSep = (c: number) => c === 32 || c === 45 || c === 46 || c === 40 || c === 41 || c === 47;
+
+/** Luhn check over the digits of s[from..to), skipping separators. */
+function luhn(s: string, from: number, to: number): boolean {
+  let sum = 0;
+  let dbl = false;
+  for (let i = to - 1; i >= from; i--) {
+    let d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) continue;
+    if (dbl) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+    dbl = !dbl;
+  }
+  return sum % 10 === 0;
+}
+
+/** Scrubs emails, card and phone numbers from `s`. Linear in `s.length`. */
+export function scrubText(s: string, mode: ScrubMode = 'text'): string {
+  let out = '';
+  let emitted = 0; // s[0..emitted) already copied to out
+  let leftLimit = 0; // left expansion of an email never crosses this (keeps the scan linear)
+  const n = s.length;
+  let i = 0;
+  while (i < n) {
+    const c = s.charCodeAt(i);
+    if (c === 64 /* @ */) {
+      let a = i;
+      while (a > leftLimit && a > emitted && isLocal(s.charCodeAt(a - 1))) a--;
+      let b = i + 1;
+      let lastDot = -1;
+      while (b < n && isDomain(s.charCodeAt(b))) {
+        if (s.charCodeAt(b) === 46) lastDot = b;
+        b++;
+      }
+      // trailing dots are punctuation, not part of the domain
+      while (b > i + 1 && s.charCodeAt(b - 1) === 46) b--;
+      if (lastDot >= b) lastDot = s.lastIndexOf('.', b - 1);
+      if (a < i && lastDot > i + 1 && b - lastDot > 2) {
+        out += s.slice(emitted, a) + '[email]';
+        emitted = b;
+        leftLimit = b;
+        i = b;
+        continue;
+      }
+      leftLimit = i + 1;
+      i++;
+      continue;
+    }
+    const plus = c === 43 && i + 1 < n && isDigit(s.charCodeAt(i + 1));
+    if (isDigit(c) || plus) {
+      // a number glued to letters (e.g. "abc123") is an identifier, not a phone/card
+      const gluedLeft = i > 0 && (isAlpha(s.charCodeAt(i - 1)) || s.charCodeAt(i - 1) === 95);
+      let j = plus ? i + 1 : i;
+      let nd = 0;
+      let seps = 0;
+      let group = 0; // digits in the current group
+      let shape = ''; // group sizes, e.g. "4-2-2" (only the first few)
+      let end = j;
+      while (j < n) {
+        const d = s.charCodeAt(j);
+        if (isDigit(d)) {
+          nd++;
+          group++;
+          end = j + 1;
+          j++;
+        } else if (isSep(d) && j + 1 < n && (isDigit(s.charCodeAt(j + 1)) || (isSep(s.charCodeAt(j + 1)) && j + 2 < n && isDigit(s.charCodeAt(j + 2))))) {
+          seps++;
+          if (group && shape.length < 12) shape += group + '-';
+          group = 0;
+          j++;
+        } else break;
+        if (nd > 19) break;
+      }
+      // keep scanning past a run that is too long to be a phone/card (ids, hashes)
+      if (nd > 19) {
+        while (j < n && (isDigit(s.charCodeAt(j)) || isSep(s.charCodeAt(j)))) j++;
+        i = j;
+        continue;
+      }
+      if (shape.length < 12) shape += group;
+      // dates and times (2024-11-29, 29.11.2024, 12:30) are not phone numbers
+      const dateLike = shape === '4-2-2' || shape === '2-2-4' || shape === '1-2-4' || shape === '2-1-4' || shape === '4-1-2' || shape === '4-2-1' || shape === '4-1-1';
+      const glued = gluedLeft || (end < n && isAlpha(s.charCodeAt(end)));
+      let tag = '';
+      if (!glued && nd >= 13 && nd <= 19 && (mode === 'text' || luhn(s, i, end))) tag = '[card]';
+      else if (!glued && !dateLike && nd >= 7 && nd <= 15 && (plus || seps >= 2 || (mode === 'text' && seps >= 1))) tag = '[phone]';
+      else if (!glued && mode === 'text' && nd >= 9 && nd <= 12) tag = '[phone]';
+      if (tag) {
+        out += s.slice(emitted, i) + tag;
+        emitted = end;
+        leftLimit = end;
+      }
+      i = Math.max(end, i + 1);
+      continue;
+    }
+    i++;
+  }
+  return emitted === 0 ? s : out + s.slice(emitted);
+}
+
+function scrubPairs(part: string, sep: string): string {
+  return part
+    .split(sep)
+    .map((kv) => {
+      const eq = kv.indexOf('=');
+      return eq < 0 ? kv : kv.slice(0, eq) + '=';
+    })
+    .map((k) => scrubText(k))
+    .join(sep);
+}
+
+/**
+ * Scrubs a URL (absolute or relative): drops credentials, removes every query value and the
+ * fragment's `key=value` values, and scrubs the rest as text. Never throws.
+ */
+export function scrubUrl(url: string): string {
+  let rest = url;
+  let fragment = '';
+  const hash = rest.indexOf('#');
+  if (hash >= 0) {
+    fragment = rest.slice(hash + 1);
+    rest = rest.slice(0, hash);
+  }
+  let query: string | null = null;
+  const q = rest.indexOf('?');
+  if (q >= 0) {
+    query = rest.slice(q + 1);
+    rest = rest.slice(0, q);
+  }
+  // scheme://user:pass@host → scheme://host
+  const scheme = rest.indexOf('://');
+  if (scheme >= 0) {
+    const hostStart = scheme + 3;
+    let hostEnd = rest.indexOf('/', hostStart);
+    if (hostEnd < 0) hostEnd = rest.length;
+    const at = rest.lastIndexOf('@', hostEnd);
+    if (at >= hostStart) rest = rest.slice(0, hostStart) + rest.slice(at + 1);
+  }
+  let result = scrubText(rest);
+  if (query !== null) result += '?' + scrubPairs(query, '&');
+  if (hash >= 0) result += '#' + (fragment.includes('=') ? scrubPairs(fragment, '&') : scrubText(fragment));
+  return result;
+}

@@ -1,0 +1,77 @@
+/**
+ * Sessionization, pure: a session ends after `timeout` ms without events (default 30 minutes),
+ * like the offline data adapters. The pointer to the current session is shared across tabs by
+ * `session-pointer.ts`; session summaries are merged here for both store implementations.
+ */
+import type { HunchEvent, StoredEventType } from './events';
+
+/** The current session as shared between tabs. Times in ms since the epoch. */
+export interface SessionPointer {
+  id: string;
+  start: number;
+  last: number;
+}
+
+/** Summary of one session, kept in the `sessions` store. */
+export interface SessionRecord {
+  id: string;
+  /** First and last event time, ms since the epoch. */
+  start: number;
+  end: number;
+  /** Number of stored events. */
+  count: number;
+  /** Events per type. */
+  counts: Partial<Record<StoredEventType, number>>;
+  /** Distinct item ids seen (bounded to the first 200). */
+  items: string[];
+  /** True once a `purchase` event was recorded in the session. */
+  purchased: boolean;
+}
+
+/**
+ * Returns the session an event at `now` belongs to: the same one when the last event was less
+ * than `timeoutMs` ago (and not in the future by more than that), otherwise a new one.
+ */
+export function advanceSession(
+  ptr: SessionPointer | undefined,
+  now: number,
+  timeoutMs: number,
+  newId: () => string,
+): { ptr: SessionPointer; started: boolean } {
+  if (ptr && now - ptr.last < timeoutMs && ptr.last - now < timeoutMs) {
+    return { ptr: { id: ptr.id, start: ptr.start, last: Math.max(ptr.last, now) }, started: false };
+  }
+  return { ptr: { id: newId(), start: now, last: now }, started: true };
+}
+
+/** Merges a batch of events of one session into its summary (pure; input is not mutated). */
+export function mergeSession(rec: SessionRecord | undefined, events: readonly HunchEvent[]): SessionRecord {
+  const out: SessionRecord = rec
+    ? { ...rec, counts: { ...rec.counts }, items: [...rec.items] }
+    : { id: events[0].sessionId, start: Infinity, end: -Infinity, count: 0, counts: {}, items: [], purchased: false };
+  for (const e of events) {
+    out.start = Math.min(out.start, e.ts);
+    out.end = Math.max(out.end, e.ts);
+    out.count++;
+    out.counts[e.type] = (out.counts[e.type] ?? 0) + 1;
+    if (e.itemId && out.items.length < 200 && !out.items.includes(e.itemId)) out.items.push(e.itemId);
+    if (e.type === 'purchase') out.purchased = true;
+  }
+  return out;
+}
+
+/** Groups events by session id, keeping order. */
+export function groupBySession(events: readonly HunchEvent[]): Map<string, HunchEvent[]> {
+  const m = new Map<string, HunchEvent[]>();
+  for (const e of events) {
+    let list = m.get(e.sessionId);
+    if (!list) m.set(e.sessionId, (list = []));
+    list.push(e);
+  }
+  return m;
+}
+
+/** A session has ended when no event arrived for `timeoutMs` (or it has a purchase and is over). */
+export function sessionEnded(rec: SessionRecord, now: number, timeoutMs: number): boolean {
+  return now - rec.end >= timeoutMs;
+}

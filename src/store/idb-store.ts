@@ -1,0 +1,185 @@
+/**
+ * The IndexedDB store (via `idb`). Events are written in one relaxed-durability transaction per
+ * batch; the request for every event is issued synchronously and the transaction committed at
+ * once, so a batch flushed from `pagehide` is complete before the page goes away. Session
+ * summaries are then recomputed from the events (idempotent: a retried batch never
+ * double-counts). The connection closes itself when another tab upgrades or deletes the database
+ * (`versionchange`), and reopens on next use, so a blocked upgrade never hangs.
+ */
+import { deleteDB, openDB, type IDBPDatabase } from 'idb';
+import type { HunchEvent } from '../events';
+import { mergeSession } from '../session';
+import { DB_VERSION, REQUIRED_STORES, migrate, type HunchDB } from './schema';
+import type { PrunePolicy, Store } from './types';
+
+/** Options of {@link openIdbStore}. */
+export interface IdbStoreOptions {
+  dbName: string;
+  /** Give up opening after this long (another tab may block an upgrade), in ms. Default 3000. */
+  openTimeoutMs?: number;
+}
+
+type DB = IDBPDatabase<HunchDB>;
+
+function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
+    p.then(
+      (v) => (clearTimeout(t), resolve(v)),
+      (e) => (clearTimeout(t), reject(e)),
+    );
+  });
+}
+
+/**
+ * Opens (creating or upgrading) the database and returns the store.
+ * @throws when IndexedDB is missing, throws on open, or the open is blocked past the timeout.
+ */
+export async function openIdbStore(opts: IdbStoreOptions): Promise<Store> {
+  const { dbName } = opts;
+  const timeout = opts.openTimeoutMs ?? 3000;
+  if (typeof indexedDB === 'undefined' || !indexedDB) throw new Error('IndexedDB is not available');
+  let db: DB | undefined;
+  let opening: Promise<DB> | undefined;
+
+  const connect = async (): Promise<DB> => {
+    const handlers = {
+      blocking() {
+        // another tab wants to upgrade or delete: let it, and reopen on next use
+        db?.close();
+        db = undefined;
+      },
+      terminated() {
+        db = undefined;
+      },
+    };
+    try {
+      return await openDB<HunchDB>(dbName, DB_VERSION, { upgrade: migrate, ...handlers });
+    } catch (err) {
+      // a newer hunch in another tab upgraded the schema: use it if it has what we need
+      if ((err as Error)?.name !== 'VersionError') throw err;
+      const newer = await openDB<HunchDB>(dbName, undefined, handlers);
+      if (!REQUIRED_STORES.every((s) => newer.objectStoreNames.contains(s))) {
+        newer.close();
+        throw new Error(`database "${dbName}" has an incompatible newer schema`);
+      }
+      return newer;
+    }
+  };
+
+  const getDb = (): Promise<DB> => {
+    if (db) return Promise.resolve(db);
+    if (!opening) {
+      const pending = withTimeout(connect(), timeout, `opening IndexedDB "${dbName}"`);
+      opening = pending.then(
+        (d) => ((db = d), (opening = undefined), d),
+        (e) => {
+          opening = undefined;
+          // a late success after the timeout must not leave a connection open
+          pending.then((d) => d.close(), () => {});
+          throw e;
+        },
+      );
+    }
+    return opening;
+  };
+
+  const recomputeSessions = async (d: DB, sessionIds: Iterable<string>) => {
+    const tx = d.transaction(['events', 'sessions'], 'readwrite', { durability: 'relaxed' });
+    const idx = tx.objectStore('events').index('by-session');
+    const sessions = tx.objectStore('sessions');
+    for (const sid of sessionIds) {
+      const events = await idx.getAll(IDBKeyRange.bound([sid, -Infinity], [sid, Infinity]));
+      if (events.length) await sessions.put(mergeSession(undefined, events));
+      else await sessions.delete(sid);
+    }
+    await tx.done;
+  };
+
+  await getDb();
+
+  return {
+    kind: 'indexeddb',
+    async putEvents(list: readonly HunchEvent[]) {
+      if (!list.length) return;
+      const d = await getDb();
+      const tx = d.transaction('events', 'readwrite', { durability: 'relaxed' });
+      for (const e of list) void tx.store.put(e).catch(() => {}); // failures surface in tx.done
+      tx.commit?.();
+      await tx.done;
+      try {
+        await recomputeSessions(d, new Set(list.map((e) => e.sessionId)));
+      } catch {
+        // the events are safe; the summary is recomputed with the session's next batch
+      }
+    },
+    async getEvents(q = {}) {
+      const d = await getDb();
+      let list: HunchEvent[];
+      if (q.sessionId !== undefined) {
+        list = await d.getAllFromIndex('events', 'by-session', IDBKeyRange.bound([q.sessionId, -Infinity], [q.sessionId, Infinity]));
+      } else if (q.limit !== undefined) {
+        list = [];
+        let cursor = await d.transaction('events').store.index('by-ts').openCursor(null, 'prev');
+        while (cursor && list.length < q.limit) {
+          list.push(cursor.value);
+          cursor = await cursor.continue();
+        }
+        list.reverse();
+      } else {
+        list = await d.getAllFromIndex('events', 'by-ts');
+      }
+      return q.limit !== undefined ? list.slice(-q.limit) : list;
+    },
+    async getSessions() {
+      const d = await getDb();
+      return d.getAllFromIndex('sessions', 'by-start');
+    },
+    async countEvents() {
+      return (await getDb()).count('events');
+    },
+    async prune(p: PrunePolicy) {
+      const d = await getDb();
+      const tx = d.transaction('events', 'readwrite');
+      const idx = tx.store.index('by-ts');
+      let excess = (await tx.store.count()) - p.maxEvents;
+      const touched = new Set<string>();
+      let deleted = 0;
+      let cursor = await idx.openCursor();
+      while (cursor && (excess > 0 || cursor.value.ts < p.before)) {
+        if (cursor.value.sessionId !== p.keepSession) {
+          touched.add(cursor.value.sessionId);
+          await cursor.delete();
+          excess--;
+          deleted++;
+        }
+        cursor = await cursor.continue();
+      }
+      await tx.done;
+      if (touched.size) await recomputeSessions(d, touched);
+      return deleted;
+    },
+    async getMeta<T>(key: string) {
+      return (await (await getDb()).get('meta', key))?.value as T | undefined;
+    },
+    async setMeta(key, value) {
+      await (await getDb()).put('meta', { key, value });
+    },
+    async deleteMeta(key) {
+      await (await getDb()).delete('meta', key);
+    },
+    async allMeta() {
+      const all = await (await getDb()).getAll('meta');
+      return Object.fromEntries(all.map((r) => [r.key, r.value]));
+    },
+    async destroy() {
+      db?.close();
+      db = undefined;
+      await withTimeout(deleteDB(dbName), Math.max(timeout, 5000), `deleting IndexedDB "${dbName}"`);
+    },
+    close() {
+      db?.close();
+      db = undefined;
+    },
+  };
+}

@@ -1,0 +1,73 @@
+/**
+ * In-memory store: the fallback when IndexedDB is unavailable (private mode, disabled, blocked)
+ * and the fast store for unit tests. Same semantics as the IndexedDB store, lost on reload.
+ */
+import type { HunchEvent } from '../events';
+import { groupBySession, mergeSession, type SessionRecord } from '../session';
+import type { PrunePolicy, Store } from './types';
+
+const byTs = (a: HunchEvent, b: HunchEvent) => a.ts - b.ts;
+
+/** Creates an empty memory store. */
+export function createMemoryStore(): Store {
+  let events = new Map<string, HunchEvent>();
+  let sessions = new Map<string, SessionRecord>();
+  let meta = new Map<string, unknown>();
+  return {
+    kind: 'memory',
+    async putEvents(list) {
+      for (const e of list) events.set(e.id, structuredClone(e));
+      // recompute touched sessions from their events: idempotent like the IndexedDB store
+      const touched = new Set(list.map((e) => e.sessionId));
+      const all = [...events.values()].filter((e) => touched.has(e.sessionId)).sort(byTs);
+      for (const [sid, group] of groupBySession(all)) sessions.set(sid, mergeSession(undefined, group));
+    },
+    async getEvents(q = {}) {
+      let all = [...events.values()];
+      if (q.sessionId !== undefined) all = all.filter((e) => e.sessionId === q.sessionId);
+      all.sort(byTs);
+      if (q.limit !== undefined) all = all.slice(-q.limit);
+      return all.map((e) => structuredClone(e));
+    },
+    async getSessions() {
+      return [...sessions.values()].sort((a, b) => a.start - b.start).map((s) => structuredClone(s));
+    },
+    async countEvents() {
+      return events.size;
+    },
+    async prune(p: PrunePolicy) {
+      const sorted = [...events.values()].sort(byTs);
+      let excess = sorted.length - p.maxEvents;
+      let deleted = 0;
+      for (const e of sorted) {
+        if (e.sessionId === p.keepSession) continue;
+        if (e.ts < p.before || excess > 0) {
+          events.delete(e.id);
+          excess--;
+          deleted++;
+        }
+      }
+      const live = new Set([...events.values()].map((e) => e.sessionId));
+      for (const id of [...sessions.keys()]) if (!live.has(id)) sessions.delete(id);
+      return deleted;
+    },
+    async getMeta<T>(key: string) {
+      return structuredClone(meta.get(key)) as T | undefined;
+    },
+    async setMeta(key, value) {
+      meta.set(key, structuredClone(value));
+    },
+    async deleteMeta(key) {
+      meta.delete(key);
+    },
+    async allMeta() {
+      return Object.fromEntries([...meta].map(([k, v]) => [k, structuredClone(v)]));
+    },
+    async destroy() {
+      events = new Map();
+      sessions = new Map();
+      meta = new Map();
+    },
+    close() {},
+  };
+}

@@ -1,0 +1,91 @@
+/**
+ * Validation and sanitization of `track()` input. Either returns clean props (only known fields,
+ * strings scrubbed of PII and bounded in length) or throws a TypeError naming the field and why.
+ */
+import { EVENT_TYPES, isEventType, type EventProps, type EventType } from './events';
+import { scrubText, scrubUrl, type ScrubMode } from './scrub';
+
+/** Longest stored length of each string prop, in UTF-16 code units. Longer input is truncated. */
+export const MAX_LENGTH = { itemId: 256, categoryId: 256, query: 256, url: 2048 } as const;
+/** Largest accepted price (store currency units). */
+export const MAX_PRICE = 1e9;
+/** Largest accepted quantity. */
+export const MAX_QUANTITY = 10_000;
+
+const PROP_NAMES = ['itemId', 'categoryId', 'price', 'quantity', 'query', 'url'] as const;
+
+function fail(field: string, why: string): never {
+  throw new TypeError(`hunch.track: "${field}" ${why}`);
+}
+
+/**
+ * Bounds then scrubs a string in time linear in the bound, not in the input: a truncated
+ * string loses its last partial token so no half-email or half-number survives the cut.
+ */
+export function boundedScrub(s: string, max: number, mode: ScrubMode, url = false): string {
+  const clean = (x: string) => (url ? scrubUrl(x) : scrubText(x, mode));
+  if (s.length <= max) return clean(s);
+  const cut = clean(s.slice(0, max + 64)).slice(0, max);
+  const lastSpace = Math.max(cut.lastIndexOf(' '), cut.lastIndexOf('/'), cut.lastIndexOf('&'));
+  return lastSpace > 0 ? cut.slice(0, lastSpace) : '';
+}
+
+function str(field: 'itemId' | 'categoryId' | 'query' | 'url', v: unknown): string {
+  let s: string;
+  if (typeof v === 'string') s = v.trim();
+  else if ((field === 'itemId' || field === 'categoryId') && typeof v === 'number' && Number.isFinite(v)) s = String(v);
+  else fail(field, `must be a string${field === 'itemId' || field === 'categoryId' ? ' or a finite number' : ''} (got ${describe(v)})`);
+  if (s.length === 0) fail(field, 'must not be empty');
+  const mode: ScrubMode = field === 'query' ? 'text' : 'id';
+  const out = boundedScrub(s, MAX_LENGTH[field], mode, field === 'url');
+  if (out.length === 0) fail(field, 'is empty after removing personal data');
+  return out;
+}
+
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (typeof v === 'number') return String(v);
+  if (typeof v === 'string') return `string of length ${v.length}`;
+  return typeof v;
+}
+
+/**
+ * Validates `type` and `props` of a `track()` call. Unknown prop names are rejected (a typo such
+ * as `itemID` would otherwise silently lose data). Returns a new object with own fields only.
+ * @throws TypeError naming the offending field.
+ */
+export function validateEvent(type: unknown, props: unknown): { type: EventType; props: EventProps } {
+  if (!isEventType(type)) {
+    throw new TypeError(`hunch.track: "type" must be one of ${EVENT_TYPES.join(', ')} (got ${typeof type === 'string' ? JSON.stringify(type.slice(0, 40)) : describe(type)})`);
+  }
+  const out: EventProps = {};
+  if (props === undefined || props === null) return { type, props: out };
+  if (typeof props !== 'object' || Array.isArray(props)) fail('props', `must be a plain object (got ${Array.isArray(props) ? 'array' : describe(props)})`);
+  const proto = Object.getPrototypeOf(props);
+  if (proto !== Object.prototype && proto !== null) fail('props', 'must be a plain object');
+  for (const key of Object.keys(props)) {
+    if (!(PROP_NAMES as readonly string[]).includes(key)) {
+      fail(key.slice(0, 40), `is not a known prop (allowed: ${PROP_NAMES.join(', ')})`);
+    }
+  }
+  const p = props as Record<string, unknown>;
+  if (p.itemId !== undefined) out.itemId = str('itemId', p.itemId);
+  if (p.categoryId !== undefined) out.categoryId = str('categoryId', p.categoryId);
+  if (p.query !== undefined) out.query = str('query', p.query);
+  if (p.url !== undefined) out.url = str('url', p.url);
+  if (p.price !== undefined) {
+    const v = p.price;
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > MAX_PRICE) {
+      fail('price', `must be a finite number between 0 and ${MAX_PRICE} (got ${describe(v)})`);
+    }
+    out.price = v;
+  }
+  if (p.quantity !== undefined) {
+    const v = p.quantity;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > MAX_QUANTITY) {
+      fail('quantity', `must be an integer between 1 and ${MAX_QUANTITY} (got ${describe(v)})`);
+    }
+    out.quantity = v;
+  }
+  return { type, props: out };
+}

@@ -1,0 +1,106 @@
+/**
+ * Batches events into store writes: events pushed during one task are written together in one
+ * transaction at the end of that task (a microtask), so `track()` never waits on IndexedDB and
+ * a loop of 1,000 calls costs one transaction. `flush()` writes now (called from `pagehide` /
+ * `visibilitychange`, where the transaction must be issued before the page goes away).
+ *
+ * Failures never drop events: a `QuotaExceededError` prunes old events (never the current
+ * session's) and retries; any other failure hands the batch to `fallback` (the instance moves
+ * to the memory store).
+ */
+import type { HunchEvent } from './events';
+import { isQuotaError, type PrunePolicy, type Store } from './store/types';
+
+/** What the writer needs from the instance. */
+export interface WriterDeps {
+  /** The store to write to now (it may change after a fallback). */
+  store(): Promise<Store>;
+  /** Retention policy for quota pruning; `tighten` is 1, 2, 3 on successive attempts. */
+  quotaPolicy(tighten: number, count: number): PrunePolicy;
+  /** A batch the store could not take (not a quota problem): the instance must keep it. */
+  fallback(batch: HunchEvent[], err: unknown): Promise<void>;
+  /** A batch was written. */
+  written(count: number): void;
+  /** Schedules the end-of-task flush. Default `queueMicrotask`. */
+  schedule?(fn: () => void): void;
+}
+
+/** Attempts at writing one batch after quota errors, each pruning harder. */
+export const QUOTA_RETRIES = 3;
+
+/** The batching writer. */
+export interface Writer {
+  push(e: HunchEvent): void;
+  /** Writes what is buffered now; resolves when every batch issued so far is stored. */
+  flush(): Promise<void>;
+  /** Drops buffered events (forget / consent denied). */
+  discard(): void;
+  /** Events buffered, not yet handed to the store. */
+  readonly pending: number;
+}
+
+/** Creates a writer. */
+export function createWriter(deps: WriterDeps): Writer {
+  const schedule = deps.schedule ?? ((fn: () => void) => queueMicrotask(fn));
+  let buffer: HunchEvent[] = [];
+  let scheduled = false;
+  const inflight = new Set<Promise<void>>();
+
+  const write = async (batch: HunchEvent[]) => {
+    let store = await deps.store();
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await store.putEvents(batch);
+        deps.written(batch.length);
+        return;
+      } catch (err) {
+        if (isQuotaError(err) && attempt < QUOTA_RETRIES) {
+          try {
+            await store.prune(deps.quotaPolicy(attempt + 1, await store.countEvents()));
+          } catch {
+            /* pruning failed too: the next attempt decides */
+          }
+          continue;
+        }
+        if (!isQuotaError(err) && attempt === 0) {
+          // a connection closed by another tab's upgrade: reopen once before giving up
+          store.close();
+          store = await deps.store();
+          continue;
+        }
+        await deps.fallback(batch, err);
+        return;
+      }
+    }
+  };
+
+  const flush = (): Promise<void> => {
+    scheduled = false;
+    if (buffer.length) {
+      const batch = buffer;
+      buffer = [];
+      const p = write(batch).finally(() => inflight.delete(p));
+      inflight.add(p);
+    }
+    return Promise.all([...inflight]).then(() => undefined);
+  };
+
+  return {
+    push(e) {
+      buffer.push(e);
+      if (!scheduled) {
+        scheduled = true;
+        schedule(() => {
+          if (scheduled) void flush();
+        });
+      }
+    },
+    flush,
+    discard() {
+      buffer = [];
+    },
+    get pending() {
+      return buffer.length;
+    },
+  };
+}

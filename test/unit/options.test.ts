@@ -1,0 +1,30 @@
+// @vitest-environment node
+import { describe, expect, it } from 'vitest';
+import { DEFAULTS, resolveOptions } from '../../src/options';
+
+describe('resolveOptions', () => {
+  it('applies documented defaults', () => {
+    const o = resolveOptions();
+    expect(o).toEqual({ ...DEFAULTS, retention: { days: 90, maxEvents: 50_000 }, model: { url: undefined, enabled: true, backend: 'auto' } });
+    expect(o.sessionTimeoutMinutes).toBe(30);
+    expect(o.consent).toBe('granted');
+  });
+
+  it.each([
+    [{ dbName: '' }, /"dbName"/],
+    [{ dbName: 'a b' }, /"dbName"/],
+    [{ consent: 'yes' }, /"consent"/],
+    [{ autoCapture: 'true' }, /"autoCapture"/],
+    [{ sessionTimeoutMinutes: 0 }, /"sessionTimeoutMinutes" must be between 1 and 1440/],
+    [{ sessionTimeoutMinutes: NaN }, /"sessionTimeoutMinutes"/],
+    [{ retention: { days: 0 } }, /"retention.days"/],
+    [{ retention: { maxEvents: 10.5 } }, /"retention.maxEvents"/],
+    [{ retention: { keep: 1 } }, /"retention.keep" is not a known option/],
+    [{ model: { backend: 'gpu' } }, /"model.backend"/],
+    [{ sessionTimeout: 5 }, /"sessionTimeout" is not a known option/],
+    ['x', /"options"/],
+  ])('rejects %o with a TypeError naming the option', (input, msg) => {
+    expect(() => resolveOptions(input)).toThrow(TypeError);
+    expect(() => resolveOptions(input)).toThrow(msg);
+  });
+});

@@ -1,0 +1,70 @@
+// @vitest-environment node
+import { describe, expect, it } from 'vitest';
+import { scrubText, scrubUrl } from '../../src/scrub';
+import { boundedScrub } from '../../src/validate-event';
+
+describe('scrubText', () => {
+  it.each([
+    ['mail john.doe+shop@example.co.uk today', 'mail [email] today'],
+    ['call +1 (555) 123-4567 now', 'call [phone] now'],
+    ['tel 555-123-4567', 'tel [phone]'],
+    ['pay 4111 1111 1111 1111.', 'pay [card].'],
+    ['pay 4111-1111-1111-1111', 'pay [card]'],
+    ['5551234567', '[phone]'],
+  ])('removes PII from %j', (input, expected) => {
+    expect(scrubText(input)).toBe(expected);
+  });
+
+  it.each(['iphone 15 pro', 'size 42 shoes', 'a@b', 'x@y.z', 'abc1234567890123', 'sale 2024-11-29', 'price 19.99'])('keeps ordinary text %j', (s) => {
+    expect(scrubText(s)).toBe(s);
+  });
+
+  it('keeps numeric ids in id mode but still removes Luhn-valid cards and emails', () => {
+    expect(scrubText('1004856', 'id')).toBe('1004856');
+    expect(scrubText('5551234567', 'id')).toBe('5551234567');
+    expect(scrubText('4111111111111111', 'id')).toBe('[card]');
+    expect(scrubText('4111111111111112', 'id')).toBe('4111111111111112');
+    expect(scrubText('bob@shop.com', 'id')).toBe('[email]');
+  });
+
+  // Absolute timing belongs to the browser suite and the bench; here we check the scaling: 4×
+  // the input must cost about 4× the time (a backtracking blow-up is quadratic or worse).
+  it('is linear in the input on adversarial strings', () => {
+    const shapes = ['a@', '1 ', 'a', '1.', 'x@y.1-1-1-1-1-1-1-1-', 'a.b@c.de ', '+1 (5'];
+    const best = (s: string) => {
+      let min = Infinity;
+      for (let r = 0; r < 5; r++) {
+        const t = performance.now();
+        scrubText(s);
+        min = Math.min(min, performance.now() - t);
+      }
+      return min;
+    };
+    for (const shape of shapes) {
+      const small = shape.repeat(Math.ceil(250_000 / shape.length)) + '@';
+      const big = shape.repeat(Math.ceil(1_000_000 / shape.length)) + '@';
+      best(big); // warm up
+      const ratio = best(big) / Math.max(best(small), 0.05);
+      expect({ shape, linear: ratio < 10 }).toEqual({ shape, linear: true });
+    }
+  });
+});
+
+describe('scrubUrl', () => {
+  it('drops credentials, query values and fragment values; scrubs the path', () => {
+    expect(scrubUrl('https://bob:pw@shop.com/u/bob@x.com/p?q=shoes&email=a%40b.com#token=123')).toBe('https://shop.com/u/[email]/p?q=&email=#token=');
+  });
+  it('keeps hash routes and relative URLs', () => {
+    expect(scrubUrl('/shop/#/product/42')).toBe('/shop/#/product/42');
+    expect(scrubUrl('/search?q=red+shoes')).toBe('/search?q=');
+  });
+});
+
+describe('boundedScrub', () => {
+  it('truncates huge strings without leaving a partial email at the cut', () => {
+    const s = 'x '.repeat(120) + 'john.doe@example.com'.repeat(1000);
+    const out = boundedScrub(s, 256, 'text');
+    expect(out.length).toBeLessThanOrEqual(256);
+    expect(out).not.toMatch(/john|@/);
+  });
+});

@@ -1,0 +1,35 @@
+// @vitest-environment node
+import { describe, expect, it } from 'vitest';
+import type { HunchEvent } from '../../src/events';
+import { advanceSession, mergeSession } from '../../src/session';
+
+const MIN = 60_000;
+let n = 0;
+const newId = () => `s${++n}`;
+
+describe('advanceSession', () => {
+  it('keeps a session within the timeout and starts a new one after it', () => {
+    const a = advanceSession(undefined, 0, 30 * MIN, newId);
+    expect(a.started).toBe(true);
+    const b = advanceSession(a.ptr, 29 * MIN, 30 * MIN, newId);
+    expect(b).toEqual({ ptr: { id: a.ptr.id, start: 0, last: 29 * MIN }, started: false });
+    const c = advanceSession(b.ptr, 59 * MIN, 30 * MIN, newId);
+    expect(c.started).toBe(true);
+    expect(c.ptr.id).not.toBe(a.ptr.id);
+  });
+  it('starts a new session when the clock jumps backwards past the timeout', () => {
+    const a = advanceSession(undefined, 100 * MIN, 30 * MIN, newId);
+    expect(advanceSession(a.ptr, 10 * MIN, 30 * MIN, newId).started).toBe(true);
+  });
+});
+
+describe('mergeSession', () => {
+  it('summarizes counts, items and purchase', () => {
+    const ev = (type: HunchEvent['type'], ts: number, itemId?: string): HunchEvent => ({ id: `e${ts}`, type, ts, sessionId: 's', itemId });
+    const rec = mergeSession(undefined, [ev('page_view', 5), ev('product_view', 7, 'a'), ev('add_to_cart', 9, 'a')]);
+    expect(rec).toMatchObject({ id: 's', start: 5, end: 9, count: 3, items: ['a'], purchased: false, counts: { page_view: 1, product_view: 1, add_to_cart: 1 } });
+    const more = mergeSession(rec, [ev('purchase', 3)]);
+    expect(more).toMatchObject({ start: 3, end: 9, count: 4, purchased: true });
+    expect(rec.count).toBe(3); // input not mutated
+  });
+});

@@ -1,0 +1,30 @@
+#!/usr/bin/env node
+// Prints the raw and gzipped size of every built file, and fails the build when the script-tag
+// file (the first script a storefront loads) exceeds its budget.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+
+/** Gzipped budget of dist/hunch.iife.js, in bytes. */
+export const IIFE_BUDGET_GZIP = 15 * 1024;
+
+const dir = new URL('../dist/', import.meta.url).pathname;
+const rows = [];
+for (const name of readdirSync(dir).sort()) {
+  const path = join(dir, name);
+  if (!statSync(path).isFile() || !/\.(js|wasm)$/.test(name)) continue;
+  const buf = readFileSync(path);
+  rows.push({ name, raw: buf.length, gzip: gzipSync(buf, { level: 9 }).length });
+}
+const kb = (n) => (n / 1024).toFixed(1) + ' KB';
+console.log('| file | size | gzipped |\n|---|---:|---:|');
+for (const r of rows) console.log(`| dist/${r.name} | ${kb(r.raw)} | ${kb(r.gzip)} |`);
+const iife = rows.find((r) => r.name === 'hunch.iife.js');
+if (!iife) {
+  console.error('dist/hunch.iife.js is missing');
+  process.exit(1);
+}
+if (iife.gzip > IIFE_BUDGET_GZIP) {
+  console.error(`dist/hunch.iife.js is ${kb(iife.gzip)} gzipped, over the ${kb(IIFE_BUDGET_GZIP)} budget`);
+  process.exit(1);
+}
