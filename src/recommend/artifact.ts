@@ -1,0 +1,200 @@
+/**
+ * The next-item artifact a store serves as two static files: `manifest.json` (format, counts,
+ * tuned ranking parameters, section table) and `model.bin` (the training sessions, compactly
+ * encoded, plus the item id table). Ranking reads the sessions directly (session kNN and
+ * sequential rules are computed at rank time), so nothing lossy is stored: no quantization is
+ * needed and the encode → decode round trip is exact.
+ *
+ * Binary layout (all little-endian), each section located by `manifest.sections`:
+ * - `lengths`: one unsigned LEB128 varint per session, its click count;
+ * - `items`: the clicks of all sessions, in order, as uint16 (`itemBytes` 2) or uint32 (4) item
+ *   indices into the id table;
+ * - `ids`: UTF-8 text, the store's item ids joined by `\n`, index order.
+ * Sessions are stored oldest first (the log order); recency is the session index.
+ */
+import { resolveParams, type RankParams } from './params';
+
+/** `manifest.format` of a next-item artifact. */
+export const ARTIFACT_FORMAT = 'hunch-next-item';
+/** `manifest.version` this code writes and reads. */
+export const ARTIFACT_VERSION = 1;
+
+/** Byte range of one section of `model.bin`: `[offset, byteLength]`. */
+export type SectionRange = [number, number];
+
+/** The JSON manifest (`manifest.json`). */
+export interface ArtifactManifest {
+  format: typeof ARTIFACT_FORMAT;
+  version: number;
+  /** Item count (length of the id table). */
+  nItems: number;
+  /** Session count. */
+  nSessions: number;
+  /** Click count over all sessions. */
+  nClicks: number;
+  /** Bytes per item index in the `items` section: 2 or 4. */
+  itemBytes: 2 | 4;
+  /** Byte ranges of the sections of the binary file. */
+  sections: { lengths: SectionRange; items: SectionRange; ids: SectionRange };
+  /** Tuned ranking parameters. */
+  params: RankParams;
+  /** File name of the binary, relative to the manifest. */
+  binary: string;
+  /** Free-form provenance (dataset, training time, validation metrics). */
+  meta?: Record<string, unknown>;
+}
+
+/** Decoded artifact: the sessions in CSR form and the id table. */
+export interface NextItemArtifact {
+  /** Store item ids; item index `i` is `itemIds[i]`. */
+  itemIds: string[];
+  /** Session `s` spans `sessionItems[sessionStart[s] .. sessionStart[s + 1])`; length nSessions + 1. */
+  sessionStart: Uint32Array;
+  /** Item indices of all clicks, session after session, oldest session first. */
+  sessionItems: Uint32Array;
+  /** Ranking parameters. */
+  params: RankParams;
+  /** Provenance copied from the manifest. */
+  meta: Record<string, unknown>;
+}
+
+/** Input of {@link encodeArtifact}. */
+export interface ArtifactInput {
+  itemIds: readonly string[];
+  /** Sessions as item-index arrays, oldest first. Indices must be < itemIds.length. */
+  sessions: readonly ArrayLike<number>[];
+  params: RankParams;
+  meta?: Record<string, unknown>;
+  /** Binary file name written into the manifest (default `model.bin`). */
+  binary?: string;
+}
+
+function writeVarint(out: number[], v: number): void {
+  while (v >= 0x80) {
+    out.push((v & 0x7f) | 0x80);
+    v >>>= 7;
+  }
+  out.push(v);
+}
+
+/**
+ * Encodes sessions, ids and parameters into a manifest and a binary.
+ * @throws TypeError naming the field when an id contains `\n`, or an index is out of range.
+ */
+export function encodeArtifact(input: ArtifactInput): { manifest: ArtifactManifest; binary: Uint8Array } {
+  const { itemIds, sessions } = input;
+  const params = resolveParams(input.params);
+  for (const id of itemIds) {
+    if (typeof id !== 'string' || id.includes('\n')) throw new TypeError(`itemIds: invalid id ${JSON.stringify(id)}`);
+  }
+  const nItems = itemIds.length;
+  const itemBytes: 2 | 4 = nItems <= 0x10000 ? 2 : 4;
+  const lengthBytes: number[] = [];
+  let nClicks = 0;
+  for (const s of sessions) {
+    writeVarint(lengthBytes, s.length);
+    nClicks += s.length;
+  }
+  const items = new Uint8Array(nClicks * itemBytes);
+  const view = new DataView(items.buffer);
+  let off = 0;
+  for (const s of sessions) {
+    for (let i = 0; i < s.length; i++) {
+      const v = s[i];
+      if (!Number.isInteger(v) || v < 0 || v >= nItems) throw new TypeError(`sessions: item index ${v} out of range`);
+      if (itemBytes === 2) view.setUint16(off, v, true);
+      else view.setUint32(off, v, true);
+      off += itemBytes;
+    }
+  }
+  const ids = new TextEncoder().encode(itemIds.join('\n'));
+  const binary = new Uint8Array(lengthBytes.length + items.length + ids.length);
+  binary.set(lengthBytes, 0);
+  binary.set(items, lengthBytes.length);
+  binary.set(ids, lengthBytes.length + items.length);
+  const manifest: ArtifactManifest = {
+    format: ARTIFACT_FORMAT,
+    version: ARTIFACT_VERSION,
+    nItems,
+    nSessions: sessions.length,
+    nClicks,
+    itemBytes,
+    sections: {
+      lengths: [0, lengthBytes.length],
+      items: [lengthBytes.length, items.length],
+      ids: [lengthBytes.length + items.length, ids.length],
+    },
+    params,
+    binary: input.binary ?? 'model.bin',
+    ...(input.meta ? { meta: input.meta } : {}),
+  };
+  return { manifest, binary };
+}
+
+function checkRange(name: string, r: unknown, size: number): SectionRange {
+  if (
+    !Array.isArray(r) ||
+    r.length !== 2 ||
+    !Number.isInteger(r[0]) ||
+    !Number.isInteger(r[1]) ||
+    r[0] < 0 ||
+    r[1] < 0 ||
+    r[0] + r[1] > size
+  ) {
+    throw new TypeError(`manifest.sections.${name} must be [offset, length] inside the binary`);
+  }
+  return r as SectionRange;
+}
+
+/**
+ * Decodes a manifest (parsed JSON or a JSON string) and its binary (as fetched).
+ * @throws TypeError naming the field when the manifest or binary is malformed.
+ */
+export function decodeArtifact(manifestJson: unknown, binary: ArrayBuffer | Uint8Array): NextItemArtifact {
+  const m = (typeof manifestJson === 'string' ? JSON.parse(manifestJson) : manifestJson) as ArtifactManifest;
+  if (!m || typeof m !== 'object') throw new TypeError('manifest must be an object');
+  if (m.format !== ARTIFACT_FORMAT) throw new TypeError(`manifest.format must be "${ARTIFACT_FORMAT}"`);
+  if (m.version !== ARTIFACT_VERSION) throw new TypeError(`manifest.version ${String(m.version)} is not supported`);
+  if (m.itemBytes !== 2 && m.itemBytes !== 4) throw new TypeError('manifest.itemBytes must be 2 or 4');
+  for (const f of ['nItems', 'nSessions', 'nClicks'] as const) {
+    if (!Number.isInteger(m[f]) || m[f] < 0) throw new TypeError(`manifest.${f} must be an integer ≥ 0`);
+  }
+  const bytes = binary instanceof Uint8Array ? binary : new Uint8Array(binary);
+  if (!m.sections || typeof m.sections !== 'object') throw new TypeError('manifest.sections is missing');
+  const [lo, ll] = checkRange('lengths', m.sections.lengths, bytes.length);
+  const [io, il] = checkRange('items', m.sections.items, bytes.length);
+  const [so, sl] = checkRange('ids', m.sections.ids, bytes.length);
+  if (il !== m.nClicks * m.itemBytes) throw new TypeError('manifest.sections.items length does not match nClicks');
+
+  const sessionStart = new Uint32Array(m.nSessions + 1);
+  let p = lo;
+  const end = lo + ll;
+  let total = 0;
+  for (let s = 0; s < m.nSessions; s++) {
+    let v = 0;
+    let shift = 0;
+    for (;;) {
+      if (p >= end) throw new TypeError('binary: lengths section is truncated');
+      const b = bytes[p++];
+      v += (b & 0x7f) * 2 ** shift;
+      if (b < 0x80) break;
+      shift += 7;
+    }
+    total += v;
+    sessionStart[s + 1] = total;
+  }
+  if (total !== m.nClicks) throw new TypeError('binary: session lengths do not add up to nClicks');
+
+  const sessionItems = new Uint32Array(m.nClicks);
+  const view = new DataView(bytes.buffer, bytes.byteOffset + io, il);
+  if (m.itemBytes === 2) for (let i = 0; i < m.nClicks; i++) sessionItems[i] = view.getUint16(2 * i, true);
+  else for (let i = 0; i < m.nClicks; i++) sessionItems[i] = view.getUint32(4 * i, true);
+
+  const text = new TextDecoder().decode(bytes.subarray(so, so + sl));
+  const itemIds = m.nItems === 0 ? [] : text.split('\n');
+  if (itemIds.length !== m.nItems) throw new TypeError('binary: id table does not match nItems');
+  for (let i = 0; i < m.nClicks; i++) {
+    if (sessionItems[i] >= m.nItems) throw new TypeError('binary: item index out of range');
+  }
+  return { itemIds, sessionStart, sessionItems, params: resolveParams(m.params), meta: m.meta ?? {} };
+}
