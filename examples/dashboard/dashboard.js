@@ -12,7 +12,7 @@ import { esc } from '/examples/shared/catalog.js';
 import { reasonText } from '/examples/shared/render.js';
 
 const MAX_ROWS = 200;
-const NA = (what) => `<p class="hd-na">${esc(what)} is not available in this build.</p>`;
+const NA = (what) => `<p class="hd-na" data-testid="not-available">${esc(what)}: not available in this build.</p>`;
 
 /** Which optional API parts this hunch build has. */
 export function features(hunch) {
@@ -34,6 +34,7 @@ function template(mode) {
   <span class="hd-pill" data-pill-session title="Current session">–</span></div>
 </header>
 <div class="hd-grid">
+<div class="hd-col hd-col-a">
 <section class="hd-card hd-intent" data-testid="intent-panel">
   <h3>Purchase intent</h3>
   <div data-intent-body>
@@ -45,6 +46,13 @@ function template(mode) {
     <ol class="hd-reasons" data-testid="intent-reasons"><li class="hd-sub">Reasons appear with the first score.</li></ol>
   </div>
 </section>
+<section class="hd-card hd-timeline" data-testid="timeline-panel">
+  <h3>Event timeline <span class="hd-count" data-testid="event-count">0</span></h3>
+  <ol data-testid="timeline"></ol>
+  <p class="hd-sub" data-timeline-empty>No events stored. Browse the shop or press Play.</p>
+</section>
+</div>
+<div class="hd-col hd-col-b">
 <section class="hd-card hd-sim" data-testid="simulate-panel">
   <h3>Simulate a shopper</h3>
   <p class="hd-sub">Plays a scripted session through <code>hunch.track()</code> with realistic gaps, sped up.</p>
@@ -56,21 +64,19 @@ function template(mode) {
   <div class="hd-progress"><i data-sim-bar></i></div>
   <p class="hd-sub" data-testid="sim-status">Idle.</p>
 </section>
-<section class="hd-card hd-timeline" data-testid="timeline-panel">
-  <h3>Event timeline <span class="hd-count" data-testid="event-count">0</span></h3>
-  <ol data-testid="timeline"></ol>
-  <p class="hd-sub" data-timeline-empty>No events stored. Browse the shop or press Play.</p>
-</section>
-<section class="hd-card" data-testid="model-panel"><h3>Model &amp; backend</h3><div data-model></div></section>
-<section class="hd-card" data-testid="recs-panel"><h3>Recommendations <button class="hd-link" data-recs-refresh>refresh</button></h3><div data-recs></div></section>
-<section class="hd-card" data-testid="personalize-panel"><h3>Personalization</h3><div data-personalize></div></section>
-<section class="hd-card" data-testid="storage-panel"><h3>Storage</h3><dl class="hd-kv" data-storage></dl></section>
 <section class="hd-card" data-testid="privacy-panel">
   <h3>Privacy controls</h3>
   <div class="hd-row"><label class="hd-inline">Consent <select data-testid="consent-select"><option>granted</option><option>pending</option><option>denied</option></select></label></div>
   <div class="hd-row"><button class="hd-btn hd-ghost" data-testid="export">⤓ Export JSON</button><button class="hd-btn hd-danger" data-testid="forget">Forget everything</button></div>
   <p class="hd-sub" data-testid="privacy-status">Everything above lives in this browser only.</p>
 </section>
+<section class="hd-card" data-testid="storage-panel"><h3>Storage</h3><dl class="hd-kv" data-storage></dl></section>
+</div>
+<div class="hd-col hd-col-c">
+<section class="hd-card" data-testid="model-panel"><h3>Model &amp; backend</h3><div data-model></div></section>
+<section class="hd-card" data-testid="recs-panel"><h3>Recommendations <button class="hd-link" data-recs-refresh>refresh</button></h3><div data-recs></div></section>
+<section class="hd-card" data-testid="personalize-panel"><h3>Personalization</h3><div data-personalize></div></section>
+</div>
 </div></div>`;
 }
 
@@ -156,7 +162,7 @@ export function mountDashboard(root, hunch, opts = {}) {
 
   function renderIntent() {
     if (!has.intent) {
-      q('[data-intent-body]').innerHTML = NA('The intent model');
+      q('[data-intent-body]').innerHTML = NA('Intent model');
       return;
     }
     const sid = String(hunch.sessionId ?? '');

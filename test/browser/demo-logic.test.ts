@@ -1,0 +1,149 @@
+// @vitest-environment node
+/**
+ * The demo's pure modules (plain JS under examples/), checked in Node: the offer banner's
+ * frequency cap, the simulated shoppers, the intent chart, the dashboard's formatting, and the
+ * storefront's generated pages against hunch's own JSON-LD and event validation.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { productsFromJsonLd } from '../../src/capture/jsonld';
+import { EVENT_TYPES } from '../../src/events';
+import { validateEvent } from '../../src/validate-event';
+
+const root = new URL('../../examples/', import.meta.url);
+// Dynamic imports with a computed specifier: the examples are plain JS without type declarations.
+const load = (rel: string): Promise<any> => import(new URL(rel, root).href);
+const catalog = JSON.parse(readFileSync(new URL('shared/catalog.json', root), 'utf8'));
+
+describe('offer frequency cap', () => {
+  it('allows one offer per session, then cools down and caps the day', async () => {
+    const { canShowOffer, recordOffer } = await load('shared/offer-cap.js');
+    const t0 = 1_700_000_000_000;
+    let log: unknown[] = [];
+    expect(canShowOffer(log, { now: t0, sessionId: 'a' }).ok).toBe(true);
+    log = recordOffer(log, { ts: t0, sessionId: 'a', rule: 'abandonment' });
+    expect(canShowOffer(log, { now: t0 + 60 * 60_000, sessionId: 'a' })).toEqual({ ok: false, reason: 'already shown this session' });
+    expect(canShowOffer(log, { now: t0 + 60_000, sessionId: 'b' }).reason).toBe('cooling down');
+    expect(canShowOffer(log, { now: t0 + 11 * 60_000, sessionId: 'b' }).ok).toBe(true);
+    log = recordOffer(log, { ts: t0 + 11 * 60_000, sessionId: 'b', rule: 'ready' });
+    log = recordOffer(log, { ts: t0 + 22 * 60_000, sessionId: 'c', rule: 'ready' });
+    expect(canShowOffer(log, { now: t0 + 40 * 60_000, sessionId: 'd' }).reason).toBe('daily cap reached');
+    // a day later the oldest showing has expired from the log
+    expect(canShowOffer(log, { now: t0 + 24 * 60 * 60_000 + 1, sessionId: 'd' }).ok).toBe(true);
+    expect(recordOffer(log, { ts: t0 + 48 * 60 * 60_000, sessionId: 'e', rule: 'x' })).toHaveLength(1);
+  });
+
+  it('rejects a bad clock or session id with a TypeError naming the field', async () => {
+    const { canShowOffer } = await load('shared/offer-cap.js');
+    expect(() => canShowOffer([], { now: NaN, sessionId: 'a' })).toThrow(/now/);
+    expect(() => canShowOffer([], { now: 1, sessionId: 7 })).toThrow(/sessionId/);
+  });
+
+  it('maps trigger rule names to banner copy', async () => {
+    const { offerKind } = await load('shared/offer-banner.js');
+    expect(offerKind('abandonment')).toBe('abandon');
+    expect(offerKind('cart-abandon')).toBe('abandon');
+    expect(offerKind('ready-to-buy')).toBe('ready');
+  });
+});
+
+describe('simulated shoppers', () => {
+  it('every scenario plays only valid hunch events with realistic gaps', async () => {
+    const { SCENARIOS, buildScenario } = await load('dashboard/scenarios.js');
+    for (const { id } of SCENARIOS) {
+      for (const seed of [1, 2, 3]) {
+        const steps = buildScenario(id, catalog, seed);
+        expect(steps.length).toBeGreaterThan(4);
+        for (const s of steps) {
+          expect(s.gapMs).toBeGreaterThanOrEqual(0);
+          if (s.type === null) continue;
+          expect(EVENT_TYPES).toContain(s.type);
+          expect(() => validateEvent(s.type, s.props)).not.toThrow();
+        }
+        const total = steps.reduce((n: number, s: { gapMs: number }) => n + s.gapMs, 0);
+        expect(total).toBeGreaterThan(20_000); // a real session takes time; the player speeds it up
+      }
+    }
+  });
+
+  it('scenarios differ the way shoppers do', async () => {
+    const { buildScenario } = await load('dashboard/scenarios.js');
+    const types = (id: string, seed: number) => buildScenario(id, catalog, seed).map((s: { type: string | null }) => s.type);
+    for (const seed of [1, 7, 42]) {
+      expect(types('buy', seed)).toContain('purchase');
+      expect(types('hesitate', seed)).toContain('begin_checkout');
+      expect(types('hesitate', seed)).not.toContain('purchase');
+      expect(types('browse', seed)).not.toContain('add_to_cart');
+      expect(types('compare', seed)).toContain('add_to_cart');
+    }
+    expect(buildScenario('browse', catalog, 5)).toEqual(buildScenario('browse', catalog, 5));
+    expect(buildScenario('browse', catalog, 5)).not.toEqual(buildScenario('browse', catalog, 6));
+    expect(() => buildScenario('nope', catalog)).toThrow(TypeError);
+  });
+
+  it('the player tracks each event step once, sped up, and can stop', async () => {
+    const { playScenario } = await load('dashboard/simulator.js');
+    const steps = [
+      { gapMs: 1000, type: 'page_view', props: { url: '/a' }, label: 'a' },
+      { gapMs: 1000, type: null, props: {}, label: 'pause' },
+      { gapMs: 1000, type: 'search', props: { query: 'x' }, label: 'b' },
+    ];
+    const tracked: string[] = [];
+    const t0 = Date.now();
+    const stopped = await new Promise((done) =>
+      playScenario({ track: (t: string) => tracked.push(t) }, steps, { speed: 100, onDone: done }));
+    expect(stopped).toBe(false);
+    expect(tracked).toEqual(['page_view', 'search']);
+    expect(Date.now() - t0).toBeLessThan(1000);
+    expect(() => playScenario({ track() {} }, steps, { speed: 0 })).toThrow(/speed/);
+  });
+});
+
+describe('dashboard rendering helpers', () => {
+  it('the intent chart draws one point per score and an empty state', async () => {
+    const { intentChartSvg } = await load('dashboard/chart.js');
+    const pts = [0.1, 0.4, 0.8].map((p, i) => ({ ts: 1000 * i, purchase: p, stage: 'browsing' }));
+    const svg = intentChartSvg(pts);
+    expect(svg.match(/<circle /g)).toHaveLength(4); // three points + the ring on the last one
+    expect(svg).toContain('Purchase intent 80%');
+    expect(intentChartSvg([])).toContain('no intent scores yet');
+  });
+
+  it('formats sizes, durations and timeline lines', async () => {
+    const { formatBytes, formatDuration, describeEvent } = await load('dashboard/format.js');
+    expect(formatBytes(73_700)).toBe('73.7 kB');
+    expect(formatBytes(NaN)).toBe('–');
+    expect(formatDuration(200_000)).toBe('3 m 20 s');
+    const nameOf = (id: string) => (id === 'au-201' ? 'Studio Headphones' : undefined);
+    expect(describeEvent({ type: 'add_to_cart', itemId: 'au-201', price: 149, quantity: 2 }, nameOf)).toBe('Studio Headphones × 2 · €149.00');
+    expect(describeEvent({ type: 'search', query: 'mug' }, nameOf)).toBe('“mug”');
+  });
+});
+
+describe('storefront pages', () => {
+  const dir = new URL('storefront/products/', root);
+  const files = readdirSync(dir).filter((f) => f.endsWith('.html'));
+
+  it('has one generated page per catalog product', () => {
+    expect(files.sort()).toEqual(catalog.products.map((p: { id: string }) => `${p.id}.html`).sort());
+  });
+
+  it("each product page's JSON-LD is read by hunch's capture as that product", () => {
+    for (const f of files) {
+      const html = readFileSync(new URL(f, dir), 'utf8');
+      const ld = /<script type="application\/ld\+json">(.*?)<\/script>/s.exec(html)?.[1] ?? '';
+      const p = catalog.products.find((x: { id: string }) => `${x.id}.html` === f);
+      expect(productsFromJsonLd(ld)).toEqual([{ itemId: p.id, price: p.price, categoryId: p.category }]);
+      expect(html).toContain(`data-hunch-event="add_to_cart" data-hunch-item="${p.id}" data-hunch-price="${p.price}"`);
+    }
+  });
+
+  it('loads nothing from another origin', () => {
+    const pages = ['index.html', 'cart.html', 'checkout.html', 'thanks.html', ...files.map((f) => `products/${f}`)];
+    for (const f of pages) {
+      const html = readFileSync(new URL(`storefront/${f}`, root), 'utf8');
+      const srcs = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]);
+      for (const s of srcs) expect(s, `${f}: ${s}`).toMatch(/^(\/|#|data:)/);
+    }
+  });
+});
