@@ -64,11 +64,19 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
 
   const reported = new Set<string>();
   const emitter = createEmitter<HunchEventMap>((err) => problem('error', 'listener', `a hunch.on() listener threw: ${String(err)}`));
+  // problems found while creating the instance are emitted on the next task, so listeners
+  // attached right after `await createHunch()` hear them
+  let creating = true;
+  const early: Array<() => void> = [];
   function problem(kind: 'error' | 'warning', code: string, message: string) {
     if (reported.has(code)) return;
     reported.add(code);
-    if (emitter.count(kind) === 0 && typeof console !== 'undefined') console.warn(`[hunch] ${message}`);
-    emitter.emit(kind, { code, message } satisfies HunchProblem);
+    const say = () => {
+      if (emitter.count(kind) === 0 && typeof console !== 'undefined') console.warn(`[hunch] ${message}`);
+      emitter.emit(kind, { code, message } satisfies HunchProblem);
+    };
+    if (creating) early.push(say);
+    else say();
   }
 
   let consent: Consent = opts.consent;
@@ -213,6 +221,11 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
     localPointer(opts.dbName, ls).clear();
     emitter.emit('forget', undefined);
   };
+
+  creating = false;
+  setTimeout(() => {
+    for (const say of early.splice(0)) say();
+  }, 0);
 
   const instance: Hunch = {
     track(type, props) {

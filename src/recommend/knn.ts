@@ -1,7 +1,8 @@
 /**
  * Session kNN score (STAN-style): neighbour sessions are found through the prefix items'
  * postings (newest `sample` per item), scored by the weighted overlap with the prefix,
- * normalized by neighbour length^lengthPow and damped by neighbour age; the top `neighbours`
+ * normalized by neighbour length^lengthPow and damped by neighbour age;
+ * votes are scaled by item idf^idfPow; the top `neighbours`
  * vote for their items, each vote decaying with its click distance from the anchor (the most
  * recent prefix item the neighbour contains), with votes before the anchor scaled by `backward`
  * and the anchor click's own vote by `selfVote`.
@@ -17,7 +18,7 @@ import { touch, type Touched } from './touched';
 export function scoreKnn(model: NextItemModel, prefix: WeightedPrefix, touched: Touched): number {
   const p = model.params;
   const { sessionScore, touchedSessions, knn, anchor, anchorScore, prefixRank } = model.scratch;
-  const { postStart, postings, sessionStart, sessionItems, sessionDistinct, recency } = model;
+  const { postStart, postings, sessionStart, sessionItems, sessionDistinct, recency, voteFactor } = model;
   const { items, weights } = prefix;
   if (items.length === 0) return 0;
 
@@ -92,7 +93,7 @@ export function scoreKnn(model: NextItemModel, prefix: WeightedPrefix, touched: 
     for (let q = a0; q < a1; q++) {
       const j = sessionItems[q];
       const d = q - anchorPos;
-      let v = sim * Math.exp(-Math.abs(d) / lambda);
+      let v = sim * voteFactor[j] * Math.exp(-Math.abs(d) / lambda);
       if (d < 0) v *= p.backward;
       else if (d === 0) v *= p.selfVote;
       touch(model, touched, j);

@@ -24,6 +24,8 @@ export interface NextItemModel {
   readonly postings: Uint32Array;
   /** Recency weight of each session: exp(-(nSessions - 1 - s) / lambdaRecency). */
   readonly recency: Float64Array;
+  /** Per-item factor on kNN votes: idf^idfPow. */
+  readonly voteFactor: Float64Array;
   /** Recency-weighted click counts, scaled to max 1. */
   readonly popularity: Float64Array;
   /** Item indices by decreasing popularity (first 200). */
@@ -89,6 +91,10 @@ export function createModel(artifact: NextItemArtifact, params: RankParams = art
       }
     }
   }
+  const voteFactor = new Float64Array(nItems);
+  for (let i = 0; i < nItems; i++) {
+    voteFactor[i] = Math.pow(Math.log((nSessions + 1) / (counts[i + 1] + 1)), params.idfPow);
+  }
   let maxPop = 0;
   for (let i = 0; i < nItems; i++) if (popularity[i] > maxPop) maxPop = popularity[i];
   if (maxPop > 0) for (let i = 0; i < nItems; i++) popularity[i] /= maxPop;
@@ -106,6 +112,7 @@ export function createModel(artifact: NextItemArtifact, params: RankParams = art
     postStart,
     postings,
     recency,
+    voteFactor,
     popularity,
     popularOrder,
     params,

@@ -19,6 +19,8 @@ export interface RankParams {
   backward: number;
   /** Factor on a neighbour's vote for its anchor click itself (0..1; repeats are also scored by repeatWeight). */
   selfVote: number;
+  /** Exponent on item IDF, log(sessions / sessions with the item), multiplying kNN votes (0 = none). */
+  idfPow: number;
   /** Exponent on the neighbour session length in the similarity denominator (0 = none, 0.5 = cosine). */
   lengthPow: number;
   /** Weight of the sequential-rules (item transition) score, relative to the kNN score (≥ 0). */
@@ -52,6 +54,7 @@ export const DEFAULT_PARAMS: Readonly<RankParams> = Object.freeze({
   lambdaDist: 2,
   backward: 0.5,
   selfVote: 1,
+  idfPow: 0,
   lengthPow: 0.5,
   rulesWeight: 0.3,
   rulesWindow: 3,

@@ -39,16 +39,19 @@ export function createMemoryStore(): Store {
       const sorted = [...events.values()].sort(byTs);
       let excess = sorted.length - p.maxEvents;
       let deleted = 0;
+      const touched = new Set<string>();
       for (const e of sorted) {
         if (e.sessionId === p.keepSession) continue;
         if (e.ts < p.before || excess > 0) {
           events.delete(e.id);
+          touched.add(e.sessionId);
           excess--;
           deleted++;
         }
       }
-      const live = new Set([...events.values()].map((e) => e.sessionId));
-      for (const id of [...sessions.keys()]) if (!live.has(id)) sessions.delete(id);
+      for (const id of touched) sessions.delete(id);
+      const left = [...events.values()].filter((e) => touched.has(e.sessionId)).sort(byTs);
+      for (const [sid, group] of groupBySession(left)) sessions.set(sid, mergeSession(undefined, group));
       return deleted;
     },
     async getMeta<T>(key: string) {

@@ -1,0 +1,135 @@
+/**
+ * Intent model files in TensorFlow.js weights format: `model.json` (with `weightsManifest` /
+ * `weightSpecs`) plus one `weights.bin`, written and read with `tf.io.encodeWeights` /
+ * `tf.io.decodeWeights`. `meta.json` next to them holds the training record (data counts,
+ * metrics, base rates); it is not needed to run the model.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { FEATURE_DIM, FEATURE_VERSION } from '../features/index.js';
+import { netShape, type IntentWeights } from './intent-net.js';
+
+/** Value of `format` in the model's `model.json`. */
+export const INTENT_FORMAT = 'hunch-intent';
+/** Architecture version of the network in `intent-net.ts` (bump when the math changes). */
+export const INTENT_ARCH_VERSION = 1;
+/** File names inside a model folder. */
+export const INTENT_FILES = { model: 'model.json', weights: 'weights.bin', meta: 'meta.json' } as const;
+
+/** How store base rates are handled, recorded in the metadata. */
+export interface BaseRateInfo {
+  /** Positive share over all training sessions. */
+  trainRate: number;
+  /** Per training store: positive share and the head-bias shift (log-odds) fitted for it in training. */
+  stores: Record<string, { rate: number; biasOffset: number }>;
+  /** Human-readable explanation. */
+  note: string;
+}
+
+/** What `model.json` carries besides the weights manifest. */
+export interface IntentModelJson {
+  format: typeof INTENT_FORMAT;
+  /** `<arch>.<feature version>-<8 hex chars of the weights' hash>`: changes whenever the weights do. */
+  modelVersion: string;
+  featureVersion: number;
+  archVersion: number;
+  inputDim: number;
+  hidden: number;
+  weightsManifest: Array<{ paths: string[]; weights: tf.io.WeightsManifestEntry[] }>;
+}
+
+const NAMES = { W: 'intent/gates/kernel', b: 'intent/gates/bias', hw: 'intent/head/kernel', hb: 'intent/head/bias' } as const;
+
+/** FNV-1a over bytes, as 8 hex chars (a cheap, stable content hash for the model version). */
+export function hashBytes(bytes: Uint8Array): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < bytes.length; i++) {
+    h ^= bytes[i];
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0).toString(16).padStart(8, '0');
+}
+
+/**
+ * Encodes weights into `model.json` content and the `.bin` bytes.
+ * @param weightsPath file name the manifest points at (default `weights.bin`)
+ */
+export async function serializeIntentNet(
+  weights: IntentWeights,
+  weightsPath: string = INTENT_FILES.weights,
+): Promise<{ modelJson: IntentModelJson; weightsBin: Uint8Array }> {
+  const { data, specs } = await tf.io.encodeWeights({
+    [NAMES.W]: weights.W,
+    [NAMES.b]: weights.b,
+    [NAMES.hw]: weights.head.w,
+    [NAMES.hb]: weights.head.b,
+  });
+  const bin = new Uint8Array(data);
+  const { inputDim, hidden } = netShape(weights);
+  return {
+    modelJson: {
+      format: INTENT_FORMAT,
+      modelVersion: `${INTENT_ARCH_VERSION}.${FEATURE_VERSION}-${hashBytes(bin)}`,
+      featureVersion: FEATURE_VERSION,
+      archVersion: INTENT_ARCH_VERSION,
+      inputDim,
+      hidden,
+      weightsManifest: [{ paths: [weightsPath], weights: specs }],
+    },
+    weightsBin: bin,
+  };
+}
+
+/**
+ * Decodes `model.json` content and the weights' bytes into tensors.
+ * @throws Error when the format, architecture or feature version does not match this code, or
+ *   a weight is missing or has the wrong shape
+ */
+export function deserializeIntentNet(modelJson: unknown, weightsBin: ArrayBuffer): { weights: IntentWeights; model: IntentModelJson } {
+  const m = modelJson as IntentModelJson;
+  if (!m || m.format !== INTENT_FORMAT) throw new Error(`intent model: format is not "${INTENT_FORMAT}"`);
+  if (m.featureVersion !== FEATURE_VERSION) {
+    throw new Error(`intent model: feature version ${m.featureVersion} does not match this code's ${FEATURE_VERSION}`);
+  }
+  if (m.archVersion !== INTENT_ARCH_VERSION) throw new Error(`intent model: architecture ${m.archVersion} is not ${INTENT_ARCH_VERSION}`);
+  if (m.inputDim !== FEATURE_DIM) throw new Error(`intent model: input size ${m.inputDim} is not FEATURE_DIM ${FEATURE_DIM}`);
+  const specs = (m.weightsManifest ?? []).flatMap((g) => g.weights);
+  const t = tf.io.decodeWeights(weightsBin, specs);
+  const H = m.hidden;
+  const want: Record<string, number[]> = { [NAMES.W]: [FEATURE_DIM + H, 2 * H], [NAMES.b]: [2 * H], [NAMES.hw]: [H, 1], [NAMES.hb]: [1] };
+  for (const [name, shape] of Object.entries(want)) {
+    const got = t[name];
+    if (!got || got.shape.join() !== shape.join()) {
+      tf.dispose(Object.values(t));
+      throw new Error(`intent model: weight ${name} missing or not shaped [${shape}]`);
+    }
+  }
+  return {
+    weights: {
+      W: t[NAMES.W] as tf.Tensor2D,
+      b: t[NAMES.b] as tf.Tensor1D,
+      head: { w: t[NAMES.hw] as tf.Tensor2D, b: t[NAMES.hb] as tf.Tensor1D },
+    },
+    model: m,
+  };
+}
+
+/** The part of `fetch` the loader uses (pass `fetch`, or a stub in tests). */
+export type FetchLike = (url: string) => Promise<{ ok: boolean; status: number; json(): Promise<unknown>; arrayBuffer(): Promise<ArrayBuffer> }>;
+
+/**
+ * Loads the model from `<baseUrl>/model.json` and the weight file it names (browser or worker).
+ * @param fetchFn `fetch` or a compatible function
+ * @param baseUrl folder URL, with or without a trailing slash
+ * @throws Error naming the file and HTTP status on a failed request, or the mismatch on a bad model
+ */
+export async function loadIntentNet(fetchFn: FetchLike, baseUrl: string): Promise<{ weights: IntentWeights; model: IntentModelJson }> {
+  const base = baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`;
+  const res = await fetchFn(base + INTENT_FILES.model);
+  if (!res.ok) throw new Error(`intent model: ${base + INTENT_FILES.model} answered HTTP ${res.status}`);
+  const modelJson = (await res.json()) as IntentModelJson;
+  const paths = (modelJson.weightsManifest ?? []).flatMap((g) => g.paths);
+  if (paths.length !== 1) throw new Error('intent model: expected exactly one weights file in weightsManifest');
+  const bin = await fetchFn(base + paths[0]);
+  if (!bin.ok) throw new Error(`intent model: ${base + paths[0]} answered HTTP ${bin.status}`);
+  return deserializeIntentNet(modelJson, await bin.arrayBuffer());
+}

@@ -1,0 +1,53 @@
+/**
+ * Streaming wrapper: carries the shopper's session events as they arrive (bounded), so the
+ * runtime can call `push(event)` per tracked event and `rank()` whenever it needs a list.
+ * Ranking a pushed sequence gives exactly what `rank(model, events)` gives for it.
+ */
+import type { NextItemModel } from './model';
+import type { RecEvent } from './prefix';
+import { rank, type RankOptions, type Recommendation } from './rank';
+
+/** Carried per-session recommendation state. */
+export interface RecommendStream {
+  /** Adds one event of the current session (events without `itemId` are ignored). */
+  push(event: RecEvent): void;
+  /** Starts a new session: current events move to the past (bounded too). */
+  newSession(): void;
+  /** Ranks from the carried events; same options as {@link rank}. */
+  rank(options?: RankOptions): Recommendation[];
+  /** Current session events held (oldest first), for inspection. */
+  readonly session: readonly RecEvent[];
+}
+
+/**
+ * Creates a stream over `model`.
+ * @param maxEvents events kept per list (current and past), oldest dropped first; integer
+ *   1..10,000, default 200. Item weights decay with recency, so older events barely count.
+ * @throws TypeError when `maxEvents` is out of range.
+ */
+export function createRecommendStream(model: NextItemModel, maxEvents = 200): RecommendStream {
+  if (!Number.isInteger(maxEvents) || maxEvents < 1 || maxEvents > 10_000) {
+    throw new TypeError('maxEvents must be an integer in 1..10000');
+  }
+  const session: RecEvent[] = [];
+  const past: RecEvent[] = [];
+  const bound = (list: RecEvent[]): void => {
+    if (list.length > maxEvents) list.splice(0, list.length - maxEvents);
+  };
+  return {
+    session,
+    push(event) {
+      if (!event || typeof event.itemId !== 'string') return;
+      session.push({ itemId: event.itemId, type: event.type });
+      bound(session);
+    },
+    newSession() {
+      past.push(...session);
+      session.length = 0;
+      bound(past);
+    },
+    rank(options) {
+      return rank(model, { session, past }, options);
+    },
+  };
+}

@@ -1,0 +1,196 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { Hunch } from '../../src/api';
+import type { HunchEvent } from '../../src/events';
+import { createHunch, type HunchDeps } from '../../src/hunch';
+import { createMemoryStore } from '../../src/store/memory-store';
+import type { Store } from '../../src/store/types';
+
+const instances: Hunch[] = [];
+afterEach(async () => {
+  for (const h of instances.splice(0)) await h.dispose();
+  document.body.innerHTML = '';
+  document.head.innerHTML = '';
+  localStorage.clear();
+});
+
+async function make(opts: Parameters<typeof createHunch>[0] = {}, deps: HunchDeps = {}) {
+  const store = createMemoryStore();
+  const openStore = vi.fn(async () => store);
+  const h = await createHunch(opts, { openStore, window, ...deps });
+  instances.push(h);
+  return { h, store, openStore };
+}
+
+const types = (events: HunchEvent[]) => events.map((e) => e.type);
+
+describe('createHunch', () => {
+  it('rejects invalid options with a TypeError naming the option', async () => {
+    await expect(createHunch({ sessionTimeoutMinutes: -1 })).rejects.toThrow(/sessionTimeoutMinutes/);
+  });
+
+  it('tracks synchronously, stores on flush, exports plain JSON', async () => {
+    const { h, store } = await make();
+    h.track('product_view', { itemId: 'a', price: 10 });
+    h.track('add_to_cart', { itemId: 'a', price: 10 });
+    expect(await store.countEvents()).toBe(0); // nothing written inside the task
+    await h.flush();
+    const data = await h.export();
+    expect(types(data.events)).toEqual(['product_view', 'add_to_cart']);
+    expect(data.events[1].quantity).toBe(1);
+    expect(data.sessions).toHaveLength(1);
+    expect(data.sessions[0].count).toBe(2);
+    expect(JSON.parse(JSON.stringify(data))).toEqual(data);
+    expect(h.storage).toBe('memory'); // the injected store is a memory store
+  });
+
+  it('throws a TypeError for bad events and stores nothing for them', async () => {
+    const { h } = await make();
+    expect(() => h.track('nope' as never)).toThrow(TypeError);
+    expect(() => h.track('purchase', { price: NaN })).toThrow(/"price"/);
+    await h.flush();
+    expect((await h.export()).events).toHaveLength(0);
+  });
+
+  it('splits sessions after the inactivity timeout', async () => {
+    let t = 1_000_000;
+    const sessions: string[] = [];
+    const { h } = await make({ sessionTimeoutMinutes: 30 }, { now: () => t });
+    h.on('session', (s) => sessions.push(s.reason));
+    h.track('page_view');
+    t += 29 * 60_000;
+    h.track('page_view');
+    t += 31 * 60_000;
+    h.track('page_view');
+    await h.flush();
+    const { events } = await h.export();
+    expect(new Set(events.map((e) => e.sessionId)).size).toBe(2);
+    expect(sessions).toEqual(['start', 'timeout']);
+  });
+
+  it('pending consent stores nothing and never opens storage; granting stores what was held', async () => {
+    const { h, openStore, store } = await make({ consent: 'pending' });
+    h.track('product_view', { itemId: 'x' });
+    await h.flush();
+    expect(openStore).not.toHaveBeenCalled();
+    expect(localStorage.length).toBe(0);
+    await h.consent('granted');
+    expect(await store.countEvents()).toBe(1);
+  });
+
+  it('denied consent erases and stores nothing', async () => {
+    const { h, store } = await make();
+    h.track('product_view', { itemId: 'x' });
+    await h.flush();
+    await h.consent('denied');
+    h.track('product_view', { itemId: 'y' });
+    await h.flush();
+    expect(await store.countEvents()).toBe(0);
+    expect(localStorage.length).toBe(0);
+    await expect(h.consent('maybe' as never)).rejects.toThrow(/"consent"/);
+  });
+
+  it('falls back to memory when storage cannot open, saying so once', async () => {
+    const warnings: string[] = [];
+    const h = await createHunch({}, { window, openStore: () => Promise.reject(new Error('blocked')) });
+    instances.push(h);
+    h.on('warning', (w) => warnings.push(w.code));
+    h.track('page_view');
+    await h.flush();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(warnings).toEqual(['storage-fallback']);
+    expect(h.storage).toBe('memory');
+    expect((await h.export()).events).toHaveLength(1);
+  });
+
+  it('moves to memory without losing a batch when a write fails', async () => {
+    const broken: Store = { ...createMemoryStore(), kind: 'indexeddb', putEvents: () => Promise.reject(Object.assign(new Error('gone'), { name: 'UnknownError' })) };
+    const errors: string[] = [];
+    const { h } = await make({}, { openStore: async () => broken });
+    h.on('error', (e) => errors.push(e.code));
+    for (let i = 0; i < 5; i++) h.track('product_view', { itemId: `i${i}` });
+    await h.flush();
+    expect(errors).toEqual(['storage-write']);
+    expect(h.storage).toBe('memory');
+    expect((await h.export()).events).toHaveLength(5);
+  });
+
+  it('prunes and retries on QuotaExceededError, keeping the current session', async () => {
+    const inner = createMemoryStore();
+    let failures = 1;
+    const prune = vi.fn(inner.prune);
+    const quota: Store = {
+      ...inner,
+      prune,
+      putEvents(list) {
+        if (failures-- > 0) return Promise.reject(Object.assign(new Error('full'), { name: 'QuotaExceededError' }));
+        return inner.putEvents(list);
+      },
+    };
+    await inner.putEvents([{ id: 'old-1', type: 'page_view', ts: 1, sessionId: 'old' }]);
+    const { h } = await make({}, { openStore: async () => quota });
+    h.track('add_to_cart', { itemId: 'a' });
+    await h.flush();
+    expect(prune).toHaveBeenCalled();
+    expect(prune.mock.calls.at(-1)![0].keepSession).toBe(h.sessionId);
+    expect((await inner.getEvents({ sessionId: h.sessionId })).map((e) => e.type)).toEqual(['add_to_cart']);
+  });
+
+  it('isolates throwing listeners', async () => {
+    const { h } = await make();
+    const seen: string[] = [];
+    const errors: string[] = [];
+    h.on('error', (e) => errors.push(e.code));
+    h.on('event', () => {
+      throw new Error('listener bug');
+    });
+    h.on('event', (e) => seen.push(e.type));
+    expect(() => h.track('page_view')).not.toThrow();
+    expect(seen).toEqual(['page_view']);
+    expect(errors).toEqual(['listener']);
+  });
+
+  it('forget() erases the store and local keys', async () => {
+    const destroyed = vi.fn();
+    const inner = createMemoryStore();
+    const { h } = await make({}, { openStore: async () => ({ ...inner, destroy: async () => (destroyed(), inner.destroy()) }), localStorage });
+    h.track('page_view');
+    await h.flush();
+    expect(localStorage.length).toBeGreaterThan(0);
+    await h.forget();
+    expect(destroyed).toHaveBeenCalled();
+    expect(localStorage.length).toBe(0);
+    expect(await inner.countEvents()).toBe(0);
+  });
+});
+
+describe('auto-capture', () => {
+  it('records page views, JSON-LD products, marked-up clicks, search forms, SPA navigation and dwell', async () => {
+    document.head.innerHTML = `<script type="application/ld+json">${JSON.stringify({ '@context': 'https://schema.org', '@type': 'Product', sku: 'SKU-1', offers: { price: '19.90' }, category: 'mugs' })}</script>`;
+    document.body.innerHTML = `
+      <button id="buy" data-hunch-event="add_to_cart" data-hunch-item="SKU-1" data-hunch-price="19.90" data-hunch-quantity="2"><span id="inner">Add</span></button>
+      <button id="bad" data-hunch-event="add_to_cart" data-hunch-price="free">Bad</button>
+      <form id="f" data-hunch-event="search" action="javascript:void 0"><input type="search" name="q" value="blue mug for bob@example.com"></form>`;
+    const errors: string[] = [];
+    let t = 1_000_000;
+    const { h } = await make({ autoCapture: true }, { now: () => t });
+    h.on('error', (e) => errors.push(e.code));
+    await new Promise((r) => setTimeout(r, 10));
+    (document.getElementById('inner') as HTMLElement).click();
+    expect(() => (document.getElementById('bad') as HTMLElement).click()).not.toThrow();
+    document.getElementById('f')!.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
+    document.head.innerHTML = '';
+    t += 5000;
+    history.pushState({}, '', '/cart?token=secret');
+    await h.flush();
+    const { events } = await h.export();
+    expect(document.visibilityState).toBe('visible');
+    expect(types(events)).toEqual(['page_view', 'product_view', 'add_to_cart', 'search', 'dwell', 'page_view']);
+    expect(events[4].dwellMs).toBe(5000);
+    const byType = Object.fromEntries(events.map((e) => [e.type, e]));
+    expect(byType.product_view).toMatchObject({ itemId: 'SKU-1', price: 19.9, categoryId: 'mugs' });
+    expect(byType.add_to_cart).toMatchObject({ itemId: 'SKU-1', price: 19.9, quantity: 2 });
+    expect(byType.search.query).toBe('blue mug for [email]');
+    expect(events.at(-1)!.url).toMatch(/\/cart\?token=$/);
+    expect(errors).toEqual(['capture']);
+  });
+});
