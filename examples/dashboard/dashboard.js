@@ -146,18 +146,25 @@ export function mountDashboard(root, hunch, opts = {}) {
     return [...byId.values()].sort((a, b) => a.ts - b.ts || String(a.id).localeCompare(String(b.id)));
   }
 
+  let shownIds = new Set();
+  let shownKey = '';
   function renderTimeline() {
     const events = allEvents();
+    const current = String(hunch.sessionId ?? '');
+    q('[data-pill-session]').textContent = current ? `session ${current.slice(-6)}` : 'no session';
+    const key = `${current}|${events.length}|${events[events.length - 1]?.id ?? ''}`;
+    if (key === shownKey) return;
+    shownKey = key;
     q('[data-testid="event-count"]').textContent = String(events.length);
     q('[data-timeline-empty]').hidden = events.length > 0;
-    const current = String(hunch.sessionId ?? '');
-    q('[data-testid="timeline"]').innerHTML = events
-      .slice(-MAX_ROWS)
-      .reverse()
-      .map((e) => `<li data-testid="timeline-row" data-type="${esc(e.type)}" data-event-id="${esc(e.id)}"${e.sessionId === current ? '' : ' class="hd-old"'}>
+    const rows = events.slice(-MAX_ROWS).reverse();
+    // Only rows not shown before get the arrival highlight.
+    const cls = (e) => [e.sessionId === current ? '' : 'hd-old', shownIds.size && !shownIds.has(e.id) ? 'hd-new' : ''].filter(Boolean).join(' ');
+    shownIds = new Set(rows.map((e) => e.id));
+    q('[data-testid="timeline"]').innerHTML = rows
+      .map((e) => `<li data-testid="timeline-row" data-type="${esc(e.type)}" data-event-id="${esc(e.id)}" class="${cls(e)}">
 <time>${clockTime(e.ts)}</time><span class="hd-type hd-t-${esc(e.type)}">${esc(e.type.replace(/_/g, ' '))}</span><span class="hd-desc">${esc(describeEvent(e, nameOf))}</span></li>`)
       .join('');
-    q('[data-pill-session]').textContent = current ? `session ${current.slice(-6)}` : 'no session';
   }
 
   function renderIntent() {
