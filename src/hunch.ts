@@ -10,7 +10,7 @@ import { createEmitter } from './emitter';
 import type { EventProps, EventType, HunchEvent } from './events';
 import { idSequence, randomId } from './ids';
 import { resolveOptions, validateConsent, type Consent, type HunchOptions, type ResolvedOptions } from './options';
-import { advanceSession } from './session';
+import { advanceSession, chooseSession, type SessionPointer } from './session';
 import { localPointer, memoryPointer, type PointerStorage } from './session-pointer';
 import { openIdbStore } from './store/idb-store';
 import { createMemoryStore } from './store/memory-store';
@@ -86,6 +86,7 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
   let memoryFallback: Store | undefined;
   let pendingEvents: HunchEvent[] = [];
   let pointer: PointerStorage = consent === 'granted' ? localPointer(opts.dbName, ls) : memoryPointer();
+  let mine: SessionPointer | undefined; // this tab's view of the current session
   let sinceLastPrune = 0;
   const nextId = idSequence(randomId());
 
@@ -138,8 +139,9 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
   const record = (type: HunchEvent['type'], props: EventProps & { dwellMs?: number }) => {
     if (disposed || consent === 'denied') return;
     const ts = now();
-    const prev = pointer.read();
+    const prev = chooseSession(mine, pointer.read(), ts, timeoutMs);
     const { ptr, started } = advanceSession(prev, ts, timeoutMs, randomId);
+    mine = ptr;
     pointer.write(ptr);
     if (started) emitter.emit('session', { sessionId: ptr.id, reason: prev ? 'timeout' : 'start' });
     const e: HunchEvent = { id: nextId(), type, ts, sessionId: ptr.id, ...props };
@@ -219,6 +221,7 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
     else await openPersistent(opts.dbName).then((s) => s.destroy(), () => {});
     pointer.clear();
     localPointer(opts.dbName, ls).clear();
+    mine = undefined;
     emitter.emit('forget', undefined);
   };
 
@@ -259,6 +262,7 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
         await writer.flush();
       } else if (next === 'denied') {
         await forget();
+        mine = undefined;
         pointer = memoryPointer();
       } else if (next === 'pending' && prev === 'granted') {
         await writer.flush();
@@ -283,7 +287,7 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
       return consent;
     },
     get sessionId() {
-      return pointer.read()?.id;
+      return chooseSession(mine, pointer.read(), now(), timeoutMs)?.id;
     },
   };
   return instance;

@@ -44,6 +44,21 @@ export function advanceSession(
   return { ptr: { id: newId(), start: now, last: now }, started: true };
 }
 
+/**
+ * Reconciles this tab's pointer with the one shared by other tabs (which may be stale: storage
+ * between tabs syncs asynchronously). Of the pointers still live at `now`, the one that started
+ * first wins (ties: smaller id), so tabs that started sessions at the same moment converge on one.
+ */
+export function chooseSession(mine: SessionPointer | undefined, shared: SessionPointer | undefined, now: number, timeoutMs: number): SessionPointer | undefined {
+  const live = (p: SessionPointer | undefined) => p !== undefined && now - p.last < timeoutMs && p.last - now < timeoutMs;
+  const a = live(mine) ? mine : undefined;
+  const b = live(shared) ? shared : undefined;
+  if (!a || !b) return a ?? b ?? shared ?? mine;
+  if (a.id === b.id) return { id: a.id, start: Math.min(a.start, b.start), last: Math.max(a.last, b.last) };
+  const first = a.start < b.start || (a.start === b.start && a.id < b.id) ? a : b;
+  return { id: first.id, start: first.start, last: Math.max(a.last, b.last) };
+}
+
 /** Merges a batch of events of one session into its summary (pure; input is not mutated). */
 export function mergeSession(rec: SessionRecord | undefined, events: readonly HunchEvent[]): SessionRecord {
   const out: SessionRecord = rec

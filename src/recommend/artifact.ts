@@ -12,7 +12,16 @@
  * - `ids`: UTF-8 text, the store's item ids joined by `\n`, index order.
  * Sessions are stored oldest first (the log order); recency is the session index.
  */
+import { FEATURE_NAMES } from './features';
 import { resolveParams, type RankParams } from './params';
+
+/** Learned linear re-ranker of the top `depth` blended candidates (see `features.ts`). */
+export interface Reranker {
+  /** Candidates re-ranked per call (integer ≥ 1). */
+  depth: number;
+  /** One weight per feature, in `FEATURE_NAMES` order. */
+  weights: number[];
+}
 
 /** `manifest.format` of a next-item artifact. */
 export const ARTIFACT_FORMAT = 'hunch-next-item';
@@ -40,6 +49,8 @@ export interface ArtifactManifest {
   params: RankParams;
   /** File name of the binary, relative to the manifest. */
   binary: string;
+  /** Optional learned re-ranker, with the feature names it was trained on. */
+  reranker?: Reranker & { features: string[] };
   /** Free-form provenance (dataset, training time, validation metrics). */
   meta?: Record<string, unknown>;
 }
@@ -56,6 +67,8 @@ export interface NextItemArtifact {
   params: RankParams;
   /** Provenance copied from the manifest. */
   meta: Record<string, unknown>;
+  /** Learned re-ranker, when the artifact has one. */
+  reranker?: Reranker;
 }
 
 /** Input of {@link encodeArtifact}. */
@@ -65,6 +78,7 @@ export interface ArtifactInput {
   sessions: readonly ArrayLike<number>[];
   params: RankParams;
   meta?: Record<string, unknown>;
+  reranker?: Reranker;
   /** Binary file name written into the manifest (default `model.bin`). */
   binary?: string;
 }
@@ -126,9 +140,31 @@ export function encodeArtifact(input: ArtifactInput): { manifest: ArtifactManife
     },
     params,
     binary: input.binary ?? 'model.bin',
+    ...(input.reranker ? { reranker: { ...checkReranker(input.reranker), features: [...FEATURE_NAMES] } } : {}),
     ...(input.meta ? { meta: input.meta } : {}),
   };
   return { manifest, binary };
+}
+
+/**
+ * Validates a re-ranker against this build's features.
+ * @throws TypeError naming the field when depth or weights are malformed, or features differ.
+ */
+export function checkReranker(r: unknown): Reranker {
+  const x = r as Reranker & { features?: unknown };
+  if (!x || typeof x !== 'object') throw new TypeError('reranker must be an object');
+  if (!Number.isInteger(x.depth) || x.depth < 1) throw new TypeError('reranker.depth must be an integer ≥ 1');
+  if (
+    !Array.isArray(x.weights) ||
+    x.weights.length !== FEATURE_NAMES.length ||
+    !x.weights.every((w) => typeof w === 'number' && Number.isFinite(w))
+  ) {
+    throw new TypeError(`reranker.weights must be ${FEATURE_NAMES.length} finite numbers`);
+  }
+  if (x.features !== undefined && JSON.stringify(x.features) !== JSON.stringify(FEATURE_NAMES)) {
+    throw new TypeError('reranker.features do not match this version of the feature code');
+  }
+  return { depth: x.depth, weights: [...x.weights] };
 }
 
 function checkRange(name: string, r: unknown, size: number): SectionRange {
@@ -196,5 +232,12 @@ export function decodeArtifact(manifestJson: unknown, binary: ArrayBuffer | Uint
   for (let i = 0; i < m.nClicks; i++) {
     if (sessionItems[i] >= m.nItems) throw new TypeError('binary: item index out of range');
   }
-  return { itemIds, sessionStart, sessionItems, params: resolveParams(m.params), meta: m.meta ?? {} };
+  return {
+    itemIds,
+    sessionStart,
+    sessionItems,
+    params: resolveParams(m.params),
+    meta: m.meta ?? {},
+    ...(m.reranker ? { reranker: checkReranker(m.reranker) } : {}),
+  };
 }

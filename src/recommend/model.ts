@@ -5,7 +5,7 @@
  *
  * Memory: about 4 bytes × (2 × clicks + 4 × sessions + 6 × items) — ~12 MB for Diginetica.
  */
-import type { NextItemArtifact } from './artifact';
+import type { NextItemArtifact, Reranker } from './artifact';
 import type { RankParams } from './params';
 
 /** A ranking-ready model. Treat as read-only outside `src/recommend`. */
@@ -31,6 +31,8 @@ export interface NextItemModel {
   /** Item indices by decreasing popularity (first 200). */
   readonly popularOrder: Uint32Array;
   readonly params: RankParams;
+  /** Learned re-ranker, or undefined for the plain blend. */
+  readonly reranker: Reranker | undefined;
   /** Scratch buffers reused across calls (ranking is synchronous, so never shared concurrently). */
   readonly scratch: {
     sessionScore: Float64Array;
@@ -49,8 +51,13 @@ export interface NextItemModel {
  * Builds the ranking indexes for a decoded artifact.
  * @param artifact from {@link decodeArtifact} (or built in memory by the training tools).
  * @param params overrides the artifact's parameters (the training tools use this while tuning).
+ * @param reranker overrides the artifact's re-ranker (`null` disables it).
  */
-export function createModel(artifact: NextItemArtifact, params: RankParams = artifact.params): NextItemModel {
+export function createModel(
+  artifact: NextItemArtifact,
+  params: RankParams = artifact.params,
+  reranker: Reranker | null = artifact.reranker ?? null,
+): NextItemModel {
   const { itemIds, sessionStart, sessionItems } = artifact;
   const nItems = itemIds.length;
   const nSessions = sessionStart.length - 1;
@@ -116,6 +123,7 @@ export function createModel(artifact: NextItemArtifact, params: RankParams = art
     popularity,
     popularOrder,
     params,
+    reranker: reranker ?? undefined,
     scratch: {
       sessionScore: new Float64Array(nSessions),
       touchedSessions: new Uint32Array(nSessions),

@@ -29,6 +29,10 @@ export interface WeightedPrefix {
   items: number[];
   /** Weight of each entry of `items` (> 0). */
   weights: number[];
+  /** Occurrences of each entry of `items` in the history. */
+  counts: number[];
+  /** Item events after the last occurrence of each entry of `items` (0 = the most recent). */
+  sinceLast: number[];
   /** Current-session item indices in click order (known items only). */
   sequence: number[];
   /** Item indices purchased anywhere in the history. */
@@ -87,6 +91,8 @@ export function buildPrefix(model: NextItemModel, history: readonly RecEvent[] |
   const entries = [...lastPos.entries()].sort((a, b) => a[1] - b[1]);
   const items: number[] = [];
   const weights: number[] = [];
+  const counts: number[] = [];
+  const sinceLast: number[] = [];
   for (const [idx, lp] of entries) {
     let w = Math.exp(-(pos - 1 - lp) / p.lambdaPos) * (1 + p.repeatCount * ((count.get(idx) ?? 1) - 1));
     if (carted.has(idx)) w *= p.cartWeight;
@@ -94,7 +100,9 @@ export function buildPrefix(model: NextItemModel, history: readonly RecEvent[] |
     if (w > 0) {
       items.push(idx);
       weights.push(w);
+      counts.push(count.get(idx) ?? 1);
+      sinceLast.push(pos - 1 - lp);
     }
   }
-  return { items, weights, sequence, purchased };
+  return { items, weights, counts, sinceLast, sequence, purchased };
 }

@@ -1,9 +1,12 @@
 /**
- * `rank()`: next-item recommendations for a shopper's history, blending the session-kNN vote,
- * the sequential-rules vote, a repeat (reminder) boost for items already in the history and
- * recent popularity. Pure and synchronous; the browser and the Node evaluation call this same
- * function, so a given history yields the same list in both.
+ * `rank()`: next-item recommendations for a shopper's history. Candidates get a blended score
+ * (session-kNN vote + sequential-rules vote + repeat boost for items already in the history +
+ * recent popularity); when the model has a learned re-ranker, the top `depth` of that blend
+ * are re-ordered by a linear function of their features (`features.ts`). Pure and
+ * synchronous; the browser and the Node evaluation call this same function, so a given
+ * history yields the same list in both.
  */
+import { candidateFeatures, N_FEATURES } from './features';
 import { scoreKnn } from './knn';
 import type { NextItemModel } from './model';
 import { buildPrefix, type RecEvent, type RecHistory } from './prefix';
@@ -25,90 +28,143 @@ export interface RankOptions {
 /** One recommendation. */
 export interface Recommendation {
   itemId: string;
-  /** Blended score (higher is better; comparable within one call only). */
+  /** Score (higher is better; comparable within one call only). */
   score: number;
   /** Short human-readable reason, e.g. `similar to 123` or `often viewed after 123`. */
   reason: string;
 }
 
+/** Receives the features of the top blended candidates (training tools only). */
+export type FeatureSink = (items: readonly number[], features: Float64Array) => void;
+
+/** Re-ranking depth used for feature extraction when the model has no re-ranker. */
+export const DEFAULT_RERANK_DEPTH = 100;
+
+function idSet(model: NextItemModel, name: string, v: Iterable<string> | undefined): Set<number> | undefined {
+  if (v === undefined) return undefined;
+  if (v === null || typeof (v as Iterable<string>)[Symbol.iterator] !== 'function') {
+    throw new TypeError(`options.${name} must be an iterable of item ids`);
+  }
+  const out = new Set<number>();
+  for (const id of v) {
+    const i = model.indexOf.get(id);
+    if (i !== undefined) out.add(i);
+  }
+  return out;
+}
+
 /**
  * Ranks items for `history` (current session events oldest first, or `{ session, past }`).
- * Runs in a few milliseconds on a Diginetica-size model.
+ * Runs in about a millisecond on a Diginetica-size model.
+ * @param sink training tools only: receives the top candidates' features.
  * @throws TypeError naming the option when `k` is not an integer in 1..1000 or an id list is not iterable.
  */
 export function rank(
   model: NextItemModel,
   history: readonly RecEvent[] | RecHistory,
   options: RankOptions = {},
+  sink?: FeatureSink,
 ): Recommendation[] {
   const k = options.k ?? 10;
   if (!Number.isInteger(k) || k < 1 || k > 1000) throw new TypeError('options.k must be an integer in 1..1000');
-  const toSet = (name: string, v: Iterable<string> | undefined): Set<number> | undefined => {
-    if (v === undefined) return undefined;
-    if (v === null || typeof (v as Iterable<string>)[Symbol.iterator] !== 'function') {
-      throw new TypeError(`options.${name} must be an iterable of item ids`);
-    }
-    const out = new Set<number>();
-    for (const id of v) {
-      const i = model.indexOf.get(id);
-      if (i !== undefined) out.add(i);
-    }
-    return out;
-  };
-  const candidates = toSet('candidates', options.candidates);
-  const exclude = toSet('exclude', options.exclude) ?? new Set<number>();
+  const candidates = idSet(model, 'candidates', options.candidates);
+  const exclude = idSet(model, 'exclude', options.exclude) ?? new Set<number>();
   const prefix = buildPrefix(model, history);
   if (!options.includePurchased) for (const i of prefix.purchased) exclude.add(i);
 
   const p = model.params;
   const s = model.scratch;
   const touched = beginTouched(model);
-  const maxKnn = scoreKnn(model, prefix, touched);
-  const maxRules = scoreRules(model, prefix, touched);
+  try {
+    const maxKnn = scoreKnn(model, prefix, touched);
+    const maxRules = scoreRules(model, prefix, touched);
+    const slot = new Map<number, number>();
+    let maxW = 0;
+    for (let t = 0; t < prefix.items.length; t++) {
+      slot.set(prefix.items[t], t);
+      if (prefix.weights[t] > maxW) maxW = prefix.weights[t];
+      touch(model, touched, prefix.items[t]);
+    }
+    const last = prefix.sequence.length > 0 ? prefix.sequence[prefix.sequence.length - 1] : -1;
+    if (candidates) for (const i of candidates) touch(model, touched, i);
+    else for (let t = 0; t < model.popularOrder.length; t++) touch(model, touched, model.popularOrder[t]);
 
-  const prefixWeight = new Map<number, number>();
-  let maxW = 0;
-  for (let t = 0; t < prefix.items.length; t++) {
-    prefixWeight.set(prefix.items[t], prefix.weights[t]);
-    if (prefix.weights[t] > maxW) maxW = prefix.weights[t];
-    touch(model, touched, prefix.items[t]);
-  }
-  const last = prefix.sequence.length > 0 ? prefix.sequence[prefix.sequence.length - 1] : -1;
-  if (candidates) for (const i of candidates) touch(model, touched, i);
-  else for (let t = 0; t < model.popularOrder.length; t++) touch(model, touched, model.popularOrder[t]);
+    // Blend components of item i: kNN, rules, repeat, popularity.
+    const parts = (i: number): [number, number, number, number] => {
+      const t = slot.get(i);
+      return [
+        maxKnn > 0 ? s.knn[i] / maxKnn : 0,
+        maxRules > 0 ? (p.rulesWeight * s.rules[i]) / maxRules : 0,
+        t === undefined ? 0 : (p.repeatWeight * prefix.weights[t]) / maxW + (i === last ? p.lastWeight : 0),
+        p.popularityWeight * model.popularity[i],
+      ];
+    };
+    const pool: number[] = [];
+    const base: number[] = [];
+    for (let t = 0; t < touched.n; t++) {
+      const i = touched.list[t];
+      if (exclude.has(i) || (candidates && !candidates.has(i))) continue;
+      const [a, b, c, d] = parts(i);
+      pool.push(i);
+      base.push(a + b + c + d);
+    }
+    const order = pool.map((_, x) => x);
+    order.sort((a, b) => base[b] - base[a] || pool[a] - pool[b]);
+    let items = order.map((x) => pool[x]);
+    let scores = order.map((x) => base[x]);
 
-  const pool: number[] = [];
-  const scores: number[] = [];
-  const parts = (i: number): [number, number, number, number] => {
-    const w = prefixWeight.get(i);
-    return [
-      maxKnn > 0 ? s.knn[i] / maxKnn : 0,
-      maxRules > 0 ? (p.rulesWeight * s.rules[i]) / maxRules : 0,
-      w === undefined ? 0 : (p.repeatWeight * w) / maxW + (i === last ? p.lastWeight : 0),
-      p.popularityWeight * model.popularity[i],
-    ];
-  };
-  for (let t = 0; t < touched.n; t++) {
-    const i = touched.list[t];
-    if (exclude.has(i) || (candidates && !candidates.has(i))) continue;
-    const [a, b, c, d] = parts(i);
-    pool.push(i);
-    scores.push(a + b + c + d);
+    const rr = model.reranker;
+    if (rr || sink) {
+      const depth = Math.min(items.length, rr ? rr.depth : DEFAULT_RERANK_DEPTH);
+      const feats = new Float64Array(depth * N_FEATURES);
+      for (let r = 0; r < depth; r++) {
+        const i = items[r];
+        const t = slot.get(i);
+        candidateFeatures(
+          {
+            knn: maxKnn > 0 ? s.knn[i] / maxKnn : 0,
+            rules: maxRules > 0 ? s.rules[i] / maxRules : 0,
+            repeat: t === undefined ? 0 : prefix.weights[t] / maxW,
+            count: t === undefined ? 0 : prefix.counts[t],
+            sinceLast: t === undefined ? 0 : prefix.sinceLast[t],
+            isLast: i === last,
+            popularity: model.popularity[i],
+            baseRank: r,
+            sessionLength: prefix.sequence.length,
+          },
+          feats,
+          r * N_FEATURES,
+        );
+      }
+      sink?.(items.slice(0, depth), feats);
+      if (rr) {
+        const top = items.slice(0, depth).map((i, r) => {
+          let v = 0;
+          for (let f = 0; f < N_FEATURES; f++) v += rr.weights[f] * feats[r * N_FEATURES + f];
+          return { i, r, v };
+        });
+        top.sort((a, b) => b.v - a.v || a.r - b.r);
+        const floor = top.length > 0 ? top[top.length - 1].v : 0;
+        // Items below the re-ranked depth keep their blended order, scored under the re-ranked ones.
+        scores = [...top.map((x) => x.v), ...items.slice(depth).map((_, r) => floor - 1 - r)];
+        items = [...top.map((x) => x.i), ...items.slice(depth)];
+      }
+    }
+
+    const out: Recommendation[] = [];
+    for (let x = 0; x < items.length && out.length < k; x++) {
+      const i = items[x];
+      const [cKnn, cRules, cRepeat, cPop] = parts(i);
+      const top = Math.max(cKnn, cRules, cRepeat, cPop);
+      let reason: string;
+      if (top === 0 || top === cPop) reason = 'popular now';
+      else if (top === cRepeat) reason = 'viewed recently';
+      else if (top === cRules) reason = `often viewed after ${model.itemIds[last]}`;
+      else reason = `similar to ${model.itemIds[s.anchor[i] - 1]}`;
+      out.push({ itemId: model.itemIds[i], score: scores[x], reason });
+    }
+    return out;
+  } finally {
+    clearTouched(model, touched);
   }
-  const order = pool.map((_, x) => x);
-  order.sort((a, b) => scores[b] - scores[a] || pool[a] - pool[b]);
-  const out: Recommendation[] = [];
-  for (let x = 0; x < order.length && out.length < k; x++) {
-    const i = pool[order[x]];
-    const [cKnn, cRules, cRepeat, cPop] = parts(i);
-    const top = Math.max(cKnn, cRules, cRepeat, cPop);
-    let reason: string;
-    if (top === 0 || top === cPop) reason = 'popular now';
-    else if (top === cRepeat) reason = 'viewed recently';
-    else if (top === cRules) reason = `often viewed after ${model.itemIds[last]}`;
-    else reason = `similar to ${model.itemIds[s.anchor[i] - 1]}`;
-    out.push({ itemId: model.itemIds[i], score: scores[order[x]], reason });
-  }
-  clearTouched(model, touched);
-  return out;
 }

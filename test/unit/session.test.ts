@@ -1,7 +1,7 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
 import type { HunchEvent } from '../../src/events';
-import { advanceSession, mergeSession } from '../../src/session';
+import { advanceSession, chooseSession, mergeSession } from '../../src/session';
 
 const MIN = 60_000;
 let n = 0;
@@ -31,5 +31,21 @@ describe('mergeSession', () => {
     const more = mergeSession(rec, [ev('purchase', 3)]);
     expect(more).toMatchObject({ start: 3, end: 9, count: 4, purchased: true });
     expect(rec.count).toBe(3); // input not mutated
+  });
+});
+
+describe('chooseSession', () => {
+  const T = 30 * MIN;
+  it('converges concurrent tabs on the earliest live session', () => {
+    const a = { id: 'a', start: 10, last: 20 };
+    const b = { id: 'b', start: 5, last: 30 };
+    expect(chooseSession(a, b, 40, T)).toEqual({ id: 'b', start: 5, last: 30 });
+    expect(chooseSession(b, a, 40, T)).toEqual({ id: 'b', start: 5, last: 30 });
+  });
+  it('ignores an expired pointer', () => {
+    const old = { id: 'old', start: 0, last: 0 };
+    const cur = { id: 'cur', start: 40 * MIN, last: 41 * MIN };
+    expect(chooseSession(old, cur, 42 * MIN, T)?.id).toBe('cur');
+    expect(chooseSession(cur, old, 42 * MIN, T)?.id).toBe('cur');
   });
 });

@@ -1,0 +1,28 @@
+/**
+ * Loading a served next-item artifact: fetch `manifest.json`, then the binary it names
+ * (relative to the manifest URL), decode and index. `fetch` is injected so tests and workers
+ * can pass their own; the default is the global one, read at call time (never at import).
+ */
+import { decodeArtifact, type ArtifactManifest } from './artifact';
+import { createModel, type NextItemModel } from './model';
+
+/** Minimal fetch signature the loader needs. */
+export type FetchLike = (url: string) => Promise<{ ok: boolean; status: number; json(): Promise<unknown>; arrayBuffer(): Promise<ArrayBuffer> }>;
+
+/**
+ * Loads the model whose manifest is at `manifestUrl` (e.g. `/models/next-item/diginetica/manifest.json`).
+ * @throws Error when a request fails; TypeError when the artifact is malformed or no fetch exists.
+ */
+export async function loadNextItemModel(manifestUrl: string, fetchFn?: FetchLike): Promise<NextItemModel> {
+  const f = fetchFn ?? (globalThis.fetch as unknown as FetchLike | undefined);
+  if (typeof f !== 'function') throw new TypeError('fetchFn: no fetch available');
+  const res = await f(manifestUrl);
+  if (!res.ok) throw new Error(`next-item manifest: HTTP ${res.status} for ${manifestUrl}`);
+  const manifest = (await res.json()) as ArtifactManifest;
+  if (!manifest || typeof manifest.binary !== 'string') throw new TypeError('manifest.binary must be a file name');
+  const binUrl = new URL(manifest.binary, new URL(manifestUrl, 'http://localhost/')).href;
+  const rel = /^[a-z]+:\/\//i.test(manifestUrl) ? binUrl : binUrl.replace(/^http:\/\/localhost/, '');
+  const bin = await f(rel);
+  if (!bin.ok) throw new Error(`next-item binary: HTTP ${bin.status} for ${rel}`);
+  return createModel(decodeArtifact(manifest, await bin.arrayBuffer()));
+}

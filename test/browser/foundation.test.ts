@@ -1,0 +1,198 @@
+/**
+ * Real-Chromium tests of the foundation: the script tag on a plain page, durability across
+ * reload and unload, concurrent tabs, and forget().
+ */
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { countStored, databases, launchBrowser, openPage, serve, type Served } from './harness';
+
+let browser: Browser;
+let server: Served;
+beforeAll(async () => {
+  browser = await launchBrowser();
+  server = await serve();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+type W = { hunch: { ready: Promise<unknown>; export(): Promise<{ events: { type: string; itemId?: string; price?: number }[]; storage: string }>; flush(): Promise<void>; forget(): Promise<void>; track(t: string, p?: object): void; storage?: string } };
+
+describe('script tag on a plain page', () => {
+  it('defines only `hunch` and records page_view, JSON-LD product_view and add_to_cart into IndexedDB', async () => {
+    const ctx = await browser.newContext();
+    const page = await openPage(ctx, `${server.url}/test/browser/fixtures/empty.html`);
+    const before = await page.evaluate(() => Object.keys(window));
+    await page.goto(`${server.url}/test/browser/fixtures/plain.html`);
+    await page.evaluate(() => (window as unknown as W).hunch.ready);
+    await page.click('#add');
+    const data = await page.evaluate(async () => {
+      const h = (window as unknown as W).hunch;
+      await h.flush();
+      return h.export();
+    });
+    const after = await page.evaluate(() => Object.keys(window));
+    expect(after.filter((k) => !before.includes(k))).toEqual(['hunch']);
+    expect(data.storage).toBe('indexeddb');
+    expect(data.events.map((e) => e.type)).toEqual(['page_view', 'product_view', 'add_to_cart']);
+    expect(data.events[1]).toMatchObject({ itemId: 'MUG-7', price: 12.5 });
+    expect(data.events[2]).toMatchObject({ itemId: 'MUG-7', price: 12.5 });
+    expect(await countStored(page, 'plain-test')).toMatchObject({ count: 3 });
+    expect(page.errors).toEqual([]);
+    await ctx.close();
+  });
+
+  it('queues calls made before the instance is ready', async () => {
+    const ctx = await browser.newContext();
+    const page = await ctx.newPage();
+    await page.setContent('<p>x</p>');
+    await page.goto(`${server.url}/test/browser/fixtures/empty.html`);
+    const types = await page.evaluate(async () => {
+      const s = document.createElement('script');
+      s.src = '/dist/hunch.iife.js';
+      s.dataset.dbName = 'queue-test';
+      s.dataset.autoCapture = 'false';
+      await new Promise((r) => ((s.onload = r), document.head.append(s)));
+      const h = (window as unknown as W).hunch;
+      h.track('product_view', { itemId: 'early' }); // before ready
+      await h.ready;
+      await h.flush();
+      return (await h.export()).events.map((e) => e.itemId);
+    });
+    expect(types).toEqual(['early']);
+    await ctx.close();
+  });
+});
+
+describe('durability', () => {
+  it('events survive a reload', async () => {
+    const ctx = await browser.newContext();
+    const page = await openPage(ctx, `${server.url}/test/browser/fixtures/plain.html`);
+    await page.evaluate(async () => {
+      const h = (window as unknown as W).hunch;
+      await h.ready;
+      for (let i = 0; i < 50; i++) h.track('product_view', { itemId: `r${i}` });
+      await h.flush();
+    });
+    await page.reload();
+    const n = await page.evaluate(async () => {
+      const h = (window as unknown as W).hunch;
+      await h.ready;
+      return (await h.export()).events.filter((e) => e.itemId?.startsWith('r')).length;
+    });
+    expect(n).toBe(50);
+    await ctx.close();
+  });
+
+  it('200 events tracked in the task that navigates away are all stored', async () => {
+    const ctx = await browser.newContext();
+    const page = await openPage(ctx, `${server.url}/test/browser/fixtures/plain.html`);
+    await page.evaluate(() => (window as unknown as W).hunch.ready);
+    await Promise.all([
+      page.waitForURL('**/empty.html'),
+      page.evaluate(() => {
+        const h = (window as unknown as W).hunch;
+        for (let i = 0; i < 200; i++) h.track('product_view', { itemId: `u${i}` });
+        location.href = '/test/browser/fixtures/empty.html';
+      }),
+    ]);
+    const stored = await page.evaluate(
+      () =>
+        new Promise<number>((resolve) => {
+          const req = indexedDB.open('plain-test');
+          req.onsuccess = () => {
+            const all = req.result.transaction('events').objectStore('events').getAll();
+            all.onsuccess = () => resolve((all.result as { itemId?: string }[]).filter((e) => e.itemId?.startsWith('u')).length);
+          };
+        }),
+    );
+    expect(stored).toBe(200);
+    await ctx.close();
+  });
+
+  it('200 events tracked right before the tab closes are all stored', async () => {
+    const ctx = await browser.newContext();
+    const page = await openPage(ctx, `${server.url}/test/browser/fixtures/plain.html`);
+    await page.evaluate(() => (window as unknown as W).hunch.ready);
+    await page.evaluate(() => {
+      const h = (window as unknown as W).hunch;
+      for (let i = 0; i < 200; i++) h.track('product_view', { itemId: `c${i}` });
+    });
+    await page.close({ runBeforeUnload: true });
+    const check = await openPage(ctx, `${server.url}/test/browser/fixtures/empty.html`);
+    await check.waitForTimeout(200);
+    const stored = await check.evaluate(
+      () =>
+        new Promise<number>((resolve) => {
+          const req = indexedDB.open('plain-test');
+          req.onsuccess = () => {
+            const all = req.result.transaction('events').objectStore('events').getAll();
+            all.onsuccess = () => resolve((all.result as { itemId?: string }[]).filter((e) => e.itemId?.startsWith('c')).length);
+          };
+        }),
+    );
+    expect(stored).toBe(200);
+    await ctx.close();
+  });
+});
+
+describe('concurrency and forget', () => {
+  it('4 tabs × 1,000 events → exactly 4,000 stored, no duplicates, consistent sessions', async () => {
+    const ctx = await browser.newContext();
+    const url = `${server.url}/test/browser/fixtures/esm.html?db=tabs-test`;
+    const pages = await Promise.all([0, 1, 2, 3].map(() => openPage(ctx, url)));
+    await Promise.all(pages.map((p) => p.evaluate(() => (window as unknown as { t: { ready: Promise<unknown> } }).t.ready)));
+    await Promise.all(
+      pages.map((p, tab) =>
+        p.evaluate(async (tab) => {
+          const h = (window as unknown as { h: W['hunch'] }).h;
+          for (let i = 0; i < 1000; i++) {
+            h.track('product_view', { itemId: `tab${tab}-${i}` });
+            if (i % 100 === 99) await new Promise((r) => setTimeout(r, 0)); // interleave batches across tabs
+          }
+          await h.flush();
+        }, tab),
+      ),
+    );
+    const stored = await countStored(pages[0], 'tabs-test');
+    expect(stored).toMatchObject({ count: 4000, unique: 4000 });
+    // every session summary matches its events, and the tabs agree on the current session
+    const summary = await pages[0].evaluate(async () => {
+      const h = (window as unknown as { h: { export(): Promise<{ events: { sessionId: string }[]; sessions: { id: string; count: number }[] }> } }).h;
+      const { events, sessions } = await h.export();
+      const counts: Record<string, number> = {};
+      for (const e of events) counts[e.sessionId] = (counts[e.sessionId] ?? 0) + 1;
+      return { counts, records: Object.fromEntries(sessions.map((x) => [x.id, x.count])) };
+    });
+    expect(summary.records).toEqual(summary.counts);
+    // tabs that started sessions in the same instant converge on the earliest one as soon as
+    // they see each other's pointer (localStorage syncs between tab processes asynchronously)
+    for (let round = 0; round < 2; round++) {
+      for (const p of pages) {
+        await p.waitForTimeout(100);
+        await p.evaluate(() => (window as unknown as { h: { track(t: string): void } }).h.track('page_view'));
+      }
+    }
+    const current = await Promise.all(pages.map((p) => p.evaluate(() => (window as unknown as { h: { track(t: string): void; sessionId: string } }).h.sessionId)));
+    expect(new Set(current).size).toBe(1);
+    await ctx.close();
+  });
+
+  it('forget() leaves no hunch database and no local keys', async () => {
+    const ctx = await browser.newContext();
+    const page = await openPage(ctx, `${server.url}/test/browser/fixtures/plain.html`);
+    await page.evaluate(async () => {
+      const h = (window as unknown as W).hunch;
+      await h.ready;
+      await h.flush();
+    });
+    expect(await databases(page)).toContain('plain-test');
+    const left = await page.evaluate(async () => {
+      await (window as unknown as W).hunch.forget();
+      return { dbs: (await indexedDB.databases()).map((d) => d.name), keys: Object.keys(localStorage) };
+    });
+    expect(left).toEqual({ dbs: [], keys: [] });
+    await ctx.close();
+  });
+});
