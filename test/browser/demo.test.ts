@@ -1,0 +1,230 @@
+/**
+ * End-to-end tests of the demo in real Chromium: the script-tag storefront and the ESM SPA are
+ * driven through browse → add to cart → checkout; the events must be stored, the dashboard must
+ * show them and forget must clear it, and no request may leave the page's own files and the model
+ * files. Screenshots land in `.artifacts/screenshots/` (git-ignored).
+ */
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, openPage, serve, type Served } from './harness';
+
+const SHOTS = fileURLToPath(new URL('../../.artifacts/screenshots', import.meta.url));
+const VIEWPORT = { width: 1280, height: 860 };
+
+interface Ev { id: string; type: string; itemId?: string; price?: number; query?: string; url?: string }
+interface H {
+  ready?: Promise<H>;
+  flush(): Promise<void>;
+  export(): Promise<{ events: Ev[] }>;
+  intent?: () => Promise<unknown>;
+  triggers?: unknown;
+}
+type W = { hunch: H; spaHunch: H };
+
+let browser: Browser;
+let server: Served;
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  browser = await launchBrowser();
+  server = await serve();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** A fresh profile whose every request URL is recorded. */
+async function newContext(): Promise<{ ctx: BrowserContext; requests: string[] }> {
+  const ctx = await browser.newContext({ viewport: VIEWPORT });
+  const requests: string[] = [];
+  ctx.on('request', (r) => requests.push(r.url()));
+  return { ctx, requests };
+}
+
+/** Requests that are neither the demo's own files nor hunch's build and model files. */
+function foreignRequests(requests: string[]): string[] {
+  const own = ['/examples/', '/dist/', '/models/'].map((p) => server.url + p);
+  return requests.filter((u) => !u.startsWith('data:') && !u.startsWith('blob:') && !own.some((p) => u.startsWith(p)));
+}
+
+/** Flushes and exports the page's hunch (`window.hunch` or the SPA's `window.spaHunch`). */
+function exportEvents(page: Page, global: 'hunch' | 'spaHunch'): Promise<Ev[]> {
+  return page.evaluate(async (g) => {
+    const w = window as unknown as W;
+    const h = g === 'hunch' ? ((await w.hunch.ready) as H) : w.spaHunch;
+    await h.flush();
+    return (await h.export()).events;
+  }, global);
+}
+
+/** Opens the slide-out dashboard and waits until its timeline shows `n` events. */
+async function openDrawerAndWait(page: Page, n: number): Promise<void> {
+  await page.click('[data-testid="dashboard-toggle"]');
+  await page.waitForFunction(
+    (n) => document.querySelector('[data-testid="event-count"]')?.textContent === String(n),
+    n,
+    { timeout: 15_000 },
+  );
+}
+
+/** Clicks forget in the dashboard and checks that both the store and the dashboard are empty. */
+async function forgetAndCheck(page: Page, global: 'hunch' | 'spaHunch'): Promise<void> {
+  await page.click('[data-testid="forget"]');
+  await page.waitForFunction(() => document.querySelector('[data-testid="event-count"]')?.textContent === '0', null, { timeout: 15_000 });
+  expect(await page.locator('[data-testid="timeline-row"]').count()).toBe(0);
+  expect(await page.textContent('[data-testid="privacy-status"]')).toMatch(/Forgotten/);
+  expect(await exportEvents(page, global)).toEqual([]);
+}
+
+/** The subsequence of `types` that `events` must contain in this order. */
+function inOrder(events: Ev[], types: string[]): boolean {
+  let i = 0;
+  for (const e of events) if (e.type === types[i]) i++;
+  return i === types.length;
+}
+
+describe('storefront (script tag + data-hunch-* + JSON-LD)', () => {
+  it('browse → search → add to cart → checkout is stored, shown in the dashboard and forgotten; no foreign requests', async () => {
+    const { ctx, requests } = await newContext();
+    const page = await openPage(ctx, `${server.url}/examples/storefront/`);
+    await page.evaluate(() => (window as unknown as W).hunch.ready);
+    await page.screenshot({ path: `${SHOTS}/storefront-catalog.png` });
+
+    await page.fill('.search input', 'headphones');
+    await Promise.all([page.waitForURL(/q=headphones/), page.press('.search input', 'Enter')]);
+    expect(await page.locator('[data-testid="product-grid"] .card:visible').count()).toBe(1);
+    await Promise.all([page.waitForURL(/au-201\.html/), page.click('.card[data-product="au-201"]')]);
+    await page.click('[data-testid="add-to-cart"]');
+    await page.waitForFunction(() => document.querySelector('[data-cart-count]')?.textContent === '1');
+    await page.screenshot({ path: `${SHOTS}/storefront-product.png` });
+    await page.click('[data-testid="dashboard-toggle"]');
+    await page.waitForSelector('[data-testid="timeline-row"][data-type="add_to_cart"]');
+    await page.waitForTimeout(2500); // drawer slide-in, toast gone, first intent score if the build has one
+    await page.screenshot({ path: `${SHOTS}/storefront-with-dashboard.png` });
+    await page.click('.hd-close');
+    await Promise.all([page.waitForURL(/au-203\.html/), page.click('.card[data-product="au-203"]')]);
+    await Promise.all([page.waitForURL(/cart\.html/), page.click('[data-testid="cart-link"]')]);
+    expect(await page.locator('.cart-line').count()).toBe(1);
+    await Promise.all([page.waitForURL(/checkout\.html/), page.click('[data-testid="checkout"]')]);
+    await Promise.all([page.waitForURL(/thanks\.html/), page.click('[data-testid="place-order"]')]);
+    await page.waitForSelector('[data-testid="thanks"]');
+
+    const events = await exportEvents(page, 'hunch');
+    const shop = events.filter((e) => e.type !== 'dwell');
+    expect(inOrder(shop, ['page_view', 'search', 'page_view', 'product_view', 'add_to_cart', 'page_view', 'product_view',
+      'page_view', 'begin_checkout', 'page_view', 'purchase', 'page_view'])).toBe(true);
+    expect(shop.find((e) => e.type === 'search')).toMatchObject({ query: 'headphones' });
+    expect(shop.filter((e) => e.type === 'product_view').map((e) => e.itemId)).toEqual(['au-201', 'au-203']);
+    expect(shop.find((e) => e.type === 'add_to_cart')).toMatchObject({ itemId: 'au-201', price: 149 });
+    expect(shop.find((e) => e.type === 'begin_checkout')).toMatchObject({ price: 149 });
+    expect(shop.find((e) => e.type === 'purchase')).toMatchObject({ price: 149 });
+    expect(events.some((e) => e.type === 'dwell')).toBe(true);
+
+    await openDrawerAndWait(page, events.length);
+    expect(await page.locator('[data-testid="timeline-row"][data-type="purchase"]').count()).toBe(1);
+    expect(await page.locator('[data-testid="timeline-row"][data-type="add_to_cart"]').textContent()).toContain('Studio Headphones');
+    await page.waitForTimeout(400); // drawer slide-in
+    await page.screenshot({ path: `${SHOTS}/storefront-dashboard.png` });
+
+    await forgetAndCheck(page, 'hunch');
+    expect(foreignRequests(requests)).toEqual([]);
+    expect(page.errors).toEqual([]);
+    await ctx.close();
+  });
+
+  it('the dashboard shows a live intent score once the build has intent() (skips until then)', async (t) => {
+    const { ctx } = await newContext();
+    const page = await openPage(ctx, `${server.url}/examples/storefront/products/cf-102.html`);
+    const has = await page.evaluate(async () => typeof ((await (window as unknown as W).hunch.ready) as H).intent === 'function');
+    if (!has) {
+      t.skip();
+      return;
+    }
+    await page.click('[data-testid="add-to-cart"]');
+    await page.click('[data-testid="dashboard-toggle"]');
+    await page.waitForFunction(() => /\d+%/.test(document.querySelector('[data-testid="intent-score"]')?.textContent ?? ''), null, { timeout: 30_000 });
+    expect(await page.textContent('[data-testid="intent-stage"]')).toMatch(/browsing|considering|ready|abandoning/);
+    expect(await page.locator('.intent-chart circle').count()).toBeGreaterThan(0);
+    await ctx.close();
+  });
+});
+
+describe('SPA (ESM build + track() + History API)', () => {
+  it('the same flow without page loads is stored, shown and forgotten; no foreign requests', async () => {
+    const { ctx, requests } = await newContext();
+    const page = await openPage(ctx, `${server.url}/examples/spa/`);
+    await page.waitForFunction(() => (window as unknown as W).spaHunch != null);
+    await page.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
+
+    await page.fill('.search input', 'insulated');
+    await page.press('.search input', 'Enter');
+    await page.waitForURL(/\?q=insulated/);
+    expect(await page.locator('[data-testid="product-grid"] .card:visible').count()).toBe(1);
+    await page.click('.card[data-product="od-402"]');
+    await page.waitForURL(/view=product&id=od-402/);
+    await page.click('[data-testid="add-to-cart"]');
+    await page.click('.card[data-product="od-401"]');
+    await page.waitForURL(/id=od-401/);
+    await page.goBack(); // popstate: the app re-renders and tracks the view again
+    await page.waitForSelector('[data-product-id="od-402"]');
+    await page.screenshot({ path: `${SHOTS}/spa-product.png` });
+    await page.click('[data-testid="cart-link"]');
+    await page.waitForURL(/view=cart/);
+    await page.click('[data-testid="checkout"]');
+    await page.waitForURL(/view=checkout/);
+    await page.click('[data-testid="place-order"]');
+    await page.waitForSelector('[data-testid="thanks"]');
+    // every step was a History API navigation, not a page load
+    expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(42);
+
+    const events = await exportEvents(page, 'spaHunch');
+    expect(inOrder(events, ['page_view', 'search', 'page_view', 'page_view', 'product_view', 'add_to_cart', 'page_view', 'product_view',
+      'page_view', 'product_view', 'page_view', 'begin_checkout', 'page_view', 'purchase', 'page_view'])).toBe(true);
+    expect(events.filter((e) => e.type === 'product_view').map((e) => e.itemId)).toEqual(['od-402', 'od-401', 'od-402']);
+    expect(events.find((e) => e.type === 'add_to_cart')).toMatchObject({ itemId: 'od-402', price: 32 });
+    expect(events.find((e) => e.type === 'purchase')).toMatchObject({ price: 32 });
+    expect(events.filter((e) => e.type === 'page_view').every((e) => e.url?.includes('/examples/spa/'))).toBe(true);
+
+    await openDrawerAndWait(page, events.length);
+    expect(await page.locator('[data-testid="timeline-row"][data-type="search"]').textContent()).toContain('insulated');
+    await forgetAndCheck(page, 'spaHunch');
+    expect(foreignRequests(requests)).toEqual([]);
+    expect(page.errors).toEqual([]);
+    await ctx.close();
+  });
+});
+
+describe('standalone dashboard', () => {
+  it("reads another tab's events, plays a simulated shopper, and forget empties both tabs", async () => {
+    const { ctx, requests } = await newContext();
+    const shop = await openPage(ctx, `${server.url}/examples/storefront/products/hm-301.html`);
+    await shop.click('[data-testid="add-to-cart"]');
+    const shopEvents = await exportEvents(shop, 'hunch');
+    expect(shopEvents.map((e) => e.type)).toEqual(['page_view', 'product_view', 'add_to_cart']);
+
+    const dash = await openPage(ctx, `${server.url}/examples/dashboard/?db=hunch-demo`);
+    await dash.waitForFunction(() => document.querySelector('[data-testid="event-count"]')?.textContent === '3', null, { timeout: 15_000 });
+    expect(await dash.textContent('[data-testid="stored-events"]')).toBe('3');
+    expect(await dash.textContent('[data-testid="storage-kind"]')).toBe('indexeddb');
+
+    await dash.selectOption('[data-testid="sim-scenario"]', 'buy');
+    await dash.selectOption('[data-testid="sim-speed"]', '100');
+    await dash.click('[data-testid="sim-play"]');
+    await dash.waitForFunction(() => /^Done: \d+ events/.test(document.querySelector('[data-testid="sim-status"]')?.textContent ?? ''), null, { timeout: 60_000 });
+    const played = Number(/Done: (\d+)/.exec((await dash.textContent('[data-testid="sim-status"]')) ?? '')?.[1]);
+    expect(played).toBeGreaterThan(5);
+    await dash.waitForFunction((n) => document.querySelector('[data-testid="event-count"]')?.textContent === String(n), 3 + played, { timeout: 15_000 });
+    expect(await dash.locator('[data-testid="timeline-row"][data-type="purchase"]').count()).toBe(1);
+    await dash.waitForTimeout(500);
+    await dash.screenshot({ path: `${SHOTS}/dashboard.png`, fullPage: true });
+
+    await dash.click('[data-testid="forget"]');
+    await dash.waitForFunction(() => document.querySelector('[data-testid="event-count"]')?.textContent === '0', null, { timeout: 15_000 });
+    expect(await exportEvents(shop, 'hunch')).toEqual([]);
+    expect(foreignRequests(requests)).toEqual([]);
+    expect([...shop.errors, ...dash.errors]).toEqual([]);
+    await ctx.close();
+  });
+});
