@@ -151,6 +151,36 @@ describe('storefront (script tag + data-hunch-* + JSON-LD)', () => {
   });
 });
 
+describe('offer banner', () => {
+  it('shows on a trigger with copy for its rule, links to the cart, and is capped to once per session', async () => {
+    const { ctx } = await newContext();
+    const page = await openPage(ctx, `${server.url}/examples/`);
+    const r = await page.evaluate(async () => {
+      // import() spelled inside a string: vitest would otherwise rewrite it for Node.
+      const load = new Function('u', 'return import(u)') as (u: string) => Promise<any>;
+      const { mountOfferBanner } = await load('/examples/shared/offer-banner.js');
+      const listeners: Array<(t: unknown) => void> = [];
+      // A stand-in for an instance with the trigger API: only what the banner uses.
+      const fake = { sessionId: 'session-1', triggers: [], on: (_: string, cb: (t: unknown) => void) => listeners.push(cb), off() {} };
+      const banner = mountOfferBanner(fake, { cartUrl: '/examples/storefront/cart.html', checkoutUrl: '/examples/storefront/checkout.html' });
+      const hiddenAtStart = banner.el.hidden;
+      const fire = (rule: string) => listeners.forEach((cb) => cb({ rule, intent: { purchase: 0.3, stage: 'abandoning' } }));
+      fire('abandonment');
+      const first = { hidden: banner.el.hidden, rule: banner.el.dataset.rule, text: banner.el.textContent, href: banner.el.querySelector('a').getAttribute('href') };
+      banner.el.querySelector('.offer-close').click();
+      fire('ready-to-buy');
+      return { available: banner.available, hiddenAtStart, first, hiddenAfterSecond: banner.el.hidden, log: JSON.parse(localStorage.getItem('cedar-offer-log') ?? '[]').length };
+    });
+    expect(r.available).toBe(true);
+    expect(r.hiddenAtStart).toBe(true);
+    expect(r.first).toMatchObject({ hidden: false, rule: 'abandonment', href: '/examples/storefront/cart.html' });
+    expect(r.first.text).toContain('Still deciding?');
+    expect(r.hiddenAfterSecond).toBe(true);
+    expect(r.log).toBe(1);
+    await ctx.close();
+  });
+});
+
 describe('SPA (ESM build + track() + History API)', () => {
   it('the same flow without page loads is stored, shown and forgotten; no foreign requests', async () => {
     const { ctx, requests } = await newContext();
