@@ -85,7 +85,7 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
   let storeKind: Store['kind'] = 'memory';
   let memoryFallback: Store | undefined;
   let pendingEvents: HunchEvent[] = [];
-  let pointer: PointerStorage = consent === 'granted' ? localPointer(opts.dbName, ls) : memoryPointer();
+  let pointer: PointerStorage = consent === 'granted' ? localPointer(opts.dbName, ls, now) : memoryPointer();
   let mine: SessionPointer | undefined; // this tab's view of the current session
   let sinceLastPrune = 0;
   const nextId = idSequence(randomId());
@@ -181,7 +181,7 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
     // denied at start: erase whatever an earlier visit stored
     await openPersistent(opts.dbName).then((s) => s.destroy(), () => {});
     pointer.clear();
-    localPointer(opts.dbName, ls).clear();
+    localPointer(opts.dbName, ls, now).clear();
   } else if (consent === 'granted') {
     await getStore();
     void prune();
@@ -220,7 +220,7 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
     if (store) await store.destroy();
     else await openPersistent(opts.dbName).then((s) => s.destroy(), () => {});
     pointer.clear();
-    localPointer(opts.dbName, ls).clear();
+    localPointer(opts.dbName, ls, now).clear();
     mine = undefined;
     emitter.emit('forget', undefined);
   };
@@ -254,7 +254,7 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
       if (next === 'granted' && prev !== 'granted') {
         const held = pendingEvents;
         pendingEvents = [];
-        pointer = localPointer(opts.dbName, ls);
+        pointer = localPointer(opts.dbName, ls, now);
         const last = held[held.length - 1];
         if (last) pointer.write({ id: last.sessionId, start: held[0].ts, last: last.ts });
         await getStore();

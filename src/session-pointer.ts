@@ -21,19 +21,42 @@ export function memoryPointer(): PointerStorage {
   return { read: () => p, write: (x) => void (p = x), clear: () => void (p = undefined) };
 }
 
+/**
+ * How stale the shared `last` activity time may get before it is rewritten, in ms. Writing on
+ * every event would cost a synchronous localStorage write per `track()`; a few seconds of slack
+ * on a 30-minute timeout changes nothing.
+ */
+export const POINTER_WRITE_SLACK_MS = 5000;
+
+/** How long a read of the shared pointer is reused, in ms (other tabs' writes arrive async anyway). */
+export const POINTER_READ_CACHE_MS = 250;
+
 /** localStorage-backed pointer storage; falls back to memory on any storage error. */
-export function localPointer(dbName: string, ls: Storage | undefined): PointerStorage {
+export function localPointer(dbName: string, ls: Storage | undefined, clock: () => number = () => Date.now()): PointerStorage {
   const key = localKeyPrefix(dbName) + 'session';
   const mem = memoryPointer();
   let broken = !ls;
+  let written: SessionPointer | undefined;
+  let cached: { at: number; value: SessionPointer | undefined } | undefined;
+  let storedId: string | undefined; // id last seen in storage (another tab may have replaced ours)
   return {
     read() {
       if (broken) return mem.read();
+      const t = clock();
+      if (cached && t - cached.at >= 0 && t - cached.at < POINTER_READ_CACHE_MS) return cached.value ?? mem.read();
       try {
         const raw = ls!.getItem(key);
+        cached = { at: t, value: undefined };
         if (!raw) return mem.read();
         const p = JSON.parse(raw) as SessionPointer;
-        if (typeof p?.id === 'string' && Number.isFinite(p.start) && Number.isFinite(p.last)) return p;
+        storedId = p?.id;
+        if (typeof p?.id === 'string' && Number.isFinite(p.start) && Number.isFinite(p.last)) {
+          // our own unwritten progress is newer than what storage holds
+          const m = mem.read();
+          const value = m && m.id === p.id && m.last > p.last ? m : p;
+          cached = { at: t, value };
+          return value;
+        }
       } catch {
         broken = true;
       }
@@ -41,15 +64,22 @@ export function localPointer(dbName: string, ls: Storage | undefined): PointerSt
     },
     write(p) {
       mem.write(p);
+      if (cached) cached.value = p;
       if (broken) return;
+      if (storedId === p.id && written && written.id === p.id && written.start === p.start && p.last - written.last < POINTER_WRITE_SLACK_MS) return;
       try {
         ls!.setItem(key, JSON.stringify(p));
+        written = p;
+        storedId = p.id;
       } catch {
         broken = true;
       }
     },
     clear() {
       mem.clear();
+      written = undefined;
+      cached = undefined;
+      storedId = undefined;
       try {
         if (!ls) return;
         const prefix = localKeyPrefix(dbName);

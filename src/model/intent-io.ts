@@ -95,7 +95,7 @@ export function deserializeIntentNet(modelJson: unknown, weightsBin: ArrayBuffer
   const specs = (m.weightsManifest ?? []).flatMap((g) => g.weights);
   const t = tf.io.decodeWeights(weightsBin, specs);
   const H = m.hidden;
-  const want: Record<string, number[]> = { [NAMES.W]: [FEATURE_DIM + H, 2 * H], [NAMES.b]: [2 * H], [NAMES.hw]: [H, 1], [NAMES.hb]: [1] };
+  const want: Record<string, number[]> = { [NAMES.W]: [FEATURE_DIM + H, 2 * H], [NAMES.b]: [2 * H], [NAMES.hw]: [H + FEATURE_DIM, 1], [NAMES.hb]: [1] };
   for (const [name, shape] of Object.entries(want)) {
     const got = t[name];
     if (!got || got.shape.join() !== shape.join()) {

@@ -6,17 +6,19 @@
  * ```
  * [z_pre, c_pre] = [x, h] · W + b                (W: (D+H) × 2H)
  * h' = h + sigmoid(z_pre) ⊙ (tanh(c_pre) − h)
- * logit = h' · w_head + b_head                   (the head: what on-device fine-tuning adapts)
+ * logit = [h', x] · w_head + b_head              (the head: what on-device fine-tuning adapts)
  * ```
+ * The head reads the new state and the step's own features: with few buying sessions, the linear
+ * path from the (cumulative) features carries most of the signal and the recurrence adds to it.
  * Per step: concat, fused matMul+bias, split, sigmoid, tanh, sub, mul, add, and the head's
- * fused matMul+bias — 9 ops of 8 distinct kernels, the same ops at every step, so WebGL compiles
- * each shader once.
+ * concat + fused matMul+bias — 10 ops of 8 distinct kernels, the same at every step, so WebGL
+ * compiles each shader once.
  */
 import * as tf from '@tensorflow/tfjs-core';
 
-/** The output head: logit = hidden · w + b. Issue #8 fine-tunes this (or just `b`) per user. */
+/** The output head: logit = [hidden, x] · w + b. Issue #8 fine-tunes this (or just `b`) per user. */
 export interface IntentHead {
-  /** Head kernel, shape [H, 1]. */
+  /** Head kernel, shape [H + D, 1]: rows [0, H) read the hidden state, rows [H, H + D) the step's features. */
   w: tf.Tensor2D;
   /** Head bias, shape [1]. The base rate lives here: shift it to move every prediction's log-odds. */
   b: tf.Tensor1D;
@@ -44,7 +46,7 @@ export const DEFAULT_HIDDEN = 32;
 
 /** Reads the sizes from a set of weights. */
 export function netShape(w: IntentWeights): IntentNetShape {
-  const hidden = w.head.w.shape[0];
+  const hidden = w.b.shape[0] / 2;
   return { inputDim: w.W.shape[0] - hidden, hidden };
 }
 
@@ -82,7 +84,7 @@ export function initIntentWeights(shape: { inputDim: number; hidden?: number }, 
   return {
     W: tf.tensor2d(glorot(D + H, 2 * H), [D + H, 2 * H]),
     b: tf.tensor1d(bias),
-    head: { w: tf.tensor2d(glorot(H, 1), [H, 1]), b: tf.tensor1d([headBias]) },
+    head: { w: tf.tensor2d(glorot(H + D, 1), [H + D, 1]), b: tf.tensor1d([headBias]) },
   };
 }
 
@@ -92,12 +94,14 @@ export function initialHidden(weights: IntentWeights, batch = 1): tf.Tensor2D {
 }
 
 /**
- * The head alone: logits from hidden states, shape [B]. Reused by personalization with its own head.
+ * The head alone: logits from hidden states and the same steps' features, shape [B]. Reused by
+ * personalization with its own head (keep `hidden` and `x` of each step to train it).
  * @param head head weights (the pretrained one or a per-user copy)
- * @param hidden hidden states, shape [B, H]
+ * @param hidden hidden states after the steps, shape [B, H]
+ * @param x the steps' features, shape [B, D]
  */
-export function headLogit(head: IntentHead, hidden: tf.Tensor2D): tf.Tensor1D {
-  return tf.tidy(() => tf.reshape(tf.fused.matMul({ a: hidden, b: head.w, bias: head.b }), [-1]) as tf.Tensor1D);
+export function headLogit(head: IntentHead, hidden: tf.Tensor2D, x: tf.Tensor2D): tf.Tensor1D {
+  return tf.tidy(() => tf.reshape(tf.fused.matMul({ a: tf.concat([hidden, x], 1), b: head.w, bias: head.b }), [-1]) as tf.Tensor1D);
 }
 
 /** One recurrent update without the head. */
@@ -125,7 +129,7 @@ export function step(
   return tf.tidy(() => {
     const x2 = x.rank === 1 ? tf.expandDims(x, 0) : x;
     const h = cell(weights, hidden, x2 as tf.Tensor2D);
-    return { hidden: h, logit: headLogit(head, h) };
+    return { hidden: h, logit: headLogit(head, h, x2 as tf.Tensor2D) };
   });
 }
 
@@ -155,9 +159,10 @@ export function forward(
       h = masks ? tf.add(h, tf.mul(masks[t], tf.sub(next, h))) : next;
       hs.push(h);
     }
-    // One head matmul over all steps: [B*T, H] · [H, 1].
-    const all = tf.reshape(tf.stack(hs, 1), [B * T, -1]) as tf.Tensor2D;
-    const logits = tf.reshape(headLogit(head, all), [B, T]) as tf.Tensor2D;
+    // One head matmul over all steps: [B*T, H + D] · [H + D, 1].
+    const allH = tf.reshape(tf.stack(hs, 1), [B * T, -1]) as tf.Tensor2D;
+    const allX = tf.reshape(xs, [B * T, -1]) as tf.Tensor2D;
+    const logits = tf.reshape(headLogit(head, allH, allX), [B, T]) as tf.Tensor2D;
     return { logits, hidden: h };
   });
 }

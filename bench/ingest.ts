@@ -1,0 +1,23 @@
+/** Storage benchmarks: batched ingest vs one transaction per event; track() main-thread cost. */
+import type { BenchContext, BenchRow } from './types';
+
+type Page = { bench: { ingest(n: number, perEvent: boolean): Promise<number>; trackCost(n: number): Promise<{ us: number; naiveUs: number }> } };
+
+export async function run(ctx: BenchContext): Promise<BenchRow[]> {
+  const page = await ctx.open('/bench/pages/ingest.html');
+  await page.waitForFunction(() => 'bench' in window);
+  const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const batched: number[] = [];
+  const single: number[] = [];
+  for (let r = 0; r < 3; r++) {
+    batched.push(await page.evaluate(() => (window as unknown as Page).bench.ingest(5000, false)));
+    single.push(await page.evaluate(() => (window as unknown as Page).bench.ingest(500, true)));
+  }
+  const b = median(batched);
+  const s = median(single);
+  const cost = await page.evaluate(() => (window as unknown as Page).bench.trackCost(20000));
+  return [
+    { name: 'ingest: batched writes (events/s)', value: b, baseline: s, ratio: b / s, unit: 'events/s', baselineName: 'one transaction per event' },
+    { name: 'track(): main-thread cost per call', value: cost.us, baseline: cost.naiveUs, ratio: cost.naiveUs / cost.us, unit: 'µs', baselineName: 'sync localStorage write per event' },
+  ];
+}

@@ -1,0 +1,53 @@
+/**
+ * `npm run bench [-- --json FILE] [-- --only NAME]`: runs every benchmark module in real
+ * Chromium (Debian's, headless, SwiftShader WebGL) against the built files and prints a
+ * markdown table of value vs a baseline measured in the same run. With `--json FILE` it also
+ * writes `{ "<benchmark>": { value, baseline, ratio, unit } }`.
+ */
+import { writeFileSync } from 'node:fs';
+import { launchBrowser, serve } from '../test/browser/harness';
+import type { BenchContext, BenchRow } from './types';
+
+const MODULES: Record<string, () => Promise<{ run(ctx: BenchContext): Promise<BenchRow[]> }>> = {
+  ingest: () => import('./ingest'),
+};
+
+const args = process.argv.slice(2);
+const jsonAt = args.indexOf('--json');
+const onlyAt = args.indexOf('--only');
+const only = onlyAt >= 0 ? args[onlyAt + 1] : undefined;
+
+const browser = await launchBrowser(['--enable-unsafe-swiftshader', '--use-angle=swiftshader', '--ignore-gpu-blocklist']);
+const server = await serve();
+const rows: BenchRow[] = [];
+try {
+  const ctx: BenchContext = {
+    url: server.url,
+    async open(path) {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      page.on('pageerror', (e) => console.error(`[page error] ${e}`));
+      await page.goto(server.url + path);
+      return page;
+    },
+  };
+  for (const [name, load] of Object.entries(MODULES)) {
+    if (only && name !== only) continue;
+    process.stderr.write(`bench: ${name}…\n`);
+    rows.push(...(await (await load()).run(ctx)));
+  }
+} finally {
+  await browser.close();
+  await server.close();
+}
+
+const fmt = (x: number) => (Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 1 ? x.toFixed(2) : x.toPrecision(3));
+console.log(`hunch bench — ${new Date().toISOString().slice(0, 10)}, Chromium headless (SwiftShader), ${process.platform}/${process.arch}\n`);
+console.log('| benchmark | hunch | baseline | ratio | unit | baseline is |');
+console.log('|---|---:|---:|---:|---|---|');
+for (const r of rows) console.log(`| ${r.name} | ${fmt(r.value)} | ${fmt(r.baseline)} | ${fmt(r.ratio)}× | ${r.unit} | ${r.baselineName} |`);
+if (jsonAt >= 0) {
+  const out = Object.fromEntries(rows.map((r) => [r.name, { value: r.value, baseline: r.baseline, ratio: r.ratio, unit: r.unit }]));
+  writeFileSync(args[jsonAt + 1], JSON.stringify(out, null, 2) + '\n');
+  console.log(`\nwrote ${args[jsonAt + 1]}`);
+}
