@@ -2,16 +2,19 @@ import { describe, expect, it } from 'vitest';
 import { POINTER_WRITE_SLACK_MS, localPointer } from '../../src/session-pointer';
 
 function countingStorage() {
-  const s = localStorage;
-  s.clear();
+  const map = new Map<string, string>();
   let writes = 0;
-  const wrapped = Object.create(s) as Storage;
-  wrapped.setItem = (k: string, v: string) => (writes++, s.setItem(k, v));
-  wrapped.getItem = (k: string) => s.getItem(k);
-  wrapped.removeItem = (k: string) => s.removeItem(k);
-  wrapped.key = (i: number) => s.key(i);
-  Object.defineProperty(wrapped, 'length', { get: () => s.length });
-  return { storage: wrapped, writes: () => writes };
+  const storage = {
+    getItem: (k: string) => map.get(k) ?? null,
+    setItem: (k: string, v: string) => void (writes++, map.set(k, String(v))),
+    removeItem: (k: string) => void map.delete(k),
+    key: (i: number) => [...map.keys()][i] ?? null,
+    clear: () => map.clear(),
+    get length() {
+      return map.size;
+    },
+  } as Storage;
+  return { storage, writes: () => writes };
 }
 
 describe('localPointer', () => {
