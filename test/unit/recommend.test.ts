@@ -4,6 +4,8 @@ import { decodeArtifact, encodeArtifact } from '../../src/recommend/artifact';
 import { createModel } from '../../src/recommend/model';
 import { DEFAULT_PARAMS, resolveParams } from '../../src/recommend/params';
 import { rank } from '../../src/recommend/rank';
+import { createRecommendStream } from '../../src/recommend/stream';
+import { collectRerankData, fitReranker } from '../../tools/next-item/rerank';
 import { artifactSessions, buildArtifact } from '../../tools/next-item/build';
 import { expandPrefixes, parsePrefixes, parseSessions, splitValidation } from '../../tools/next-item/data';
 import { TopKMetrics } from '../../tools/next-item/metrics';
@@ -158,5 +160,40 @@ describe('evaluation tools', () => {
   it('coordinate ascent finds the best grid value', () => {
     const res = coordinateAscent({ x: 0, y: 0 }, { x: [1, 2, 3], y: [5, 1] }, (p) => ({ p20: -Math.abs(p.x - 2), mrr20: p.y }));
     expect(res.best.params).toEqual({ x: 2, y: 5 });
+  });
+});
+
+describe('streaming and learned parts', () => {
+  it('a stream ranks exactly like rank() on the same events', () => {
+    const m = model();
+    const st = createRecommendStream(m, 50);
+    for (const e of views('phone', 'case')) st.push(e);
+    st.push({ type: 'search' });
+    expect(st.rank({ k: 5 })).toEqual(rank(m, views('phone', 'case'), { k: 5 }));
+    st.newSession();
+    st.push({ itemId: 'hat' });
+    expect(st.rank({ k: 5 })).toEqual(rank(m, { session: views('hat'), past: views('phone', 'case') }, { k: 5 }));
+    expect(() => createRecommendStream(m, 0)).toThrow(/maxEvents/);
+  });
+
+  it('a fitted re-ranker learns to put the target first and survives the codec', () => {
+    const a = buildArtifact(LOG, { popularityWeight: 0.001 });
+    const m = createModel(a, a.params, null);
+    // Cases where the next item is always the one co-viewed *before* the prefix item.
+    const cases = Array.from({ length: 40 }, () => [
+      { prefix: ['lace'], target: 'sock' },
+      { prefix: ['charger'], target: 'phone' },
+    ]).flat();
+    const data = collectRerankData(m, cases);
+    expect(data.target.length).toBe(cases.length);
+    const rr = fitReranker(data, { epochs: 30, lr: 0.1 });
+    const top = (mm: typeof m, id: string) => rank(mm, views(id), { k: 1 })[0].itemId;
+    const learned = createModel(a, a.params, rr);
+    expect(top(m, 'lace')).toBe('lace'); // the blend's repeat boost puts the viewed item first
+    expect(top(learned, 'lace')).toBe('sock');
+    expect(top(learned, 'charger')).toBe('phone');
+    const { manifest, binary } = encodeArtifact({ itemIds: a.itemIds, sessions: artifactSessions(a), params: a.params, reranker: rr });
+    expect(decodeArtifact(manifest, binary).reranker).toEqual(rr);
+    expect(() => decodeArtifact({ ...manifest, reranker: { ...manifest.reranker!, weights: [1] } }, binary)).toThrow(/reranker\.weights/);
   });
 });

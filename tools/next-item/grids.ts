@@ -14,6 +14,7 @@ export const HUNCH_GRID: Grid<RankParams> = {
   lambdaDist: [0.5, 1, 2, 4],
   backward: [0, 0.25, 0.5, 1],
   selfVote: [0, 0.25, 0.5, 1],
+  idfPow: [0, 0.5, 1, 2],
   lengthPow: [0, 0.25, 0.5, 0.75, 1],
   rulesWeight: [0, 0.1, 0.3, 0.6, 1],
   rulesWindow: [1, 2, 3, 5],
