@@ -12,7 +12,6 @@
  * - `ids`: UTF-8 text, the store's item ids joined by `\n`, index order.
  * Sessions are stored oldest first (the log order); recency is the session index.
  */
-import type { ItemEmbeddings } from './embed';
 import { FEATURE_NAMES } from './features';
 import { resolveParams, type RankParams } from './params';
 
@@ -70,8 +69,6 @@ export interface NextItemArtifact {
   meta: Record<string, unknown>;
   /** Learned re-ranker, when the artifact has one. */
   reranker?: Reranker;
-  /** Item embeddings, when the artifact has them. */
-  embed?: ItemEmbeddings;
 }
 
 /** Input of {@link encodeArtifact}. */

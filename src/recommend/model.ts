@@ -6,7 +6,6 @@
  * Memory: about 4 bytes × (2 × clicks + 4 × sessions + 6 × items) — ~12 MB for Diginetica.
  */
 import type { NextItemArtifact, Reranker } from './artifact';
-import type { ItemEmbeddings } from './embed';
 import type { RankParams } from './params';
 
 /** A ranking-ready model. Treat as read-only outside `src/recommend`. */
@@ -32,8 +31,6 @@ export interface NextItemModel {
   /** Item indices by decreasing popularity (first 200). */
   readonly popularOrder: Uint32Array;
   readonly params: RankParams;
-  /** Item embeddings, when the artifact has them. */
-  readonly embed: ItemEmbeddings | undefined;
   /** Learned re-ranker, or undefined for the plain blend. */
   readonly reranker: Reranker | undefined;
   /** Scratch buffers reused across calls (ranking is synchronous, so never shared concurrently). */
@@ -127,7 +124,6 @@ export function createModel(
     popularOrder,
     params,
     reranker: reranker ?? undefined,
-    embed: artifact.embed,
     scratch: {
       sessionScore: new Float64Array(nSessions),
       touchedSessions: new Uint32Array(nSessions),

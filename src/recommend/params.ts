@@ -31,8 +31,6 @@ export interface RankParams {
   rulesDepth: number;
   /** Factor per step back in the prefix for the rules vote (0..1). */
   rulesDecay: number;
-  /** Weight of the item-embedding score, exp(z - max z) over the candidates (≥ 0; used when the artifact has embeddings). */
-  embedWeight: number;
   /** Boost for items already in the prefix, times their prefix weight (≥ 0). */
   repeatWeight: number;
   /** Extra boost for the most recent prefix item (≥ 0). */
@@ -62,7 +60,6 @@ export const DEFAULT_PARAMS: Readonly<RankParams> = Object.freeze({
   rulesWindow: 3,
   rulesDepth: 2,
   rulesDecay: 0.5,
-  embedWeight: 0,
   repeatWeight: 0.2,
   lastWeight: 0,
   repeatCount: 0.5,

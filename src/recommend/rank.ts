@@ -6,7 +6,6 @@
  * synchronous; the browser and the Node evaluation call this same function, so a given
  * history yields the same list in both.
  */
-import { embedQuery, embedScore } from './embed';
 import { candidateFeatures, N_FEATURES } from './features';
 import { scoreKnn } from './knn';
 import type { NextItemModel } from './model';
@@ -108,14 +107,6 @@ export function rank(
       const [a, b, c, d] = parts(i);
       pool.push(i);
       base.push(a + b + c + d);
-    }
-    const emb = model.embed;
-    const q = emb && p.embedWeight > 0 ? embedQuery(emb, prefix.sequence.slice(-20)) : null;
-    if (emb && q) {
-      const z = pool.map((i) => embedScore(emb, q, i));
-      let zmax = -Infinity;
-      for (const v of z) if (v > zmax) zmax = v;
-      for (let x = 0; x < pool.length; x++) base[x] += p.embedWeight * Math.exp(z[x] - zmax);
     }
     const order = pool.map((_, x) => x);
     order.sort((a, b) => base[b] - base[a] || pool[a] - pool[b]);

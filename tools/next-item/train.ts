@@ -7,10 +7,13 @@
  * hunch's ranking parameters and the V-SKNN baseline on it by coordinate ascent, then write the
  * artifact of all training sessions with the tuned parameters to `<out>/<dataset>/`
  * (manifest.json + model.bin; validation metrics and the baseline setting in `meta`).
+ * A linear re-ranker is then fitted on other validation cases and kept only if it beats the
+ * tuned blend on the tuning cases (`--rerank false` skips it).
  * The test file is never read. Progress on stderr, summary on stdout.
  */
 import { join } from 'node:path';
-import { encodeArtifact } from '../../src/recommend/artifact';
+import { encodeArtifact, type Reranker } from '../../src/recommend/artifact';
+import { FEATURE_NAMES } from '../../src/recommend/features';
 import { createModel } from '../../src/recommend/model';
 import { DEFAULT_PARAMS, resolveParams, type RankParams } from '../../src/recommend/params';
 import { datasetsArg, parseArgs } from './args';
@@ -20,6 +23,7 @@ import { evaluate, hunchRanker } from './evaluate';
 import { HUNCH_GRID, VSKNN_GRID } from './grids';
 import { MODELS_DIR, writeArtifact } from './io';
 import { Progress } from './progress';
+import { collectRerankData, fitReranker } from './rerank';
 import { coordinateAscent, type Grid } from './tune';
 import { DEFAULT_VSKNN, vsknnRanker, type VsknnParams } from './vsknn';
 
@@ -58,6 +62,22 @@ function main(): void {
     );
     hunchBar.tick(rounds * gridSize(HUNCH_GRID) + 1);
 
+    // Learned re-ranker: fit on validation cases disjoint from the tuning ones; kept only if it
+    // beats the tuned blend on the tuning cases.
+    let reranker: Reranker | undefined;
+    let rerankResult: { p20: number; mrr20: number } | undefined;
+    if (args.get('rerank') !== 'false') {
+      const rest = validation.filter((_, i) => i % valEvery !== 0);
+      const stride = Math.max(1, Math.ceil(rest.length / 30_000));
+      const rCases = rest.filter((_, i) => i % stride === 0);
+      const plain = createModel(fitArtifact, hunch.best.params, null);
+      const data = collectRerankData(plain, rCases, `${dataset} re-ranker features`);
+      const init = FEATURE_NAMES.map((f) => (f === 'baseRank' ? 1 : 0));
+      const rr = fitReranker(data, { init });
+      rerankResult = evaluate(hunchRanker(createModel(fitArtifact, hunch.best.params, rr)), cases, `${dataset} re-ranker check`);
+      if (rerankResult.p20 + rerankResult.mrr20 > hunch.best.p20 + hunch.best.mrr20) reranker = rr;
+    }
+
     const fitModel = createModel(fitArtifact);
     const baseBar = new Progress(`${dataset} tune V-SKNN`, Math.max(1, rounds) * gridSize(VSKNN_GRID) + 1);
     n = 0;
@@ -76,6 +96,7 @@ function main(): void {
       itemIds: full.itemIds,
       sessions: artifactSessions(full),
       params: hunch.best.params,
+      ...(reranker ? { reranker } : {}),
       meta: {
         dataset,
         trainSeconds,
@@ -84,6 +105,7 @@ function main(): void {
           every: valEvery,
           cases: cases.length,
           hunch: { p20: round2(hunch.best.p20), mrr20: round2(hunch.best.mrr20) },
+          ...(rerankResult ? { reranked: { p20: round2(rerankResult.p20), mrr20: round2(rerankResult.mrr20), kept: !!reranker } } : {}),
           baseline: { p20: round2(baseline.best.p20), mrr20: round2(baseline.best.mrr20) },
           trials: hunch.trials.length + baseline.trials.length,
         },
@@ -93,6 +115,9 @@ function main(): void {
     const gz = writeArtifact(join(out, dataset), manifest, binary);
     process.stdout.write(
       `${dataset}: validation hunch P@20 ${hunch.best.p20.toFixed(2)} MRR@20 ${hunch.best.mrr20.toFixed(2)}; ` +
+        (rerankResult
+          ? `re-ranked ${rerankResult.p20.toFixed(2)} / ${rerankResult.mrr20.toFixed(2)} (${reranker ? 'kept' : 'dropped'}); `
+          : '') +
         `V-SKNN ${baseline.best.p20.toFixed(2)} / ${baseline.best.mrr20.toFixed(2)}; ` +
         `artifact ${(gz / 1e6).toFixed(2)} MB gz; ${trainSeconds} s\n` +
         `  params ${JSON.stringify(hunch.best.params)}\n  baseline ${JSON.stringify(baseline.best.params)}\n`,
