@@ -7,8 +7,12 @@
  *   Luhn check passes, so long numeric SKUs survive
  * - phone numbers → `[phone]`: a digit run starting with `+` or split by separators with ≥ 7
  *   digits; in free text (`mode: 'text'`) also a bare run of 9–12 digits. Ids keep bare digit runs.
+ * - a run of digit groups longer than any card or phone (> 19 digits) → `[number]` when it starts
+ *   with `+` or has separators (≥ 2 in ids), since a phone or card may hide inside; bare runs
+ *   (ids, hashes) are kept. Digits glued to letters (`abc123`) are identifiers: only that group.
  * - URLs: user:password@ removed, every query value and the fragment's key=value pairs removed
- *   (keys kept: `?q=&page=`), path scrubbed as text.
+ *   (keys kept: `?q=&page=`), path scrubbed as text, also where percent-encoding hides the data
+ *   (`jane%40example.com`; such a path is then stored decoded).
  */
 
 /** How aggressively to scrub: `'text'` for free text (queries, URLs), `'id'` for item/category ids. */
@@ -38,6 +42,23 @@ function luhn(s: string, from: number, to: number): boolean {
     dbl = !dbl;
   }
   return sum % 10 === 0;
+}
+
+/**
+ * True when some consecutive groups of a ≤ 19-digit run (`groups` holds start, end, digit count
+ * of each; only those ending by `end`) form a Luhn-valid 13–19 digit number: a card next to other
+ * digits ("+1  4111 1111 1111 1111") is still a card. At most 19 groups, so constant work.
+ */
+function cardWindow(s: string, groups: readonly number[], end: number): boolean {
+  for (let a = 0; a < groups.length; a += 3) {
+    let digits = 0;
+    for (let b = a; b < groups.length && groups[b + 1] <= end; b += 3) {
+      digits += groups[b + 2];
+      if (digits > 19) break;
+      if (digits >= 13 && luhn(s, groups[a], groups[b + 1])) return true;
+    }
+  }
+  return false;
 }
 
 /** Scrubs emails, card and phone numbers from `s`. Linear in `s.length`. */
@@ -74,43 +95,66 @@ export function scrubText(s: string, mode: ScrubMode = 'text'): string {
     }
     const plus = c === 43 && i + 1 < n && isDigit(s.charCodeAt(i + 1));
     if (isDigit(c) || plus) {
-      // a number glued to letters (e.g. "abc123") is an identifier, not a phone/card
-      const gluedLeft = i > 0 && (isAlpha(s.charCodeAt(i - 1)) || s.charCodeAt(i - 1) === 95);
+      // digits glued to letters (e.g. "abc123") are an identifier, not a phone/card; only that
+      // first group is: what follows a separator is scanned afresh ("A1 4111 1111 1111 1111")
+      if (!plus && i > 0 && (isAlpha(s.charCodeAt(i - 1)) || s.charCodeAt(i - 1) === 95)) {
+        while (i < n && isDigit(s.charCodeAt(i))) i++;
+        continue;
+      }
       let j = plus ? i + 1 : i;
       let nd = 0;
       let seps = 0;
       let group = 0; // digits in the current group
+      let groupStart = j;
       let shape = ''; // group sizes, e.g. "4-2-2" (only the first few)
       let end = j;
+      let cardGroup = false; // one group alone is a Luhn-valid card number
+      let before: { nd: number; seps: number; end: number; shape: string } | undefined; // the run without its last group
+      const groups: number[] = []; // [start, end, digits] of the first groups, for card windows
+      const endGroup = () => {
+        if (group >= 13 && group <= 19 && luhn(s, groupStart, groupStart + group)) cardGroup = true;
+        if (group && groups.length < 60) groups.push(groupStart, groupStart + group, group);
+      };
       while (j < n) {
         const d = s.charCodeAt(j);
         if (isDigit(d)) {
+          if (group === 0) groupStart = j;
           nd++;
           group++;
           end = j + 1;
           j++;
         } else if (isSep(d) && j + 1 < n && (isDigit(s.charCodeAt(j + 1)) || (isSep(s.charCodeAt(j + 1)) && j + 2 < n && isDigit(s.charCodeAt(j + 2))))) {
+          if (group) {
+            endGroup();
+            before = { nd, seps, end, shape: shape.length < 12 ? shape + group : shape };
+            if (shape.length < 12) shape += group + '-';
+          }
           seps++;
-          if (group && shape.length < 12) shape += group + '-';
           group = 0;
           j++;
         } else break;
-        if (nd > 19) break;
       }
-      // keep scanning past a run that is too long to be a phone/card (ids, hashes)
-      if (nd > 19) {
-        while (j < n && (isDigit(s.charCodeAt(j)) || isSep(s.charCodeAt(j)))) j++;
-        i = j;
-        continue;
-      }
+      endGroup();
       if (shape.length < 12) shape += group;
+      // digits glued to letters on the right ("…1111x") end an identifier: judge the run without them
+      if (end < n && isAlpha(s.charCodeAt(end))) {
+        if (!before) {
+          i = end;
+          continue;
+        }
+        ({ nd, seps, end, shape } = before);
+      }
       // dates and times (2024-11-29, 29.11.2024, 12:30) are not phone numbers
       const dateLike = shape === '4-2-2' || shape === '2-2-4' || shape === '1-2-4' || shape === '2-1-4' || shape === '4-1-2' || shape === '4-2-1' || shape === '4-1-1';
-      const glued = gluedLeft || (end < n && isAlpha(s.charCodeAt(end)));
       let tag = '';
-      if (!glued && nd >= 13 && nd <= 19 && (mode === 'text' || luhn(s, i, end))) tag = '[card]';
-      else if (!glued && !dateLike && nd >= 7 && nd <= 15 && (plus || seps >= 2 || (mode === 'text' && seps >= 1))) tag = '[phone]';
-      else if (!glued && mode === 'text' && nd >= 9 && nd <= 12) tag = '[phone]';
+      if (nd > 19) {
+        // longer than any card or phone: a bare run is an id or hash, but a run of groups may
+        // hide one (a phone next to a card, digits typed around a card number)
+        if (plus || seps >= 2 || (mode === 'text' && seps >= 1)) tag = '[number]';
+        else if (cardGroup) tag = '[card]';
+      } else if (nd >= 13 && (mode === 'text' || cardWindow(s, groups, end))) tag = '[card]';
+      else if (!dateLike && nd >= 7 && nd <= 15 && (plus || seps >= 2 || (mode === 'text' && seps >= 1))) tag = '[phone]';
+      else if (mode === 'text' && nd >= 9 && nd <= 12) tag = '[phone]';
       if (tag) {
         out += s.slice(emitted, i) + tag;
         emitted = end;
@@ -124,6 +168,32 @@ export function scrubText(s: string, mode: ScrubMode = 'text'): string {
   return emitted === 0 ? s : out + s.slice(emitted);
 }
 
+const hexValue = (c: number) => (isDigit(c) ? c - 48 : c >= 65 && c <= 70 ? c - 55 : c >= 97 && c <= 102 ? c - 87 : -1);
+
+/** Decodes `%XX` escapes of ASCII characters (`%40` → `@`, `%20` → space); never throws. Linear. */
+function decodeAscii(s: string): string {
+  let out = '';
+  let from = 0;
+  for (let i = s.indexOf('%'); i >= 0 && i + 2 < s.length; i = s.indexOf('%', i + 1)) {
+    const hi = hexValue(s.charCodeAt(i + 1));
+    const lo = hexValue(s.charCodeAt(i + 2));
+    if (hi < 0 || lo < 0 || hi > 7) continue;
+    out += s.slice(from, i) + String.fromCharCode(hi * 16 + lo);
+    from = i + 3;
+    i += 2;
+  }
+  return from === 0 ? s : out + s.slice(from);
+}
+
+/** Scrubs URL text, also personal data hidden by percent-encoding (`jane%40example.com`). */
+function scrubUrlText(s: string): string {
+  if (!s.includes('%')) return scrubText(s);
+  const decoded = decodeAscii(s);
+  const clean = scrubText(decoded);
+  // keep the original encoding unless decoding revealed something to remove
+  return clean === decoded ? scrubText(s) : clean;
+}
+
 function scrubPairs(part: string, sep: string): string {
   return part
     .split(sep)
@@ -131,7 +201,7 @@ function scrubPairs(part: string, sep: string): string {
       const eq = kv.indexOf('=');
       return eq < 0 ? kv : kv.slice(0, eq) + '=';
     })
-    .map((k) => scrubText(k))
+    .map((k) => scrubUrlText(k))
     .join(sep);
 }
 
@@ -162,8 +232,8 @@ export function scrubUrl(url: string): string {
     const at = rest.lastIndexOf('@', hostEnd);
     if (at >= hostStart) rest = rest.slice(0, hostStart) + rest.slice(at + 1);
   }
-  let result = scrubText(rest);
+  let result = scrubUrlText(rest);
   if (query !== null) result += '?' + scrubPairs(query, '&');
-  if (hash >= 0) result += '#' + (fragment.includes('=') ? scrubPairs(fragment, '&') : scrubText(fragment));
+  if (hash >= 0) result += '#' + (fragment.includes('=') ? scrubPairs(fragment, '&') : scrubUrlText(fragment));
   return result;
 }

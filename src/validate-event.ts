@@ -42,6 +42,15 @@ function str(field: 'itemId' | 'categoryId' | 'query' | 'url', v: unknown): stri
   return out;
 }
 
+/** A short description of something thrown at us, which may itself throw when inspected. */
+function reason(err: unknown): string {
+  try {
+    return String((err as Error)?.message ?? err).slice(0, 120);
+  } catch {
+    return 'unreadable error';
+  }
+}
+
 function describe(v: unknown): string {
   if (v === null) return 'null';
   if (typeof v === 'number') return String(v);
@@ -61,14 +70,30 @@ export function validateEvent(type: unknown, props: unknown): { type: EventType;
   const out: EventProps = {};
   if (props === undefined || props === null) return { type, props: out };
   if (typeof props !== 'object' || Array.isArray(props)) fail('props', `must be a plain object (got ${Array.isArray(props) ? 'array' : describe(props)})`);
-  const proto = Object.getPrototypeOf(props);
+  // a Proxy or getter may throw anything: report it as a TypeError naming what could not be read
+  let proto: unknown;
+  let keys: string[];
+  try {
+    proto = Object.getPrototypeOf(props);
+    keys = Object.keys(props);
+  } catch (err) {
+    fail('props', `could not be read (${reason(err)})`);
+  }
   if (proto !== Object.prototype && proto !== null) fail('props', 'must be a plain object');
-  for (const key of Object.keys(props)) {
+  for (const key of keys) {
     if (!(PROP_NAMES as readonly string[]).includes(key)) {
       fail(key.slice(0, 40), `is not a known prop (allowed: ${PROP_NAMES.join(', ')})`);
     }
   }
-  const p = props as Record<string, unknown>;
+  // each field is read exactly once, so a getter cannot pass the check and then change
+  const p: Record<string, unknown> = {};
+  for (const key of keys) {
+    try {
+      p[key] = (props as Record<string, unknown>)[key];
+    } catch (err) {
+      fail(key, `could not be read (${reason(err)})`);
+    }
+  }
   if (p.itemId !== undefined) out.itemId = str('itemId', p.itemId);
   if (p.categoryId !== undefined) out.categoryId = str('categoryId', p.categoryId);
   if (p.query !== undefined) out.query = str('query', p.query);

@@ -12,6 +12,9 @@ export interface JsonLdProduct {
   categoryId?: string;
 }
 
+/** Most products reported from one JSON-LD block (a product page describes one, a group a few dozen). */
+export const MAX_PRODUCTS_PER_BLOCK = 50;
+
 const PRODUCT_TYPES = new Set(['Product', 'IndividualProduct', 'ProductModel', 'ProductGroup', 'SomeProducts']);
 const ID_FIELDS = ['sku', 'productID', 'gtin13', 'gtin', 'gtin14', 'gtin12', 'gtin8', 'isbn', 'mpn', '@id', 'name'] as const;
 
@@ -31,11 +34,13 @@ function isProduct(n: Node): boolean {
   return (Array.isArray(t) ? t : [t]).some((x) => PRODUCT_TYPES.has(localName(x)));
 }
 
-function scalarString(v: unknown): string | undefined {
+function scalarString(v: unknown, depth = 0): string | undefined {
   if (typeof v === 'string' && v.trim()) return v.trim();
   if (typeof v === 'number' && Number.isFinite(v)) return String(v);
-  if (isNode(v)) return scalarString(v.name ?? v['@id'] ?? v.value);
-  if (Array.isArray(v)) return scalarString(v[0]);
+  // bounded like offerPrice: hostile nesting must not overflow the stack
+  if (depth > 3) return undefined;
+  if (isNode(v)) return scalarString(v.name ?? v['@id'] ?? v.value, depth + 1);
+  if (Array.isArray(v)) return scalarString(v[0], depth + 1);
   return undefined;
 }
 
@@ -75,8 +80,8 @@ function toProduct(n: Node): JsonLdProduct | undefined {
 }
 
 /**
- * Products described by one JSON-LD block. Returns `[]` for invalid JSON or non-product pages;
- * never throws.
+ * Products described by one JSON-LD block, at most {@link MAX_PRODUCTS_PER_BLOCK}. Returns `[]`
+ * for invalid JSON or non-product pages; never throws, and stays linear in the block's size.
  */
 export function productsFromJsonLd(text: string): JsonLdProduct[] {
   let data: unknown;
@@ -93,10 +98,15 @@ export function productsFromJsonLd(text: string): JsonLdProduct[] {
     if (Array.isArray(r['@graph'])) for (const g of r['@graph']) if (isNode(g)) nodes.push(g);
   }
   const out: JsonLdProduct[] = [];
+  const ids = new Set<string>();
   for (const n of nodes) {
+    if (out.length >= MAX_PRODUCTS_PER_BLOCK) break;
     if (!isProduct(n)) continue;
     const p = toProduct(n);
-    if (p && !out.some((o) => o.itemId === p.itemId)) out.push(p);
+    if (p && !ids.has(p.itemId)) {
+      ids.add(p.itemId);
+      out.push(p);
+    }
   }
   return out;
 }
