@@ -28,7 +28,7 @@ const plugins = (min) => [
 export default [
   {
     input: 'src/index.ts',
-    output: { dir: 'dist', format: 'es', entryFileNames: 'hunch.js', chunkFileNames: 'hunch-[name].js', sourcemap: false },
+    output: { dir: 'dist', format: 'es', entryFileNames: 'hunch.js', chunkFileNames: 'hunch-esm-[name].js', sourcemap: false },
     plugins: plugins(false),
   },
   {
@@ -36,4 +36,30 @@ export default [
     output: { file: 'dist/hunch.iife.js', format: 'iife', sourcemap: false },
     plugins: plugins(true),
   },
+  // the intent half for the script tag, loaded when the page is idle
+  {
+    input: 'src/intent-module.ts',
+    output: { file: 'dist/hunch-intent.js', format: 'es', sourcemap: false },
+    plugins: plugins(true),
+  },
+  // the model runtime (TensorFlow.js core + WebGL + CPU), loaded lazily: in a worker…
+  {
+    input: 'src/model/worker-entry.ts',
+    output: { file: 'dist/hunch-worker.js', format: 'iife', sourcemap: false },
+    plugins: plugins(true),
+    onwarn,
+  },
+  // …or on the main thread when no worker can run WebGL
+  {
+    input: 'src/model/runtime-entry.ts',
+    output: { file: 'dist/hunch-runtime.js', format: 'es', sourcemap: false },
+    plugins: plugins(true),
+    onwarn,
+  },
 ];
+
+/** tfjs ships `this` at the top of some modules and circular imports; both are harmless. */
+function onwarn(w, warn) {
+  if (w.code === 'THIS_IS_UNDEFINED' || w.code === 'CIRCULAR_DEPENDENCY') return;
+  warn(w);
+}

@@ -2,6 +2,8 @@
  * The public types of a hunch instance: its methods and the typed event map of `on()`.
  */
 import type { EventProps, EventType, HunchEvent } from './events';
+import type { Intent } from './intent';
+import type { TriggerRule } from './triggers';
 import type { Consent } from './options';
 import type { SessionRecord } from './session';
 import type { StorageKind } from './store/types';
@@ -30,6 +32,10 @@ export interface HunchEventMap {
   error: HunchProblem;
   /** Something is not as it should be but everything works (said once per code). */
   warning: HunchProblem;
+  /** Intent after an event was applied (every event but `dwell`). */
+  intent: Intent;
+  /** A trigger rule fired (see `hunch.triggers`). */
+  trigger: { rule: string; intent: Intent };
 }
 
 /** Everything `export()` returns: all stored data as plain JSON. */
@@ -67,6 +73,30 @@ export interface Hunch {
   consent(state: Consent): Promise<void>;
   on<K extends keyof HunchEventMap>(name: K, cb: (payload: HunchEventMap[K]) => void): void;
   off<K extends keyof HunchEventMap>(name: K, cb: (payload: HunchEventMap[K]) => void): void;
+  /**
+   * The shopper's current intent, after every event tracked so far is applied. Starts the model
+   * now if it has not loaded yet; answers from the heuristic when the model cannot load.
+   */
+  intent(): Promise<Intent>;
+  /** Trigger rules over intent updates, with frequency capping (fire `on('trigger')`). */
+  readonly triggers: {
+    /** Adds a rule, or a preset by name (`'abandonment'`, `'ready-to-buy'`). @throws TypeError for an invalid rule. */
+    add(rule: TriggerRule | string): void;
+    remove(id: string): void;
+    /** Ids of the active rules. */
+    list(): string[];
+  };
+  /** TensorFlow.js backend of the intent model (`'webgl'`, `'cpu'`), or `'none'` before it loads / for the heuristic. */
+  readonly backend: string;
+  /** Time from starting the model runtime to its first answer, ms (undefined before it loads). */
+  readonly warmupMs: number | undefined;
+  /** Diagnostics for tests and the dashboard. */
+  readonly debug: {
+    /** Where and how the model runs, and its live tensor count. */
+    runtime(): Promise<{ thread: 'worker' | 'main' | 'none'; backend: string; numTensors: number }>;
+    /** Simulates a GPU reset (`WEBGL_lose_context`); predictions continue on the fallback backend. */
+    loseWebGLContext(): Promise<boolean>;
+  };
   /** Stops capture, flushes and closes storage. The instance ignores calls afterwards. */
   dispose(): Promise<void>;
   /** Where events are stored now. */

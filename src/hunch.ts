@@ -7,6 +7,11 @@ import type { Hunch, HunchEventMap, HunchExport, HunchProblem } from './api';
 import { captureDom } from './capture/dom';
 import { captureNavigation } from './capture/navigation';
 import { createEmitter } from './emitter';
+import type { IntentService } from './intent-service';
+import type { Intent } from './intent';
+import type { ModelPredictor } from './model/client';
+import type { Predictor } from './model/predictor';
+import { resolveRule, type TriggerRule } from './triggers';
 import type { EventProps, EventType, HunchEvent } from './events';
 import { idSequence, randomId } from './ids';
 import { resolveOptions, validateConsent, type Consent, type HunchOptions, type ResolvedOptions } from './options';
@@ -29,6 +34,26 @@ export interface HunchDeps {
   openStore?: (dbName: string) => Promise<Store>;
   /** Storage for the cross-tab session pointer. Default `window.localStorage` when usable. */
   localStorage?: Storage;
+  /** URL of the folder holding the hunch build (runtime files); the default model is `../models/intent/` from it. */
+  assetBase?: string;
+  /** Starts the intent model. Default: worker or main-thread runtime from `assetBase`. */
+  loadPredictor?: () => Promise<Predictor>;
+  /** Runs a function when the page is idle. Default `requestIdleCallback` (timeout 3 s) or a 1 s timer. */
+  whenIdle?: (fn: () => void) => void;
+  /**
+   * Loads the intent half of the library (`intent-module.ts`). The ESM entry imports its chunk,
+   * the script tag loads `hunch-intent.js` next to itself. Without it, `intent()` rejects.
+   */
+  loadIntentModule?: () => Promise<typeof import('./intent-module')>;
+}
+
+/** Events held for the intent service while its module loads (oldest dropped first). */
+export const MAX_INTENT_BACKLOG = 500;
+
+function defaultWhenIdle(fn: () => void) {
+  const ric = (globalThis as { requestIdleCallback?: (cb: () => void, o: { timeout: number }) => number }).requestIdleCallback;
+  if (typeof ric === 'function') ric(fn, { timeout: 3000 });
+  else setTimeout(fn, 1000);
 }
 
 /** Most events held in memory while consent is pending; older ones are dropped first. */
@@ -136,6 +161,64 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
     },
   });
 
+  const modelUrl = (): string | undefined => {
+    if (opts.model.url) return new URL(opts.model.url, win?.location?.href ?? deps.assetBase).href;
+    return deps.assetBase ? new URL('../models/intent/', deps.assetBase).href : undefined;
+  };
+
+  // the intent half loads when the page is idle (or when intent() is first asked)
+  const whenIdle = deps.whenIdle ?? defaultWhenIdle;
+  const rules: TriggerRule[] = opts.triggers.map((t) => resolveRule(t));
+  let backlog: HunchEvent[] = [];
+  let intents: IntentService | undefined;
+  let intentsLoading: Promise<IntentService> | undefined;
+  const loadIntents = (): Promise<IntentService> => {
+    if (!intentsLoading) {
+      if (!deps.loadIntentModule) return Promise.reject(new Error('hunch: intent is not available in this build (no loadIntentModule)'));
+      intentsLoading = deps.loadIntentModule().then((m) => {
+        const loadPredictor: (() => Promise<Predictor>) | undefined =
+          deps.loadPredictor ??
+          (opts.model.enabled
+            ? () => {
+                const url = modelUrl();
+                if (!url || !deps.assetBase) return Promise.reject(new Error('no model URL: pass model.url'));
+                return m.loadModelPredictor({
+                  url,
+                  backend: opts.model.backend,
+                  assetBase: deps.assetBase,
+                  worker: opts.model.worker,
+                  onFallback: (reason, backend) => problem('warning', 'backend-fallback', `intent model moved to the ${backend} backend: ${reason}`),
+                });
+              }
+            : undefined);
+        const service = m.createIntentService({
+          loadPredictor,
+          store: () => (consent === 'granted' ? getStore() : undefined),
+          sessionId: () => chooseSession(mine, pointer.read(), now(), timeoutMs)?.id,
+          now,
+          emitIntent: (i) => emitter.emit('intent', i),
+          emitTrigger: (t) => emitter.emit('trigger', t),
+          problem,
+          whenIdle: (fn) => fn(), // the module itself was loaded at idle time
+        });
+        for (const r of rules) service.triggers.add(r);
+        for (const e of backlog.splice(0)) service.onEvent(e);
+        intents = service;
+        return service;
+      });
+      intentsLoading.catch((err) => problem('error', 'intent-module', `intent could not load: ${(err as Error)?.message ?? err}`));
+    }
+    return intentsLoading;
+  };
+  if (consent !== 'denied' && deps.loadIntentModule) whenIdle(() => void loadIntents().catch(() => {}));
+  const feedIntent = (e: HunchEvent) => {
+    if (intents) intents.onEvent(e);
+    else {
+      backlog.push(e);
+      if (backlog.length > MAX_INTENT_BACKLOG) backlog.shift();
+    }
+  };
+
   const record = (type: HunchEvent['type'], props: EventProps & { dwellMs?: number }) => {
     if (disposed || consent === 'denied') return;
     const ts = now();
@@ -152,6 +235,7 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
       writer.push(e);
     }
     emitter.emit('event', e);
+    feedIntent(e);
   };
 
   const track = (type: EventType, props?: EventProps) => {
@@ -168,7 +252,10 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
     const onHide = () => {
       if (win.document.visibilityState === 'hidden') void writer.flush();
     };
-    const onPageHide = () => void writer.flush();
+    const onPageHide = () => {
+      void writer.flush();
+      void intents?.persist();
+    };
     win.document.addEventListener('visibilitychange', onHide);
     win.addEventListener('pagehide', onPageHide);
     stops.push(() => {
@@ -222,6 +309,8 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
     pointer.clear();
     localPointer(opts.dbName, ls, now).clear();
     mine = undefined;
+    backlog = [];
+    intents?.reset();
     emitter.emit('forget', undefined);
   };
 
@@ -270,13 +359,49 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
       }
       emitter.emit('consent', next);
     },
+    intent: (): Promise<Intent> => loadIntents().then((s) => s.intent()),
+    triggers: {
+      add(rule) {
+        const r = resolveRule(rule);
+        const i = rules.findIndex((x) => x.id === r.id);
+        if (i >= 0) rules[i] = r;
+        else rules.push(r);
+        intents?.triggers.add(r);
+      },
+      remove(id) {
+        const i = rules.findIndex((x) => x.id === id);
+        if (i >= 0) rules.splice(i, 1);
+        intents?.triggers.remove(id);
+      },
+      list: () => rules.map((r) => r.id),
+    },
+    get backend() {
+      return intents?.backend ?? 'none';
+    },
+    get warmupMs() {
+      return intents?.warmupMs;
+    },
+    debug: {
+      async runtime() {
+        const p = intents?.predictor as Partial<ModelPredictor> | undefined;
+        if (!p || !p.stats) return { thread: 'none' as const, backend: intents?.backend ?? 'none', numTensors: 0 };
+        const st = await p.stats();
+        return { thread: p.thread ?? 'main', backend: p.backend ?? 'none', numTensors: st.numTensors };
+      },
+      async loseWebGLContext() {
+        const p = intents?.predictor as Partial<ModelPredictor> | undefined;
+        return p?.loseContext ? p.loseContext() : false;
+      },
+    },
     on: (name, cb) => emitter.on(name, cb),
     off: (name, cb) => emitter.off(name, cb),
     async dispose() {
       if (disposed) return;
       for (const stop of stops.splice(0)) stop();
       if (consent === 'granted') await writer.flush();
+      await intents?.persist();
       disposed = true;
+      intents?.dispose();
       if (storePromise) (await storePromise).close();
       emitter.clear();
     },

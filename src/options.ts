@@ -29,9 +29,13 @@ export interface HunchOptions {
     url?: string;
     /** `false` disables the model; intent comes from the heuristic. Default `true`. */
     enabled?: boolean;
-    /** Backend: `'auto'` = WebGL, falling back to WASM then CPU. Default `'auto'`. */
-    backend?: 'auto' | 'webgl' | 'wasm' | 'cpu';
+    /** Backend: `'auto'` = WebGL, falling back to CPU (also mid-session, e.g. on a lost context). Default `'auto'`. */
+    backend?: 'auto' | 'webgl' | 'cpu';
+    /** Run the model in a Web Worker (OffscreenCanvas WebGL) when the browser can. Default `true`. */
+    worker?: boolean;
   };
+  /** Trigger presets to enable at start (`'abandonment'`, `'ready-to-buy'`). Default none. */
+  triggers?: string[];
 }
 
 /** Options after defaults are applied. */
@@ -41,7 +45,8 @@ export interface ResolvedOptions {
   autoCapture: boolean;
   sessionTimeoutMinutes: number;
   retention: { days: number; maxEvents: number };
-  model: { url: string | undefined; enabled: boolean; backend: 'auto' | 'webgl' | 'wasm' | 'cpu' };
+  model: { url: string | undefined; enabled: boolean; backend: 'auto' | 'webgl' | 'cpu'; worker: boolean };
+  triggers: string[];
 }
 
 /** The defaults, in one place. */
@@ -51,11 +56,12 @@ export const DEFAULTS: Readonly<ResolvedOptions> = Object.freeze({
   autoCapture: false,
   sessionTimeoutMinutes: 30,
   retention: Object.freeze({ days: 90, maxEvents: 50_000 }),
-  model: Object.freeze({ url: undefined, enabled: true, backend: 'auto' as const }),
+  model: Object.freeze({ url: undefined, enabled: true, backend: 'auto' as const, worker: true }),
+  triggers: [] as string[],
 });
 
 const CONSENTS: readonly Consent[] = ['granted', 'denied', 'pending'];
-const BACKENDS = ['auto', 'webgl', 'wasm', 'cpu'] as const;
+const BACKENDS = ['auto', 'webgl', 'cpu'] as const;
 
 function fail(field: string, why: string): never {
   throw new TypeError(`hunch: option "${field}" ${why}`);
@@ -89,7 +95,7 @@ export function validateConsent(v: unknown, field = 'consent'): Consent {
 /** Applies defaults and validates. @throws TypeError naming the first invalid option. */
 export function resolveOptions(input: unknown = {}): ResolvedOptions {
   const o = obj('options', input);
-  known('', o, ['dbName', 'consent', 'autoCapture', 'sessionTimeoutMinutes', 'retention', 'model']);
+  known('', o, ['dbName', 'consent', 'autoCapture', 'sessionTimeoutMinutes', 'retention', 'model', 'triggers']);
   let dbName = DEFAULTS.dbName;
   if (o.dbName !== undefined) {
     if (typeof o.dbName !== 'string' || !/^[A-Za-z0-9_.-]{1,64}$/.test(o.dbName)) fail('dbName', 'must be 1–64 characters of A–Z a–z 0–9 _ . -');
@@ -100,7 +106,9 @@ export function resolveOptions(input: unknown = {}): ResolvedOptions {
   const r = obj('retention', o.retention);
   known('retention', r, ['days', 'maxEvents']);
   const m = obj('model', o.model);
-  known('model', m, ['url', 'enabled', 'backend']);
+  known('model', m, ['url', 'enabled', 'backend', 'worker']);
+  if (m.worker !== undefined && typeof m.worker !== 'boolean') fail('model.worker', 'must be a boolean');
+  if (o.triggers !== undefined && (!Array.isArray(o.triggers) || o.triggers.some((t) => typeof t !== 'string'))) fail('triggers', 'must be an array of preset names');
   if (m.url !== undefined && (typeof m.url !== 'string' || m.url.length === 0)) fail('model.url', 'must be a non-empty string');
   if (m.enabled !== undefined && typeof m.enabled !== 'boolean') fail('model.enabled', 'must be a boolean');
   if (m.backend !== undefined && !(BACKENDS as readonly unknown[]).includes(m.backend)) fail('model.backend', `must be one of ${BACKENDS.join(', ')}`);
@@ -117,6 +125,8 @@ export function resolveOptions(input: unknown = {}): ResolvedOptions {
       url: m.url as string | undefined,
       enabled: (m.enabled as boolean | undefined) ?? true,
       backend: (m.backend as ResolvedOptions['model']['backend'] | undefined) ?? 'auto',
+      worker: (m.worker as boolean | undefined) ?? true,
     },
+    triggers: [...((o.triggers as string[] | undefined) ?? [])],
   };
 }

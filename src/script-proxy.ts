@@ -4,7 +4,9 @@
  *
  * Attributes: `data-db-name`, `data-consent`, `data-auto-capture` ("false" turns it off),
  * `data-session-timeout-minutes`, `data-retention-days`, `data-retention-max-events`,
- * `data-model-url`, `data-model-backend`, `data-model` ("off" disables the model).
+ * `data-model-url`, `data-model-backend`, `data-model` ("off" disables the model),
+ * `data-model-worker` ("false" keeps the model on the main thread), `data-triggers`
+ * (comma-separated presets, e.g. "abandonment,ready-to-buy").
  */
 import type { Hunch } from './api';
 import type { HunchOptions } from './options';
@@ -22,22 +24,24 @@ export function optionsFromDataset(d: DOMStringMap): HunchOptions {
     if (d.retentionDays !== undefined) opts.retention.days = num(d.retentionDays);
     if (d.retentionMaxEvents !== undefined) opts.retention.maxEvents = num(d.retentionMaxEvents);
   }
-  if (d.modelUrl !== undefined || d.modelBackend !== undefined || d.model !== undefined) {
+  if (d.modelUrl !== undefined || d.modelBackend !== undefined || d.model !== undefined || d.modelWorker !== undefined) {
     opts.model = {};
     if (d.modelUrl !== undefined) opts.model.url = d.modelUrl;
     if (d.modelBackend !== undefined) opts.model.backend = d.modelBackend as 'auto';
     if (d.model === 'off') opts.model.enabled = false;
+    if (d.modelWorker !== undefined) opts.model.worker = d.modelWorker !== 'false';
   }
+  if (d.triggers !== undefined) opts.triggers = d.triggers.split(',').map((t) => t.trim()).filter(Boolean);
   return opts;
 }
 
 /** Methods forwarded to the instance; calls before it is ready are queued. */
-const METHODS = ['track', 'flush', 'export', 'forget', 'consent', 'on', 'off', 'dispose'] as const;
+const METHODS = ['track', 'flush', 'export', 'forget', 'consent', 'on', 'off', 'dispose', 'intent'] as const;
 /** Read-only properties read through to the instance once ready. */
-const PROPS = ['storage', 'consentState', 'sessionId'] as const;
+const PROPS = ['storage', 'consentState', 'sessionId', 'backend', 'warmupMs', 'debug'] as const;
 
 /** The global: the instance's methods, plus `ready`. */
-export type HunchGlobal = Pick<Hunch, (typeof METHODS)[number]> & { ready: Promise<Hunch> } & Partial<Pick<Hunch, (typeof PROPS)[number]>>;
+export type HunchGlobal = Pick<Hunch, (typeof METHODS)[number] | 'triggers'> & { ready: Promise<Hunch> } & Partial<Pick<Hunch, (typeof PROPS)[number]>>;
 
 /** Builds the queueing proxy around a pending instance. */
 export function createProxy(pending: Promise<Hunch>): HunchGlobal {
@@ -78,6 +82,13 @@ export function createProxy(pending: Promise<Hunch>): HunchGlobal {
     };
   }
   for (const name of PROPS) Object.defineProperty(proxy, name, { get: () => inst?.[name], enumerable: true });
+  // triggers: added before ready are queued like listeners
+  const triggers: Hunch['triggers'] = {
+    add: (rule) => (inst ? inst.triggers.add(rule) : void queue.unshift((h) => h.triggers.add(rule))),
+    remove: (id) => (inst ? inst.triggers.remove(id) : void queue.push((h) => h.triggers.remove(id))),
+    list: () => inst?.triggers.list() ?? [],
+  };
+  proxy.triggers = triggers;
   return proxy as unknown as HunchGlobal;
 }
 

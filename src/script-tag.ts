@@ -9,6 +9,9 @@ import { createProxy, optionsFromDataset, type HunchGlobal } from './script-prox
 (() => {
   if (typeof window === 'undefined' || (window as unknown as { hunch?: unknown }).hunch) return;
   const script = document.currentScript as HTMLScriptElement | null;
-  const pending = (async () => createHunch(optionsFromDataset(script?.dataset ?? {})))();
+  // the runtime and model files are located relative to this script
+  const assetBase = new URL('./', script?.src || location.href).href;
+  const loadIntentModule = () => import(/* @vite-ignore */ new URL('hunch-intent.js', assetBase).href);
+  const pending = (async () => createHunch(optionsFromDataset(script?.dataset ?? {}), { assetBase, loadIntentModule }))();
   (window as unknown as { hunch: HunchGlobal }).hunch = createProxy(pending);
 })();

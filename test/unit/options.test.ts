@@ -5,7 +5,7 @@ import { DEFAULTS, resolveOptions } from '../../src/options';
 describe('resolveOptions', () => {
   it('applies documented defaults', () => {
     const o = resolveOptions();
-    expect(o).toEqual({ ...DEFAULTS, retention: { days: 90, maxEvents: 50_000 }, model: { url: undefined, enabled: true, backend: 'auto' } });
+    expect(o).toEqual({ ...DEFAULTS, retention: { days: 90, maxEvents: 50_000 }, model: { url: undefined, enabled: true, backend: 'auto', worker: true }, triggers: [] });
     expect(o.sessionTimeoutMinutes).toBe(30);
     expect(o.consent).toBe('granted');
   });
@@ -21,6 +21,8 @@ describe('resolveOptions', () => {
     [{ retention: { maxEvents: 10.5 } }, /"retention.maxEvents"/],
     [{ retention: { keep: 1 } }, /"retention.keep" is not a known option/],
     [{ model: { backend: 'gpu' } }, /"model.backend"/],
+    [{ model: { worker: 1 } }, /"model.worker"/],
+    [{ triggers: 'abandonment' }, /"triggers"/],
     [{ sessionTimeout: 5 }, /"sessionTimeout" is not a known option/],
     ['x', /"options"/],
   ])('rejects %o with a TypeError naming the option', (input, msg) => {

@@ -27,8 +27,9 @@ describe('scrubText', () => {
     expect(scrubText('bob@shop.com', 'id')).toBe('[email]');
   });
 
-  // Absolute timing belongs to the browser suite and the bench; here we check the scaling: 4×
-  // the input must cost about 4× the time (a backtracking blow-up is quadratic or worse).
+  // Absolute timing belongs to the browser suite and the bench; here we check the scaling: 8×
+  // the input must cost about 8× the time, not 64× (a backtracking blow-up is quadratic or worse).
+  // The bound is loose (24×) because other processes share the CPU.
   it('is linear in the input on adversarial strings', () => {
     const shapes = ['a@', '1 ', 'a', '1.', 'x@y.1-1-1-1-1-1-1-1-', 'a.b@c.de ', '+1 (5'];
     const best = (s: string) => {
@@ -41,11 +42,11 @@ describe('scrubText', () => {
       return min;
     };
     for (const shape of shapes) {
-      const small = shape.repeat(Math.ceil(250_000 / shape.length)) + '@';
+      const small = shape.repeat(Math.ceil(125_000 / shape.length)) + '@';
       const big = shape.repeat(Math.ceil(1_000_000 / shape.length)) + '@';
       best(big); // warm up
       const ratio = best(big) / Math.max(best(small), 0.05);
-      expect({ shape, linear: ratio < 10 }).toEqual({ shape, linear: true });
+      expect({ shape, linear: ratio < 24 }).toEqual({ shape, linear: true });
     }
   });
 });

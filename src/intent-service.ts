@@ -1,0 +1,221 @@
+/**
+ * Intent inside the instance: loads the predictor lazily (when the page is idle, or at once when
+ * `intent()` is asked), feeds it every event in order, carries and persists each session's state
+ * (so a reload resumes without replaying the session), emits `intent` after each update and runs
+ * the triggers. If the model cannot load, the heuristic answers and one `error` says why.
+ */
+import type { HunchEvent } from './events';
+import { sigmoid, stageOf, topReasons, type Intent } from './intent';
+import { advance, heuristicPredictor, type Predictor } from './model/predictor';
+import { newSessionState, type SessionState } from './model/session-state';
+import type { Store } from './store/types';
+import { evaluateTriggers, resolveRule, type FiredLog, type TriggerRule } from './triggers';
+
+/** Meta keys this service owns. */
+export const INTENT_META = { state: 'intent:state', fired: 'triggers:fired' } as const;
+
+/** Persist the session state at most this often, ms (and on flush). */
+export const PERSIST_EVERY_MS = 1000;
+
+/** What the service needs from the instance. */
+export interface IntentServiceDeps {
+  /** Starts the model; rejects when it cannot (the heuristic takes over). `undefined`: model disabled. */
+  loadPredictor?: () => Promise<Predictor>;
+  /** Storage for state, or undefined while consent does not allow storing. */
+  store(): Promise<Store> | undefined;
+  /** Current session id. */
+  sessionId(): string | undefined;
+  now(): number;
+  emitIntent(i: Intent): void;
+  emitTrigger(t: { rule: string; intent: Intent }): void;
+  problem(kind: 'error' | 'warning', code: string, message: string): void;
+  /** Runs `fn` when the page is idle. */
+  whenIdle(fn: () => void): void;
+}
+
+/** The service's public face (used by the instance). */
+export interface IntentService {
+  /** Feeds one accepted event. */
+  onEvent(e: HunchEvent): void;
+  /** The current intent, after every event so far is applied. Starts the model if needed. */
+  intent(): Promise<Intent>;
+  readonly backend: string;
+  readonly warmupMs: number | undefined;
+  readonly predictor: Predictor | undefined;
+  triggers: { add(rule: TriggerRule | string): void; remove(id: string): void; list(): string[] };
+  /** Writes the session state now. */
+  persist(): Promise<void>;
+  /** Forgets the state and fired log. */
+  reset(): void;
+  dispose(): void;
+}
+
+/** Creates the service and schedules the model load for idle time. */
+export function createIntentService(d: IntentServiceDeps): IntentService {
+  let predictor: Predictor | undefined;
+  let loading: Promise<Predictor> | undefined;
+  let state: SessionState | undefined;
+  let current: Intent | undefined;
+  let chain: Promise<void> = Promise.resolve();
+  let processed = new Set<string>();
+  let restored = false;
+  let dirty = false;
+  let lastPersist = 0;
+  let fired: FiredLog = {};
+  let disposed = false;
+  const rules: TriggerRule[] = [];
+
+  const load = (): Promise<Predictor> => {
+    if (!loading) {
+      loading = (async () => {
+        if (!d.loadPredictor) return heuristicPredictor;
+        try {
+          return await d.loadPredictor();
+        } catch (err) {
+          d.problem('error', 'model-load', `intent model unavailable, using the heuristic: ${(err as Error)?.message ?? err}`);
+          return heuristicPredictor;
+        }
+      })().then((p) => (predictor = p));
+    }
+    return loading;
+  };
+
+  const toIntent = (s: SessionState, p: Predictor): Intent => {
+    const purchase = sigmoid(s.logit ?? p.baseLogit);
+    const stage = stageOf({
+      purchase,
+      peak: s.peak,
+      cartUnits: s.feature.cartUnits,
+      checkout: s.feature.checkout,
+      purchased: s.purchased,
+      lastType: s.lastType,
+      stepsSinceAdd: s.lastAddStep < 0 ? Infinity : s.steps - s.lastAddStep,
+      repeatViews: s.feature.itemEvents > s.feature.distinctItems,
+    });
+    return { purchase, stage, reasons: topReasons(s.history), source: p.source, backend: p.backend, modelVersion: p.modelVersion, sessionId: s.sessionId, events: s.steps };
+  };
+
+  const persist = async () => {
+    const store = d.store();
+    if (!store || !state || !dirty) return;
+    dirty = false;
+    lastPersist = d.now();
+    try {
+      await (await store).setMeta(INTENT_META.state, state);
+    } catch {
+      dirty = true; // storage trouble is reported by the writer; try again later
+    }
+  };
+
+  // restore the carried state of the current session, then apply its events we have not seen
+  const restore = async (p: Predictor) => {
+    restored = true;
+    const storeP = d.store();
+    const sid = d.sessionId();
+    if (!storeP || !sid) return;
+    try {
+      const store = await storeP;
+      const [saved, log] = await Promise.all([store.getMeta<SessionState>(INTENT_META.state), store.getMeta<FiredLog>(INTENT_META.fired)]);
+      if (log) fired = log;
+      if (saved && saved.sessionId === sid && saved.modelVersion === p.modelVersion && !state) state = saved;
+      const events = await store.getEvents({ sessionId: sid });
+      let from = 0;
+      if (state?.lastEventId) {
+        const i = events.findIndex((e) => e.id === state!.lastEventId);
+        if (i >= 0) from = i + 1;
+        for (const e of events.slice(0, from)) processed.add(e.id);
+      }
+      for (const e of events.slice(from)) await apply(p, e, false);
+      if (state) current = toIntent(state, p);
+    } catch (err) {
+      d.problem('warning', 'intent-restore', `could not restore the intent state: ${(err as Error)?.message ?? err}`);
+    }
+  };
+
+  const apply = async (p: Predictor, e: HunchEvent, live: boolean) => {
+    if (processed.has(e.id)) return;
+    if (!state || state.sessionId !== e.sessionId || state.modelVersion !== p.modelVersion) {
+      state = newSessionState(e.sessionId, p.modelVersion);
+      processed = new Set();
+    }
+    processed.add(e.id);
+    const before = current?.sessionId === e.sessionId ? current : undefined;
+    state = await advance(p, state, e);
+    dirty = true;
+    if (e.type === 'dwell') return;
+    current = toIntent(state, p);
+    if (!live) return;
+    d.emitIntent(current);
+    const r = evaluateTriggers(rules, current, before, fired, d.now(), (rule, err) => d.problem('error', `trigger:${rule}`, `trigger "${rule}" threw: ${String(err)}`));
+    if (r.fired.length) {
+      fired = r.log;
+      const store = d.store();
+      if (store) void store.then((s) => s.setMeta(INTENT_META.fired, fired)).catch(() => {});
+      for (const rule of r.fired) d.emitTrigger({ rule, intent: current });
+    }
+  };
+
+  const enqueue = (fn: (p: Predictor) => Promise<void>) => {
+    chain = chain
+      .then(async () => {
+        if (disposed) return;
+        const p = predictor ?? (await load());
+        if (!restored) await restore(p);
+        await fn(p);
+        if (d.now() - lastPersist >= PERSIST_EVERY_MS) await persist();
+      })
+      .catch((err) => d.problem('error', 'intent-update', `intent update failed: ${(err as Error)?.message ?? err}`));
+    return chain;
+  };
+
+  d.whenIdle(() => {
+    if (!disposed) void enqueue(async () => {});
+  });
+
+  return {
+    onEvent(e) {
+      void enqueue((p) => apply(p, e, true));
+    },
+    async intent() {
+      await enqueue(async () => {});
+      const p = predictor ?? heuristicPredictor;
+      const sid = d.sessionId() ?? state?.sessionId ?? '';
+      if (state && state.sessionId === sid) return (current = toIntent(state, p));
+      return toIntent(newSessionState(sid, p.modelVersion), p);
+    },
+    get backend() {
+      return predictor?.backend ?? 'none';
+    },
+    get warmupMs() {
+      return predictor?.warmupMs;
+    },
+    get predictor() {
+      return predictor;
+    },
+    triggers: {
+      add(rule) {
+        const r = resolveRule(rule);
+        const i = rules.findIndex((x) => x.id === r.id);
+        if (i >= 0) rules[i] = r;
+        else rules.push(r);
+      },
+      remove(id) {
+        const i = rules.findIndex((x) => x.id === id);
+        if (i >= 0) rules.splice(i, 1);
+      },
+      list: () => rules.map((r) => r.id),
+    },
+    persist: () => chain.then(persist),
+    reset() {
+      state = undefined;
+      current = undefined;
+      processed = new Set();
+      fired = {};
+      dirty = false;
+    },
+    dispose() {
+      disposed = true;
+      predictor?.dispose();
+    },
+  };
+}

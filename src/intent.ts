@@ -1,0 +1,94 @@
+/**
+ * Intent: what `hunch.intent()` answers and `on('intent')` delivers, and the pure rules that turn
+ * a purchase probability and the session's state into a stage and reasons.
+ */
+import type { StoredEventType } from './events';
+
+/** Where the shopper is in the visit. */
+export type Stage = 'browsing' | 'considering' | 'ready' | 'abandoning';
+
+/** Which predictor produced the score. */
+export type IntentSource = 'model' | 'personalized' | 'heuristic';
+
+/** One recent event and how much it moved the score (change in log-odds; + raises intent). */
+export interface IntentReason {
+  eventId: string;
+  type: StoredEventType;
+  itemId?: string;
+  /** Change of the purchase log-odds caused by this event. */
+  weight: number;
+}
+
+/** The shopper's current intent. */
+export interface Intent {
+  /** Probability that this visit ends in a purchase, 0..1. */
+  purchase: number;
+  stage: Stage;
+  /** Up to 3 recent events that moved the score most, strongest first. */
+  reasons: IntentReason[];
+  source: IntentSource;
+  /** TensorFlow.js backend that computed it (`'webgl'`, `'wasm'`, `'cpu'`), or `'none'` for the heuristic. */
+  backend: string;
+  /** Version of the model (`'heuristic-1'` for the heuristic). */
+  modelVersion: string;
+  /** Session the intent is about. */
+  sessionId: string;
+  /** Events in the session so far (model steps). */
+  events: number;
+}
+
+/** Thresholds of {@link stageOf}; probabilities 0..1. */
+export interface StageThresholds {
+  /** At or above: 'ready'. Default 0.5. */
+  ready: number;
+  /** At or above: 'considering' (also any cart or repeated views). Default 0.2. */
+  considering: number;
+  /** 'abandoning' when a cart exists and the score fell below this share of the session's peak. Default 0.6. */
+  dropShare: number;
+}
+
+/** Default stage thresholds. */
+export const DEFAULT_STAGES: Readonly<StageThresholds> = Object.freeze({ ready: 0.5, considering: 0.2, dropShare: 0.6 });
+
+/** What the stage rules read about the session. */
+export interface StageInput {
+  purchase: number;
+  /** Highest purchase probability seen this session. */
+  peak: number;
+  /** Items in the cart (adds − removes). */
+  cartUnits: number;
+  /** begin_checkout seen. */
+  checkout: boolean;
+  /** The session already has a purchase. */
+  purchased: boolean;
+  /** Type of the latest event. */
+  lastType: StoredEventType | undefined;
+  /** Model steps since the last add_to_cart (Infinity when none). */
+  stepsSinceAdd: number;
+  /** Any item viewed more than once. */
+  repeatViews: boolean;
+}
+
+/**
+ * The stage, from transparent rules:
+ * - `abandoning`: a cart exists and the shopper is drifting away: the last event removed an
+ *   item, or the score fell below `dropShare` × the session's peak with ≥ 3 steps since the last add;
+ * - `ready`: checkout begun, or probability ≥ `ready`;
+ * - `considering`: a cart, repeated views, or probability ≥ `considering`;
+ * - `browsing` otherwise. A session with a purchase is `ready`→ reported as `browsing` again.
+ */
+export function stageOf(s: StageInput, t: StageThresholds = DEFAULT_STAGES): Stage {
+  if (s.purchased) return 'browsing';
+  if (s.cartUnits > 0 && (s.lastType === 'remove_from_cart' || (s.purchase < t.dropShare * s.peak && s.stepsSinceAdd >= 3))) return 'abandoning';
+  if (s.checkout || s.purchase >= t.ready) return 'ready';
+  if (s.cartUnits > 0 || s.repeatViews || s.purchase >= t.considering) return 'considering';
+  return 'browsing';
+}
+
+/** The `k` entries with the largest |weight|, strongest first. */
+export function topReasons(history: readonly IntentReason[], k = 3): IntentReason[] {
+  return [...history].sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight)).slice(0, k).filter((r) => r.weight !== 0);
+}
+
+/** Logistic function. */
+export const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));

@@ -1,0 +1,45 @@
+/**
+ * A predictor turns one encoded event into a purchase logit, carrying a hidden state. Three kinds
+ * share this shape: the TensorFlow.js model (in a worker or on the main thread), the heuristic,
+ * and the Node reference. `advance` is the one place a session's state moves forward, so the
+ * browser and the Node reference compute the same numbers.
+ */
+import type { HunchEvent } from '../events';
+import { encodeEvent } from '../features/index';
+import type { IntentSource } from '../intent';
+import { heuristicLogit, HEURISTIC_BIAS, HEURISTIC_VERSION } from './heuristic';
+import { applyStep, type SessionState } from './session-state';
+
+/** What a predictor is and does. */
+export interface Predictor {
+  source: IntentSource;
+  /** TensorFlow.js backend in use, or `'none'`. */
+  readonly backend: string;
+  modelVersion: string;
+  /** Log-odds before any event. */
+  baseLogit: number;
+  /** Time from starting the runtime to its first answer, ms (0 for the heuristic). */
+  warmupMs: number;
+  /** One step: new hidden state and logit. `hidden` is `[]` for a fresh session. */
+  step(hidden: number[], x: Float32Array): Promise<{ logit: number; hidden: number[] }>;
+  dispose(): void;
+}
+
+/** The heuristic as a predictor. */
+export const heuristicPredictor: Predictor = {
+  source: 'heuristic',
+  backend: 'none',
+  modelVersion: HEURISTIC_VERSION,
+  baseLogit: HEURISTIC_BIAS,
+  warmupMs: 0,
+  step: async (_hidden, x) => ({ logit: heuristicLogit(x), hidden: [] }),
+  dispose() {},
+};
+
+/** Moves a session's state forward by one event (encode → predictor step → bookkeeping). */
+export async function advance(p: Predictor, s: SessionState, event: HunchEvent): Promise<SessionState> {
+  const enc = encodeEvent(s.feature, event);
+  if (!enc.step) return applyStep(s, event, enc.state, { step: false, logit: 0, hidden: s.hidden }, p.baseLogit);
+  const r = await p.step(s.hidden, enc.x);
+  return applyStep(s, event, enc.state, { step: true, ...r }, p.baseLogit);
+}

@@ -1,0 +1,12 @@
+/** Messages between the main thread and the model worker. */
+import type { RuntimeInit } from './runtime';
+
+/** Main thread → worker. */
+export type WorkerRequest =
+  | { id: number; op: 'init'; init: Omit<RuntimeInit, 'fetch'> }
+  | { id: number; op: 'step'; hidden: number[]; x: number[] }
+  | { id: number; op: 'stats' }
+  | { id: number; op: 'lose-context' };
+
+/** Worker → main thread. */
+export type WorkerResponse = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: string };

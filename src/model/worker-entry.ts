@@ -1,0 +1,36 @@
+/**
+ * Model worker (`dist/hunch-worker.js`): runs the runtime off the main thread, with WebGL on an
+ * OffscreenCanvas. Requests are handled one at a time, in order.
+ */
+import type { WorkerRequest, WorkerResponse } from './protocol';
+import { createRuntime, type Runtime } from './runtime';
+
+const scope = self as unknown as { onmessage: ((ev: MessageEvent<WorkerRequest>) => void) | null; postMessage(m: WorkerResponse): void };
+let runtime: Runtime | undefined;
+let chain: Promise<void> = Promise.resolve();
+
+async function handle(req: WorkerRequest): Promise<unknown> {
+  switch (req.op) {
+    case 'init':
+      runtime = await createRuntime(req.init);
+      return runtime.info();
+    case 'step':
+      if (!runtime) throw new Error('runtime not started');
+      return runtime.step(req.hidden, req.x);
+    case 'stats':
+      return { numTensors: runtime?.numTensors() ?? 0, backend: runtime?.info().backend };
+    case 'lose-context':
+      return runtime?.loseContext() ?? false;
+  }
+}
+
+scope.onmessage = (ev) => {
+  const req = ev.data;
+  chain = chain.then(async () => {
+    try {
+      scope.postMessage({ id: req.id, ok: true, result: await handle(req) });
+    } catch (err) {
+      scope.postMessage({ id: req.id, ok: false, error: String((err as Error)?.message ?? err) });
+    }
+  });
+};
