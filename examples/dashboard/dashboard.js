@@ -21,6 +21,7 @@ export function features(hunch) {
     recommend: typeof hunch?.recommend === 'function',
     personalize: typeof hunch?.personalize === 'function',
     metrics: typeof hunch?.metrics === 'function',
+    model: hunch != null && ('backend' in hunch || typeof hunch.metrics === 'function'),
     triggers: hunch != null && 'triggers' in hunch,
   };
 }
@@ -39,7 +40,7 @@ function template(mode) {
   <h3>Purchase intent</h3>
   <div data-intent-body>
     <div class="hd-intent-top"><div class="hd-score" data-testid="intent-score">–</div>
-      <div><span class="hd-stage" data-testid="intent-stage">no score yet</span><div class="hd-sub" data-intent-source></div></div></div>
+      <div><span class="hd-stage" data-testid="intent-stage" data-empty>waiting for the first score</span><div class="hd-sub" data-intent-source></div></div></div>
     <div class="hd-chart" data-chart></div>
     <div class="hd-legend">${Object.entries(STAGE_COLORS).map(([s, c]) => `<span><i style="background:${c}"></i>${s}</span>`).join('')}</div>
     <h4>Why: the events that moved it</h4>
@@ -138,7 +139,11 @@ export function mountDashboard(root, hunch, opts = {}) {
     }
     lastIntent = i;
     renderIntent();
+    if (modelKey() !== shownModelKey) renderModel();
   }
+  // What the model panel shows changes when the model loads or falls back.
+  let shownModelKey = '';
+  const modelKey = () => `${hunch.backend}|${hunch.warmupMs}|${lastIntent?.source}|${lastIntent?.modelVersion}`;
 
   function allEvents() {
     const byId = new Map(stored.map((e) => [e.id, e]));
@@ -178,14 +183,16 @@ export function mountDashboard(root, hunch, opts = {}) {
     const stage = q('[data-testid="intent-stage"]');
     if (!lastIntent) {
       q('[data-testid="intent-score"]').textContent = '–';
-      stage.textContent = 'no score yet';
+      stage.textContent = 'waiting for the first score';
       stage.style.background = '';
+      stage.dataset.empty = '';
       q('[data-intent-source]').textContent = '';
       q('[data-testid="intent-reasons"]').innerHTML = '<li class="hd-sub">Reasons appear with the first score.</li>';
       return;
     }
     q('[data-testid="intent-score"]').textContent = pct(lastIntent.purchase);
     stage.textContent = lastIntent.stage ?? '–';
+    delete stage.dataset.empty;
     stage.style.background = STAGE_COLORS[lastIntent.stage] ?? '#556';
     q('[data-intent-source]').textContent = [lastIntent.source, lastIntent.backend, lastIntent.modelVersion && `model ${lastIntent.modelVersion}`]
       .filter(Boolean).join(' · ');
@@ -211,24 +218,27 @@ export function mountDashboard(root, hunch, opts = {}) {
 
   async function renderModel() {
     const el = q('[data-model]');
-    if (!has.metrics && !('backend' in hunch)) {
-      el.innerHTML = NA('Model metrics');
+    shownModelKey = modelKey();
+    if (!has.model) {
+      el.innerHTML = NA('Intent model runtime');
       return;
     }
     let m = {};
-    if (has.metrics) {
-      try {
-        m = (await hunch.metrics()) ?? {};
-      } catch (err) {
-        el.innerHTML = `<p class="hd-na">metrics() failed: ${esc(err?.message ?? err)}</p>`;
-        return;
-      }
+    let rt = {};
+    try {
+      if (has.metrics) m = (await hunch.metrics()) ?? {};
+      if (typeof hunch.debug?.runtime === 'function') rt = (await hunch.debug.runtime()) ?? {};
+    } catch (err) {
+      el.innerHTML = `<p class="hd-na">model diagnostics failed: ${esc(err?.message ?? err)}</p>`;
+      return;
     }
     const warmKey = Object.keys(m).find((k) => /warm/i.test(k));
-    const backend = hunch.backend ?? m.backend ?? 'not loaded yet';
+    const warm = Number.isFinite(hunch.warmupMs) ? hunch.warmupMs : warmKey ? m[warmKey] : undefined;
+    const backend = hunch.backend && hunch.backend !== 'none' ? hunch.backend : rt.backend ?? m.backend ?? 'not loaded yet';
+    const extra = { thread: rt.thread, 'live tensors': rt.numTensors, model: lastIntent?.modelVersion, source: lastIntent?.source, ...m };
     el.innerHTML = `<div class="hd-stats"><div><b data-testid="backend">${esc(backend)}</b><span>backend</span></div>
-<div><b data-testid="warmup">${warmKey ? formatMs(m[warmKey]) : '–'}</b><span>warm-up</span></div></div>
-<dl class="hd-kv">${kvRows(m)}</dl>`;
+<div><b data-testid="warmup">${Number.isFinite(warm) ? formatMs(warm) : '–'}</b><span>warm-up</span></div></div>
+<dl class="hd-kv">${kvRows(Object.fromEntries(Object.entries(extra).filter(([, v]) => v !== undefined && v !== null)))}</dl>`;
   }
 
   async function renderRecs(force = false) {
@@ -336,6 +346,8 @@ export function mountDashboard(root, hunch, opts = {}) {
           }
         }
         renderRecs();
+        renderModel();
+      } else if (modelKey() !== shownModelKey) {
         renderModel();
       }
     } catch (err) {

@@ -12,12 +12,12 @@ const COPY = {
   abandon: {
     title: 'Still deciding?',
     text: 'Your cart is saved on this device. Check out in the next 15 minutes and shipping is on us.',
-    action: 'Back to my cart',
+    action: 'Check out now',
   },
   ready: {
-    title: 'Ready when you are',
+    title: 'One step away',
     text: 'Free shipping on this order, no code needed.',
-    action: 'Go to checkout',
+    action: 'Complete my order',
   },
 };
 
@@ -40,7 +40,7 @@ function readLog() {
 /**
  * Mounts the (hidden) banner and subscribes to triggers when the build has them.
  * @param {object} hunch a hunch instance (or the script tag's `window.hunch`)
- * @param {{ cartUrl: string, checkoutUrl: string, navigate?: (url: string) => void, cap?: object }} opts
+ * @param {{ checkoutUrl: string, navigate?: (url: string) => void, cap?: object }} opts
  *   `navigate`: for SPAs, called instead of following the link; `cap`: see `canShowOffer`.
  * @returns {{ el: HTMLElement, show: (rule: string, sessionId?: string) => boolean, dispose: () => void, available: boolean }}
  */
@@ -75,7 +75,7 @@ export function mountOfferBanner(hunch, opts) {
     el.querySelector('strong').textContent = c.title;
     el.querySelector('p').textContent = c.text;
     link.textContent = c.action;
-    link.setAttribute('href', kind === 'abandon' ? opts.cartUrl : opts.checkoutUrl);
+    link.setAttribute('href', opts.checkoutUrl);
     el.dataset.rule = String(rule);
     el.hidden = false;
     return true;

@@ -145,6 +145,9 @@ window.addEventListener(CART_EVENT, () => renderCartCount(cart));
 render();
 
 if (hunch) {
-  mountOfferBanner(hunch, { cartUrl: urls.cart, checkoutUrl: urls.checkout, navigate });
+  // Trigger presets (feature-detected: builds before the trigger API have no `triggers`).
+  hunch.triggers?.add('abandonment');
+  hunch.triggers?.add('ready-to-buy');
+  mountOfferBanner(hunch, { checkoutUrl: urls.checkout, navigate });
   mountDashboardPanel(hunch, { shopBase: '/examples/spa', historyKey: `hunch-dash-intents:${DB}` });
 }

@@ -49,8 +49,9 @@ function page({ title, body, head = '', active = '' }) {
 <title>${esc(title)} · ${esc(catalog.store)}</title>
 <link rel="icon" href="data:,">
 <link rel="stylesheet" href="/examples/shared/style.css">
-<!-- hunch: the whole integration is this one tag plus data-hunch-* attributes and JSON-LD. -->
-<script src="/dist/hunch.iife.js" data-consent="granted" data-db-name="${DB}"></script>
+<!-- hunch: the whole integration is this one tag plus data-hunch-* attributes and JSON-LD.
+     data-triggers turns on the offer rules the shop's banner listens to (hunch.on('trigger')). -->
+<script src="/dist/hunch.iife.js" data-consent="granted" data-db-name="${DB}" data-triggers="abandonment,ready-to-buy"></script>
 ${head}</head>
 <body>
 ${headerHtml(catalog, urls, hunch, active)}

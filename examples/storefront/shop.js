@@ -53,7 +53,7 @@ async function main() {
     return;
   }
   const hunch = (await window.hunch.ready) ?? window.hunch;
-  mountOfferBanner(hunch, { cartUrl: `${BASE}/cart.html`, checkoutUrl: `${BASE}/checkout.html` });
+  mountOfferBanner(hunch, { checkoutUrl: `${BASE}/checkout.html` });
   const current = document.querySelector('[data-product-id]')?.dataset.productId;
   if (current) renderRecommendations(hunch, catalog, current, (id) => `${BASE}/products/${id}.html`);
 }
