@@ -73,3 +73,41 @@ export function countStored(page: Page, dbName: string): Promise<{ count: number
     dbName,
   );
 }
+
+/**
+ * Every record of every object store of a database, read directly (independent of the library);
+ * `{}` when the database does not exist (the read then creates nothing).
+ */
+export function readDatabase(page: Page, dbName: string): Promise<Record<string, unknown[]>> {
+  return page.evaluate(
+    (name) =>
+      new Promise<Record<string, unknown[]>>((resolve, reject) => {
+        let created = false;
+        const req = indexedDB.open(name);
+        // no such database: abort the creation, so reading leaves nothing behind
+        req.onupgradeneeded = () => {
+          created = true;
+          req.transaction?.abort();
+        };
+        req.onerror = () => (created ? resolve({}) : reject(req.error));
+        req.onsuccess = () => {
+          const db = req.result;
+          const names = Array.from(db.objectStoreNames);
+          const out: Record<string, unknown[]> = {};
+          const done = () => {
+            db.close();
+            resolve(out);
+          };
+          if (!names.length) return done();
+          const tx = db.transaction(names);
+          for (const s of names) {
+            const all = tx.objectStore(s).getAll();
+            all.onsuccess = () => (out[s] = all.result);
+          }
+          tx.oncomplete = done;
+          tx.onerror = () => reject(tx.error);
+        };
+      }),
+    dbName,
+  );
+}
