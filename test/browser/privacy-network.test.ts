@@ -22,7 +22,7 @@ let browser: Browser;
 let server: Served;
 beforeAll(async () => {
   browser = await launchBrowser();
-  server = await serve((path) => (path.endsWith('.html') ? { 'content-security-policy': CSP } : {}));
+  server = await serve((path): Record<string, string> => (path.endsWith('.html') ? { 'content-security-policy': CSP } : {}));
 });
 afterAll(async () => {
   await browser?.close();
