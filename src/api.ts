@@ -34,6 +34,13 @@ export interface HunchEventMap {
   warning: HunchProblem;
   /** Intent after an event was applied (every event but `dwell`). */
   intent: Intent;
+  /**
+   * The intent model changed hands: `'ready'` when its first answer is possible (plain-JS kernel,
+   * `warmupMs` after loading started), `'runtime'` when the TensorFlow.js runtime took over
+   * (`backend`, `thread`, `readyMs`), `'runtime-failed'` when it could not start (the JS kernel
+   * keeps answering).
+   */
+  model: { status: 'ready' | 'runtime' | 'runtime-failed'; backend: string; thread?: 'worker' | 'main'; warmupMs?: number; readyMs?: number; modelVersion?: string; error?: string };
   /** A trigger rule fired (see `hunch.triggers`). */
   trigger: { rule: string; intent: Intent };
 }

@@ -182,13 +182,24 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
             ? () => {
                 const url = modelUrl();
                 if (!url || !deps.assetBase) return Promise.reject(new Error('no model URL: pass model.url'));
-                return m.loadModelPredictor({
-                  url,
-                  backend: opts.model.backend,
-                  assetBase: deps.assetBase,
-                  worker: opts.model.worker,
-                  onFallback: (reason, backend) => problem('warning', 'backend-fallback', `intent model moved to the ${backend} backend: ${reason}`),
-                });
+                return m
+                  .loadModelPredictor({
+                    url,
+                    backend: opts.model.backend,
+                    assetBase: deps.assetBase,
+                    worker: opts.model.worker,
+                    onFallback: (reason, backend) => problem('warning', 'backend-fallback', `intent model moved to the ${backend} backend: ${reason}`),
+                    onRuntime: (r) => {
+                      if ('error' in r) {
+                        problem('warning', 'model-runtime', `TensorFlow.js runtime unavailable (${r.error}); the JS kernel keeps answering`);
+                        emitter.emit('model', { status: 'runtime-failed', backend: 'js', error: r.error });
+                      } else emitter.emit('model', { status: 'runtime', ...r });
+                    },
+                  })
+                  .then((p) => {
+                    emitter.emit('model', { status: 'ready', backend: p.backend, warmupMs: p.warmupMs, modelVersion: p.modelVersion });
+                    return p;
+                  });
               }
             : undefined);
         const service = m.createIntentService({

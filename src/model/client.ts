@@ -1,8 +1,12 @@
 /**
- * Main-thread side of the model: starts the runtime in a Web Worker (WebGL on OffscreenCanvas)
- * when the browser can, otherwise imports the runtime module onto the main thread, and exposes
- * it as a {@link Predictor}. Both runtime files sit next to the hunch build (`assetBase`).
+ * Main-thread side of the model. Fetches and checks the model files, answers at once with the
+ * plain-JS kernel (`js-net.ts`), and meanwhile starts the TensorFlow.js runtime in a Web Worker
+ * (WebGL on OffscreenCanvas) — or, where no worker can run it, on the main thread — which takes
+ * over with the same hidden state once its shaders are compiled. Exposed as a {@link Predictor}.
+ * The runtime files sit next to the hunch build (`assetBase`).
  */
+import { decodeJsNet, jsStep, type JsNet } from './js-net';
+import { fetchModelFiles, type FetchLike, type ModelFiles } from './model-files';
 import type { Predictor } from './predictor';
 import type { WorkerRequest, WorkerResponse } from './protocol';
 import type { Runtime, RuntimeInfo } from './runtime';
@@ -23,12 +27,18 @@ export interface ModelClientOptions {
   onFallback?(reason: string, backend: string): void;
   /** Longest wait for the runtime to start, ms. Default 60,000. */
   timeoutMs?: number;
+  /** Called once the TensorFlow.js runtime took over (or could not start: `error`). */
+  onRuntime?(r: { backend: string; thread: 'worker' | 'main'; readyMs: number } | { error: string }): void;
+  /** Fetch for the model files. Default: global `fetch`. */
+  fetch?: FetchLike;
 }
 
 /** Extra handles for tests and the dashboard. */
 export interface ModelPredictor extends Predictor {
-  /** Where the model runs. */
-  thread: 'worker' | 'main';
+  /** Where the model runs now (`'main'` for the JS kernel before the runtime takes over). */
+  readonly thread: 'worker' | 'main';
+  /** Resolves when the TensorFlow.js runtime has taken over (or rejects when it cannot start). */
+  runtimeReady: Promise<void>;
   /** Live tensors in the runtime. */
   stats(): Promise<{ numTensors: number; backend?: string }>;
   /** Testing aid: simulates a lost WebGL context. */
@@ -48,32 +58,17 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   });
 }
 
-function wrap(info: RuntimeInfo, thread: 'worker' | 'main', ops: { step: Runtime['step']; stats(): Promise<{ numTensors: number; backend?: string }>; lose(): Promise<boolean>; dispose(): void }, onFallback?: ModelClientOptions['onFallback']): ModelPredictor {
-  let backend: string = info.backend;
-  return {
-    source: 'model',
-    get backend() {
-      return backend;
-    },
-    modelVersion: info.modelVersion,
-    baseLogit: info.baseLogit,
-    warmupMs: info.warmupMs,
-    thread,
-    async step(hidden, x) {
-      const r = await ops.step(hidden, Array.from(x));
-      if (r.backend !== backend) {
-        backend = r.backend;
-        onFallback?.(r.fallback ?? 'backend changed', backend);
-      }
-      return { logit: r.logit, hidden: r.hidden };
-    },
-    stats: ops.stats,
-    loseContext: ops.lose,
-    dispose: ops.dispose,
-  };
+/** Operations of a started TensorFlow.js runtime, wherever it runs. */
+interface RuntimeOps {
+  info: RuntimeInfo;
+  thread: 'worker' | 'main';
+  step: Runtime['step'];
+  stats(): Promise<{ numTensors: number; backend?: string }>;
+  lose(): Promise<boolean>;
+  dispose(): void;
 }
 
-async function startWorker(o: ModelClientOptions): Promise<ModelPredictor> {
+async function startWorker(o: ModelClientOptions, files: ModelFiles): Promise<RuntimeOps> {
   const worker = new Worker(new URL(RUNTIME_FILES.worker, o.assetBase).href);
   let seq = 0;
   const waiting = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
@@ -103,55 +98,99 @@ async function startWorker(o: ModelClientOptions): Promise<ModelPredictor> {
     });
   };
   try {
-    const info = await withTimeout(call<RuntimeInfo>({ op: 'init', init: { url: o.url, backend: o.backend } }), o.timeoutMs ?? 60_000, 'starting the model worker');
-    return wrap(
+    const info = await withTimeout(call<RuntimeInfo>({ op: 'init', init: { files, backend: o.backend } }), o.timeoutMs ?? 60_000, 'starting the model worker');
+    return {
       info,
-      'worker',
-      {
-        step: (hidden, x) => call({ op: 'step', hidden, x: Array.from(x) }),
-        stats: () => call({ op: 'stats' }),
-        lose: () => call({ op: 'lose-context' }),
-        dispose: () => worker.terminate(),
-      },
-      o.onFallback,
-    );
+      thread: 'worker',
+      step: (hidden, x) => call({ op: 'step', hidden, x: Array.from(x) }),
+      stats: () => call({ op: 'stats' }),
+      lose: () => call({ op: 'lose-context' }),
+      dispose: () => worker.terminate(),
+    };
   } catch (err) {
     worker.terminate();
     throw err;
   }
 }
 
-async function startMainThread(o: ModelClientOptions): Promise<ModelPredictor> {
+async function startMainThread(o: ModelClientOptions, files: ModelFiles): Promise<RuntimeOps> {
   const url = new URL(RUNTIME_FILES.module, o.assetBase).href;
   const mod = (await import(/* @vite-ignore */ /* webpackIgnore: true */ url)) as typeof import('./runtime-entry');
-  const rt = await withTimeout(mod.createRuntime({ url: o.url, backend: o.backend }), o.timeoutMs ?? 60_000, 'starting the model');
-  return wrap(
-    rt.info(),
-    'main',
-    {
-      step: (hidden, x) => rt.step(hidden, x),
-      stats: async () => ({ numTensors: rt.numTensors(), backend: rt.info().backend }),
-      lose: async () => rt.loseContext(),
-      dispose: () => rt.dispose(),
-    },
-    o.onFallback,
-  );
+  const rt = await withTimeout(mod.createRuntime({ files, backend: o.backend }), o.timeoutMs ?? 60_000, 'starting the model');
+  return {
+    info: rt.info(),
+    thread: 'main',
+    step: (hidden, x) => rt.step(hidden, x),
+    stats: async () => ({ numTensors: rt.numTensors(), backend: rt.info().backend }),
+    lose: async () => rt.loseContext(),
+    dispose: () => rt.dispose(),
+  };
 }
 
-/**
- * Starts the model. Worker first when `Worker` and `OffscreenCanvas` exist (and `worker` is not
- * false); if the worker cannot start (CSP, no WebGL there), the main thread.
- * @throws Error when the model files are unusable (the caller falls back to the heuristic)
- */
-export async function loadModelPredictor(o: ModelClientOptions): Promise<ModelPredictor> {
+async function startRuntime(o: ModelClientOptions, files: ModelFiles): Promise<RuntimeOps> {
   const canWorker = o.worker !== false && typeof Worker !== 'undefined' && typeof OffscreenCanvas !== 'undefined';
   if (canWorker) {
     try {
-      return await startWorker(o);
+      // the worker gets its own copy of the bytes
+      return await startWorker(o, { modelJson: files.modelJson, bin: files.bin.slice(0) });
     } catch (err) {
       if (err instanceof ModelError) throw err;
-      // the worker itself could not run: try the main thread
+      // the worker itself could not run (CSP, no WebGL there): try the main thread
     }
   }
-  return startMainThread(o);
+  return startMainThread(o, files);
+}
+
+/**
+ * Starts the model: fetches and checks its files, answers with the JS kernel at once, and hands
+ * over to the TensorFlow.js runtime (worker first) when it is ready. `warmupMs` is the time from
+ * this call to the first answer; `onRuntime` reports the takeover.
+ * @throws Error when the model files are unusable (404, corrupt, other feature version): the
+ *   caller falls back to the heuristic
+ */
+export async function loadModelPredictor(o: ModelClientOptions): Promise<ModelPredictor> {
+  const t0 = performance.now();
+  const files = await fetchModelFiles(o.fetch ?? ((u) => fetch(u)), o.url);
+  const net: JsNet = decodeJsNet(files);
+  jsStep(net, [], new Float32Array(net.D)); // the first answer: proves the weights compute
+  const warmupMs = performance.now() - t0;
+  let rt: RuntimeOps | undefined;
+  let backend = 'js';
+  const runtimeReady = startRuntime(o, files).then(
+    (ops) => {
+      rt = ops;
+      backend = ops.info.backend;
+      o.onRuntime?.({ backend, thread: ops.thread, readyMs: performance.now() - t0 });
+    },
+    (err) => {
+      o.onRuntime?.({ error: String((err as Error)?.message ?? err) });
+      throw err;
+    },
+  );
+  runtimeReady.catch(() => {}); // the JS kernel keeps answering
+  return {
+    source: 'model',
+    get backend() {
+      return backend;
+    },
+    get thread() {
+      return rt?.thread ?? 'main';
+    },
+    modelVersion: net.modelVersion,
+    baseLogit: net.hb,
+    warmupMs,
+    runtimeReady,
+    async step(hidden, x) {
+      if (!rt) return jsStep(net, hidden, x);
+      const r = await rt.step(hidden, Array.from(x));
+      if (r.backend !== backend) {
+        backend = r.backend;
+        o.onFallback?.(r.fallback ?? 'backend changed', backend);
+      }
+      return { logit: r.logit, hidden: r.hidden };
+    },
+    stats: () => (rt ? rt.stats() : Promise.resolve({ numTensors: 0, backend })),
+    loseContext: () => (rt ? rt.lose() : Promise.resolve(false)),
+    dispose: () => rt?.dispose(),
+  };
 }

@@ -6,38 +6,12 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { FEATURE_DIM, FEATURE_VERSION } from '../features/index.js';
+import { INTENT_ARCH_VERSION, INTENT_FILES, INTENT_FORMAT, INTENT_WEIGHT_NAMES, checkIntentModelJson, type IntentModelJson } from './intent-format.js';
 import { netShape, type IntentWeights } from './intent-net.js';
 
-/** Value of `format` in the model's `model.json`. */
-export const INTENT_FORMAT = 'hunch-intent';
-/** Architecture version of the network in `intent-net.ts` (bump when the math changes). */
-export const INTENT_ARCH_VERSION = 1;
-/** File names inside a model folder. */
-export const INTENT_FILES = { model: 'model.json', weights: 'weights.bin', meta: 'meta.json' } as const;
+export { INTENT_FORMAT, INTENT_ARCH_VERSION, INTENT_FILES, INTENT_WEIGHT_NAMES, checkIntentModelJson, type BaseRateInfo, type IntentModelJson } from './intent-format.js';
 
-/** How store base rates are handled, recorded in the metadata. */
-export interface BaseRateInfo {
-  /** Positive share over all training sessions. */
-  trainRate: number;
-  /** Per training store: positive share and the head-bias shift (log-odds) fitted for it in training. */
-  stores: Record<string, { rate: number; biasOffset: number }>;
-  /** Human-readable explanation. */
-  note: string;
-}
-
-/** What `model.json` carries besides the weights manifest. */
-export interface IntentModelJson {
-  format: typeof INTENT_FORMAT;
-  /** `<arch>.<feature version>-<8 hex chars of the weights' hash>`: changes whenever the weights do. */
-  modelVersion: string;
-  featureVersion: number;
-  archVersion: number;
-  inputDim: number;
-  hidden: number;
-  weightsManifest: Array<{ paths: string[]; weights: tf.io.WeightsManifestEntry[] }>;
-}
-
-const NAMES = { W: 'intent/gates/kernel', b: 'intent/gates/bias', hw: 'intent/head/kernel', hb: 'intent/head/bias' } as const;
+const NAMES = INTENT_WEIGHT_NAMES;
 
 /** FNV-1a over bytes, as 8 hex chars (a cheap, stable content hash for the model version). */
 export function hashBytes(bytes: Uint8Array): string {
@@ -85,15 +59,9 @@ export async function serializeIntentNet(
  *   a weight is missing or has the wrong shape
  */
 export function deserializeIntentNet(modelJson: unknown, weightsBin: ArrayBuffer): { weights: IntentWeights; model: IntentModelJson } {
-  const m = modelJson as IntentModelJson;
-  if (!m || m.format !== INTENT_FORMAT) throw new Error(`intent model: format is not "${INTENT_FORMAT}"`);
-  if (m.featureVersion !== FEATURE_VERSION) {
-    throw new Error(`intent model: feature version ${m.featureVersion} does not match this code's ${FEATURE_VERSION}`);
-  }
-  if (m.archVersion !== INTENT_ARCH_VERSION) throw new Error(`intent model: architecture ${m.archVersion} is not ${INTENT_ARCH_VERSION}`);
-  if (m.inputDim !== FEATURE_DIM) throw new Error(`intent model: input size ${m.inputDim} is not FEATURE_DIM ${FEATURE_DIM}`);
+  const m = checkIntentModelJson(modelJson);
   const specs = (m.weightsManifest ?? []).flatMap((g) => g.weights);
-  const t = tf.io.decodeWeights(weightsBin, specs);
+  const t = tf.io.decodeWeights(weightsBin, specs as tf.io.WeightsManifestEntry[]);
   const H = m.hidden;
   const want: Record<string, number[]> = { [NAMES.W]: [FEATURE_DIM + H, 2 * H], [NAMES.b]: [2 * H], [NAMES.hw]: [H + FEATURE_DIM, 1], [NAMES.hb]: [1] };
   for (const [name, shape] of Object.entries(want)) {

@@ -3,7 +3,7 @@ import type { RuntimeInit } from './runtime';
 
 /** Main thread → worker. */
 export type WorkerRequest =
-  | { id: number; op: 'init'; init: Omit<RuntimeInit, 'fetch'> }
+  | { id: number; op: 'init'; init: RuntimeInit }
   | { id: number; op: 'step'; hidden: number[]; x: number[] }
   | { id: number; op: 'stats' }
   | { id: number; op: 'lose-context' };

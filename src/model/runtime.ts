@@ -10,7 +10,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-webgl';
-import { deserializeIntentNet, INTENT_FILES, type FetchLike, type IntentModelJson } from './intent-io';
+import { deserializeIntentNet } from './intent-io';
+import type { ModelFiles } from './model-files';
 import { netShape, step as netStep, disposeIntentWeights, type IntentWeights } from './intent-net';
 
 /** Backends the runtime can use, in fallback order. */
@@ -18,12 +19,10 @@ export type RuntimeBackend = 'webgl' | 'cpu';
 
 /** How to start a runtime. */
 export interface RuntimeInit {
-  /** Absolute URL of the model folder (with `model.json` and its weights). */
-  url: string;
+  /** The model's files, fetched and checked by the main thread (`fetchModelFiles`). */
+  files: ModelFiles;
   /** `'auto'` (WebGL, then CPU), or one backend. Default `'auto'`. */
   backend?: 'auto' | RuntimeBackend;
-  /** Fetch for the model files. Default: global `fetch`. */
-  fetch?: FetchLike;
 }
 
 /** What a started runtime reports. */
@@ -32,7 +31,7 @@ export interface RuntimeInfo {
   modelVersion: string;
   /** Log-odds of the head with a zero state and no features. */
   baseLogit: number;
-  /** From `createRuntime` call to the warm-up's first answer, ms. */
+  /** From the `createRuntime` call to the end of its warm-up step, ms. */
   warmupMs: number;
 }
 
@@ -68,33 +67,14 @@ function webglContext(): WebGLRenderingContext | undefined {
   return b?.gpgpu?.gl;
 }
 
-async function fetchModel(fetchFn: FetchLike, url: string): Promise<{ modelJson: IntentModelJson; bin: ArrayBuffer }> {
-  const base = url.endsWith('/') ? url : `${url}/`;
-  const res = await fetchFn(base + INTENT_FILES.model);
-  if (!res.ok) throw new Error(`intent model: ${base + INTENT_FILES.model} answered HTTP ${res.status}`);
-  let modelJson: IntentModelJson;
-  try {
-    modelJson = (await res.json()) as IntentModelJson;
-  } catch {
-    throw new Error(`intent model: ${base + INTENT_FILES.model} is not valid JSON`);
-  }
-  const path = modelJson?.weightsManifest?.[0]?.paths?.[0];
-  if (typeof path !== 'string') throw new Error('intent model: model.json names no weights file');
-  const wres = await fetchFn(base + path);
-  if (!wres.ok) throw new Error(`intent model: ${base + path} answered HTTP ${wres.status}`);
-  return { modelJson, bin: await wres.arrayBuffer() };
-}
-
 /**
- * Starts a runtime: backend, weights, warm-up.
- * @throws Error when the model files cannot be fetched or do not match this code (404, truncated
- *   weights, other feature version), or no backend starts
+ * Starts a runtime: backend, weights, warm-up (compiles the WebGL shaders).
+ * @throws Error when the weights do not decode (truncated, wrong shapes) or no backend starts
  */
 export async function createRuntime(init: RuntimeInit): Promise<Runtime> {
   const t0 = performance.now();
-  const fetchFn = init.fetch ?? ((u: string) => fetch(u));
-  const [backendName, files] = await Promise.all([selectBackend(init.backend ?? 'auto'), fetchModel(fetchFn, init.url)]);
-  let backend = backendName;
+  const files = init.files;
+  let backend = await selectBackend(init.backend ?? 'auto');
   const build = () => {
     // decodeWeights checks byte lengths: a truncated file throws here, naming the model
     try {
