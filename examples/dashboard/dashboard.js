@@ -112,6 +112,8 @@ export function mountDashboard(root, hunch, opts = {}) {
   let active = true;
   let sim = null;
   const personalizeRuns = [];
+  /** `model` events seen by this page: the JS kernel answering, the TF.js runtime taking over. */
+  const modelEvents = [];
 
   function loadIntents() {
     try {
@@ -236,9 +238,14 @@ export function mountDashboard(root, hunch, opts = {}) {
     const warm = Number.isFinite(hunch.warmupMs) ? hunch.warmupMs : warmKey ? m[warmKey] : undefined;
     const backend = hunch.backend && hunch.backend !== 'none' ? hunch.backend : rt.backend ?? m.backend ?? 'not loaded yet';
     const extra = { thread: rt.thread, 'live tensors': rt.numTensors, model: lastIntent?.modelVersion, source: lastIntent?.source, ...m };
+    const handovers = modelEvents
+      .map((m) => `<li><span class="hd-type">${esc(m.status)}</span><span class="hd-desc">${esc(m.backend ?? '')}${m.thread ? ` · ${esc(m.thread)}` : ''}${m.error ? ` · ${esc(m.error)}` : ''}</span>
+<span class="hd-w">${formatMs(m.readyMs ?? m.warmupMs)}</span></li>`)
+      .join('');
     el.innerHTML = `<div class="hd-stats"><div><b data-testid="backend">${esc(backend)}</b><span>backend</span></div>
 <div><b data-testid="warmup">${Number.isFinite(warm) ? formatMs(warm) : '–'}</b><span>warm-up</span></div></div>
-<dl class="hd-kv">${kvRows(Object.fromEntries(Object.entries(extra).filter(([, v]) => v !== undefined && v !== null)))}</dl>`;
+<dl class="hd-kv">${kvRows(Object.fromEntries(Object.entries(extra).filter(([, v]) => v !== undefined && v !== null)))}</dl>
+${handovers ? `<h4>Model hand-overs (this page)</h4><ol class="hd-handovers" data-testid="model-events">${handovers}</ol>` : ''}`;
   }
 
   async function renderRecs(force = false) {
@@ -385,8 +392,13 @@ export function mountDashboard(root, hunch, opts = {}) {
     refresh();
   };
   const onSession = () => renderTimeline();
+  const onModel = (m) => {
+    modelEvents.push(m);
+    renderModel();
+  };
   const subs = [['event', onEvent], ['consent', onConsent], ['forget', onForget], ['session', onSession]];
   if (has.intent) subs.push(['intent', onIntent]);
+  if (has.model) subs.push(['model', onModel]);
   for (const [name, cb] of subs) {
     try {
       hunch.on(name, cb);
