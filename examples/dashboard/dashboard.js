@@ -85,8 +85,9 @@ function template(mode) {
  * Mounts the dashboard into `root`.
  * @param {HTMLElement} root container; its content is replaced
  * @param {object} hunch a ready hunch instance
- * @param {{ catalog?: object, mode?: 'page' | 'panel', pollMs?: number, historyKey?: string, shopBase?: string }} [opts]
+ * @param {{ catalog?: object, mode?: 'page' | 'panel', pollMs?: number, historyKey?: string, shopBase?: string, realSessionsUrl?: string }} [opts]
  *   `pollMs`: how often the store is re-read (catches other tabs), default 2000 ms.
+ *   `realSessionsUrl`: where real sessions to replay may be served (see `real-sessions.mjs`); none by default.
  *   `historyKey`: sessionStorage key for the intent history, default `hunch-dash-intents`.
  * @returns {{ refresh: () => Promise<void>, setActive: (on: boolean) => void, dispose: () => void }}
  */
@@ -438,7 +439,9 @@ ${handovers ? `<h4>Model hand-overs (this page)</h4><ol class="hd-handovers" dat
   play.addEventListener('click', () => {
     const id = q('[data-testid="sim-scenario"]').value;
     const speed = Number(q('[data-testid="sim-speed"]').value);
-    const steps = buildScenario(id, catalog, (Date.now() % 100000) + 1, opts.shopBase);
+    const steps = id.startsWith('real:')
+      ? realSessions[Number(id.slice(5))].steps
+      : buildScenario(id, catalog, (Date.now() % 100000) + 1, opts.shopBase);
     play.disabled = true;
     stop.disabled = false;
     bar.style.width = '0';
@@ -458,6 +461,23 @@ ${handovers ? `<h4>Model hand-overs (this page)</h4><ol class="hd-handovers" dat
     });
   });
   stop.addEventListener('click', () => sim?.stop());
+
+  // Real sessions, when the server offers them (`npm start` with ../shared/data present).
+  let realSessions = [];
+  if (opts.realSessionsUrl) {
+    fetch(opts.realSessionsUrl)
+      .then((r) => (r.ok ? r.json() : []))
+      .then((list) => {
+        realSessions = Array.isArray(list) ? list : [];
+        if (!realSessions.length) return;
+        const group = document.createElement('optgroup');
+        group.label = 'Real sessions (REES46, read at run time)';
+        realSessions.forEach((r, i) => group.append(new Option(r.label, `real:${i}`)));
+        q('[data-testid="sim-scenario"]').append(group);
+        q('.hd-sim .hd-sub').textContent = `Plays a scripted session, or one of ${realSessions.length} real REES46 sessions read from ../shared/data, through hunch.track() with their gaps, sped up.`;
+      })
+      .catch(() => {});
+  }
 
   renderIntent();
   renderPersonalize();

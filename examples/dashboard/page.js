@@ -22,7 +22,7 @@ try {
   const [{ createHunch }, catalog] = await Promise.all([import('/dist/hunch.js'), loadCatalog()]);
   const hunch = await createHunch({ dbName, autoCapture: false });
   const shopBase = dbName.endsWith('-spa') ? '/examples/spa' : '/examples/storefront';
-  mountDashboard(root, hunch, { catalog, mode: 'page', historyKey: `hunch-dash-intents:${dbName}`, shopBase });
+  mountDashboard(root, hunch, { catalog, mode: 'page', historyKey: `hunch-dash-intents:${dbName}`, shopBase, realSessionsUrl: '/replay/real-sessions.json' });
 } catch (err) {
   root.innerHTML = `<p class="hd-fatal">Could not start hunch: ${String(err?.message ?? err)}.<br>Build it first: <code>npm run build</code>, or run <code>npm start</code>.</p>`;
   console.error(err);

@@ -4,11 +4,13 @@
  * frequency cap, the simulated shoppers, the intent chart, the dashboard's formatting, and the
  * storefront's generated pages against hunch's own JSON-LD and event validation.
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { productsFromJsonLd } from '../../src/capture/jsonld';
 import { EVENT_TYPES } from '../../src/events';
 import { validateEvent } from '../../src/validate-event';
+import { dataRoot } from '../data-root';
 
 const root = new URL('../../examples/', import.meta.url);
 // Dynamic imports with a computed specifier: the examples are plain JS without type declarations.
@@ -145,5 +147,41 @@ describe('storefront pages', () => {
       const srcs = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]);
       for (const s of srcs) expect(s, `${f}: ${s}`).toMatch(/^(\/|#|data:)/);
     }
+  });
+});
+
+describe('real sessions for the replay menu', () => {
+  const header = 'event_time,event_type,product_id,category_id,category_code,brand,price,user_id,user_session';
+  const row = (t: string, type: string, product: string, code: string, session: string) =>
+    `2019-10-01 00:${t} UTC,${type},${product},1,${code},b,9.99,7,${session}`;
+
+  it('keeps order, types and real gaps (capped), and maps products onto the demo catalog', async () => {
+    const { parseRees46Sessions, MAX_GAP_MS } = await load('dashboard/real-sessions.mjs');
+    const csv = [header,
+      row('00:00', 'view', '11', 'electronics.audio.headphone', 'aaaaaaaa-1'),
+      row('00:30', 'view', '12', 'electronics.audio.headphone', 'aaaaaaaa-1'),
+      row('01:00', 'cart', '12', 'electronics.audio.headphone', 'aaaaaaaa-1'),
+      row('59:00', 'purchase', '12', 'electronics.audio.headphone', 'aaaaaaaa-1'),
+      row('00:05', 'view', '99', 'furniture.bedroom.bed', 'bbbbbbbb-2'), // too short: dropped
+    ].join('\n');
+    const [s, ...rest] = parseRees46Sessions(csv, catalog);
+    expect(rest).toEqual([]);
+    expect(s.label).toMatch(/^REES46 aaaaaaaa: 4 events, 59 min, bought$/);
+    expect(s.steps.map((x: { type: string }) => x.type)).toEqual(['page_view', 'product_view', 'page_view', 'product_view', 'add_to_cart', 'purchase']);
+    expect(s.steps.map((x: { gapMs: number }) => x.gapMs)).toEqual([0, 150, 30_000, 150, 30_000, MAX_GAP_MS]);
+    const items = s.steps.filter((x: { props: { itemId?: string } }) => x.props.itemId).map((x: { props: { itemId: string } }) => x.props.itemId);
+    for (const id of items) expect(catalog.products.find((p: { id: string }) => p.id === id)?.category).toBe('audio');
+    expect(new Set(items.slice(1)).size).toBe(1); // product 12 always maps to the same demo item
+    expect(() => parseRees46Sessions('a,b\n1,2', catalog)).toThrow(TypeError);
+  });
+
+  const rees46 = join(dataRoot(), 'events/rees46/2019-Oct-head.csv');
+  it.skipIf(!existsSync(rees46))('reads 24 replayable sessions from the real log at run time (needs ../shared/data; set HUNCH_DATA)', async () => {
+    const { loadRealSessions } = await load('dashboard/real-sessions.mjs');
+    const sessions = await loadRealSessions(dataRoot());
+    expect(sessions).toHaveLength(24);
+    for (const s of sessions) for (const step of s.steps) expect(() => validateEvent(step.type, step.props)).not.toThrow();
+    expect(sessions.some((s: { label: string }) => s.label.endsWith('bought'))).toBe(true);
+    expect(sessions.some((s: { label: string }) => s.label.endsWith('browsed'))).toBe(true);
   });
 });

@@ -45,7 +45,8 @@ async function newContext(): Promise<{ ctx: BrowserContext; requests: string[] }
 
 /** Requests that are neither the demo's own files nor hunch's build and model files. */
 function foreignRequests(requests: string[]): string[] {
-  const own = ['/examples/', '/dist/', '/models/'].map((p) => server.url + p);
+  // /replay/ is the dashboard's probe for real sessions `npm start` may serve (404 here).
+  const own = ['/examples/', '/dist/', '/models/', '/replay/'].map((p) => server.url + p);
   return requests.filter((u) => !u.startsWith('data:') && !u.startsWith('blob:') && !own.some((p) => u.startsWith(p)));
 }
 
