@@ -100,7 +100,7 @@ export interface Hunch {
   /** Diagnostics for tests and the dashboard. */
   readonly debug: {
     /** Where and how the model runs, and its live tensor count. */
-    runtime(): Promise<{ thread: 'worker' | 'main' | 'none'; backend: string; numTensors: number }>;
+    runtime(): Promise<{ thread: 'worker' | 'main' | 'none'; backend: string; numTensors: number; steps: number }>;
     /** Simulates a GPU reset (`WEBGL_lose_context`); predictions continue on the fallback backend. */
     loseWebGLContext(): Promise<boolean>;
   };

@@ -395,9 +395,10 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
     debug: {
       async runtime() {
         const p = intents?.predictor as Partial<ModelPredictor> | undefined;
-        if (!p || !p.stats) return { thread: 'none' as const, backend: intents?.backend ?? 'none', numTensors: 0 };
+        const steps = intents?.stepsRun ?? 0;
+        if (!p || !p.stats) return { thread: 'none' as const, backend: intents?.backend ?? 'none', numTensors: 0, steps };
         const st = await p.stats();
-        return { thread: p.thread ?? 'main', backend: p.backend ?? 'none', numTensors: st.numTensors };
+        return { thread: p.thread ?? 'main', backend: p.backend ?? 'none', numTensors: st.numTensors, steps };
       },
       async loseWebGLContext() {
         const p = intents?.predictor as Partial<ModelPredictor> | undefined;

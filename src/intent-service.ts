@@ -42,6 +42,8 @@ export interface IntentService {
   readonly backend: string;
   readonly warmupMs: number | undefined;
   readonly predictor: Predictor | undefined;
+  /** Events this page ran through the predictor (restored state is not recomputed). */
+  readonly stepsRun: number;
   triggers: { add(rule: TriggerRule | string): void; remove(id: string): void; list(): string[] };
   /** Writes the session state now. */
   persist(): Promise<void>;
@@ -63,6 +65,7 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
   let lastPersist = 0;
   let fired: FiredLog = {};
   let disposed = false;
+  let stepsRun = 0;
   const rules: TriggerRule[] = [];
 
   const load = (): Promise<Predictor> => {
@@ -141,6 +144,7 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
     processed.add(e.id);
     const before = current?.sessionId === e.sessionId ? current : undefined;
     state = await advance(p, state, e);
+    stepsRun++;
     dirty = true;
     if (e.type === 'dwell') return;
     current = toIntent(state, p);
@@ -191,6 +195,9 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
     },
     get predictor() {
       return predictor;
+    },
+    get stepsRun() {
+      return stepsRun;
     },
     triggers: {
       add(rule) {

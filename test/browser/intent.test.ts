@@ -1,0 +1,172 @@
+/**
+ * Intent in real Chromium (SwiftShader WebGL): the model runs in a worker on WebGL and matches
+ * the Node CPU reference; fallbacks (no WebGL, model missing) keep intent answering; a reload
+ * resumes the carried state without replaying the session; tensors do not leak.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { HunchEvent } from '../../src/events';
+import { referencePurchaseProbability } from '../../tools/intent/reference';
+import { launchBrowser, openPage, serve, type Served } from './harness';
+
+let browser: Browser;
+let server: Served;
+beforeAll(async () => {
+  browser = await launchBrowser();
+  server = await serve();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+type H = {
+  track(t: string, p?: object): void;
+  flush(): Promise<void>;
+  intent(): Promise<{ purchase: number; backend: string; source: string; stage: string; events: number; reasons: unknown[]; modelVersion: string }>;
+  export(): Promise<{ events: HunchEvent[] }>;
+  on(n: string, cb: (x: unknown) => void): void;
+  backend: string;
+  debug: { runtime(): Promise<{ thread: string; backend: string; numTensors: number; steps?: number }> };
+};
+
+async function esm(page: Page, query: string) {
+  await page.goto(`${server.url}/test/browser/fixtures/esm.html?${query}`);
+  await page.evaluate(() => (window as unknown as { t: { ready: Promise<unknown> } }).t.ready);
+}
+
+/** Waits until the TensorFlow.js runtime took over from the JS kernel. */
+function waitRuntime(page: Page) {
+  return page.waitForFunction(() => {
+    const b = (window as unknown as { h: H }).h.backend;
+    return b !== 'js' && b !== 'none';
+  }, undefined, { timeout: 90_000 });
+}
+
+const SHOP = [
+  ['page_view', { url: 'https://shop.example/' }],
+  ['product_view', { itemId: 'A', price: 30, categoryId: 'mugs' }],
+  ['product_view', { itemId: 'B', price: 45, categoryId: 'mugs' }],
+  ['product_view', { itemId: 'A', price: 30, categoryId: 'mugs' }],
+  ['add_to_cart', { itemId: 'A', price: 30, quantity: 1 }],
+] as const;
+
+describe('intent on WebGL', () => {
+  it('runs in a worker on WebGL and equals the Node CPU reference within 1e-3', async () => {
+    const page = await openPage(browser, 'about:blank');
+    await esm(page, 'db=intent-webgl');
+    await page.evaluate(() => (window as unknown as { h: H }).h.intent()); // load now
+    await waitRuntime(page);
+    const out = await page.evaluate(async (events) => {
+      const h = (window as unknown as { h: H }).h;
+      for (const [t, p] of events) h.track(t, p);
+      const intent = await h.intent();
+      await h.flush();
+      return { intent, events: (await h.export()).events, rt: await h.debug.runtime(), backend: h.backend };
+    }, SHOP as unknown as [string, object][]);
+    expect(out.backend).toBe('webgl');
+    expect(out.intent.backend).toBe('webgl');
+    expect(out.rt.thread).toBe('worker');
+    expect(out.intent.source).toBe('model');
+    const ref = await referencePurchaseProbability(out.events);
+    expect(Math.abs(out.intent.purchase - ref)).toBeLessThan(1e-3);
+    expect(out.intent.reasons.length).toBeGreaterThan(0);
+    expect(page.errors).toEqual([]);
+    await page.close();
+  });
+
+  it('with WebGL disabled, reports the CPU backend and still predicts the same numbers', async () => {
+    const noGl = await launchBrowser(['--disable-gpu', '--disable-software-rasterizer', '--disable-webgl', '--disable-webgl2', '--disable-3d-apis']);
+    try {
+      const page = await openPage(noGl, `${server.url}/test/browser/fixtures/empty.html`);
+      await esm(page, 'db=intent-nogl');
+      await page.evaluate(() => (window as unknown as { h: H }).h.intent());
+      await waitRuntime(page);
+      const out = await page.evaluate(async (events) => {
+        const h = (window as unknown as { h: H }).h;
+        for (const [t, p] of events) h.track(t, p);
+        const intent = await h.intent();
+        await h.flush();
+        return { intent, events: (await h.export()).events };
+      }, SHOP as unknown as [string, object][]);
+      expect(out.intent.backend).toBe('cpu');
+      expect(out.intent.source).toBe('model');
+      expect(Math.abs(out.intent.purchase - (await referencePurchaseProbability(out.events)))).toBeLessThan(1e-3);
+    } finally {
+      await noGl.close();
+    }
+  });
+
+  it('answers from the heuristic with an error event when the model is missing; capture unaffected', async () => {
+    const page = await openPage(browser, 'about:blank');
+    await esm(page, 'db=intent-404&model=/no/such/model/');
+    const out = await page.evaluate(async () => {
+      const h = (window as unknown as { h: H }).h;
+      const errors: unknown[] = [];
+      h.on('error', (e) => errors.push(e));
+      h.track('product_view', { itemId: 'x', price: 3 });
+      h.track('add_to_cart', { itemId: 'x', price: 3 });
+      const intent = await h.intent();
+      await h.flush();
+      return { intent, errors, stored: (await h.export()).events.length };
+    });
+    expect(out.intent.source).toBe('heuristic');
+    expect(out.intent.purchase).toBeGreaterThan(0);
+    expect(out.intent.stage).toBe('considering');
+    expect(out.errors).toEqual([expect.objectContaining({ code: 'model-load', message: expect.stringMatching(/404/) })]);
+    expect(out.stored).toBe(2);
+    await page.close();
+  });
+
+  it('resumes the carried state after a reload without replaying the session', async () => {
+    const ctx = await browser.newContext();
+    const page = await openPage(ctx, 'about:blank');
+    await esm(page, 'db=intent-reload');
+    const before = await page.evaluate(async (events) => {
+      const h = (window as unknown as { h: H }).h;
+      for (const [t, p] of events) h.track(t, p);
+      const intent = await h.intent();
+      await h.flush();
+      return intent;
+    }, SHOP as unknown as [string, object][]);
+    await page.evaluate(() => new Promise((r) => setTimeout(r, 1200))); // let the state persist
+    await page.reload();
+    await page.evaluate(() => (window as unknown as { t: { ready: Promise<unknown> } }).t.ready);
+    const after = await page.evaluate(async () => {
+      const h = (window as unknown as { h: H }).h;
+      const intent = await h.intent();
+      return { intent, rt: await h.debug.runtime() };
+    });
+    expect(after.intent.events).toBe(before.events);
+    expect(after.intent.purchase).toBeCloseTo(before.purchase, 6);
+    expect(after.rt.steps).toBe(0); // nothing was recomputed
+    await ctx.close();
+  });
+
+  it.each([
+    ['webgl', 4, 200],
+    ['cpu', 10, 1000],
+  ] as const)('keeps the tensor count flat over many updates (%s: %i × %i events)', async (backend, rounds, perRound) => {
+    const page = await openPage(browser, 'about:blank');
+    await esm(page, `db=intent-leak-${backend}&backend=${backend}`);
+    await page.evaluate(() => (window as unknown as { h: H }).h.intent());
+    await waitRuntime(page);
+    const r = await page.evaluate(
+      async ([rounds, perRound]) => {
+        const h = (window as unknown as { h: H }).h;
+        const seen: number[] = [];
+        for (let round = 0; round < rounds; round++) {
+          for (let i = 0; i < perRound; i++) h.track(i % 7 === 0 ? 'add_to_cart' : 'product_view', { itemId: `i${i % 40}`, price: 5 + (i % 9) });
+          await h.intent();
+          seen.push((await h.debug.runtime()).numTensors);
+        }
+        return { seen, rt: await h.debug.runtime() };
+      },
+      [rounds, perRound] as const,
+    );
+    expect(r.rt.backend).toBe(backend);
+    expect(r.rt.steps).toBeGreaterThanOrEqual(rounds * perRound);
+    expect(new Set(r.seen).size).toBe(1);
+    await page.close();
+  });
+});
