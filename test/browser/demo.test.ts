@@ -152,6 +152,27 @@ describe('storefront (script tag + data-hunch-* + JSON-LD)', () => {
   });
 });
 
+describe('dashboard consent control', () => {
+  it('denied erases and stops recording, granted records again; the dashboard follows', async () => {
+    const { ctx } = await newContext();
+    const page = await openPage(ctx, `${server.url}/examples/storefront/products/od-403.html#hunch-dashboard`);
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="event-count"]')?.textContent) >= 2, null, { timeout: 15_000 });
+    await page.selectOption('[data-testid="consent-select"]', 'denied');
+    await page.waitForFunction(() => document.querySelector('[data-testid="consent-state"]')?.textContent === 'consent: denied');
+    await page.waitForFunction(() => document.querySelector('[data-testid="event-count"]')?.textContent === '0', null, { timeout: 15_000 });
+    await page.click('[data-testid="add-to-cart"]');
+    expect(await exportEvents(page, 'hunch')).toEqual([]);
+    await page.selectOption('[data-testid="consent-select"]', 'granted');
+    await page.waitForFunction(() => document.querySelector('[data-testid="consent-state"]')?.textContent === 'consent: granted');
+    await page.click('[data-testid="add-to-cart"]');
+    const events = await exportEvents(page, 'hunch');
+    expect(events.map((e) => e.type)).toEqual(['add_to_cart']);
+    await page.waitForFunction(() => document.querySelector('[data-testid="event-count"]')?.textContent === '1', null, { timeout: 15_000 });
+    expect(page.errors).toEqual([]);
+    await ctx.close();
+  });
+});
+
 describe('offer banner', () => {
   it('shows on a trigger with copy for its rule, links to checkout, and is capped to once per session', async () => {
     const { ctx } = await newContext();
