@@ -134,7 +134,7 @@ export function mountDashboard(root, hunch, opts = {}) {
 
   function pushIntent(i) {
     if (!i || !Number.isFinite(i.purchase)) return;
-    const point = { ts: Date.now(), purchase: i.purchase, stage: i.stage, sessionId: String(hunch.sessionId ?? '') };
+    const point = { ts: Date.now(), purchase: i.purchase, stage: i.stage, sessionId: String(i.sessionId ?? hunch.sessionId ?? '') };
     const prev = intents[intents.length - 1];
     if (!(prev && prev.purchase === point.purchase && prev.stage === point.stage && point.ts - prev.ts < 1500)) {
       intents.push(point);
