@@ -136,12 +136,18 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
   };
 
   const apply = async (p: Predictor, e: HunchEvent, live: boolean) => {
-    if (processed.has(e.id)) return;
+    if (processed.has(e.id)) {
+      // applied from the store during restore: its live delivery comes once, then never again
+      if (live) processed.delete(e.id);
+      return;
+    }
     if (!state || state.sessionId !== e.sessionId || state.modelVersion !== p.modelVersion) {
       state = newSessionState(e.sessionId, p.modelVersion);
       processed = new Set();
     }
-    processed.add(e.id);
+    // only events applied from the store can arrive again (live); remembering every live id
+    // would grow the heap with each event of a long session
+    if (!live) processed.add(e.id);
     const before = current?.sessionId === e.sessionId ? current : undefined;
     state = await advance(p, state, e);
     stepsRun++;
