@@ -13,7 +13,8 @@ const CSP = "default-src 'self'; script-src 'self'; connect-src 'self'; object-s
 
 type Tag = { ready: Promise<unknown>; track(t: string, p?: object): void; flush(): Promise<void>; export(): Promise<{ events: { type: string }[]; storage: string }>; forget(): Promise<void> };
 type W = { hunch: Tag; cspViolations: { directive: string; blocked: string; source: string }[]; beacons: number };
-type PageT = { t: { createHunch(o: object): Promise<Tag & { dispose(): Promise<void> }> } };
+type Intent = { source: string; backend: string };
+type PageT = { t: { createHunch(o: object): Promise<Tag & { dispose(): Promise<void>; intent(): Promise<Intent>; on(n: 'model', cb: (m: { status: string; backend: string }) => void): void }> } };
 
 /** Paths a visit may request: the fixture pages and their files, the library build, model files. */
 const ALLOWED_PATH = /^\/(test\/browser\/fixtures\/faults\/[\w.-]+|dist\/[\w./-]+|models\/[\w./-]+|favicon\.ico)$/;
@@ -100,18 +101,25 @@ describe('strict CSP', () => {
     const page = await openPage(ctx, `${server.url}/test/browser/fixtures/faults/esm.html`);
     const consoleLines = cspConsole(page);
     await page.waitForFunction(() => (window as unknown as Partial<PageT>).t !== undefined);
-    const data = await page.evaluate(async () => {
+    const { data, intent, model } = await page.evaluate(async () => {
       const h = await (window as unknown as PageT).t.createHunch({ dbName: 'faults-csp-esm', autoCapture: true });
+      const model: string[] = [];
+      h.on('model', (m) => model.push(`${m.status}:${m.backend}`));
       for (let i = 0; i < 20; i++) h.track('product_view', { itemId: `esm-${i}` });
       h.track('add_to_cart', { itemId: 'esm-1', price: 5 });
       await h.flush();
-      await new Promise((r) => setTimeout(r, 500));
+      // the model too: fetched under connect-src 'self', its worker under script-src 'self'
+      const t0 = Date.now();
+      while (!model.some((m) => m.startsWith('runtime')) && Date.now() - t0 < 60_000) await new Promise((r) => setTimeout(r, 100));
+      const intent = await h.intent();
       const out = await h.export();
       await h.dispose();
-      return out;
+      return { data: out, intent, model };
     });
     expect(data.storage).toBe('indexeddb');
     expect(data.events.length).toBe(22); // page_view + 20 views + add_to_cart
+    expect(intent).toMatchObject({ source: 'model' });
+    expect(model.filter((m) => m.startsWith('runtime'))).toEqual([expect.stringMatching(/^runtime:(webgl|cpu)$/)]);
     expect(await page.evaluate(() => (window as unknown as W).cspViolations)).toEqual([]);
     expect(consoleLines).toEqual([]);
     expect(page.errors).toEqual([]);
