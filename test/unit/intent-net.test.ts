@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { HunchEvent } from '../../src/events.js';
 import { encodeEvent, encodeSession, FEATURE_DIM, initialFeatureState } from '../../src/features/index.js';
-import { deserializeIntentNet, serializeIntentNet } from '../../src/model/intent-io.js';
+import { deserializeIntentNet, loadIntentNet, serializeIntentNet, type FetchLike } from '../../src/model/intent-io.js';
 import { loadIntentNetFromDir } from '../../src/model/intent-load-node.js';
 import {
   disposeIntentWeights,
@@ -108,6 +108,31 @@ describe('intent network', () => {
     expect(() => deserializeIntentNet({ ...modelJson, hidden: 9 }, buf)).toThrow(/missing or not shaped/);
     disposeIntentWeights(w);
     disposeIntentWeights(back.weights);
+  });
+});
+
+describe('loadIntentNet', () => {
+  it('loads through an injected fetch and reports a failed request with its URL and status', async () => {
+    const w = initIntentWeights({ inputDim: FEATURE_DIM, hidden: 4 }, 2);
+    const { modelJson, weightsBin } = await serializeIntentNet(w);
+    const files: Record<string, unknown> = { 'https://cdn.test/m/model.json': modelJson, 'https://cdn.test/m/weights.bin': weightsBin };
+    const urls: string[] = [];
+    const fake: FetchLike = async (url) => {
+      urls.push(url);
+      const body = files[url];
+      return {
+        ok: body !== undefined,
+        status: body === undefined ? 404 : 200,
+        json: async () => body,
+        arrayBuffer: async () => (body as Uint8Array).slice().buffer as ArrayBuffer,
+      };
+    };
+    const loaded = await loadIntentNet(fake, 'https://cdn.test/m');
+    expect(urls).toEqual(['https://cdn.test/m/model.json', 'https://cdn.test/m/weights.bin']);
+    expect(loaded.model.hidden).toBe(4);
+    await expect(loadIntentNet(fake, 'https://cdn.test/missing/')).rejects.toThrow(/missing\/model\.json answered HTTP 404/);
+    disposeIntentWeights(w);
+    disposeIntentWeights(loaded.weights);
   });
 });
 

@@ -1,77 +1,106 @@
 /**
- * `npm run eval:intent [-- --json FILE] [--folds 5] [--boot 500] [--model DIR]`
+ * `npm run eval:intent [-- --json FILE] [--folds 5] [--boot 500] [--jobs N] [--model DIR]`
  *
  * Evaluates hunch's intent model against three baselines on the same folds, in one run:
  * 5-fold cross-validation grouped by user over all training-store sessions (each scored once,
  * by models that never saw its user), a per-store time split (last 20% of sessions), and the
  * holdout stores scored by the committed model (baselines trained on all training stores).
+ * The 7 fits run as child processes, `--jobs` at a time (default: cores + 1, since each fit
+ * also waits on I/O and a shared machine's scheduler shares time per process).
  * Prints a markdown table; `--json FILE` writes `{ pooled, holdout, stores, time_split, … }`.
  */
+import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { HOLDOUT_STORES, loadStore, TRAINING_STORES } from '../data/index.js';
-import { loadIntentNetFromDir } from '../../src/model/intent-load-node.js';
-import { disposeIntentWeights } from '../../src/model/intent-net.js';
-import { toExamples, truncateExamples, type Example } from './dataset.js';
-import { fitAll, MODEL_NAMES, type ModelName } from './fit-all.js';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { HOLDOUT_STORES, TRAINING_STORES } from '../data/index.js';
+import { EVAL_SEED, jobNames, loadEvalData, type JobResult } from './eval-jobs.js';
+import type { Example } from './dataset.js';
+import { MODEL_NAMES, type ModelName } from './fit-all.js';
 import { bootstrapIndices } from './metrics.js';
-import { progress } from './progress.js';
-import { seededRandom } from './rng.js';
-import { EVENTS_SEEN, scoreScope, type ModelReport, type Scored } from './scores.js';
-import { timeSplit, userFolds } from './split.js';
-import { useBackend } from './tf-node.js';
 import { MODEL_DIR } from './paths.js';
+import { progress } from './progress.js';
 import { markdownReport } from './report.js';
-
-const SEED = 7;
+import { seededRandom } from './rng.js';
+import { scoreScope, type ModelReport, type Scored } from './scores.js';
 
 function arg(name: string, def?: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? process.argv[i + 1] : def;
 }
 
-/** Collects per-example predictions of every model across folds. */
+/** Runs one job in a child process (same Node flags, so tsx's loader applies). */
+function runChild(job: string, folds: number, modelDir: string): Promise<JobResult> {
+  const script = fileURLToPath(new URL('./eval-job.ts', import.meta.url));
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...process.execArgv, script, job, String(folds), modelDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('close', (code) => {
+      if (code !== 0) reject(new Error(`job ${job} exited ${code}: ${err.slice(-2000)}`));
+      else {
+        if (process.env.HUNCH_EVAL_TIMING) process.stderr.write(err.split('\n').filter((l) => l.startsWith('timing')).map((l) => `${job} ${l}\n`).join(''));
+        try {
+          resolve(JSON.parse(out) as JobResult);
+        } catch (e) {
+          reject(new Error(`job ${job}: bad output (${String(e)})`));
+        }
+      }
+    });
+  });
+}
+
+/** Runs tasks with at most `n` in flight. */
+async function pool<T>(tasks: Array<() => Promise<T>>, n: number): Promise<T[]> {
+  const out = new Array<T>(tasks.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < tasks.length) {
+      const i = next++;
+      out[i] = await tasks[i]();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(n, tasks.length) }, worker));
+  return out;
+}
+
+/** Per-example predictions of every model, gathered from jobs. */
 class Collector {
-  readonly y: number[] = [];
   readonly ex: Example[] = [];
   readonly p = Object.fromEntries(MODEL_NAMES.map((m) => [m, [] as number[]])) as Record<ModelName, number[]>;
   readonly t = Object.fromEntries(MODEL_NAMES.map((m) => [m, [] as number[]])) as Record<ModelName, number[]>;
-  readonly byK = new Map<number, { y: number[]; ex: Example[]; p: Record<ModelName, number[]> }>();
+  readonly byK = new Map<number, { ex: Example[]; p: Record<ModelName, number[]> }>();
 
-  add(fit: Awaited<ReturnType<typeof fitAll>>, test: readonly Example[]): void {
-    const p = fit.predict(test);
+  add(r: JobResult, source: readonly Example[]): void {
+    this.ex.push(...r.test.map((i) => source[i]));
     for (const m of MODEL_NAMES) {
-      this.p[m].push(...p[m]);
-      this.t[m].push(...test.map(() => fit.thresholds[m]));
+      this.p[m].push(...r.p[m]);
+      this.t[m].push(...r.test.map(() => r.thresholds[m]));
     }
-    this.y.push(...test.map((e) => e.label));
-    this.ex.push(...test);
-    for (const k of EVENTS_SEEN) {
-      const sub = truncateExamples(test, k);
-      const pk = fit.predict(test, k);
-      let b = this.byK.get(k);
-      if (!b) this.byK.set(k, (b = { y: [], ex: [], p: Object.fromEntries(MODEL_NAMES.map((m) => [m, [] as number[]])) as Record<ModelName, number[]> }));
-      b.y.push(...sub.map((e) => e.label));
-      b.ex.push(...sub);
-      for (const m of MODEL_NAMES) b.p[m].push(...pk[m]);
+    for (const [k, b] of Object.entries(r.byK)) {
+      let c = this.byK.get(Number(k));
+      if (!c) this.byK.set(Number(k), (c = { ex: [], p: Object.fromEntries(MODEL_NAMES.map((m) => [m, [] as number[]])) as Record<ModelName, number[]> }));
+      c.ex.push(...b.test.map((i) => source[i]));
+      for (const m of MODEL_NAMES) c.p[m].push(...b.p[m]);
     }
   }
 
   /** Scores the examples that pass `keep` (all by default). */
   score(boot: number, keep: (e: Example) => boolean = () => true): Record<string, ModelReport> {
     const idx = this.ex.map((e, i) => (keep(e) ? i : -1)).filter((i) => i >= 0);
-    const y = idx.map((i) => this.y[i]);
+    const y = idx.map((i) => this.ex[i].label);
     const models: Record<string, Scored> = {};
     for (const m of MODEL_NAMES) {
       const byEvents: Scored['byEvents'] = {};
       for (const [k, b] of this.byK) {
         const kk = b.ex.map((e, i) => (keep(e) ? i : -1)).filter((i) => i >= 0);
-        byEvents[k] = { y: kk.map((i) => b.y[i]), p: Float64Array.from(kk, (i) => b.p[m][i]) };
+        byEvents[k] = { y: kk.map((i) => b.ex[i].label), p: Float64Array.from(kk, (i) => b.p[m][i]) };
       }
       models[m] = { p: Float64Array.from(idx, (i) => this.p[m][i]), threshold: Float64Array.from(idx, (i) => this.t[m][i]), byEvents };
     }
-    return scoreScope(y, models, bootstrapIndices(y.length, boot, seededRandom(SEED)));
+    return scoreScope(y, models, bootstrapIndices(y.length, boot, seededRandom(EVAL_SEED)));
   }
 }
 
@@ -79,41 +108,28 @@ async function main(): Promise<void> {
   const started = Date.now();
   const folds = Number(arg('folds', '5'));
   const boot = Number(arg('boot', '500'));
+  const jobs = Number(arg('jobs', String(availableParallelism() + 1)));
   const modelDir = arg('model', MODEL_DIR)!;
-  await useBackend('wasm');
-  const data = [...TRAINING_STORES, ...HOLDOUT_STORES].map((s) => loadStore(s));
-  const counts = Object.fromEntries(data.map((d) => [d.store, { ...d.parse, ...d.sessionStats }]));
-  const train = data.filter((d) => (TRAINING_STORES as readonly string[]).includes(d.store)).flatMap((d) => toExamples(d.sessions));
-  const holdout = data.filter((d) => (HOLDOUT_STORES as readonly string[]).includes(d.store)).flatMap((d) => toExamples(d.sessions));
-  const total = folds + 2;
+  const data = loadEvalData();
+  const names = jobNames(folds);
   let done = 0;
-  progress('eval', done, total, 'cross-validation');
-
+  progress('eval', 0, names.length, `${names.length} fits, ${jobs} at a time`);
+  const results = await pool(
+    names.map((job) => async () => {
+      const r = await runChild(job, folds, modelDir);
+      progress('eval', ++done, names.length, job);
+      return r;
+    }),
+    jobs,
+  );
   const cv = new Collector();
-  const fold = userFolds(train, folds, SEED);
-  for (let f = 0; f < folds; f++) {
-    const fit = await fitAll(train.filter((_, i) => fold[i] !== f), SEED + f);
-    cv.add(fit, train.filter((_, i) => fold[i] === f));
-    fit.dispose();
-    progress('eval', ++done, total, `fold ${f + 1}/${folds}`);
-  }
-
   const ts = new Collector();
-  const split = timeSplit(train, 0.2);
-  const tsFit = await fitAll(split.train, SEED);
-  ts.add(tsFit, split.test);
-  tsFit.dispose();
-  progress('eval', ++done, total, 'time split');
-
   const ho = new Collector();
-  const shipped = await loadIntentNetFromDir(modelDir);
-  const meta = JSON.parse(await readFile(join(modelDir, 'meta.json'), 'utf8')) as { threshold: number; modelVersion: string };
-  const hoFit = await fitAll(train, SEED, { pretrained: { weights: shipped.weights, threshold: meta.threshold } });
-  ho.add(hoFit, holdout);
-  hoFit.dispose();
-  disposeIntentWeights(shipped.weights);
-  progress('eval', ++done, total, 'holdout');
-
+  for (const r of results) {
+    if (r.job.startsWith('cv:')) cv.add(r, data.train);
+    else if (r.job === 'time') ts.add(r, data.train);
+    else ho.add(r, data.holdout);
+  }
   const stores: Record<string, Record<string, ModelReport>> = {};
   for (const s of TRAINING_STORES) stores[s] = cv.score(boot, (e) => e.store === s);
   for (const s of HOLDOUT_STORES) stores[s] = ho.score(boot, (e) => e.store === s);
@@ -127,11 +143,12 @@ async function main(): Promise<void> {
     settings: {
       folds,
       bootstrap: boot,
-      seed: SEED,
-      modelVersion: shipped.model.modelVersion,
-      note: 'pooled/stores(training) = 5-fold CV grouped by user; holdout = committed model, baselines trained on all training stores; hunch uses its per-store bias on training stores, hunch_shared never does.',
+      seed: EVAL_SEED,
+      modelVersion: results.find((r) => r.modelVersion)?.modelVersion,
+      note:
+        'pooled and training stores: 5-fold CV grouped by user; holdout: the committed model, baselines trained on all training stores; hunch adds its learned per-store bias on training stores (unknown on holdout stores, so none), hunch_shared never does. Thresholds maximize F1 on validation users of the training side.',
     },
-    counts,
+    counts: Object.fromEntries(data.stores.map((d) => [d.store, { ...d.parse, ...d.sessionStats }])),
     seconds: (Date.now() - started) / 1000,
   };
   process.stdout.write(markdownReport(report));

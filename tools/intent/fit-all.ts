@@ -38,6 +38,11 @@ export interface Pretrained {
  * split of `train`; the baselines without early stopping use all of `train`.
  */
 export async function fitAll(train: readonly Example[], seed: number, opts: { hunch?: TrainOptions; pretrained?: Pretrained } = {}): Promise<Fitted> {
+  let clock = Date.now();
+  const lap = (what: string): void => {
+    if (process.env.HUNCH_EVAL_TIMING) process.stderr.write(`timing ${what} ${((Date.now() - clock) / 1000).toFixed(1)}s\n`);
+    clock = Date.now();
+  };
   const { train: tr, val } = userSplit(train, 0.15, seed);
   let weights: IntentWeights;
   let storeBias: Record<string, number> = {};
@@ -47,9 +52,12 @@ export async function fitAll(train: readonly Example[], seed: number, opts: { hu
     weights = r.weights;
     storeBias = r.storeBias;
   }
+  lap('hunch');
   const cart = fitCart(train.map((e) => e.session));
   const logreg: LogReg = fitLogReg(train.map((e) => aggregateFeatures(e.session)), train.map((e) => e.label));
+  lap('cart+logreg');
   const lstm: tfl.LayersModel = await fitLstm(tr, val, seed);
+  lap('lstm');
   const hunchBoth = (ex: readonly Example[]) => {
     const z = logitsLast(weights, ex);
     return { hunch: z.map((v, i) => sigmoid(v + (storeBias[ex[i].store] ?? 0))), hunch_shared: z.map(sigmoid) };
@@ -68,6 +76,7 @@ export async function fitAll(train: readonly Example[], seed: number, opts: { hu
   const y = val.map((e) => e.label);
   const inSample = predict(val);
   const thresholds = Object.fromEntries(MODEL_NAMES.map((m) => [m, bestF1Threshold(y, inSample[m])])) as Record<ModelName, number>;
+  lap('thresholds');
   if (opts.pretrained) thresholds.hunch = thresholds.hunch_shared = opts.pretrained.threshold;
   return {
     predict,

@@ -99,7 +99,7 @@ export function bestF1Threshold(y: ArrayLike<number>, p: ArrayLike<number>): num
   return best.t;
 }
 
-/** Seeded bootstrap resample indices (`reps` × n), shared by CIs so comparisons are paired. */
+/** Seeded bootstrap resample indices (`reps` × n), shared by all models so comparisons are paired. */
 export function bootstrapIndices(n: number, reps: number, rand: () => number): Uint32Array[] {
   return Array.from({ length: reps }, () => Uint32Array.from({ length: n }, () => Math.floor(rand() * n)));
 }
@@ -112,22 +112,52 @@ export function ci95(values: number[]): [number, number] {
   return [q(0.025), q(0.975)];
 }
 
-/** Bootstrap 95% CI of a statistic over resamples. */
-export function bootstrapCi(
-  y: ArrayLike<number>,
-  p: ArrayLike<number>,
-  stat: (y: number[], p: number[]) => number,
-  samples: Uint32Array[],
-): [number, number] {
-  return ci95(samples.map((ix) => stat(Array.from(ix, (i) => y[i]), Array.from(ix, (i) => p[i]))));
+/**
+ * ROC-AUC of a resample given as per-example multiplicities, in O(n) from a precomputed
+ * ascending order of the scores (ties counted half). Equals {@link auc} on the expanded sample.
+ */
+export function weightedAuc(y: ArrayLike<number>, p: ArrayLike<number>, order: ArrayLike<number>, w: ArrayLike<number>): number {
+  let negBelow = 0;
+  let sum = 0;
+  let pos = 0;
+  for (let i = 0; i < order.length; ) {
+    let j = i;
+    let tiePos = 0;
+    let tieNeg = 0;
+    while (j < order.length && p[order[j]] === p[order[i]]) {
+      const k = order[j];
+      if (y[k] === 1) tiePos += w[k];
+      else tieNeg += w[k];
+      j++;
+    }
+    sum += tiePos * (negBelow + tieNeg / 2);
+    pos += tiePos;
+    negBelow += tieNeg;
+    i = j;
+  }
+  return pos === 0 || negBelow === 0 ? NaN : sum / (pos * negBelow);
+}
+
+/** Multiplicity of each example in each resample (from {@link bootstrapIndices}). */
+export function sampleWeights(n: number, samples: Uint32Array[]): Uint32Array[] {
+  return samples.map((ix) => {
+    const w = new Uint32Array(n);
+    for (const i of ix) w[i]++;
+    return w;
+  });
+}
+
+const ascending = (p: ArrayLike<number>): Uint32Array => Uint32Array.from({ length: p.length }, (_, i) => i).sort((a, b) => p[a] - p[b]);
+
+/** Bootstrap 95% CI of ROC-AUC over resamples given as multiplicities ({@link sampleWeights}). */
+export function bootstrapAucCi(y: ArrayLike<number>, p: ArrayLike<number>, weights: Uint32Array[]): [number, number] {
+  const order = ascending(p);
+  return ci95(weights.map((w) => weightedAuc(y, p, order, w)));
 }
 
 /** Paired bootstrap 95% CI of AUC(pa) − AUC(pb) on the same resamples. */
-export function pairedAucDiffCi(y: ArrayLike<number>, pa: ArrayLike<number>, pb: ArrayLike<number>, samples: Uint32Array[]): [number, number] {
-  return ci95(
-    samples.map((ix) => {
-      const yy = Array.from(ix, (i) => y[i]);
-      return auc(yy, Array.from(ix, (i) => pa[i])) - auc(yy, Array.from(ix, (i) => pb[i]));
-    }),
-  );
+export function pairedAucDiffCi(y: ArrayLike<number>, pa: ArrayLike<number>, pb: ArrayLike<number>, weights: Uint32Array[]): [number, number] {
+  const oa = ascending(pa);
+  const ob = ascending(pb);
+  return ci95(weights.map((w) => weightedAuc(y, pa, oa, w) - weightedAuc(y, pb, ob, w)));
 }

@@ -1,7 +1,8 @@
 /** Scoring a set of predictions: every metric the eval reports, with bootstrap CIs. */
 import {
   auc,
-  bootstrapCi,
+  bootstrapAucCi,
+  sampleWeights,
   calibrationError,
   logLoss,
   pairedAucDiffCi,
@@ -45,6 +46,7 @@ const pair = (c: [number, number]): [number, number] | null => (Number.isFinite(
 /** Scores every model on the same labels and bootstrap samples; `hunch` is the reference for the differences. */
 export function scoreScope(y: number[], models: Record<string, Scored>, samples: Uint32Array[], ref = 'hunch'): Record<string, ModelReport> {
   const out: Record<string, ModelReport> = {};
+  const weights = sampleWeights(y.length, samples);
   for (const [name, s] of Object.entries(models)) {
     let tp = 0, fp = 0, tn = 0, fn = 0;
     y.forEach((yi, i) => {
@@ -61,7 +63,7 @@ export function scoreScope(y: number[], models: Record<string, Scored>, samples:
       n: y.length,
       positives: tp + fn,
       auc: num(a),
-      auc_ci95: Number.isFinite(a) ? pair(bootstrapCi(y, s.p, auc, samples)) : null,
+      auc_ci95: Number.isFinite(a) ? pair(bootstrapAucCi(y, s.p, weights)) : null,
       pr_auc: num(prAuc(y, s.p)),
       log_loss: logLoss(y, s.p),
       calibration_error: calibrationError(y, s.p),
@@ -78,7 +80,7 @@ export function scoreScope(y: number[], models: Record<string, Scored>, samples:
     }
     if (name !== ref && models[ref] && Number.isFinite(a)) {
       const d = auc(y, models[ref].p) - a;
-      r.hunch_minus_this = { diff: num(d), ci95: pair(pairedAucDiffCi(y, models[ref].p, s.p, samples)) };
+      r.hunch_minus_this = { diff: num(d), ci95: pair(pairedAucDiffCi(y, models[ref].p, s.p, weights)) };
     }
     out[name] = r;
   }

@@ -1,0 +1,57 @@
+// @vitest-environment node
+import { describe, expect, it } from 'vitest';
+import {
+  auc,
+  bootstrapIndices,
+  calibrationError,
+  pairedAucDiffCi,
+  prAuc,
+  sampleWeights,
+  thresholdMetrics,
+  weightedAuc,
+} from '../../tools/intent/metrics.js';
+import { seededRandom } from '../../tools/intent/rng.js';
+
+const rand = seededRandom(11);
+const n = 300;
+const y = Array.from({ length: n }, () => (rand() < 0.2 ? 1 : 0));
+// Scores with ties (rounded) that carry some signal.
+const p = y.map((v) => Math.round((0.3 * v + rand()) * 20) / 20);
+const q = y.map(() => Math.round(rand() * 20) / 20);
+
+describe('eval metrics', () => {
+  it('AUC: perfect, reversed, constant and a hand-checked case', () => {
+    expect(auc([0, 0, 1, 1], [0.1, 0.2, 0.8, 0.9])).toBe(1);
+    expect(auc([0, 0, 1, 1], [0.9, 0.8, 0.2, 0.1])).toBe(0);
+    expect(auc([0, 1, 0, 1], [0.5, 0.5, 0.5, 0.5])).toBe(0.5);
+    expect(auc([0, 1, 0, 1], [0.1, 0.3, 0.35, 0.8])).toBe(0.75);
+    expect(auc([0, 0], [0.1, 0.2])).toBeNaN();
+  });
+
+  it('weighted AUC on resample multiplicities equals AUC on the expanded resample', () => {
+    const samples = bootstrapIndices(n, 5, seededRandom(3));
+    const weights = sampleWeights(n, samples);
+    const order = Uint32Array.from({ length: n }, (_, i) => i).sort((a, b) => p[a] - p[b]);
+    samples.forEach((ix, s) => {
+      const direct = auc(Array.from(ix, (i) => y[i]), Array.from(ix, (i) => p[i]));
+      expect(weightedAuc(y, p, order, weights[s])).toBeCloseTo(direct, 12);
+    });
+  });
+
+  it('paired AUC-difference CI covers the observed difference and is ordered', () => {
+    const w = sampleWeights(n, bootstrapIndices(n, 200, seededRandom(5)));
+    const [lo, hi] = pairedAucDiffCi(y, p, q, w);
+    const d = auc(y, p) - auc(y, q);
+    expect(lo).toBeLessThanOrEqual(d);
+    expect(hi).toBeGreaterThanOrEqual(d);
+    expect(lo).toBeGreaterThan(0); // p carries signal, q does not
+  });
+
+  it('PR-AUC, calibration and threshold metrics', () => {
+    expect(prAuc([1, 0, 1, 0], [0.9, 0.8, 0.7, 0.1])).toBeCloseTo((1 + 2 / 3) / 2, 10);
+    expect(calibrationError([1, 0], [1, 0])).toBe(0);
+    expect(calibrationError([0, 0], [0.95, 0.95])).toBeCloseTo(0.95, 10);
+    const m = thresholdMetrics([1, 0, 1, 0], [0.9, 0.8, 0.2, 0.1], 0.5);
+    expect(m).toMatchObject({ accuracy: 0.5, precision: 0.5, recall: 0.5, f1: 0.5 });
+  });
+});

@@ -1,0 +1,100 @@
+/**
+ * The eval's units of work (one model fit each), runnable in separate processes so the folds
+ * use every core: `cv:<fold>`, `time`, `holdout`. Each job loads the data itself (the same
+ * deterministic example order everywhere) and returns plain arrays.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { loadIntentNetFromDir } from '../../src/model/intent-load-node.js';
+import { disposeIntentWeights } from '../../src/model/intent-net.js';
+import { HOLDOUT_STORES, loadStore, TRAINING_STORES, type StoreData } from '../data/index.js';
+import { toExamples, type Example } from './dataset.js';
+import { fitAll, MODEL_NAMES, type ModelName } from './fit-all.js';
+import { EVENTS_SEEN } from './scores.js';
+import { timeSplit, userFolds } from './split.js';
+
+/** Seed of every eval split and fit. */
+export const EVAL_SEED = 7;
+
+/** Everything the eval needs: counts and examples, training and holdout. */
+export interface EvalData {
+  stores: StoreData[];
+  train: Example[];
+  holdout: Example[];
+}
+
+/** Loads all stores and encodes their sessions (deterministic order). */
+export function loadEvalData(): EvalData {
+  const stores = [...TRAINING_STORES, ...HOLDOUT_STORES].map((s) => loadStore(s));
+  const isTrain = (s: string) => (TRAINING_STORES as readonly string[]).includes(s);
+  return {
+    stores,
+    train: stores.filter((d) => isTrain(d.store)).flatMap((d) => toExamples(d.sessions)),
+    holdout: stores.filter((d) => !isTrain(d.store)).flatMap((d) => toExamples(d.sessions)),
+  };
+}
+
+/** What one job returns: test example indices (into `train` or `holdout`) and predictions. */
+export interface JobResult {
+  job: string;
+  set: 'train' | 'holdout';
+  test: number[];
+  p: Record<ModelName, number[]>;
+  thresholds: Record<ModelName, number>;
+  /** Per k: indices (into `set`) of examples with ≥ k steps, and predictions on their first k steps. */
+  byK: Record<number, { test: number[]; p: Record<ModelName, number[]> }>;
+  modelVersion?: string;
+}
+
+/** Names of the jobs for `folds`-fold CV. */
+export function jobNames(folds: number): string[] {
+  return [...Array.from({ length: folds }, (_, f) => `cv:${f}`), 'time', 'holdout'];
+}
+
+/**
+ * Runs one job.
+ * @param job `cv:<fold>`, `time` or `holdout`
+ * @param folds number of CV folds
+ * @param modelDir the committed model's folder (holdout job)
+ */
+export async function runJob(job: string, folds: number, modelDir: string, data: EvalData = loadEvalData()): Promise<JobResult> {
+  const { train, holdout } = data;
+  let fitSet: Example[];
+  let testIdx: number[];
+  let set: 'train' | 'holdout' = 'train';
+  let seed = EVAL_SEED;
+  let pretrained;
+  let modelVersion: string | undefined;
+  if (job.startsWith('cv:')) {
+    const f = Number(job.slice(3));
+    const fold = userFolds(train, folds, EVAL_SEED);
+    fitSet = train.filter((_, i) => fold[i] !== f);
+    testIdx = train.map((_, i) => i).filter((i) => fold[i] === f);
+    seed = EVAL_SEED + f;
+  } else if (job === 'time') {
+    const split = timeSplit(train, 0.2);
+    const inTest = new Set(split.test);
+    fitSet = split.train;
+    testIdx = train.map((_, i) => i).filter((i) => inTest.has(train[i]));
+  } else if (job === 'holdout') {
+    const shipped = await loadIntentNetFromDir(modelDir);
+    const meta = JSON.parse(await readFile(join(modelDir, 'meta.json'), 'utf8')) as { threshold: number };
+    pretrained = { weights: shipped.weights, threshold: meta.threshold };
+    modelVersion = shipped.model.modelVersion;
+    fitSet = train;
+    testIdx = holdout.map((_, i) => i);
+    set = 'holdout';
+  } else throw new TypeError(`job: unknown "${job}"`);
+  const source = set === 'train' ? train : holdout;
+  const test = testIdx.map((i) => source[i]);
+  const fit = await fitAll(fitSet, seed, { pretrained });
+  const toArrays = (r: Record<ModelName, Float64Array>) => Object.fromEntries(MODEL_NAMES.map((m) => [m, Array.from(r[m])])) as Record<ModelName, number[]>;
+  const result: JobResult = { job, set, test: testIdx, p: toArrays(fit.predict(test)), thresholds: fit.thresholds, byK: {}, modelVersion };
+  for (const k of EVENTS_SEEN) {
+    const idx = testIdx.filter((i) => source[i].xs.length >= k);
+    result.byK[k] = { test: idx, p: toArrays(fit.predict(idx.map((i) => source[i]), k)) };
+  }
+  fit.dispose();
+  if (pretrained) disposeIntentWeights(pretrained.weights);
+  return result;
+}
