@@ -1,0 +1,124 @@
+/**
+ * Fits a per-user head by L2-regularized logistic regression toward the pretrained head (MAP
+ * with a Gaussian prior centred on it), by Newton's method in plain JavaScript. The head is
+ * linear in `z = [h', x]`, so gradient and Hessian are exact and cheap (65 × 65); no TensorFlow.js
+ * gradients are needed in the browser.
+ *
+ * Objective (each session weighs 1 in total, spread over its prefix steps, so long sessions do not
+ * dominate):
+ * `Σ_s (1/n_s) Σ_t CE(y_s, σ(w·z_st + b)) + λ/2 ‖w − w₀‖² + λ_b/2 (b − b₀)²`.
+ * Written as a generator: it yields after each pass over the examples so a caller can slice the
+ * work into short tasks (`slice.ts`); `runToEnd` drives it synchronously (Node, worker).
+ */
+import type { SessionExamples } from './examples';
+import { headLogitOf, type PersonalHead } from './head';
+
+/** Fitting options. */
+export interface FitOptions {
+  /** Pull of the kernel toward the pretrained one, in sessions' worth of evidence. Default 4. */
+  lambda?: number;
+  /** Pull of the bias toward the pretrained one. Default 0.5 (the base rate is what users differ in most). */
+  lambdaBias?: number;
+  /** Newton iterations at most. Default 12. */
+  maxIter?: number;
+  /** Stop when the largest parameter change is below this. Default 1e-6. */
+  tol?: number;
+}
+
+/** Defaults of {@link FitOptions}. */
+export const FIT_DEFAULTS: Required<FitOptions> = { lambda: 4, lambdaBias: 0.5, maxIter: 12, tol: 1e-6 };
+
+/** Progress a fit yields after each Newton iteration. */
+export interface FitProgress {
+  phase: 'fit';
+  iteration: number;
+  maxIter: number;
+}
+
+/** Solves A x = g for symmetric positive definite A (n × n, row-major; overwritten) by Cholesky. */
+function solveSpd(A: Float64Array, g: Float64Array, n: number): Float64Array {
+  for (let j = 0; j < n; j++) {
+    let d = A[j * n + j];
+    for (let k = 0; k < j; k++) d -= A[j * n + k] * A[j * n + k];
+    const l = Math.sqrt(Math.max(d, 1e-12));
+    A[j * n + j] = l;
+    for (let i = j + 1; i < n; i++) {
+      let s = A[i * n + j];
+      for (let k = 0; k < j; k++) s -= A[i * n + k] * A[j * n + k];
+      A[i * n + j] = s / l;
+    }
+  }
+  const y = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let s = g[i];
+    for (let k = 0; k < i; k++) s -= A[i * n + k] * y[k];
+    y[i] = s / A[i * n + i];
+  }
+  const x = new Float64Array(n);
+  for (let i = n - 1; i >= 0; i--) {
+    let s = y[i];
+    for (let k = i + 1; k < n; k++) s -= A[k * n + i] * x[k];
+    x[i] = s / A[i * n + i];
+  }
+  return x;
+}
+
+/**
+ * Fits a head on the sessions' examples, starting from and pulled toward `prior`.
+ * @throws TypeError when an option is not a non-negative finite number
+ */
+export function* fitHead(sessions: readonly SessionExamples[], prior: PersonalHead, options: FitOptions = {}): Generator<FitProgress, PersonalHead> {
+  const o = { ...FIT_DEFAULTS, ...options };
+  for (const k of ['lambda', 'lambdaBias', 'maxIter', 'tol'] as const) {
+    if (typeof o[k] !== 'number' || !Number.isFinite(o[k]) || o[k] < 0) throw new TypeError(`options.${k}: must be a non-negative number`);
+  }
+  const m = prior.w.length;
+  const n = m + 1; // kernel + bias
+  const theta = Float64Array.from([...prior.w, prior.b]);
+  const theta0 = theta.slice();
+  const reg = (i: number) => (i < m ? o.lambda : o.lambdaBias);
+  const used = sessions.filter((s) => s.z.length > 0);
+  for (let it = 0; it < o.maxIter; it++) {
+    const g = new Float64Array(n);
+    const A = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) {
+      g[i] = reg(i) * (theta[i] - theta0[i]);
+      A[i * n + i] = reg(i) + 1e-6;
+    }
+    const head = { w: Array.from(theta.subarray(0, m)), b: theta[m] };
+    for (const s of used) {
+      const c = 1 / s.z.length;
+      for (const z of s.z) {
+        const p = 1 / (1 + Math.exp(-headLogitOf(head, z)));
+        const r = c * (p - s.label);
+        const h = c * p * (1 - p);
+        for (let i = 0; i < n; i++) {
+          const zi = i < m ? z[i] : 1;
+          if (zi === 0) continue;
+          g[i] += r * zi;
+          const hz = h * zi;
+          const row = i * n;
+          for (let j = 0; j <= i; j++) A[row + j] += hz * (j < m ? z[j] : 1);
+        }
+      }
+    }
+    for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) A[j * n + i] = A[i * n + j];
+    const d = solveSpd(A, g, n);
+    let biggest = 0;
+    for (let i = 0; i < n; i++) {
+      theta[i] -= d[i];
+      biggest = Math.max(biggest, Math.abs(d[i]));
+    }
+    yield { phase: 'fit', iteration: it + 1, maxIter: o.maxIter };
+    if (biggest < o.tol) break;
+  }
+  return { w: Array.from(theta.subarray(0, m)), b: theta[m] };
+}
+
+/** Runs a generator to its end and returns its result (Node, worker, tests). */
+export function runToEnd<T>(gen: Generator<unknown, T>): T {
+  for (;;) {
+    const r = gen.next();
+    if (r.done) return r.value;
+  }
+}

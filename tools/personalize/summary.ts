@@ -1,0 +1,48 @@
+/**
+ * Summary of a dataset's per-user outcomes: means, the paired difference (global − personalized
+ * log-loss, positive = personalization helped) with a 95% bootstrap CI over users, and the shares
+ * of users helped, harmed and adopted.
+ */
+import { bootstrapIndices, ci95 } from '../intent/metrics.js';
+import { seededRandom } from '../intent/rng.js';
+import type { UserOutcome } from './replay.js';
+
+/** One dataset's line of the report (the JSON shape). */
+export interface DatasetSummary {
+  metric: string;
+  global: number;
+  personalized: number;
+  diff: number;
+  ci95: [number, number];
+  adopted: number;
+  helped: number;
+  harmed: number;
+  users: number;
+}
+
+/** A user counts as helped / harmed when the log-loss moved by more than this, nats (float noise). */
+export const TIE = 1e-9;
+
+const mean = (v: readonly number[]) => (v.length ? v.reduce((a, b) => a + b, 0) / v.length : NaN);
+
+/**
+ * Summarizes outcomes.
+ * @param reps bootstrap resamples (default 2000)
+ * @param seed bootstrap seed (default 1)
+ */
+export function summarize(outcomes: readonly UserOutcome[], reps = 2000, seed = 1): DatasetSummary {
+  const d = outcomes.map((u) => u.global - u.personalized);
+  const idx = bootstrapIndices(d.length, reps, seededRandom(seed));
+  const n = Math.max(1, d.length);
+  return {
+    metric: 'session log-loss (nats, lower is better); diff = global − personalized',
+    global: mean(outcomes.map((u) => u.global)),
+    personalized: mean(outcomes.map((u) => u.personalized)),
+    diff: mean(d),
+    ci95: d.length ? ci95(idx.map((ix) => mean(Array.from(ix, (i) => d[i])))) : [NaN, NaN],
+    adopted: outcomes.filter((u) => u.adopted).length / n,
+    helped: d.filter((v) => v > TIE).length / n,
+    harmed: d.filter((v) => v < -TIE).length / n,
+    users: d.length,
+  };
+}
