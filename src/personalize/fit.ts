@@ -15,9 +15,12 @@ import { headLogitOf, type PersonalHead } from './head';
 
 /** Fitting options. */
 export interface FitOptions {
-  /** Pull of the kernel toward the pretrained one, in sessions' worth of evidence. Default 4. */
+  /**
+   * Pull of the kernel toward the pretrained one, in sessions' worth of evidence. Default 64:
+   * chosen on the training stores only (`tools/personalize/select.ts`, best mean lift of the grid).
+   */
   lambda?: number;
-  /** Pull of the bias toward the pretrained one. Default 0.5 (the base rate is what users differ in most). */
+  /** Pull of the bias toward the pretrained one. Default 8 (same selection). */
   lambdaBias?: number;
   /** Newton iterations at most. Default 12. */
   maxIter?: number;
@@ -26,7 +29,7 @@ export interface FitOptions {
 }
 
 /** Defaults of {@link FitOptions}. */
-export const FIT_DEFAULTS: Required<FitOptions> = { lambda: 4, lambdaBias: 0.5, maxIter: 12, tol: 1e-6 };
+export const FIT_DEFAULTS: Required<FitOptions> = { lambda: 64, lambdaBias: 8, maxIter: 12, tol: 1e-6 };
 
 /** Progress a fit yields after each Newton iteration. */
 export interface FitProgress {
