@@ -176,6 +176,49 @@ describe('QuotaExceededError mid-batch', () => {
     expect(page.errors).toEqual([]);
     await ctx.close();
   });
+  it('under a real quota (Chromium CDP quota override), keeps writing by pruning older sessions: nothing of the current session lost', async () => {
+    const ctx = await browser.newContext();
+    const page = await esmPage(ctx);
+    const db = 'faults-real-quota';
+    const quota = 1_500_000;
+    const cdp = await ctx.newCDPSession(page);
+    await cdp.send('Storage.overrideQuotaForOrigin', { origin: new URL(server.url).origin, quotaSize: quota });
+    const res = await page.evaluate(
+      async ({ db, key }) => {
+        const w = window as unknown as PageT;
+        const pad = 'x'.repeat(2000); // ~2 kB per event: the quota is reached after ~700 events
+        const visit = async (prefix: string, batches: number) => {
+          for (let b = 0; b < batches; b++) {
+            for (let i = 0; i < 100; i++) w.h.track('page_view', { url: `/${prefix}/${b}/${i}/${pad}` });
+            await w.h.flush();
+          }
+        };
+        w.h = await w.t.createHunch({ dbName: db, model: { enabled: false } });
+        await visit('old', 25); // an earlier session fills most of the quota
+        await w.h.dispose();
+        localStorage.removeItem(key);
+        const problems: string[] = [];
+        w.h = await w.t.createHunch({ dbName: db, model: { enabled: false } });
+        w.h.on('error', (p) => problems.push(p.code));
+        w.h.on('warning', (p) => problems.push(p.code));
+        await visit('new', 15); // needs more room than is left
+        await new Promise((r) => setTimeout(r, 20));
+        const est = await navigator.storage.estimate();
+        return { problems, storage: w.h.storage, usage: est.usage ?? 0 };
+      },
+      { db, key: `${localKeyPrefix(db)}session` },
+    );
+    const stored = (await readDatabase(page, db)).events as { url: string }[];
+    const fresh = stored.filter((e) => e.url.startsWith('/new/')).length;
+    const old = stored.filter((e) => e.url.startsWith('/old/')).length;
+    console.log(`[faults] real quota ${quota} B: current session ${fresh}/1500 stored, older session pruned 2500 → ${old}, usage ${res.usage} B`);
+    expect(res).toMatchObject({ problems: [], storage: 'indexeddb' });
+    expect(fresh).toBe(1500);
+    expect(old).toBeLessThan(2500); // only a quota error prunes here (90 days, 50,000 events are far)
+    expect(old).toBeGreaterThan(0);
+    expect(res.usage).toBeLessThanOrEqual(quota);
+    await ctx.close();
+  });
 });
 
 describe('retention', () => {
