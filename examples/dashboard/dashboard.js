@@ -8,6 +8,7 @@ import { intentChartSvg, STAGE_COLORS } from './chart.js';
 import { describeEvent, formatBytes, formatMs, clockTime, pct } from './format.js';
 import { SCENARIOS, buildScenario } from './scenarios.js';
 import { playScenario } from './simulator.js';
+import { personalizeRunHtml } from './personalize-view.js';
 import { esc } from '/examples/shared/catalog.js';
 import { reasonText } from '/examples/shared/render.js';
 
@@ -276,37 +277,25 @@ ${handovers ? `<h4>Model hand-overs (this page)</h4><ol class="hd-handovers" dat
       el.innerHTML = NA('Personalization');
       return;
     }
-    const runs = personalizeRuns.map((r) => {
-      if (r.error) return `<p class="hd-na">personalize() failed: ${esc(r.error)}</p>`;
-      const res = r.result ?? {};
-      const before = res.before ?? res.metricsBefore;
-      const after = res.after ?? res.metricsAfter;
-      let table = '';
-      if (before && after && typeof before === 'object') {
-        const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((k) => typeof (before[k] ?? after[k]) === 'number');
-        table = `<table class="hd-table"><tr><th></th><th>before</th><th>after</th></tr>${keys
-          .map((k) => `<tr><td>${esc(k)}</td><td>${fmtNum(before[k])}</td><td>${fmtNum(after[k])}</td></tr>`).join('')}</table>`;
-      }
-      const rest = Object.fromEntries(Object.entries(res).filter(([k]) => !['before', 'after', 'metricsBefore', 'metricsAfter'].includes(k)));
-      return `<div class="hd-run"><div class="hd-sub">${clockTime(r.at)} · took ${formatMs(r.ms)}</div>${table}<dl class="hd-kv">${kvRows(rest)}</dl></div>`;
-    });
+    const runs = personalizeRuns.map(personalizeRunHtml);
     el.innerHTML = `<p class="hd-sub">Fine-tunes per-user weights on this device from your past sessions, and keeps them only if they do better.</p>
 <div class="hd-row"><button class="hd-btn hd-ghost" data-testid="personalize">Personalize now</button></div>${runs.reverse().join('')}`;
     el.querySelector('[data-testid="personalize"]').addEventListener('click', async (ev) => {
       ev.target.disabled = true;
       ev.target.textContent = 'Training…';
       const t0 = performance.now();
+      buttonRun = true;
       try {
-        personalizeRuns.push({ at: Date.now(), ms: performance.now() - t0, result: await hunch.personalize() });
-        personalizeRuns[personalizeRuns.length - 1].ms = performance.now() - t0;
+        const result = await hunch.personalize();
+        personalizeRuns.push({ at: Date.now(), ms: performance.now() - t0, source: 'button', result });
       } catch (err) {
-        personalizeRuns.push({ at: Date.now(), ms: performance.now() - t0, error: err?.message ?? String(err) });
+        personalizeRuns.push({ at: Date.now(), ms: performance.now() - t0, source: 'button', error: err?.message ?? String(err) });
       }
+      buttonRun = false;
       renderPersonalize();
       renderModel();
     });
   }
-  const fmtNum = (v) => (typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(3)) : '–');
 
   async function renderStorage(dump) {
     let est = {};
@@ -400,6 +389,15 @@ ${handovers ? `<h4>Model hand-overs (this page)</h4><ol class="hd-handovers" dat
   const subs = [['event', onEvent], ['consent', onConsent], ['forget', onForget], ['session', onSession]];
   if (has.intent) subs.push(['intent', onIntent]);
   if (has.model) subs.push(['model', onModel]);
+  // Runs the library starts itself (e.g. when a session ends) are reported as events; the button's
+  // own runs are recorded from the promise, so events during a button run are skipped.
+  let buttonRun = false;
+  const onPersonalize = (result) => {
+    if (buttonRun) return;
+    personalizeRuns.push({ at: Date.now(), ms: NaN, source: 'event', result });
+    renderPersonalize();
+  };
+  if (has.personalize) subs.push(['personalize', onPersonalize]);
   for (const [name, cb] of subs) {
     try {
       hunch.on(name, cb);

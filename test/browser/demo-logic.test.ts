@@ -111,6 +111,22 @@ describe('dashboard rendering helpers', () => {
     expect(intentChartSvg([])).toContain('no intent scores yet');
   });
 
+  it('shows a personalization run as before/after held-out log-loss with its verdict', async () => {
+    const { personalizeRunHtml } = await load('dashboard/personalize-view.js');
+    const adopted = personalizeRunHtml({ at: 0, ms: 420, source: 'button',
+      result: { adopted: true, before: 0.412, after: 0.362, examples: 180, sessions: { train: 6, holdout: 2 } } });
+    expect(adopted).toContain('adopted: personal weights in use');
+    expect(adopted).toMatch(/<td>0\.412<\/td><td>0\.362<\/td><td>−0\.050<\/td>/);
+    expect(adopted).toContain('180 training steps · 6 sessions fitted, 2 held out');
+    const kept = personalizeRunHtml({ at: 0, ms: NaN, source: 'event', result: { adopted: false, before: 0.3, after: 0.31, examples: 50, sessions: { train: 3, holdout: 1 } } });
+    expect(kept).toContain('kept the current weights');
+    expect(kept).toContain('started by hunch');
+    expect(kept).toContain('+0.010');
+    const skipped = personalizeRunHtml({ at: 0, ms: 3, source: 'button', result: { adopted: false, before: NaN, after: NaN, examples: 0, sessions: { train: 0, holdout: 0 }, skipped: 'too few sessions' } });
+    expect(skipped).toContain('skipped: too few sessions');
+    expect(personalizeRunHtml({ at: 0, ms: 3, source: 'button', error: 'boom <b>' })).toContain('boom &lt;b&gt;');
+  });
+
   it('formats sizes, durations and timeline lines', async () => {
     const { formatBytes, formatDuration, describeEvent } = await load('dashboard/format.js');
     expect(formatBytes(73_700)).toBe('73.7 kB');

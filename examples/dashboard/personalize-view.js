@@ -1,0 +1,44 @@
+/**
+ * One personalization run as dashboard HTML. Pure: the run record in, a string out.
+ * Understands hunch's result (`adopted`, held-out log-loss `before`/`after`, `examples`,
+ * `sessions: { train, holdout }`, `skipped`) and, for other shapes, before/after metric objects.
+ */
+import { esc } from '../shared/catalog.js';
+import { clockTime, formatMs } from './format.js';
+
+const num = (v, digits = 3) => (typeof v === 'number' && Number.isFinite(v) ? (Number.isInteger(v) ? String(v) : v.toFixed(digits)) : '–');
+
+/**
+ * @param {{ at: number, ms: number, source: 'button' | 'event', result?: object, error?: string }} run
+ *   `at`: epoch ms; `ms`: duration in ms (NaN when unknown, e.g. a run the library started)
+ * @returns {string}
+ */
+export function personalizeRunHtml(run) {
+  const head = `<div class="hd-sub">${clockTime(run.at)}${Number.isFinite(run.ms) ? ` · took ${formatMs(run.ms)}` : ''}${run.source === 'event' ? ' · started by hunch' : ''}</div>`;
+  if (run.error) return `<div class="hd-run">${head}<p class="hd-na">personalize() failed: ${esc(run.error)}</p></div>`;
+  const r = run.result ?? {};
+  const rows = [];
+  if (r.skipped) {
+    // nothing was fitted: no numbers to compare
+  } else if (typeof r.before === 'number' || typeof r.after === 'number') {
+    const delta = r.after - r.before;
+    rows.push(['held-out log-loss (nats)', num(r.before), num(r.after), Number.isFinite(delta) ? `${delta <= 0 ? '−' : '+'}${Math.abs(delta).toFixed(3)}` : '–']);
+  } else if (r.before && r.after && typeof r.before === 'object') {
+    for (const k of new Set([...Object.keys(r.before), ...Object.keys(r.after)])) {
+      if (typeof (r.before[k] ?? r.after[k]) === 'number') rows.push([k, num(r.before[k]), num(r.after[k]), '']);
+    }
+  }
+  const table = rows.length
+    ? `<table class="hd-table" data-testid="personalize-table"><tr><th></th><th>before</th><th>after</th><th>Δ</th></tr>${rows
+        .map((c) => `<tr>${c.map((x, i) => (i ? `<td>${x}</td>` : `<td>${esc(x)}</td>`)).join('')}</tr>`).join('')}</table>`
+    : '';
+  let verdict = '';
+  if (r.skipped) verdict = `<span class="hd-pill" data-testid="personalize-verdict">skipped: ${esc(r.skipped)}</span>`;
+  else if (typeof r.adopted === 'boolean') {
+    verdict = `<span class="hd-pill" data-testid="personalize-verdict" data-state="${r.adopted ? 'granted' : ''}">${r.adopted ? 'adopted: personal weights in use' : 'kept the current weights (no gain on held-out sessions)'}</span>`;
+  }
+  const facts = [];
+  if (Number.isFinite(r.examples)) facts.push(`${r.examples} training steps`);
+  if (r.sessions && typeof r.sessions === 'object') facts.push(`${num(r.sessions.train)} sessions fitted, ${num(r.sessions.holdout)} held out`);
+  return `<div class="hd-run">${head}${verdict}${table}${facts.length ? `<div class="hd-sub">${esc(facts.join(' · '))}</div>` : ''}</div>`;
+}
