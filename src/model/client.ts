@@ -7,6 +7,7 @@
  */
 import { decodeJsNet, jsStep, type JsNet } from './js-net';
 import { fetchModelFiles, type FetchLike, type ModelFiles } from './model-files';
+import type { PersonalHead } from '../personalize/head';
 import type { Predictor } from './predictor';
 import type { WorkerRequest, WorkerResponse } from './protocol';
 import type { Runtime, RuntimeInfo } from './runtime';
@@ -63,6 +64,7 @@ interface RuntimeOps {
   info: RuntimeInfo;
   thread: 'worker' | 'main';
   step: Runtime['step'];
+  setHead(head: PersonalHead | null): Promise<unknown>;
   stats(): Promise<{ numTensors: number; backend?: string }>;
   lose(): Promise<boolean>;
   dispose(): void;
@@ -103,6 +105,7 @@ async function startWorker(o: ModelClientOptions, files: ModelFiles): Promise<Ru
       info,
       thread: 'worker',
       step: (hidden, x) => call({ op: 'step', hidden, x: Array.from(x) }),
+      setHead: (head) => call({ op: 'set-head', head }),
       stats: () => call({ op: 'stats' }),
       lose: () => call({ op: 'lose-context' }),
       dispose: () => worker.terminate(),
@@ -121,6 +124,7 @@ async function startMainThread(o: ModelClientOptions, files: ModelFiles): Promis
     info: rt.info(),
     thread: 'main',
     step: (hidden, x) => rt.step(hidden, x),
+    setHead: async (head) => rt.setHead(head),
     stats: async () => ({ numTensors: rt.numTensors(), backend: rt.info().backend }),
     lose: async () => rt.loseContext(),
     dispose: () => rt.dispose(),
@@ -156,9 +160,13 @@ export async function loadModelPredictor(o: ModelClientOptions): Promise<ModelPr
   const warmupMs = performance.now() - t0;
   let rt: RuntimeOps | undefined;
   let backend = 'js';
+  let personal: PersonalHead | null = null; // per-user head (issue #8), used by both kernels
   const runtimeReady = startRuntime(o, files).then(
-    (ops) => {
+    async (ops) => {
+      const sent = personal;
+      if (sent) await ops.setHead(sent);
       rt = ops;
+      if (personal !== sent) await ops.setHead(personal); // changed while the head was on its way
       backend = ops.info.backend;
       o.onRuntime?.({ backend, thread: ops.thread, readyMs: performance.now() - t0 });
     },
@@ -169,7 +177,14 @@ export async function loadModelPredictor(o: ModelClientOptions): Promise<ModelPr
   );
   runtimeReady.catch(() => {}); // the JS kernel keeps answering
   return {
-    source: 'model',
+    get source() {
+      return personal ? ('personalized' as const) : ('model' as const);
+    },
+    jsNet: net,
+    async setHead(head) {
+      personal = head;
+      if (rt) await rt.setHead(head);
+    },
     get backend() {
       return backend;
     },
@@ -181,7 +196,7 @@ export async function loadModelPredictor(o: ModelClientOptions): Promise<ModelPr
     warmupMs,
     runtimeReady,
     async step(hidden, x) {
-      if (!rt) return jsStep(net, hidden, x);
+      if (!rt) return jsStep(net, hidden, x, personal ?? undefined);
       const r = await rt.step(hidden, Array.from(x));
       if (r.backend !== backend) {
         backend = r.backend;

@@ -45,9 +45,14 @@ export function decodeJsNet({ modelJson, bin }: ModelFiles): JsNet {
   return { D, H, W: arrays[INTENT_WEIGHT_NAMES.W], b: arrays[INTENT_WEIGHT_NAMES.b], hw: arrays[INTENT_WEIGHT_NAMES.hw], hb: arrays[INTENT_WEIGHT_NAMES.hb][0], modelVersion: m.modelVersion };
 }
 
-/** One streaming step. `hidden` `[]` starts a session. */
-export function jsStep(net: JsNet, hidden: readonly number[], x: ArrayLike<number>): { logit: number; hidden: number[] } {
-  const { D, H, W, b, hw, hb } = net;
+/**
+ * One streaming step. `hidden` `[]` starts a session.
+ * @param head a per-user head (`w`: H + D numbers, `b`) in place of the pretrained one (default none)
+ */
+export function jsStep(net: JsNet, hidden: readonly number[], x: ArrayLike<number>, head?: { w: ArrayLike<number>; b: number }): { logit: number; hidden: number[] } {
+  const { D, H, W, b } = net;
+  const hw = head?.w ?? net.hw;
+  const hb = head?.b ?? net.hb;
   const h = hidden.length === H ? hidden : new Array<number>(H).fill(0);
   const cols = 2 * H;
   const g = Array.from(b, Number);

@@ -7,7 +7,9 @@
 import type { HunchEvent } from '../events';
 import { encodeEvent } from '../features/index';
 import type { IntentSource } from '../intent';
+import type { PersonalHead } from '../personalize/head';
 import { heuristicLogit, HEURISTIC_BIAS, HEURISTIC_VERSION } from './heuristic';
+import type { JsNet } from './js-net';
 import { applyStep, type SessionState } from './session-state';
 
 /** What a predictor is and does. */
@@ -23,6 +25,13 @@ export interface Predictor {
   /** One step: new hidden state and logit. `hidden` is `[]` for a fresh session. */
   step(hidden: number[], x: Float32Array): Promise<{ logit: number; hidden: number[] }>;
   dispose(): void;
+  /** The decoded weights (model predictors only): personalization replays sessions through them. */
+  readonly jsNet?: JsNet;
+  /**
+   * Uses a per-user head from the next step on (model predictors only), in the JS kernel and the
+   * TensorFlow.js runtime alike; `source` becomes `'personalized'`. `null` goes back to the pretrained head.
+   */
+  setHead?(head: PersonalHead | null): Promise<void>;
 }
 
 /** The heuristic as a predictor. */

@@ -5,6 +5,7 @@ import type { RuntimeInit } from './runtime';
 export type WorkerRequest =
   | { id: number; op: 'init'; init: RuntimeInit }
   | { id: number; op: 'step'; hidden: number[]; x: number[] }
+  | { id: number; op: 'set-head'; head: { w: number[]; b: number } | null }
   | { id: number; op: 'stats' }
   | { id: number; op: 'lose-context' };
 

@@ -12,7 +12,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-webgl';
 import { deserializeIntentNet } from './intent-io';
 import type { ModelFiles } from './model-files';
-import { netShape, step as netStep, disposeIntentWeights, type IntentWeights } from './intent-net';
+import { netShape, step as netStep, disposeIntentWeights, type IntentHead, type IntentWeights } from './intent-net';
 
 /** Backends the runtime can use, in fallback order. */
 export type RuntimeBackend = 'webgl' | 'cpu';
@@ -40,6 +40,8 @@ export interface Runtime {
   info(): RuntimeInfo;
   /** One streaming step; `hidden` `[]` starts a session. */
   step(hidden: number[], x: ArrayLike<number>): Promise<{ logit: number; hidden: number[]; backend: RuntimeBackend; fallback?: string }>;
+  /** Uses a per-user head (`w`: H + D numbers, `b`) from the next step on; `null`: the pretrained head. */
+  setHead(head: { w: number[]; b: number } | null): void;
   /** Live tensors (leak checks). */
   numTensors(): number;
   /** Testing aid: loses the WebGL context as a GPU reset would (`WEBGL_lose_context`). */
@@ -86,11 +88,18 @@ export async function createRuntime(init: RuntimeInit): Promise<Runtime> {
   let { weights, model } = build();
   const { hidden: H, inputDim: D } = netShape(weights);
   const baseLogit = (await weights.head.b.data())[0];
+  // per-user head (personalization): kept as numbers so it can be rebuilt on a backend change
+  let personal: { w: number[]; b: number } | null = null;
+  let personalT: IntentHead | undefined;
+  const buildHead = () => {
+    if (personalT) tf.dispose([personalT.w, personalT.b]);
+    personalT = personal ? { w: tf.tensor2d(personal.w, [H + D, 1]), b: tf.tensor1d([personal.b]) } : undefined;
+  };
 
   const run = async (w: IntentWeights, hidden: number[], x: ArrayLike<number>) => {
     const [h, l] = tf.tidy(() => {
       const h0 = hidden.length === H ? tf.tensor2d(hidden, [1, H]) : tf.zeros([1, H]);
-      const r = netStep(w, h0 as tf.Tensor2D, tf.tensor2d(Float32Array.from(x), [1, D]));
+      const r = netStep(w, h0 as tf.Tensor2D, tf.tensor2d(Float32Array.from(x), [1, D]), personalT ?? w.head);
       return [r.hidden, r.logit] as const;
     });
     try {
@@ -108,6 +117,7 @@ export async function createRuntime(init: RuntimeInit): Promise<Runtime> {
     await tf.ready();
     backend = 'cpu';
     ({ weights, model } = build());
+    buildHead();
     return reason;
   };
 
@@ -128,6 +138,11 @@ export async function createRuntime(init: RuntimeInit): Promise<Runtime> {
         return { ...(await run(weights, hidden, x)), backend, fallback };
       }
     },
+    setHead(head) {
+      if (head && (!Array.isArray(head.w) || head.w.length !== H + D || !Number.isFinite(head.b))) throw new TypeError(`head: must be { w: ${H + D} numbers, b }`);
+      personal = head;
+      buildHead();
+    },
     numTensors: () => tf.memory().numTensors,
     loseContext() {
       const gl = backend === 'webgl' ? webglContext() : undefined;
@@ -136,6 +151,8 @@ export async function createRuntime(init: RuntimeInit): Promise<Runtime> {
       return !!ext;
     },
     dispose() {
+      personal = null;
+      buildHead();
       disposeIntentWeights(weights);
     },
   };

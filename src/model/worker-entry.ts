@@ -17,6 +17,10 @@ async function handle(req: WorkerRequest): Promise<unknown> {
     case 'step':
       if (!runtime) throw new Error('runtime not started');
       return runtime.step(req.hidden, req.x);
+    case 'set-head':
+      if (!runtime) throw new Error('runtime not started');
+      runtime.setHead(req.head);
+      return true;
     case 'stats':
       return { numTensors: runtime?.numTensors() ?? 0, backend: runtime?.info().backend };
     case 'lose-context':

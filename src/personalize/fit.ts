@@ -31,6 +31,9 @@ export interface FitOptions {
 /** Defaults of {@link FitOptions}. */
 export const FIT_DEFAULTS: Required<FitOptions> = { lambda: 64, lambdaBias: 8, maxIter: 12, tol: 1e-6 };
 
+/** A pass yields after about this many examples too (keeps slices short on long histories). */
+export const YIELD_EVERY = 256;
+
 /** Progress a fit yields after each Newton iteration. */
 export interface FitProgress {
   phase: 'fit';
@@ -89,7 +92,12 @@ export function* fitHead(sessions: readonly SessionExamples[], prior: PersonalHe
       A[i * n + i] = reg(i) + 1e-6;
     }
     const head = { w: Array.from(theta.subarray(0, m)), b: theta[m] };
+    let seen = 0;
     for (const s of used) {
+      if ((seen += s.z.length) >= YIELD_EVERY) {
+        seen = 0;
+        yield { phase: 'fit', iteration: it, maxIter: o.maxIter }; // long histories: let the page breathe mid-pass
+      }
       const c = 1 / s.z.length;
       for (const z of s.z) {
         const p = 1 / (1 + Math.exp(-headLogitOf(head, z)));

@@ -1,0 +1,221 @@
+/**
+ * Browser side of personalization: gathers the user's ended sessions from the store, replays them
+ * through the pretrained cell, runs the guarded fit in short slices (never a long main-thread
+ * task), persists the per-user head in the store's meta (`personal:head`, keyed by the base
+ * model's version), hands it to the predictor (JS kernel and TensorFlow.js runtime), and scores
+ * past predictions for `metrics()`. Storage, predictor and clock are injected.
+ */
+import type { HunchEvent } from '../events';
+import type { Predictor } from '../model/predictor';
+import type { Store } from '../store/types';
+import { sessionExamples, type SessionExamples } from './examples';
+import { guardedPersonalize, type GuardOptions, type PersonalizeResult } from './guard';
+import { checkHead, globalHead, headLogitOf, type PersonalHead } from './head';
+import { scorePredictions, type ScoreSummary } from './metrics';
+import { runSliced } from './slice';
+
+/** Meta key of the stored per-user head. */
+export const PERSONAL_META = 'personal:head';
+
+/** A run starts by itself once this many sessions ended since the last run. */
+export const AUTO_EVERY_SESSIONS = 3;
+
+/** At most this many of the most recent ended sessions are used (bounds the work per run). */
+export const MAX_SESSIONS = 60;
+
+/** What `personal:head` holds (plain numbers, so `export()` shows the weights). */
+export interface StoredPersonalHead {
+  /** Base model the head belongs to; another version invalidates it. */
+  modelVersion: string;
+  /** Head in use (null: the pretrained one). */
+  head: PersonalHead | null;
+  /** Head in use before the last adoption (for rollback; null: the pretrained one). */
+  previous: PersonalHead | null;
+  /** Result of the last run. */
+  last: PersonalizeResult | null;
+  /** Ended sessions counted at the last run (drives the automatic runs). */
+  endedSessions: number;
+  /** Time of the last run, ms since the epoch. */
+  at: number;
+}
+
+/** Progress and results (`on('personalize')`). */
+export type PersonalizeEvent =
+  | { status: 'start'; reason: 'manual' | 'auto' }
+  | { status: 'progress'; phase: 'replay' | 'fit'; done: number; total: number }
+  | ({ status: 'done'; durationMs: number; reason: 'manual' | 'auto' } & PersonalizeResult)
+  | { status: 'error'; error: string };
+
+/** `metrics()`: the library's past predictions on this device against observed outcomes. */
+export interface DeviceMetrics {
+  modelVersion: string;
+  /** Ended sessions with model steps that were scored (the last prediction before any purchase). */
+  sessions: number;
+  global: ScoreSummary;
+  /** The personal head on the same sessions, or null when none is in use. */
+  personalized: ScoreSummary | null;
+}
+
+/** What the personalizer needs. */
+export interface PersonalizerDeps {
+  store(): Promise<Store> | undefined;
+  predictor(): Promise<Predictor>;
+  /** Current (open) session id: never used for training or scoring. */
+  sessionId(): string | undefined;
+  now(): number;
+  emit(e: PersonalizeEvent): void;
+  whenIdle(fn: () => void): void;
+  /** Guard and fit options (defaults in `guard.ts` and `fit.ts`). */
+  options?: GuardOptions;
+}
+
+/** The personalizer's face. */
+export interface Personalizer {
+  /** Loads the stored head for this predictor (drops one of another model version). */
+  restore(p: Predictor): Promise<void>;
+  /** Runs now (queued behind a run in progress). @throws Error when there is no model or storage. */
+  run(reason?: 'manual' | 'auto'): Promise<PersonalizeResult>;
+  /** Starts a run at idle time when enough sessions ended since the last one. */
+  maybeAuto(): void;
+  /** Goes back to the head in use before the last adoption. */
+  rollback(): Promise<void>;
+  metrics(): Promise<DeviceMetrics>;
+  /** Forgets the in-memory head (after `forget()`). */
+  reset(): Promise<void>;
+}
+
+/** Creates a personalizer. */
+export function createPersonalizer(d: PersonalizerDeps): Personalizer {
+  let record: StoredPersonalHead | undefined;
+  let running: Promise<PersonalizeResult> | undefined;
+  let autoQueued = false;
+
+  const model = async () => {
+    const p = await d.predictor();
+    if (!p.jsNet || !p.setHead) throw new Error('personalization needs the intent model (the heuristic cannot be personalized)');
+    return { p, net: p.jsNet, setHead: p.setHead.bind(p) };
+  };
+
+  const ended = async (store: Store) => {
+    const cur = d.sessionId();
+    return (await store.getSessions()).filter((s) => s.id !== cur && s.count > 0);
+  };
+
+  const save = async (store: Store, r: StoredPersonalHead) => {
+    record = r;
+    await store.setMeta(PERSONAL_META, r);
+  };
+
+  /** The user's ended sessions replayed, oldest first, in slices. */
+  const replay = async (store: Store, net: NonNullable<Predictor['jsNet']>, report: boolean) => {
+    const sessions = (await ended(store)).slice(-MAX_SESSIONS);
+    const out: SessionExamples[] = [];
+    for (let i = 0; i < sessions.length; i++) {
+      const events: HunchEvent[] = await store.getEvents({ sessionId: sessions[i].id });
+      out.push(
+        await runSliced(
+          (function* () {
+            return sessionExamples(net, events);
+          })(),
+        ),
+      );
+      if (report) d.emit({ status: 'progress', phase: 'replay', done: i + 1, total: sessions.length });
+    }
+    return { examples: out, ended: sessions.length };
+  };
+
+  const doRun = async (reason: 'manual' | 'auto'): Promise<PersonalizeResult> => {
+    const t0 = performance.now();
+    const storeP = d.store();
+    if (!storeP) throw new Error('personalization needs storage (consent not granted)');
+    const store = await storeP;
+    const { p, net, setHead } = await model();
+    d.emit({ status: 'start', reason });
+    const { examples, ended: nEnded } = await replay(store, net, true);
+    const prior = globalHead(net);
+    const current = record?.head ?? prior;
+    const { result, head } = await runSliced(guardedPersonalize(examples, prior, current, d.options), (v) =>
+      d.emit({ status: 'progress', phase: 'fit', done: v.iteration, total: v.maxIter }),
+    );
+    const all = (await store.getSessions()).filter((s) => s.id !== d.sessionId()).length;
+    await save(store, {
+      modelVersion: p.modelVersion,
+      head: result.adopted ? head : (record?.head ?? null),
+      previous: result.adopted ? (record?.head ?? null) : (record?.previous ?? null),
+      last: result,
+      endedSessions: Math.max(all, nEnded),
+      at: d.now(),
+    });
+    if (result.adopted) await setHead(head);
+    d.emit({ status: 'done', reason, durationMs: performance.now() - t0, ...result });
+    return result;
+  };
+
+  const run = (reason: 'manual' | 'auto' = 'manual') => {
+    const next = (running ?? Promise.resolve()).catch(() => {}).then(() => doRun(reason));
+    running = next;
+    next.catch((err) => d.emit({ status: 'error', error: String((err as Error)?.message ?? err) }));
+    return next;
+  };
+
+  return {
+    async restore(p) {
+      const storeP = d.store();
+      if (!storeP || !p.setHead || !p.jsNet) return;
+      const store = await storeP;
+      const saved = await store.getMeta<StoredPersonalHead>(PERSONAL_META);
+      if (!saved) return;
+      if (saved.modelVersion !== p.modelVersion) {
+        record = undefined;
+        await store.deleteMeta(PERSONAL_META); // a new base model: the per-user head no longer fits
+        return;
+      }
+      const size = p.jsNet.H + p.jsNet.D;
+      record = { ...saved, head: saved.head ? checkHead(saved.head, size) : null };
+      if (record.head) await p.setHead(record.head);
+    },
+    run,
+    maybeAuto() {
+      if (autoQueued) return;
+      autoQueued = true;
+      d.whenIdle(() => {
+        void (async () => {
+          try {
+            const storeP = d.store();
+            if (!storeP) return;
+            const n = (await ended(await storeP)).length;
+            if (n - (record?.endedSessions ?? 0) >= AUTO_EVERY_SESSIONS) await run('auto');
+          } catch {
+            /* reported through the 'personalize' error event */
+          } finally {
+            autoQueued = false;
+          }
+        })();
+      });
+    },
+    async rollback() {
+      const storeP = d.store();
+      if (!storeP || !record) return;
+      const { setHead } = await model();
+      await save(await storeP, { ...record, head: record.previous, previous: null });
+      await setHead(record.head);
+    },
+    async metrics() {
+      const storeP = d.store();
+      if (!storeP) throw new Error('metrics need storage (consent not granted)');
+      const store = await storeP;
+      const { p, net } = await model();
+      const { examples } = await replay(store, net, false);
+      const g = globalHead(net);
+      const scored = examples.filter((s) => s.z.length);
+      const y = scored.map((s) => s.label);
+      const last = (h: PersonalHead) => scored.map((s) => 1 / (1 + Math.exp(-headLogitOf(h, s.z[s.z.length - 1]))));
+      return { modelVersion: p.modelVersion, sessions: scored.length, global: scorePredictions(y, last(g)), personalized: record?.head ? scorePredictions(y, last(record.head)) : null };
+    },
+    async reset() {
+      record = undefined;
+      const p = await d.predictor().catch(() => undefined);
+      await p?.setHead?.(null);
+    },
+  };
+}

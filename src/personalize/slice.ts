@@ -1,0 +1,36 @@
+/**
+ * Runs a generator in short slices so no main-thread task runs long: steps it until `budgetMs`
+ * has passed, then gives the page a turn (a macrotask) and goes on.
+ */
+
+/** Default slice length, ms: well under the 50 ms long-task threshold. */
+export const SLICE_MS = 8;
+
+/** Gives the event loop a turn (a new macrotask, so input and rendering can run). */
+export function yieldToPage(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+/**
+ * Drives `gen` to its end in slices.
+ * @param onYield called with each yielded value
+ * @param budgetMs work per slice, ms (default {@link SLICE_MS})
+ * @param pause how to give the page a turn (default {@link yieldToPage})
+ */
+export async function runSliced<Y, T>(
+  gen: Generator<Y, T>,
+  onYield?: (v: Y) => void,
+  budgetMs = SLICE_MS,
+  pause: () => Promise<void> = yieldToPage,
+): Promise<T> {
+  let start = performance.now();
+  for (;;) {
+    const r = gen.next();
+    if (r.done) return r.value;
+    onYield?.(r.value);
+    if (performance.now() - start >= budgetMs) {
+      await pause();
+      start = performance.now();
+    }
+  }
+}
