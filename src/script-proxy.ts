@@ -70,8 +70,10 @@ export function createProxy(pending: Promise<Hunch>): HunchGlobal {
       const fn = (h: Hunch) => (h[name] as (...a: unknown[]) => unknown)(...args);
       if (inst) return fn(inst);
       if (name === 'track') {
-        validateEvent(args[0], args[1]); // throw the TypeError now, where the caller can see it
-        if (!failed) queue.push(fn);
+        // judge the call now: the TypeError reaches the caller, and the queue keeps a copy, so a
+        // props object the page reuses or changes before ready cannot alter or lose the event
+        const v = validateEvent(args[0], args[1]);
+        if (!failed) queue.push((h) => h.track(v.type, v.props));
         return undefined;
       }
       if (name === 'on' || name === 'off') {
