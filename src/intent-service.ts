@@ -8,6 +8,8 @@ import type { HunchEvent } from './events';
 import { sigmoid, stageOf, topReasons, type Intent } from './intent';
 import { advance, heuristicPredictor, type Predictor } from './model/predictor';
 import { newSessionState, type SessionState } from './model/session-state';
+import { createPersonalizer, type DeviceMetrics, type PersonalizeEvent } from './personalize/personalizer';
+import type { PersonalizeResult } from './personalize/guard';
 import type { Store } from './store/types';
 import { evaluateTriggers, resolveRule, type FiredLog, type TriggerRule } from './triggers';
 
@@ -31,6 +33,8 @@ export interface IntentServiceDeps {
   problem(kind: 'error' | 'warning', code: string, message: string): void;
   /** Runs `fn` when the page is idle. */
   whenIdle(fn: () => void): void;
+  /** Personalization progress and results (issue #8). */
+  emitPersonalize?(e: PersonalizeEvent): void;
 }
 
 /** The service's public face (used by the instance). */
@@ -45,6 +49,10 @@ export interface IntentService {
   /** Events this page ran through the predictor (restored state is not recomputed). */
   readonly stepsRun: number;
   triggers: { add(rule: TriggerRule | string): void; remove(id: string): void; list(): string[] };
+  /** Fits and (if the guard accepts it) adopts a per-user head now (`personalize/personalizer.ts`). */
+  personalize(): Promise<PersonalizeResult>;
+  /** Calibration, AUC and Brier of past predictions on this device, global vs personalized. */
+  metrics(): Promise<DeviceMetrics>;
   /** Writes the session state now. */
   persist(): Promise<void>;
   /** Forgets the state and fired log. */
@@ -67,6 +75,14 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
   let disposed = false;
   let stepsRun = 0;
   const rules: TriggerRule[] = [];
+  const personalizer = createPersonalizer({
+    store: d.store,
+    predictor: () => (predictor ? Promise.resolve(predictor) : load()),
+    sessionId: d.sessionId,
+    now: d.now,
+    emit: (e) => d.emitPersonalize?.(e),
+    whenIdle: d.whenIdle,
+  });
 
   const load = (): Promise<Predictor> => {
     if (!loading) {
@@ -113,6 +129,12 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
   // restore the carried state of the current session, then apply its events we have not seen
   const restore = async (p: Predictor) => {
     restored = true;
+    try {
+      await personalizer.restore(p); // the per-user head, before the first answer
+      personalizer.maybeAuto();
+    } catch (err) {
+      d.problem('warning', 'personal-restore', `could not load the personal head: ${(err as Error)?.message ?? err}`);
+    }
     const storeP = d.store();
     const sid = d.sessionId();
     if (!storeP || !sid) return;
@@ -142,6 +164,7 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
       return;
     }
     if (!state || state.sessionId !== e.sessionId || state.modelVersion !== p.modelVersion) {
+      if (state && state.sessionId !== e.sessionId) personalizer.maybeAuto(); // a session ended
       state = newSessionState(e.sessionId, p.modelVersion);
       processed = new Set();
     }
@@ -218,8 +241,11 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
       },
       list: () => rules.map((r) => r.id),
     },
+    personalize: () => personalizer.run('manual'),
+    metrics: () => personalizer.metrics(),
     persist: () => chain.then(persist),
     reset() {
+      void personalizer.reset(predictor);
       state = undefined;
       current = undefined;
       processed = new Set();

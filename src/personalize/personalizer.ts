@@ -80,8 +80,8 @@ export interface Personalizer {
   /** Goes back to the head in use before the last adoption. */
   rollback(): Promise<void>;
   metrics(): Promise<DeviceMetrics>;
-  /** Forgets the in-memory head (after `forget()`). */
-  reset(): Promise<void>;
+  /** Forgets the in-memory head (after `forget()`) and puts the pretrained head back in `p`. */
+  reset(p?: Predictor): Promise<void>;
 }
 
 /** Creates a personalizer. */
@@ -212,9 +212,8 @@ export function createPersonalizer(d: PersonalizerDeps): Personalizer {
       const last = (h: PersonalHead) => scored.map((s) => 1 / (1 + Math.exp(-headLogitOf(h, s.z[s.z.length - 1]))));
       return { modelVersion: p.modelVersion, sessions: scored.length, global: scorePredictions(y, last(g)), personalized: record?.head ? scorePredictions(y, last(record.head)) : null };
     },
-    async reset() {
+    async reset(p) {
       record = undefined;
-      const p = await d.predictor().catch(() => undefined);
       await p?.setHead?.(null);
     },
   };
