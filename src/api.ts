@@ -7,6 +7,8 @@ import type { TriggerRule } from './triggers';
 import type { Consent } from './options';
 import type { SessionRecord } from './session';
 import type { StorageKind } from './store/types';
+import type { PersonalizeResult } from './personalize/guard';
+import type { DeviceMetrics, PersonalizeEvent } from './personalize/personalizer';
 
 /** A problem hunch reports instead of throwing into the page. */
 export interface HunchProblem {
@@ -43,6 +45,8 @@ export interface HunchEventMap {
   model: { status: 'ready' | 'runtime' | 'runtime-failed'; backend: string; thread?: 'worker' | 'main'; warmupMs?: number; readyMs?: number; modelVersion?: string; error?: string };
   /** A trigger rule fired (see `hunch.triggers`). */
   trigger: { rule: string; intent: Intent };
+  /** Personalization: `start`, `progress` (replay / fit), `done` with `{ adopted, before, after, examples }`, or `error`. */
+  personalize: PersonalizeEvent;
 }
 
 /** Everything `export()` returns: all stored data as plain JSON. */
@@ -85,6 +89,15 @@ export interface Hunch {
    * now if it has not loaded yet; answers from the heuristic when the model cannot load.
    */
   intent(): Promise<Intent>;
+  /**
+   * Fits a per-user output head on this shopper's ended sessions now (it also runs by itself at
+   * idle time after every 3 ended sessions), in short main-thread slices. The guard adopts it only
+   * if it beats the head in use on the most recent sessions; then `intent().source` is `'personalized'`.
+   * @throws Error (rejects) without storage consent or without the model (heuristic)
+   */
+  personalize(): Promise<PersonalizeResult>;
+  /** Calibration (10 bins, ECE), AUC and Brier of the model's last prediction in each ended session on this device, global vs personalized head. */
+  metrics(): Promise<DeviceMetrics>;
   /** Trigger rules over intent updates, with frequency capping (fire `on('trigger')`). */
   readonly triggers: {
     /** Adds a rule, or a preset by name (`'abandonment'`, `'ready-to-buy'`). @throws TypeError for an invalid rule. */

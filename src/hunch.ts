@@ -209,6 +209,7 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
           now,
           emitIntent: (i) => emitter.emit('intent', i),
           emitTrigger: (t) => emitter.emit('trigger', t),
+          emitPersonalize: (e) => emitter.emit('personalize', e),
           problem,
           whenIdle: (fn) => fn(), // the module itself was loaded at idle time
         });
@@ -371,6 +372,8 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
       emitter.emit('consent', next);
     },
     intent: (): Promise<Intent> => loadIntents().then((s) => s.intent()),
+    personalize: () => loadIntents().then((s) => s.personalize()),
+    metrics: () => loadIntents().then((s) => s.metrics()),
     triggers: {
       add(rule) {
         const r = resolveRule(rule);

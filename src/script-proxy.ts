@@ -36,7 +36,7 @@ export function optionsFromDataset(d: DOMStringMap): HunchOptions {
 }
 
 /** Methods forwarded to the instance; calls before it is ready are queued. */
-const METHODS = ['track', 'flush', 'export', 'forget', 'consent', 'on', 'off', 'dispose', 'intent'] as const;
+const METHODS = ['track', 'flush', 'export', 'forget', 'consent', 'on', 'off', 'dispose', 'intent', 'personalize', 'metrics'] as const;
 /** Read-only properties read through to the instance once ready. */
 const PROPS = ['storage', 'consentState', 'sessionId', 'backend', 'warmupMs', 'debug'] as const;
 
