@@ -1,0 +1,171 @@
+// @vitest-environment node
+import { describe, expect, it } from 'vitest';
+import type { HunchEvent } from '../../src/events';
+import { FEATURE_DIM } from '../../src/features/index';
+import { seededRandom } from '../../src/model/intent-net';
+import { jsStep, type JsNet } from '../../src/model/js-net';
+import type { Predictor } from '../../src/model/predictor';
+import { sessionExamples, type SessionExamples } from '../../src/personalize/examples';
+import { fitHead, runToEnd } from '../../src/personalize/fit';
+import { guardedPersonalize } from '../../src/personalize/guard';
+import { checkHead, globalHead, headLogitOf } from '../../src/personalize/head';
+import { meanLogLoss } from '../../src/personalize/loss';
+import { rocAuc, scorePredictions } from '../../src/personalize/metrics';
+import { createPersonalizer, PERSONAL_META, type PersonalizeEvent, type StoredPersonalHead } from '../../src/personalize/personalizer';
+import { runSliced } from '../../src/personalize/slice';
+import { createMemoryStore } from '../../src/store/memory-store';
+
+/** A small random network (H = 4) over the real feature encoder. */
+function tinyNet(seed = 3, H = 4): JsNet {
+  const D = FEATURE_DIM;
+  const r = seededRandom(seed);
+  const rnd = (n: number, s: number) => Float32Array.from({ length: n }, () => (r() * 2 - 1) * s);
+  return { D, H, W: rnd((D + H) * 2 * H, 0.4), b: rnd(2 * H, 0.1), hw: rnd(H + D, 0.3), hb: -2, modelVersion: 'tiny-1' };
+}
+
+let n = 0;
+function session(sid: string, t0: number, types: HunchEvent['type'][]): HunchEvent[] {
+  return types.map((type, i) => ({ id: `${sid}-${n++}`, sessionId: sid, type, ts: t0 + i * 20_000, itemId: `i${i % 3}`, price: 10 + i }));
+}
+
+/** Synthetic sessions whose labels follow `rate` (deterministic pattern). */
+function sessionsWithRate(net: JsNet, count: number, buyEvery: number): SessionExamples[] {
+  return Array.from({ length: count }, (_, i) => sessionExamples(net, session(`s${i}`, i * 3_600_000, ['product_view', 'product_view', 'add_to_cart']), i % buyEvery === buyEvery - 1 ? 1 : 0));
+}
+
+describe('personalization: examples and head', () => {
+  it('replays the prefix before the first purchase with the JS kernel and labels it', () => {
+    const net = tinyNet();
+    const ev = session('a', 0, ['product_view', 'add_to_cart', 'purchase', 'product_view']);
+    const ex = sessionExamples(net, ev);
+    expect(ex.label).toBe(1);
+    expect(ex.z).toHaveLength(2);
+    expect(ex.z[0]).toHaveLength(net.H + net.D);
+    // the last example's logit under the pretrained head equals the kernel's own logit
+    const steps = ev.slice(0, 2);
+    expect(sessionExamples(net, steps).label).toBe(0);
+    const g = globalHead(net);
+    const direct = jsStep(net, jsStep(net, [], ex.z[0].subarray(net.H)).hidden, ex.z[1].subarray(net.H));
+    expect(headLogitOf(g, ex.z[1])).toBeCloseTo(direct.logit, 9);
+  });
+
+  it('jsStep with a head uses it; with the pretrained head it changes nothing', () => {
+    const net = tinyNet();
+    const x = new Float32Array(net.D).fill(0.5);
+    const base = jsStep(net, [], x);
+    expect(jsStep(net, [], x, globalHead(net)).logit).toBeCloseTo(base.logit, 12);
+    expect(jsStep(net, [], x, { ...globalHead(net), b: net.hb + 1 }).logit).toBeCloseTo(base.logit + 1, 9);
+  });
+
+  it('checkHead names the bad field', () => {
+    expect(() => checkHead({ w: [1, 2], b: 0 }, 3)).toThrow(/head\.w/);
+    expect(() => checkHead({ w: [1, 2, 3], b: NaN }, 3)).toThrow(/head\.b/);
+    expect(checkHead({ w: [1, 2, 3], b: 0 }, 3).b).toBe(0);
+  });
+});
+
+describe('personalization: fit and guard', () => {
+  it('fits toward the user\'s base rate; a huge pull keeps the prior', () => {
+    const net = tinyNet();
+    const g = globalHead(net);
+    const data = sessionsWithRate(net, 20, 2); // the user buys in half their sessions; the prior says ~12%
+    const fitted = runToEnd(fitHead(data, g, { lambda: 1, lambdaBias: 0.1 }));
+    expect(meanLogLoss(fitted, data)).toBeLessThan(meanLogLoss(g, data) - 0.05);
+    const stiff = runToEnd(fitHead(data, g, { lambda: 1e9, lambdaBias: 1e9 }));
+    expect(Math.abs(stiff.b - g.b)).toBeLessThan(1e-6);
+    expect(() => runToEnd(fitHead(data, g, { lambda: -1 }))).toThrow(/options\.lambda/);
+  });
+
+  it('adopts when the held-out sessions agree, keeps the current head when they do not, skips with too few', () => {
+    const net = tinyNet();
+    const g = globalHead(net);
+    const good = runToEnd(guardedPersonalize(sessionsWithRate(net, 15, 2), g, g, { lambda: 1, lambdaBias: 0.1 }));
+    expect(good.result.adopted).toBe(true);
+    expect(good.result.after).toBeLessThan(good.result.before);
+    expect(good.result.examples).toBe(12 * 3);
+    expect(good.result.sessions).toEqual({ train: 12, holdout: 3 });
+    expect(good.head).not.toBe(g);
+    // past sessions all buy, the held-out ones never do: the fitted head must be rejected
+    const flip = [...sessionsWithRate(net, 12, 1), ...sessionsWithRate(net, 3, 1000)];
+    const bad = runToEnd(guardedPersonalize(flip, g, g, { lambda: 1, lambdaBias: 0.1 }));
+    expect(bad.result.adopted).toBe(false);
+    expect(bad.head).toBe(g);
+    const few = runToEnd(guardedPersonalize(sessionsWithRate(net, 2, 2), g, g));
+    expect(few.result.adopted).toBe(false);
+    expect(few.result.skipped).toMatch(/needs 3/);
+  });
+
+  it('runSliced gives the page a turn between slices and returns the result', async () => {
+    let pauses = 0;
+    const gen = (function* () {
+      for (let i = 0; i < 5; i++) yield i;
+      return 'done';
+    })();
+    const r = await runSliced(gen, undefined, 0, async () => void pauses++);
+    expect(r).toBe('done');
+    expect(pauses).toBe(5);
+  });
+});
+
+describe('personalization: device metrics', () => {
+  it('AUC, Brier, reliability bins and ECE', () => {
+    expect(rocAuc([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8])).toBeCloseTo(0.75, 12);
+    expect(rocAuc([0, 0], [0.1, 0.2])).toBeNull();
+    const s = scorePredictions([0, 1, 1, 0], [0.05, 0.95, 0.55, 0.45]);
+    expect(s.brier).toBeCloseTo((0.05 ** 2 + 0.05 ** 2 + 0.45 ** 2 + 0.45 ** 2) / 4, 12);
+    expect(s.bins).toHaveLength(10);
+    expect(s.bins[0]).toMatchObject({ count: 1, observed: 0 });
+    expect(s.ece).toBeCloseTo((0.05 + 0.05 + 0.45 + 0.45) / 4, 12);
+    expect(() => scorePredictions([1], [])).toThrow(TypeError);
+  });
+});
+
+describe('personalizer (memory store, fake predictor)', () => {
+  function fakePredictor(net: JsNet): Predictor & { head: unknown } {
+    const p = {
+      head: null as unknown,
+      get source() {
+        return p.head ? ('personalized' as const) : ('model' as const);
+      },
+      backend: 'js',
+      modelVersion: net.modelVersion,
+      baseLogit: net.hb,
+      warmupMs: 0,
+      jsNet: net,
+      step: async (h: number[], x: Float32Array) => jsStep(net, h, x),
+      async setHead(h: unknown) {
+        p.head = h;
+      },
+      dispose() {},
+    };
+    return p as Predictor & { head: unknown };
+  }
+
+  it('runs, stores the head under the model version, restores it, drops it for another version', async () => {
+    const net = tinyNet();
+    const store = createMemoryStore();
+    for (let i = 0; i < 15; i++) await store.putEvents(session(`u${i}`, i * 3_600_000, i % 2 ? ['product_view', 'add_to_cart', 'purchase'] : ['product_view', 'product_view', 'add_to_cart']));
+    const events: PersonalizeEvent[] = [];
+    const p = fakePredictor(net);
+    const pers = createPersonalizer({ store: () => Promise.resolve(store), predictor: async () => p, sessionId: () => 'current', now: () => 1, emit: (e) => events.push(e), whenIdle: (fn) => fn(), options: { lambda: 1, lambdaBias: 0.1 } });
+    const r = await pers.run();
+    expect(r.adopted).toBe(true);
+    expect(p.source).toBe('personalized');
+    const saved = await store.getMeta<StoredPersonalHead>(PERSONAL_META);
+    expect(saved?.modelVersion).toBe('tiny-1');
+    expect(saved?.head?.w).toHaveLength(net.H + net.D);
+    expect(events.map((e) => e.status)).toEqual(expect.arrayContaining(['start', 'progress', 'done']));
+    const m = await pers.metrics();
+    expect(m.sessions).toBe(15);
+    expect(m.personalized).not.toBeNull();
+    // a fresh page with the same model picks the head up
+    const p2 = fakePredictor(net);
+    await createPersonalizer({ store: () => Promise.resolve(store), predictor: async () => p2, sessionId: () => undefined, now: () => 2, emit: () => {}, whenIdle: (fn) => fn() }).restore(p2);
+    expect(p2.source).toBe('personalized');
+    // another base model invalidates it
+    const p3 = fakePredictor({ ...net, modelVersion: 'tiny-2' });
+    await createPersonalizer({ store: () => Promise.resolve(store), predictor: async () => p3, sessionId: () => undefined, now: () => 3, emit: () => {}, whenIdle: (fn) => fn() }).restore(p3);
+    expect(p3.source).toBe('model');
+    expect(await store.getMeta(PERSONAL_META)).toBeUndefined();
+  });
+});
