@@ -1,0 +1,150 @@
+/**
+ * Personalization in real Chromium: a shopper with several stored sessions calls
+ * `personalize()`; the per-user head is saved in IndexedDB (meta `personal:head`), a reload picks
+ * it up (`intent().source === 'personalized'`, on the TensorFlow.js worker as well as the JS
+ * kernel, equal to the Node computation with the stored head), and `forget()` removes it.
+ */
+import { pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { HunchEvent } from '../../src/events';
+import { fileFetch } from '../../src/model/intent-load-node';
+import { decodeJsNet } from '../../src/model/js-net';
+import { fetchModelFiles } from '../../src/model/model-files';
+import { sessionExamples } from '../../src/personalize/examples';
+import { headLogitOf, type PersonalHead } from '../../src/personalize/head';
+import { MODEL_DIR } from '../../tools/intent/paths';
+import { launchBrowser, openPage, readDatabase, serve, type Served } from './harness';
+
+let browser: Browser;
+let server: Served;
+beforeAll(async () => {
+  browser = await launchBrowser();
+  server = await serve();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const DB = 'personalize-e2e';
+type Intent = { purchase: number; source: string; backend: string; sessionId: string };
+type H = {
+  track(t: string, p?: object): void;
+  flush(): Promise<void>;
+  intent(): Promise<Intent>;
+  personalize(): Promise<{ adopted: boolean; before: number; after: number; examples: number }>;
+  metrics(): Promise<{ sessions: number; global: { n: number; brier: number; ece: number }; personalized: { n: number } | null }>;
+  export(): Promise<{ events: HunchEvent[]; meta: Record<string, unknown> }>;
+  forget(): Promise<void>;
+  dispose(): Promise<void>;
+  on(n: string, cb: (x: unknown) => void): void;
+  backend: string;
+};
+type W = { t: { ready: Promise<unknown>; createHunch(o: object, d?: object): Promise<H> }; p: H; clock: number; seen: unknown[] };
+
+/** The ESM fixture (its own instance on another database, with no model), then ours on {@link DB}. */
+async function open(page: Page, fakeClock: boolean) {
+  await page.goto(`${server.url}/test/browser/fixtures/esm.html?db=personalize-unused&model=/no-model/`);
+  await page.evaluate(
+    async ({ db, fake }) => {
+      const w = window as unknown as W;
+      await w.t.ready;
+      w.clock = Date.now() - 3 * 86_400_000;
+      w.seen = [];
+      w.p = await w.t.createHunch({ dbName: db }, fake ? { now: () => w.clock } : {});
+      w.p.on('personalize', (e) => w.seen.push(e));
+    },
+    { db: DB, fake: fakeClock },
+  );
+}
+
+function metaOf(rows: Record<string, unknown[]>, key: string): unknown {
+  return (rows.meta as Array<{ key: string; value: unknown }> | undefined)?.find((r) => r.key === key)?.value;
+}
+
+describe('personalization in Chromium', () => {
+  it('personalize() → head in IndexedDB; reload → source personalized on both kernels; forget() removes it', async () => {
+    const page = await openPage(browser, 'about:blank');
+    await open(page, true);
+    // 12 past sessions of a shopper who always buys what they put in the cart (the global model
+    // says much less), 31 minutes apart on a fake clock
+    const run = await page.evaluate(async () => {
+      const w = window as unknown as W;
+      const h = w.p;
+      for (let s = 0; s < 12; s++) {
+        const steps: Array<[string, object]> = [
+          ['product_view', { itemId: `A${s}`, price: 20 + s, categoryId: 'mugs' }],
+          ['product_view', { itemId: `B${s}`, price: 35, categoryId: 'mugs' }],
+          ['add_to_cart', { itemId: `A${s}`, price: 20 + s, quantity: 1 }],
+          ['begin_checkout', {}],
+          ['purchase', { itemId: `A${s}`, price: 20 + s }],
+        ];
+        for (const [t, p] of steps) {
+          h.track(t, p);
+          w.clock += 15_000;
+        }
+        w.clock += 31 * 60_000;
+      }
+      h.track('product_view', { itemId: 'Z', price: 25 }); // the open session, not used for training
+      await h.flush();
+      const result = await h.personalize();
+      const intent = await h.intent();
+      const metrics = await h.metrics();
+      await h.dispose();
+      return { result, intent, metrics, seen: w.seen as Array<{ status: string }> };
+    });
+    expect(run.result.adopted).toBe(true);
+    expect(run.result.after).toBeLessThan(run.result.before);
+    expect(run.result.examples).toBeGreaterThan(0);
+    expect(run.intent.source).toBe('personalized');
+    expect(run.seen.map((e) => e.status)).toEqual(expect.arrayContaining(['start', 'progress', 'done']));
+    expect(run.metrics.sessions).toBe(12);
+    expect(run.metrics.personalized?.n).toBe(12);
+
+    const stored = metaOf(await readDatabase(page, DB), 'personal:head') as { modelVersion: string; head: PersonalHead } | undefined;
+    expect(stored?.head.w.length).toBeGreaterThan(0);
+    expect(stored?.head.w.every((v) => typeof v === 'number')).toBe(true);
+
+    // reload: the stored head is loaded with the model; the worker runtime uses it too
+    await page.reload();
+    await open(page, false);
+    const after = await page.evaluate(async () => {
+      const h = (window as unknown as W).p;
+      const first = await h.intent();
+      const t0 = Date.now();
+      while ((h.backend === 'js' || h.backend === 'none') && Date.now() - t0 < 90_000) await new Promise((r) => setTimeout(r, 200));
+      h.track('product_view', { itemId: 'Q', price: 30, categoryId: 'mugs' });
+      h.track('add_to_cart', { itemId: 'Q', price: 30, quantity: 1 });
+      const second = await h.intent();
+      await h.flush();
+      const exp = await h.export();
+      return { first, second, backend: h.backend, events: exp.events.filter((e) => e.sessionId === second.sessionId), meta: exp.meta['personal:head'] as { head: PersonalHead; modelVersion: string } };
+    });
+    expect(after.first.source).toBe('personalized');
+    expect(after.second.source).toBe('personalized');
+    expect(after.backend).not.toBe('js');
+    expect(after.meta.head.w).toEqual(stored!.head.w);
+    // Node: the same events through the pretrained cell and the stored head
+    const net = decodeJsNet(await fetchModelFiles(fileFetch, pathToFileURL(join(MODEL_DIR, '/')).href));
+    expect(after.meta.modelVersion).toBe(net.modelVersion);
+    const ex = sessionExamples(net, after.events);
+    const expected = 1 / (1 + Math.exp(-headLogitOf(after.meta.head, ex.z[ex.z.length - 1])));
+    const global = 1 / (1 + Math.exp(-headLogitOf({ w: Array.from(net.hw), b: net.hb }, ex.z[ex.z.length - 1])));
+    expect(Math.abs(after.second.purchase - expected)).toBeLessThan(1e-3);
+    expect(Math.abs(expected - global)).toBeGreaterThan(1e-3); // the head really differs
+
+    // forget(): the database goes, and intent falls back to the pretrained head
+    const forgotten = await page.evaluate(async () => {
+      const h = (window as unknown as W).p;
+      await h.forget();
+      h.track('product_view', { itemId: 'R', price: 30 });
+      return (await h.intent()).source;
+    });
+    expect(forgotten).toBe('model');
+    expect(metaOf(await readDatabase(page, DB), 'personal:head')).toBeUndefined();
+    expect(page.errors).toEqual([]);
+    await page.close();
+  }, 240_000);
+});
