@@ -8,7 +8,7 @@ import { intentChartSvg, STAGE_COLORS } from './chart.js';
 import { describeEvent, formatBytes, formatMs, clockTime, pct } from './format.js';
 import { SCENARIOS, buildScenario } from './scenarios.js';
 import { playScenario } from './simulator.js';
-import { personalizeRunHtml } from './personalize-view.js';
+import { personalizeRunHtml, deviceMetricsHtml } from './personalize-view.js';
 import { esc } from '/examples/shared/catalog.js';
 import { reasonText } from '/examples/shared/render.js';
 
@@ -227,10 +227,9 @@ export function mountDashboard(root, hunch, opts = {}) {
       el.innerHTML = NA('Intent model runtime');
       return;
     }
-    let m = {};
+    const m = {};
     let rt = {};
     try {
-      if (has.metrics) m = (await hunch.metrics()) ?? {};
       if (typeof hunch.debug?.runtime === 'function') rt = (await hunch.debug.runtime()) ?? {};
     } catch (err) {
       el.innerHTML = `<p class="hd-na">model diagnostics failed: ${esc(err?.message ?? err)}</p>`;
@@ -264,7 +263,7 @@ ${handovers ? `<h4>Model hand-overs (this page)</h4><ol class="hd-handovers" dat
       const max = Math.max(1e-9, ...recs.map((r) => r.score));
       el.innerHTML = recs.length
         ? `<ol class="hd-recs" data-testid="recs">${recs.map((r) => `<li><span class="hd-desc">${esc(nameOf(r.itemId) ?? r.itemId)}</span>
-<span class="hd-bar"><i style="width:${Math.round((100 * Math.max(0, r.score)) / max)}%"></i></span><span class="hd-sub">${esc(reasonText(r.reason))}</span></li>`).join('')}</ol>`
+<span class="hd-bar"><i style="width:${Math.round((100 * Math.max(0, r.score)) / max)}%"></i></span><span class="hd-sub">${esc(reasonText(r.reason, nameOf))}</span></li>`).join('')}</ol>`
         : '<p class="hd-sub">No recommendations yet: view a few products first.</p>';
     } catch (err) {
       el.innerHTML = `<p class="hd-na">recommend() failed: ${esc(err?.message ?? err)}</p>`;
@@ -278,8 +277,15 @@ ${handovers ? `<h4>Model hand-overs (this page)</h4><ol class="hd-handovers" dat
       return;
     }
     const runs = personalizeRuns.map(personalizeRunHtml);
-    el.innerHTML = `<p class="hd-sub">Fine-tunes per-user weights on this device from your past sessions, and keeps them only if they do better.</p>
-<div class="hd-row"><button class="hd-btn hd-ghost" data-testid="personalize">Personalize now</button></div>${runs.reverse().join('')}`;
+    el.innerHTML = `<p class="hd-sub">Fits per-user weights on this device from your ended sessions, and keeps them only if they predict held-out sessions better.</p>
+<div data-device-metrics></div>
+<div class="hd-row"><button class="hd-btn hd-ghost" data-testid="personalize">Personalize now</button><span class="hd-sub" data-personalize-status></span></div>${runs.reverse().join('')}`;
+    if (has.metrics) {
+      hunch.metrics().then(
+        (m) => { const box = el.querySelector('[data-device-metrics]'); if (box) box.innerHTML = deviceMetricsHtml(m); },
+        () => {},
+      );
+    }
     el.querySelector('[data-testid="personalize"]').addEventListener('click', async (ev) => {
       ev.target.disabled = true;
       ev.target.textContent = 'Training…';
@@ -392,9 +398,16 @@ ${handovers ? `<h4>Model hand-overs (this page)</h4><ol class="hd-handovers" dat
   // Runs the library starts itself (e.g. when a session ends) are reported as events; the button's
   // own runs are recorded from the promise, so events during a button run are skipped.
   let buttonRun = false;
-  const onPersonalize = (result) => {
-    if (buttonRun) return;
-    personalizeRuns.push({ at: Date.now(), ms: NaN, source: 'event', result });
+  const onPersonalize = (e) => {
+    const status = q('[data-personalize-status]');
+    if (e?.status === 'progress' || e?.status === 'start') {
+      if (status) status.textContent = e.status === 'start' ? `running (${e.reason})…` : `${e.phase} ${e.done}/${e.total}`;
+      return;
+    }
+    if (buttonRun && e?.reason !== 'auto') return; // the button records its own run
+    if (e?.status === 'error') personalizeRuns.push({ at: Date.now(), ms: NaN, source: 'event', error: e.error });
+    else if (e?.status === 'done' || e?.adopted !== undefined) personalizeRuns.push({ at: Date.now(), ms: e.durationMs ?? NaN, source: 'event', result: e });
+    else return;
     renderPersonalize();
   };
   if (has.personalize) subs.push(['personalize', onPersonalize]);

@@ -42,3 +42,21 @@ export function personalizeRunHtml(run) {
   if (r.sessions && typeof r.sessions === 'object') facts.push(`${num(r.sessions.train)} sessions fitted, ${num(r.sessions.holdout)} held out`);
   return `<div class="hd-run">${head}${verdict}${table}${facts.length ? `<div class="hd-sub">${esc(facts.join(' · '))}</div>` : ''}</div>`;
 }
+
+/**
+ * `hunch.metrics()` as a small table: the model's last prediction in each ended session on this
+ * device against what happened, global head vs the personal one.
+ * @param {{ modelVersion?: string, sessions?: number,
+ *   global?: { n: number, positives: number, auc: number | null, brier: number, ece: number },
+ *   personalized?: { n: number, positives: number, auc: number | null, brier: number, ece: number } | null }} m
+ * @returns {string}
+ */
+export function deviceMetricsHtml(m) {
+  if (!m || !m.global) return '';
+  const g = m.global;
+  const p = m.personalized;
+  const row = (label, key, digits) => `<tr><td>${label}</td><td>${num(g[key], digits)}</td><td>${p ? num(p[key], digits) : '–'}</td></tr>`;
+  return `<h4>On this device: ${num(m.sessions)} ended sessions scored (${num(g.positives)} with a purchase)</h4>
+<table class="hd-table" data-testid="device-metrics"><tr><th></th><th>global</th><th>personal</th></tr>
+${row('AUC ↑', 'auc')}${row('Brier ↓', 'brier')}${row('ECE ↓', 'ece')}</table>`;
+}

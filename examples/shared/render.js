@@ -207,9 +207,14 @@ export function cartLineHtml(p, qty, removeAttrs) {
 </li>`;
 }
 
-/** Recommendation reason, as a short human phrase. */
-export function reasonText(reason) {
+/**
+ * Recommendation reason as a short human phrase; item ids in it (e.g. `similar to au-203`) are
+ * replaced by names when `nameOf` knows them.
+ * @param {string | object} reason
+ * @param {(id: string) => string | undefined} [nameOf]
+ */
+export function reasonText(reason, nameOf = () => undefined) {
   if (!reason) return '';
-  if (typeof reason === 'string') return reason.replace(/[_-]+/g, ' ');
-  return String(reason.type ?? reason.kind ?? JSON.stringify(reason));
+  const text = typeof reason === 'string' ? reason : String(reason.type ?? reason.kind ?? JSON.stringify(reason));
+  return text.split(' ').map((w) => nameOf(w) ?? w.replace(/[_]+/g, ' ')).join(' ');
 }

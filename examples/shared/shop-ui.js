@@ -125,7 +125,7 @@ export async function renderRecommendations(hunch, catalog, currentId, hrefOf) {
     const cards = recs
       .map((r) => ({ r, p: productById(catalog, r.itemId) }))
       .filter((x) => x.p)
-      .map(({ r, p }) => productCardHtml(catalog, p, { href: hrefOf(p.id), note: reasonText(r.reason) }));
+      .map(({ r, p }) => productCardHtml(catalog, p, { href: hrefOf(p.id), note: reasonText(r.reason, (id) => productById(catalog, id)?.name) }));
     if (cards.length === 0) return;
     $('[data-rec-grid]', section).innerHTML = cards.join('');
     section.hidden = false;

@@ -127,6 +127,15 @@ describe('dashboard rendering helpers', () => {
     expect(personalizeRunHtml({ at: 0, ms: 3, source: 'button', error: 'boom <b>' })).toContain('boom &lt;b&gt;');
   });
 
+  it('shows device metrics, global vs personal head', async () => {
+    const { deviceMetricsHtml } = await load('dashboard/personalize-view.js');
+    const html = deviceMetricsHtml({ modelVersion: 'v', sessions: 9,
+      global: { n: 9, positives: 3, auc: 0.75, brier: 0.2, ece: 0.1 }, personalized: null });
+    expect(html).toContain('9 ended sessions scored (3 with a purchase)');
+    expect(html).toMatch(/AUC ↑<\/td><td>0\.750<\/td><td>–<\/td>/);
+    expect(deviceMetricsHtml({})).toBe('');
+  });
+
   it('formats sizes, durations and timeline lines', async () => {
     const { formatBytes, formatDuration, describeEvent } = await load('dashboard/format.js');
     expect(formatBytes(73_700)).toBe('73.7 kB');

@@ -152,6 +152,32 @@ describe('storefront (script tag + data-hunch-* + JSON-LD)', () => {
   });
 });
 
+describe('recommendations and personalization', () => {
+  it('product pages show "Picked for you" from hunch.recommend() and the dashboard lists them (skips on builds without recommend())', async (t) => {
+    const { ctx, requests } = await newContext();
+    const page = await openPage(ctx, `${server.url}/examples/storefront/products/au-201.html`);
+    const has = await page.evaluate(async () => typeof ((await (window as unknown as W).hunch.ready) as H & { recommend?: unknown }).recommend === 'function');
+    if (!has) {
+      t.skip();
+      return;
+    }
+    await Promise.all([page.waitForURL(/au-203\.html/), page.click('.card[data-product="au-203"]')]);
+    const picked = page.locator('[data-recommendations] .card');
+    await picked.first().waitFor({ timeout: 15_000 });
+    const ids = await picked.evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.product));
+    expect(ids.length).toBeGreaterThan(0);
+    expect(ids).not.toContain('au-203'); // never the product on screen
+    expect(await page.locator('[data-recommendations] .rec-reason').first().textContent()).toMatch(/Studio Headphones|Wireless Earbuds|Pocket Speaker/);
+    await page.click('[data-testid="dashboard-toggle"]');
+    await page.locator('[data-testid="recs"] li').first().waitFor({ timeout: 15_000 });
+    // the item model is one of the demo's own files
+    expect(requests.some((u) => u.endsWith('/examples/shared/item-model/manifest.json'))).toBe(true);
+    expect(foreignRequests(requests)).toEqual([]);
+    expect(page.errors).toEqual([]);
+    await ctx.close();
+  });
+});
+
 describe('dashboard consent control', () => {
   it('denied erases and stops recording, granted records again; the dashboard follows', async () => {
     const { ctx } = await newContext();
