@@ -1,4 +1,6 @@
 // @vitest-environment node
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeArtifact, encodeArtifact } from '../../src/recommend/artifact';
 import { createModel } from '../../src/recommend/model';
@@ -7,7 +9,15 @@ import { rank } from '../../src/recommend/rank';
 import { createRecommendStream } from '../../src/recommend/stream';
 import { collectRerankData, fitReranker } from '../../tools/next-item/rerank';
 import { artifactSessions, buildArtifact } from '../../tools/next-item/build';
-import { expandPrefixes, parsePrefixes, parseSessions, splitValidation } from '../../tools/next-item/data';
+import {
+  expandPrefixes,
+  hasDataset,
+  parsePrefixes,
+  parseSessions,
+  readTestPrefixes,
+  splitValidation,
+} from '../../tools/next-item/data';
+import { MODELS_DIR, readArtifact } from '../../tools/next-item/io';
 import { TopKMetrics } from '../../tools/next-item/metrics';
 import { coordinateAscent } from '../../tools/next-item/tune';
 import { vsknnRanker } from '../../tools/next-item/vsknn';
@@ -195,5 +205,33 @@ describe('streaming and learned parts', () => {
     const { manifest, binary } = encodeArtifact({ itemIds: a.itemIds, sessions: artifactSessions(a), params: a.params, reranker: rr });
     expect(decodeArtifact(manifest, binary).reranker).toEqual(rr);
     expect(() => decodeArtifact({ ...manifest, reranker: { ...manifest.reranker!, weights: [1] } }, binary)).toThrow(/reranker\.weights/);
+  });
+});
+
+describe('committed artifacts', () => {
+  const dir = join(MODELS_DIR, 'diginetica');
+  const hasModel = existsSync(join(dir, 'manifest.json'));
+  it.skipIf(!hasModel)('the Diginetica artifact decodes, is ≤ 3 MB gzipped and ranks a prefix in milliseconds (needs models/next-item/diginetica)', () => {
+    const { artifact, bytesGzip } = readArtifact(dir);
+    expect(bytesGzip).toBeLessThanOrEqual(3e6);
+    const m = createModel(artifact);
+    // A prefix taken from the artifact itself: the first clicks of its newest session.
+    const s = artifact.sessionStart.length - 2;
+    const ids = Array.from(artifact.sessionItems.subarray(artifact.sessionStart[s], artifact.sessionStart[s + 1]), (i) => artifact.itemIds[i]);
+    rank(m, views(...ids.slice(0, 3)), { k: 10 });
+    const t0 = performance.now();
+    const recs = rank(m, views(...ids.slice(0, 3)), { k: 10 });
+    expect(performance.now() - t0).toBeLessThan(100);
+    expect(recs).toHaveLength(10);
+    expect(new Set(recs.map((r) => r.itemId)).size).toBe(10);
+  });
+
+  it.skipIf(!hasDataset('diginetica'))('test prefixes parse and their items are in the artifact (needs ../shared/data; set HUNCH_DATA)', () => {
+    const cases = readTestPrefixes('diginetica');
+    expect(cases.length).toBeGreaterThan(1000);
+    const { artifact } = readArtifact(dir);
+    const known = new Set(artifact.itemIds);
+    const unknown = cases.filter((c) => !known.has(c.target)).length;
+    expect(unknown / cases.length).toBeLessThan(0.01);
   });
 });
