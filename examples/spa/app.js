@@ -28,10 +28,19 @@ const urls = {
   checkout: `${BASE}?view=checkout`,
 };
 
+/** The shop's item model for `hunch.recommend()` (built by examples/shared/build-item-model.ts). */
+const ITEM_MODEL = '/examples/shared/item-model/manifest.json';
+
 async function startHunch() {
   try {
     const { createHunch } = await import('/dist/hunch.js');
-    return await createHunch({ dbName: DB, consent: 'granted' });
+    try {
+      return await createHunch({ dbName: DB, consent: 'granted', recommend: { url: ITEM_MODEL } });
+    } catch (err) {
+      // A build from before the recommend option rejects it by name; start without it.
+      if (!(err instanceof TypeError && /recommend/.test(err.message))) throw err;
+      return await createHunch({ dbName: DB, consent: 'granted' });
+    }
   } catch (err) {
     console.error('hunch did not start (run `npm run build`):', err);
     return null;
