@@ -11,6 +11,7 @@ import type { BenchContext, BenchRow } from './types';
 const MODULES: Record<string, () => Promise<{ run(ctx: BenchContext): Promise<BenchRow[]> }>> = {
   ingest: () => import('./ingest'),
   intent: () => import('./intent'),
+  personalize: () => import('./personalize'),
 };
 
 const args = process.argv.slice(2);
