@@ -3,6 +3,7 @@
  */
 import type { EventProps, EventType, HunchEvent } from './events';
 import type { Intent } from './intent';
+import type { RankOptions, Recommendation } from './recommend/rank';
 import type { TriggerRule } from './triggers';
 import type { Consent } from './options';
 import type { SessionRecord } from './session';
@@ -98,6 +99,14 @@ export interface Hunch {
   personalize(): Promise<PersonalizeResult>;
   /** Calibration (10 bins, ECE), AUC and Brier of the model's last prediction in each ended session on this device, global vs personalized head. */
   metrics(): Promise<DeviceMetrics>;
+  /**
+   * Items this shopper may want next, ranked on the device from the current session and recent
+   * history (recent, repeated and carted items weigh more; purchased items left out unless
+   * `includePurchased`). Options: `k` (default 10, 1..1000), `candidates`, `exclude`.
+   * Needs `recommend.url` (the store's item model); loads it on first use.
+   * @throws TypeError for invalid options; Error when no item model is configured or it cannot load
+   */
+  recommend(options?: RankOptions): Promise<Recommendation[]>;
   /** Trigger rules over intent updates, with frequency capping (fire `on('trigger')`). */
   readonly triggers: {
     /** Adds a rule, or a preset by name (`'abandonment'`, `'ready-to-buy'`). @throws TypeError for an invalid rule. */

@@ -8,6 +8,7 @@ import { captureDom } from './capture/dom';
 import { captureNavigation } from './capture/navigation';
 import { createEmitter } from './emitter';
 import type { IntentService } from './intent-service';
+import type { RecommendService } from './recommend-service';
 import type { Intent } from './intent';
 import type { ModelPredictor } from './model/client';
 import type { Predictor } from './model/predictor';
@@ -58,7 +59,7 @@ function defaultWhenIdle(fn: () => void) {
 
 /** Most events held in memory while consent is pending; older ones are dropped first. */
 export const MAX_PENDING_EVENTS = 1000;
-/** Retention is enforced after this many written events (and at start). */
+/** Retention is enforced after this many written events at most (sooner for small `maxEvents`), and at start. */
 export const PRUNE_EVERY_EVENTS = 500;
 
 const DAY_MS = 86_400_000;
@@ -157,7 +158,8 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
     written(count) {
       emitter.emit('flush', { count });
       sinceLastPrune += count;
-      if (sinceLastPrune >= PRUNE_EVERY_EVENTS) void prune();
+      // prune often enough that the store overshoots maxEvents by at most ~10% between prunes
+      if (sinceLastPrune >= Math.min(PRUNE_EVERY_EVENTS, Math.max(10, Math.ceil(opts.retention.maxEvents / 10)))) void prune();
     },
   });
 
@@ -171,6 +173,7 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
   const rules: TriggerRule[] = opts.triggers.map((t) => resolveRule(t));
   let backlog: HunchEvent[] = [];
   let intents: IntentService | undefined;
+  let recs: RecommendService | undefined;
   let intentsLoading: Promise<IntentService> | undefined;
   const loadIntents = (): Promise<IntentService> => {
     if (!intentsLoading) {
@@ -214,6 +217,14 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
           whenIdle: (fn) => fn(), // the module itself was loaded at idle time
         });
         for (const r of rules) service.triggers.add(r);
+        if (opts.recommend.url) {
+          recs = m.createRecommendService({
+            url: new URL(opts.recommend.url, win?.location?.href ?? deps.assetBase).href,
+            store: () => (consent === 'granted' ? getStore() : undefined),
+            flush: () => writer.flush(),
+          });
+          for (const e of backlog) recs.onEvent(e);
+        }
         for (const e of backlog.splice(0)) service.onEvent(e);
         intents = service;
         return service;
@@ -224,8 +235,10 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
   };
   if (consent !== 'denied' && deps.loadIntentModule) whenIdle(() => void loadIntents().catch(() => {}));
   const feedIntent = (e: HunchEvent) => {
-    if (intents) intents.onEvent(e);
-    else {
+    if (intents) {
+      intents.onEvent(e);
+      recs?.onEvent(e);
+    } else {
       backlog.push(e);
       if (backlog.length > MAX_INTENT_BACKLOG) backlog.shift();
     }
@@ -323,6 +336,7 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
     mine = undefined;
     backlog = [];
     intents?.reset();
+    recs?.reset();
     emitter.emit('forget', undefined);
   };
 
@@ -372,6 +386,11 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
       emitter.emit('consent', next);
     },
     intent: (): Promise<Intent> => loadIntents().then((s) => s.intent()),
+    async recommend(options) {
+      if (!opts.recommend.url) throw new Error('hunch.recommend: no item model configured (pass recommend.url, the manifest.json that `npm run train:next-item` wrote)');
+      await loadIntents();
+      return recs!.recommend(options);
+    },
     personalize: () => loadIntents().then((s) => s.personalize()),
     metrics: () => loadIntents().then((s) => s.metrics()),
     triggers: {

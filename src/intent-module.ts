@@ -5,3 +5,4 @@
  */
 export { createIntentService, type IntentService, type IntentServiceDeps } from './intent-service';
 export { loadModelPredictor, type ModelPredictor } from './model/client';
+export { createRecommendService, type RecommendService } from './recommend-service';

@@ -36,6 +36,11 @@ export interface HunchOptions {
   };
   /** Trigger presets to enable at start (`'abandonment'`, `'ready-to-buy'`). Default none. */
   triggers?: string[];
+  /** Recommendations (`hunch.recommend()`). */
+  recommend?: {
+    /** URL of the store's item model `manifest.json` (written by `npm run train:next-item`). No default: the model is the store's own. */
+    url?: string;
+  };
 }
 
 /** Options after defaults are applied. */
@@ -47,6 +52,7 @@ export interface ResolvedOptions {
   retention: { days: number; maxEvents: number };
   model: { url: string | undefined; enabled: boolean; backend: 'auto' | 'webgl' | 'cpu'; worker: boolean };
   triggers: string[];
+  recommend: { url: string | undefined };
 }
 
 /** The defaults, in one place. */
@@ -58,6 +64,7 @@ export const DEFAULTS: Readonly<ResolvedOptions> = Object.freeze({
   retention: Object.freeze({ days: 90, maxEvents: 50_000 }),
   model: Object.freeze({ url: undefined, enabled: true, backend: 'auto' as const, worker: true }),
   triggers: [] as string[],
+  recommend: Object.freeze({ url: undefined }),
 });
 
 const CONSENTS: readonly Consent[] = ['granted', 'denied', 'pending'];
@@ -95,7 +102,10 @@ export function validateConsent(v: unknown, field = 'consent'): Consent {
 /** Applies defaults and validates. @throws TypeError naming the first invalid option. */
 export function resolveOptions(input: unknown = {}): ResolvedOptions {
   const o = obj('options', input);
-  known('', o, ['dbName', 'consent', 'autoCapture', 'sessionTimeoutMinutes', 'retention', 'model', 'triggers']);
+  known('', o, ['dbName', 'consent', 'autoCapture', 'sessionTimeoutMinutes', 'retention', 'model', 'triggers', 'recommend']);
+  const rec = obj('recommend', o.recommend);
+  known('recommend', rec, ['url']);
+  if (rec.url !== undefined && (typeof rec.url !== 'string' || rec.url.length === 0)) fail('recommend.url', 'must be a non-empty string');
   let dbName = DEFAULTS.dbName;
   if (o.dbName !== undefined) {
     if (typeof o.dbName !== 'string' || !/^[A-Za-z0-9_.-]{1,64}$/.test(o.dbName)) fail('dbName', 'must be 1–64 characters of A–Z a–z 0–9 _ . -');
@@ -128,5 +138,6 @@ export function resolveOptions(input: unknown = {}): ResolvedOptions {
       worker: (m.worker as boolean | undefined) ?? true,
     },
     triggers: [...((o.triggers as string[] | undefined) ?? [])],
+    recommend: { url: rec.url as string | undefined },
   };
 }

@@ -6,7 +6,8 @@
  * `data-session-timeout-minutes`, `data-retention-days`, `data-retention-max-events`,
  * `data-model-url`, `data-model-backend`, `data-model` ("off" disables the model),
  * `data-model-worker` ("false" keeps the model on the main thread), `data-triggers`
- * (comma-separated presets, e.g. "abandonment,ready-to-buy").
+ * (comma-separated presets, e.g. "abandonment,ready-to-buy"), `data-recommend-url` (the store's
+ * item model manifest for `hunch.recommend()`).
  */
 import type { Hunch } from './api';
 import type { HunchOptions } from './options';
@@ -31,12 +32,13 @@ export function optionsFromDataset(d: DOMStringMap): HunchOptions {
     if (d.model === 'off') opts.model.enabled = false;
     if (d.modelWorker !== undefined) opts.model.worker = d.modelWorker !== 'false';
   }
+  if (d.recommendUrl !== undefined) opts.recommend = { url: d.recommendUrl };
   if (d.triggers !== undefined) opts.triggers = d.triggers.split(',').map((t) => t.trim()).filter(Boolean);
   return opts;
 }
 
 /** Methods forwarded to the instance; calls before it is ready are queued. */
-const METHODS = ['track', 'flush', 'export', 'forget', 'consent', 'on', 'off', 'dispose', 'intent', 'personalize', 'metrics'] as const;
+const METHODS = ['track', 'flush', 'export', 'forget', 'consent', 'on', 'off', 'dispose', 'intent', 'personalize', 'metrics', 'recommend'] as const;
 /** Read-only properties read through to the instance once ready. */
 const PROPS = ['storage', 'consentState', 'sessionId', 'backend', 'warmupMs', 'debug'] as const;
 

@@ -27,9 +27,9 @@ describe('scrubText', () => {
     expect(scrubText('bob@shop.com', 'id')).toBe('[email]');
   });
 
-  // Absolute timing belongs to the browser suite and the bench; here we check the scaling: 8×
-  // the input must cost about 8× the time, not 64× (a backtracking blow-up is quadratic or worse).
-  // The bound is loose (24×) because other processes share the CPU.
+  // Absolute timing belongs to the browser suite and the bench; here we check the scaling: 16×
+  // the input must cost about 16× the time, not 256× (a backtracking blow-up is quadratic or
+  // worse). The bound is loose (100×) because GC and other processes share the CPU.
   it('is linear in the input on adversarial strings', () => {
     const shapes = ['a@', '1 ', 'a', '1.', 'x@y.1-1-1-1-1-1-1-1-', 'a.b@c.de ', '+1 (5'];
     const best = (s: string) => {
@@ -42,11 +42,11 @@ describe('scrubText', () => {
       return min;
     };
     for (const shape of shapes) {
-      const small = shape.repeat(Math.ceil(125_000 / shape.length)) + '@';
+      const small = shape.repeat(Math.ceil(62_500 / shape.length)) + '@';
       const big = shape.repeat(Math.ceil(1_000_000 / shape.length)) + '@';
       best(big); // warm up
       const ratio = best(big) / Math.max(best(small), 0.05);
-      expect({ shape, linear: ratio < 24 }).toEqual({ shape, linear: true });
+      expect({ shape, linear: ratio < 100 }).toEqual({ shape, linear: true });
     }
   });
 });
