@@ -14,6 +14,8 @@ import { MODEL_DIR } from '../intent/paths.js';
 import { fileFetch } from '../../src/model/intent-load-node.js';
 import { decodeJsNet } from '../../src/model/js-net.js';
 import { fetchModelFiles } from '../../src/model/model-files.js';
+import { FIT_DEFAULTS } from '../../src/personalize/fit.js';
+import { GUARD_DEFAULTS } from '../../src/personalize/guard.js';
 import { replayUsers, usersOf, type ReplayOptions } from './replay.js';
 import { summarize, type DatasetSummary } from './summary.js';
 
@@ -58,7 +60,12 @@ async function main(): Promise<void> {
     rows[holdout ? `${store} (holdout)` : store] = summarize(outcomes);
     process.stderr.write(`${store}: ${outcomes.length} users with enough sessions (${((Date.now() - t0) / 1000).toFixed(1)} s)\n`);
   }
-  console.log(`Personalization lift, model ${net.modelVersion}: per user, head fitted on past sessions (guarded), scored on the later ${'sessions'}.\n`);
+  console.log(
+    `Personalization lift, model ${net.modelVersion}. Users with ≥ 4 labelled sessions; per user the most recent 30% of sessions (≥ 1) are scored, ` +
+      `the head is fitted on the older ones with the browser's guard (last 20% of those held out, adopt if held-out log-loss drops > ${GUARD_DEFAULTS.margin}; ` +
+      `λ = ${FIT_DEFAULTS.lambda}, λ_b = ${FIT_DEFAULTS.lambdaBias}, chosen on the training stores). Metric: mean per-session log-loss over the later sessions' prefix steps; ` +
+      `diff > 0 = personalization helped; 95% CI: 2,000 bootstrap resamples of users.\n`,
+  );
   console.log(markdown(rows));
   if (jsonFile) writeFileSync(jsonFile, `${JSON.stringify(rows, null, 2)}\n`);
   process.stderr.write(`done in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);

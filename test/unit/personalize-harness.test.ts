@@ -1,0 +1,31 @@
+// @vitest-environment node
+import { describe, expect, it } from 'vitest';
+import { hasData } from '../../tools/data/index';
+import { summarize } from '../../tools/personalize/summary';
+import { markdown } from '../../tools/personalize/eval';
+
+const outcome = (global: number, personalized: number, adopted = global !== personalized) => ({ user: 'u', global, personalized, adopted, sessions: { past: 3, later: 1 } });
+
+describe('personalization harness summary', () => {
+  it('paired difference, CI around it, shares of helped / harmed / adopted', () => {
+    const s = summarize([outcome(0.5, 0.4), outcome(0.3, 0.35), outcome(0.2, 0.2), outcome(0.6, 0.5)]);
+    expect(s.users).toBe(4);
+    expect(s.diff).toBeCloseTo((0.1 - 0.05 + 0 + 0.1) / 4, 12);
+    expect(s.global - s.personalized).toBeCloseTo(s.diff, 12);
+    expect(s.ci95[0]).toBeLessThanOrEqual(s.diff);
+    expect(s.ci95[1]).toBeGreaterThanOrEqual(s.diff);
+    expect(s).toMatchObject({ helped: 0.5, harmed: 0.25, adopted: 0.75 });
+    expect(markdown({ x: s })).toMatch(/\| x \| 4 \|/);
+  });
+
+  it('no users: NaN means, zero shares', () => {
+    const s = summarize([]);
+    expect(s.users).toBe(0);
+    expect(Number.isNaN(s.diff)).toBe(true);
+    expect(s.harmed).toBe(0);
+  });
+
+  it.skipIf(!hasData())('has real data to replay (needs ../shared/data; set HUNCH_DATA)', () => {
+    expect(hasData()).toBe(true);
+  });
+});
