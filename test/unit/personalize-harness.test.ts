@@ -1,6 +1,13 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
-import { hasData } from '../../tools/data/index';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { fileFetch } from '../../src/model/intent-load-node';
+import { decodeJsNet } from '../../src/model/js-net';
+import { fetchModelFiles } from '../../src/model/model-files';
+import { hasData, loadStore } from '../../tools/data/index';
+import { MODEL_DIR } from '../../tools/intent/paths';
+import { usersOf } from '../../tools/personalize/replay';
 import { summarize } from '../../tools/personalize/summary';
 import { markdown } from '../../tools/personalize/eval';
 
@@ -25,7 +32,14 @@ describe('personalization harness summary', () => {
     expect(s.harmed).toBe(0);
   });
 
-  it.skipIf(!hasData())('has real data to replay (needs ../shared/data; set HUNCH_DATA)', () => {
-    expect(hasData()).toBe(true);
-  });
+  it.skipIf(!hasData())('groups real REES46 sessions by user, oldest first, each with model steps (needs ../shared/data; set HUNCH_DATA)', async () => {
+    const net = decodeJsNet(await fetchModelFiles(fileFetch, pathToFileURL(join(MODEL_DIR, '/')).href));
+    const data = loadStore('rees46');
+    const users = usersOf(net, data.sessions);
+    expect(users.size).toBe(new Set(data.sessions.map((s) => s.userId)).size);
+    const all = [...users.values()].flat();
+    expect(all.length).toBe(data.sessions.length);
+    expect(all.every((s) => s.z.length > 0 && s.z[0].length === net.H + net.D)).toBe(true);
+    expect(all.reduce((a, s) => a + s.label, 0)).toBe(data.sessions.reduce((a, s) => a + s.label, 0));
+  }, 60_000);
 });
