@@ -182,7 +182,7 @@ export function createPersonalizer(d: PersonalizerDeps): Personalizer {
         void (async () => {
           try {
             const storeP = d.store();
-            if (!storeP) return;
+            if (!storeP || !(await d.predictor()).jsNet) return; // no storage, or the heuristic: nothing to personalize
             const n = (await ended(await storeP)).length;
             if (n - (record?.endedSessions ?? 0) >= AUTO_EVERY_SESSIONS) await run('auto');
           } catch {
