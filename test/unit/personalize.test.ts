@@ -11,7 +11,7 @@ import { guardedPersonalize } from '../../src/personalize/guard';
 import { checkHead, globalHead, headLogitOf } from '../../src/personalize/head';
 import { meanLogLoss } from '../../src/personalize/loss';
 import { rocAuc, scorePredictions } from '../../src/personalize/metrics';
-import { createPersonalizer, PERSONAL_META, type PersonalizeEvent, type StoredPersonalHead } from '../../src/personalize/personalizer';
+import { AUTO_EVERY_SESSIONS, createPersonalizer, PERSONAL_META, type PersonalizeEvent, type StoredPersonalHead } from '../../src/personalize/personalizer';
 import { runSliced } from '../../src/personalize/slice';
 import { createMemoryStore } from '../../src/store/memory-store';
 
@@ -167,5 +167,32 @@ describe('personalizer (memory store, fake predictor)', () => {
     await createPersonalizer({ store: () => Promise.resolve(store), predictor: async () => p3, sessionId: () => undefined, now: () => 3, emit: () => {}, whenIdle: (fn) => fn() }).restore(p3);
     expect(p3.source).toBe('model');
     expect(await store.getMeta(PERSONAL_META)).toBeUndefined();
+  });
+
+  it(`runs by itself at idle time once ${AUTO_EVERY_SESSIONS} sessions ended since the last run, not before`, async () => {
+    const net = tinyNet();
+    const store = createMemoryStore();
+    const add = async (i: number) => store.putEvents(session(`v${i}`, i * 3_600_000, ['product_view', 'add_to_cart']));
+    for (let i = 0; i < AUTO_EVERY_SESSIONS - 1; i++) await add(i);
+    const events: PersonalizeEvent[] = [];
+    const idle: Array<() => void> = [];
+    const p = fakePredictor(net);
+    const pers = createPersonalizer({ store: () => Promise.resolve(store), predictor: async () => p, sessionId: () => 'current', now: () => 1, emit: (e) => events.push(e), whenIdle: (fn) => idle.push(fn) });
+    const settle = async () => {
+      for (const fn of idle.splice(0)) fn();
+      for (let i = 0; i < 50; i++) await new Promise((r) => setTimeout(r, 0));
+    };
+    pers.maybeAuto();
+    await settle();
+    expect(events).toEqual([]);
+    await add(AUTO_EVERY_SESSIONS);
+    pers.maybeAuto();
+    await settle();
+    expect(events[0]).toEqual({ status: 'start', reason: 'auto' });
+    expect(events.at(-1)).toMatchObject({ status: 'done', reason: 'auto' });
+    events.length = 0;
+    pers.maybeAuto(); // nothing new ended since that run
+    await settle();
+    expect(events).toEqual([]);
   });
 });
