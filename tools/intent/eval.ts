@@ -5,8 +5,7 @@
  * 5-fold cross-validation grouped by user over all training-store sessions (each scored once,
  * by models that never saw its user), a per-store time split (last 20% of sessions), and the
  * holdout stores scored by the committed model (baselines trained on all training stores).
- * The 7 fits run as child processes, `--jobs` at a time (default: cores + 1, since each fit
- * also waits on I/O and a shared machine's scheduler shares time per process).
+ * The 7 fits run as child processes, `--jobs` at a time (default: the number of cores).
  * Prints a markdown table; `--json FILE` writes `{ pooled, holdout, stores, time_split, … }`.
  */
 import { spawn } from 'node:child_process';
@@ -108,7 +107,7 @@ async function main(): Promise<void> {
   const started = Date.now();
   const folds = Number(arg('folds', '5'));
   const boot = Number(arg('boot', '500'));
-  const jobs = Number(arg('jobs', String(availableParallelism() + 1)));
+  const jobs = Number(arg('jobs', String(availableParallelism())));
   const modelDir = arg('model', MODEL_DIR)!;
   const data = loadEvalData();
   const names = jobNames(folds);

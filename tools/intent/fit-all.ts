@@ -39,9 +39,12 @@ export interface Pretrained {
  */
 export async function fitAll(train: readonly Example[], seed: number, opts: { hunch?: TrainOptions; pretrained?: Pretrained } = {}): Promise<Fitted> {
   let clock = Date.now();
+  let cpu = process.cpuUsage();
   const lap = (what: string): void => {
-    if (process.env.HUNCH_EVAL_TIMING) process.stderr.write(`timing ${what} ${((Date.now() - clock) / 1000).toFixed(1)}s\n`);
+    const c = process.cpuUsage(cpu);
+    if (process.env.HUNCH_EVAL_TIMING) process.stderr.write(`timing ${what} wall ${((Date.now() - clock) / 1000).toFixed(1)}s cpu ${((c.user + c.system) / 1e6).toFixed(1)}s\n`);
     clock = Date.now();
+    cpu = process.cpuUsage();
   };
   const { train: tr, val } = userSplit(train, 0.15, seed);
   let weights: IntentWeights;

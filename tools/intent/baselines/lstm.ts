@@ -24,7 +24,7 @@ function toTensor(examples: readonly Example[]): tfl.Tensor3D {
  * `epochs`; tfjs cannot restore the best weights, so the last epoch's are kept).
  * @returns the model (caller disposes with `model.dispose()`)
  */
-export async function fitLstm(train: readonly Example[], val: readonly Example[], seed = 7, epochs = 6): Promise<tfl.LayersModel> {
+export async function fitLstm(train: readonly Example[], val: readonly Example[], seed = 7, epochs = 4): Promise<tfl.LayersModel> {
   const model = tfl.sequential();
   model.add(tfl.layers.lstm({ units: 64, inputShape: [LSTM_STEPS, FEATURE_DIM], kernelInitializer: tfl.initializers.glorotUniform({ seed }), recurrentInitializer: tfl.initializers.glorotUniform({ seed: seed + 1 }) }));
   model.add(tfl.layers.dense({ units: 1, activation: 'sigmoid', kernelInitializer: tfl.initializers.glorotUniform({ seed: seed + 2 }) }));
