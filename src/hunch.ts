@@ -87,6 +87,7 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
   const ls = deps.localStorage ?? safeLocalStorage(win);
   const openPersistent = deps.openStore ?? ((dbName: string) => openIdbStore({ dbName }));
   const timeoutMs = opts.sessionTimeoutMinutes * 60_000;
+  const createdAt = now();
 
   const reported = new Set<string>();
   const emitter = createEmitter<HunchEventMap>((err) => problem('error', 'listener', `a hunch.on() listener threw: ${String(err)}`));
@@ -215,6 +216,7 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
           emitPersonalize: (e) => emitter.emit('personalize', e),
           problem,
           whenIdle: (fn) => fn(), // the module itself was loaded at idle time
+          liveSince: createdAt,
         });
         for (const r of rules) service.triggers.add(r);
         if (opts.recommend.url) {

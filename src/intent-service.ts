@@ -33,6 +33,12 @@ export interface IntentServiceDeps {
   problem(kind: 'error' | 'warning', code: string, message: string): void;
   /** Runs `fn` when the page is idle. */
   whenIdle(fn: () => void): void;
+  /**
+   * Events at or after this time (ms since the epoch) are this page's own: when restore finds them
+   * in the store before the live feed delivers them, they still emit `intent` and run triggers.
+   * Default 0 (every restored event counts as live).
+   */
+  liveSince?: number;
   /** Personalization progress and results (issue #8). */
   emitPersonalize?(e: PersonalizeEvent): void;
 }
@@ -150,7 +156,7 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
         if (i >= 0) from = i + 1;
         for (const e of events.slice(0, from)) processed.add(e.id);
       }
-      for (const e of events.slice(from)) await apply(p, e, false);
+      for (const e of events.slice(from)) await apply(p, e, e.ts >= (d.liveSince ?? 0));
       if (state) current = toIntent(state, p);
     } catch (err) {
       d.problem('warning', 'intent-restore', `could not restore the intent state: ${(err as Error)?.message ?? err}`);

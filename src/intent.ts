@@ -27,7 +27,10 @@ export interface Intent {
   /** Up to 3 recent events that moved the score most, strongest first. */
   reasons: IntentReason[];
   source: IntentSource;
-  /** TensorFlow.js backend that computed it (`'webgl'`, `'wasm'`, `'cpu'`), or `'none'` for the heuristic. */
+  /**
+   * What computed it: `'js'` (the plain-JS kernel, answering while the TensorFlow.js runtime
+   * starts), the TensorFlow.js backend (`'webgl'`, `'cpu'`), or `'none'` for the heuristic.
+   */
   backend: string;
   /** Version of the model (`'heuristic-1'` for the heuristic). */
   modelVersion: string;

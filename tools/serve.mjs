@@ -4,8 +4,9 @@
  * 127.0.0.1 (never another interface), so `/examples/…`, `/dist/…` and `/models/…` resolve.
  *
  * CLI: `node tools/serve.mjs [--port N]` (default 5173, env PORT; 0 picks a free port).
- * API: `startServer({ root, port, headers }) → Promise<{ url, port, close(), requests }>`.
- * `headers(path)` may add response headers per path (the CSP tests use it).
+ * API: `startServer({ root, port, headers, replay }) → Promise<{ url, port, close(), requests }>`.
+ * `headers(path)` may add response headers per path (the CSP tests use it); `replay: true`
+ * serves `/replay/real-sessions.json` from ../shared/data when present (the CLI turns it on).
  */
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
@@ -42,6 +43,18 @@ export async function startServer(opts = {}) {
     if (path === '/') {
       res.writeHead(302, { location: '/examples/' });
       res.end();
+      return;
+    }
+    // `npm start` only: real sessions read from ../shared/data at run time for the dashboard's
+    // replay (nothing is copied into the repository)
+    if (opts.replay && path === '/replay/real-sessions.json') {
+      const { loadRealSessions } = await import('../examples/dashboard/real-sessions.mjs');
+      const sessions = await loadRealSessions();
+      if (!sessions) {
+        res.writeHead(404, { 'content-type': 'text/plain' }).end('no ../shared/data (set HUNCH_DATA)');
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' }).end(JSON.stringify(sessions));
       return;
     }
     let file = normalize(join(root, path));
@@ -83,7 +96,7 @@ export async function startServer(opts = {}) {
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const i = process.argv.indexOf('--port');
   const port = Number(i > 0 ? process.argv[i + 1] : process.env.PORT ?? 5173);
-  const s = await startServer({ port });
+  const s = await startServer({ port, replay: true });
   console.log(`hunch examples: ${s.url}/examples/`);
   console.log(`  storefront (script tag): ${s.url}/examples/storefront/`);
   console.log(`  SPA (ESM build):         ${s.url}/examples/spa/`);

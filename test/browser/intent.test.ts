@@ -97,6 +97,30 @@ describe('intent on WebGL', () => {
     }
   });
 
+  it('events tracked before the intent module loads still emit intent and fire triggers', async () => {
+    const page = await openPage(browser, 'about:blank');
+    await esm(page, 'db=intent-early&triggers=abandonment');
+    const fired = await page.evaluate(async () => {
+      const h = (window as unknown as { h: H }).h;
+      const rules: string[] = [];
+      let intents = 0;
+      h.on('trigger', (t) => rules.push((t as { rule: string }).rule));
+      h.on('intent', () => intents++);
+      // right away: the intent module is still waiting for idle time
+      h.track('product_view', { itemId: 'a', price: 20 });
+      h.track('add_to_cart', { itemId: 'a', price: 20 });
+      h.track('add_to_cart', { itemId: 'b', price: 20 });
+      h.track('remove_from_cart', { itemId: 'b', price: 20 });
+      await h.flush();
+      const t0 = performance.now();
+      while (rules.length === 0 && performance.now() - t0 < 20_000) await new Promise((r) => setTimeout(r, 50));
+      return { rules, intents };
+    });
+    expect(fired.rules).toEqual(['abandonment']);
+    expect(fired.intents).toBeGreaterThanOrEqual(4);
+    await page.close();
+  });
+
   it('answers from the heuristic with an error event when the model is missing; capture unaffected', async () => {
     const page = await openPage(browser, 'about:blank');
     await esm(page, 'db=intent-404&model=/no/such/model/');

@@ -16,7 +16,7 @@ afterEach(async () => {
 async function make(opts: Parameters<typeof createHunch>[0] = {}, deps: HunchDeps = {}) {
   const store = createMemoryStore();
   const openStore = vi.fn(async () => store);
-  const h = await createHunch(opts, { openStore, window, ...deps });
+  const h = await createHunch(opts, { openStore, window, whenIdle: () => {}, ...deps });
   instances.push(h);
   return { h, store, openStore };
 }
@@ -91,7 +91,7 @@ describe('createHunch', () => {
 
   it('falls back to memory when storage cannot open, saying so once', async () => {
     const warnings: string[] = [];
-    const h = await createHunch({}, { window, openStore: () => Promise.reject(new Error('blocked')) });
+    const h = await createHunch({}, { window, whenIdle: () => {}, openStore: () => Promise.reject(new Error('blocked')) });
     instances.push(h);
     h.on('warning', (w) => warnings.push(w.code));
     h.track('page_view');
