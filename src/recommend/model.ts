@@ -3,7 +3,8 @@
  * sessions postings, newest first; distinct items per session; recent popularity) and reusable
  * scratch buffers so a ranking call allocates almost nothing. Build once per artifact.
  *
- * Memory: about 4 bytes × (2 × clicks + 4 × sessions + 6 × items) — ~12 MB for Diginetica.
+ * Memory: ~14 MB of typed arrays for Diginetica (sessions, postings, per-session and per-item
+ * tables, scratch); building it takes ~250 ms of CPU.
  */
 import type { NextItemArtifact, Reranker } from './artifact';
 import type { RankParams } from './params';
