@@ -11,6 +11,7 @@ import type { BenchContext, BenchRow } from './types';
 const MODULES: Record<string, () => Promise<{ run(ctx: BenchContext): Promise<BenchRow[]> }>> = {
   ingest: () => import('./ingest'),
   intent: () => import('./intent'),
+  recommend: () => import('./recommend'),
   personalize: () => import('./personalize'),
 };
 
@@ -19,7 +20,7 @@ const jsonAt = args.indexOf('--json');
 const onlyAt = args.indexOf('--only');
 const only = onlyAt >= 0 ? args[onlyAt + 1] : undefined;
 
-const browser = await launchBrowser(['--enable-unsafe-swiftshader', '--use-angle=swiftshader', '--ignore-gpu-blocklist']);
+const browser = await launchBrowser(['--enable-unsafe-swiftshader', '--use-angle=swiftshader', '--ignore-gpu-blocklist', '--js-flags=--expose-gc', '--enable-precise-memory-info']);
 const server = await serve();
 const rows: BenchRow[] = [];
 try {
