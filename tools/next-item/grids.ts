@@ -6,6 +6,26 @@ import type { RankParams } from '../../src/recommend/params';
 import type { Grid } from './tune';
 import type { VsknnParams } from './vsknn';
 
+/**
+ * Where tuning starts (overrides of DEFAULT_PARAMS): the result of earlier exploratory
+ * coordinate ascent on the Diginetica validation split. The committed artifacts were tuned
+ * from here with one round.
+ */
+export const TUNING_START: Partial<RankParams> = {
+  neighbours: 200,
+  lambdaPos: 4,
+  lambdaRecency: 100_000,
+  lambdaDist: 8,
+  backward: 1,
+  lengthPow: 0.25,
+  rulesWeight: 0.1,
+  rulesWindow: 5,
+  rulesDecay: 0.25,
+  repeatWeight: 0.8,
+  lastWeight: 0.2,
+  idfPow: 1,
+};
+
 /** hunch ranking grid (values tried per parameter, others fixed). */
 export const HUNCH_GRID: Grid<RankParams> = {
   neighbours: [50, 100, 200, 500],

@@ -1,9 +1,10 @@
 /**
  * `npm run train:next-item -- [--dataset diginetica|retailrocket|tmall|all] [--out DIR]
- *   [--rounds 2] [--val-fraction 0.1] [--val-every 4] [--start '{json params}']`
+ *   [--rounds 1] [--val-fraction 0.1] [--val-every 4] [--start '{json params}']`
  *
  * For each dataset: carve a validation split from the end of train_sessions.txt (newest
  * sessions; every prefix predicting its next item, every `val-every`-th case kept), tune
+ * (from `TUNING_START`, overridden by `--start`)
  * hunch's ranking parameters and the V-SKNN baseline on it by coordinate ascent, then write the
  * artifact of all training sessions with the tuned parameters to `<out>/<dataset>/`
  * (manifest.json + model.bin; validation metrics and the baseline setting in `meta`).
@@ -20,7 +21,7 @@ import { datasetsArg, parseArgs } from './args';
 import { artifactSessions, buildArtifact } from './build';
 import { DATASETS, readTrainSessions, splitValidation } from './data';
 import { evaluate, hunchRanker } from './evaluate';
-import { HUNCH_GRID, VSKNN_GRID } from './grids';
+import { HUNCH_GRID, TUNING_START, VSKNN_GRID } from './grids';
 import { MODELS_DIR, writeArtifact } from './io';
 import { Progress } from './progress';
 import { collectRerankData, fitReranker } from './rerank';
@@ -35,13 +36,17 @@ function main(): void {
   const args = parseArgs(process.argv.slice(2));
   const datasets = datasetsArg(args, DATASETS);
   const out = args.get('out') ?? MODELS_DIR;
-  const rounds = Number(args.get('rounds') ?? 2);
+  const rounds = Number(args.get('rounds') ?? 1);
   const valFraction = Number(args.get('val-fraction') ?? 0.1);
   const valEvery = Number(args.get('val-every') ?? 4);
   if (!Number.isInteger(rounds) || rounds < 0) throw new TypeError('--rounds must be an integer ≥ 0');
   if (!(valFraction > 0 && valFraction < 1)) throw new TypeError('--val-fraction must be in (0, 1)');
   if (!Number.isInteger(valEvery) || valEvery < 1) throw new TypeError('--val-every must be an integer ≥ 1');
-  const start = resolveParams({ ...DEFAULT_PARAMS, ...(JSON.parse(args.get('start') ?? '{}') as Partial<RankParams>) });
+  const start = resolveParams({
+    ...DEFAULT_PARAMS,
+    ...TUNING_START,
+    ...(JSON.parse(args.get('start') ?? '{}') as Partial<RankParams>),
+  });
 
   for (const dataset of datasets) {
     const t0 = Date.now();
