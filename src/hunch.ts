@@ -12,7 +12,7 @@ import type { RecommendService } from './recommend-service';
 import type { Intent } from './intent';
 import type { ModelPredictor } from './model/client';
 import type { Predictor } from './model/predictor';
-import { resolveRule, type TriggerRule } from './triggers';
+import { createRuleSet } from './triggers';
 import type { EventProps, EventType, HunchEvent } from './events';
 import { idSequence, randomId } from './ids';
 import { resolveOptions, validateConsent, type Consent, type HunchOptions, type ResolvedOptions } from './options';
@@ -171,7 +171,7 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
 
   // the intent half loads when the page is idle (or when intent() is first asked)
   const whenIdle = deps.whenIdle ?? defaultWhenIdle;
-  const rules: TriggerRule[] = opts.triggers.map((t) => resolveRule(t));
+  const rules = createRuleSet(opts.triggers);
   let backlog: HunchEvent[] = [];
   let intents: IntentService | undefined;
   let recs: RecommendService | undefined;
@@ -213,12 +213,12 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
           now,
           emitIntent: (i) => emitter.emit('intent', i),
           emitTrigger: (t) => emitter.emit('trigger', t),
+          rules: () => rules.rules,
           emitPersonalize: (e) => emitter.emit('personalize', e),
           problem,
           whenIdle: (fn) => fn(), // the module itself was loaded at idle time
           liveSince: createdAt,
         });
-        for (const r of rules) service.triggers.add(r);
         if (opts.recommend.url) {
           recs = m.createRecommendService({
             url: new URL(opts.recommend.url, win?.location?.href ?? deps.assetBase).href,
@@ -395,21 +395,7 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
     },
     personalize: () => loadIntents().then((s) => s.personalize()),
     metrics: () => loadIntents().then((s) => s.metrics()),
-    triggers: {
-      add(rule) {
-        const r = resolveRule(rule);
-        const i = rules.findIndex((x) => x.id === r.id);
-        if (i >= 0) rules[i] = r;
-        else rules.push(r);
-        intents?.triggers.add(r);
-      },
-      remove(id) {
-        const i = rules.findIndex((x) => x.id === id);
-        if (i >= 0) rules.splice(i, 1);
-        intents?.triggers.remove(id);
-      },
-      list: () => rules.map((r) => r.id),
-    },
+    triggers: { add: (rule) => rules.add(rule), remove: (id) => rules.remove(id), list: () => rules.list() },
     get backend() {
       return intents?.backend ?? 'none';
     },

@@ -11,7 +11,7 @@ import { newSessionState, type SessionState } from './model/session-state';
 import { createPersonalizer, type DeviceMetrics, type PersonalizeEvent } from './personalize/personalizer';
 import type { PersonalizeResult } from './personalize/guard';
 import type { Store } from './store/types';
-import { evaluateTriggers, resolveRule, type FiredLog, type TriggerRule } from './triggers';
+import { evaluateTriggers, type FiredLog, type TriggerRule } from './triggers';
 
 /** Meta keys this service owns. */
 export const INTENT_META = { state: 'intent:state', fired: 'triggers:fired' } as const;
@@ -30,6 +30,8 @@ export interface IntentServiceDeps {
   now(): number;
   emitIntent(i: Intent): void;
   emitTrigger(t: { rule: string; intent: Intent }): void;
+  /** The active trigger rules (owned by the instance, so rules added before loading count). */
+  rules(): readonly TriggerRule[];
   problem(kind: 'error' | 'warning', code: string, message: string): void;
   /** Runs `fn` when the page is idle. */
   whenIdle(fn: () => void): void;
@@ -54,7 +56,6 @@ export interface IntentService {
   readonly predictor: Predictor | undefined;
   /** Events this page ran through the predictor (restored state is not recomputed). */
   readonly stepsRun: number;
-  triggers: { add(rule: TriggerRule | string): void; remove(id: string): void; list(): string[] };
   /** Fits and (if the guard accepts it) adopts a per-user head now (`personalize/personalizer.ts`). */
   personalize(): Promise<PersonalizeResult>;
   /** Calibration, AUC and Brier of past predictions on this device, global vs personalized. */
@@ -80,7 +81,6 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
   let fired: FiredLog = {};
   let disposed = false;
   let stepsRun = 0;
-  const rules: TriggerRule[] = [];
   const personalizer = createPersonalizer({
     store: d.store,
     predictor: () => (predictor ? Promise.resolve(predictor) : load()),
@@ -185,7 +185,7 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
     current = toIntent(state, p);
     if (!live) return;
     d.emitIntent(current);
-    const r = evaluateTriggers(rules, current, before, fired, d.now(), (rule, err) => d.problem('error', `trigger:${rule}`, `trigger "${rule}" threw: ${String(err)}`));
+    const r = evaluateTriggers(d.rules(), current, before, fired, d.now(), (rule, err) => d.problem('error', `trigger:${rule}`, `trigger "${rule}" threw: ${String(err)}`));
     if (r.fired.length) {
       fired = r.log;
       const store = d.store();
@@ -233,19 +233,6 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
     },
     get stepsRun() {
       return stepsRun;
-    },
-    triggers: {
-      add(rule) {
-        const r = resolveRule(rule);
-        const i = rules.findIndex((x) => x.id === r.id);
-        if (i >= 0) rules[i] = r;
-        else rules.push(r);
-      },
-      remove(id) {
-        const i = rules.findIndex((x) => x.id === id);
-        if (i >= 0) rules.splice(i, 1);
-      },
-      list: () => rules.map((r) => r.id),
     },
     personalize: () => personalizer.run('manual'),
     metrics: () => personalizer.metrics(),

@@ -58,6 +58,36 @@ export function resolveRule(rule: TriggerRule | string): TriggerRule {
   return rule;
 }
 
+/** The active rules, by id (adding a rule with an existing id replaces it). */
+export interface RuleSet {
+  /** @throws TypeError for an invalid rule or unknown preset. */
+  add(rule: TriggerRule | string): void;
+  remove(id: string): void;
+  list(): string[];
+  readonly rules: readonly TriggerRule[];
+}
+
+/** Creates a rule set, starting with the given rules or presets. */
+export function createRuleSet(initial: ReadonlyArray<TriggerRule | string> = []): RuleSet {
+  const rules: TriggerRule[] = [];
+  const set: RuleSet = {
+    add(rule) {
+      const r = resolveRule(rule);
+      const i = rules.findIndex((x) => x.id === r.id);
+      if (i >= 0) rules[i] = r;
+      else rules.push(r);
+    },
+    remove(id) {
+      const i = rules.findIndex((x) => x.id === id);
+      if (i >= 0) rules.splice(i, 1);
+    },
+    list: () => rules.map((r) => r.id),
+    rules,
+  };
+  for (const r of initial) set.add(r);
+  return set;
+}
+
 /**
  * Evaluates rules for one intent update (pure). Returns the ids that fire and the updated log.
  * A rule that throws is skipped (reported through `onError`).
