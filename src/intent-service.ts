@@ -156,17 +156,21 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
         if (i >= 0) from = i + 1;
         for (const e of events.slice(0, from)) processed.add(e.id);
       }
-      for (const e of events.slice(from)) await apply(p, e, e.ts >= (d.liveSince ?? 0));
+      for (const e of events.slice(from)) await apply(p, e, e.ts >= (d.liveSince ?? 0), true);
       if (state) current = toIntent(state, p);
     } catch (err) {
       d.problem('warning', 'intent-restore', `could not restore the intent state: ${(err as Error)?.message ?? err}`);
     }
   };
 
-  const apply = async (p: Predictor, e: HunchEvent, live: boolean) => {
+  /**
+   * Applies one event. `live`: emit `intent` and run triggers for it. `fromStore`: it came from
+   * the store during restore, so its live delivery (if still queued) must be skipped.
+   */
+  const apply = async (p: Predictor, e: HunchEvent, live: boolean, fromStore = false) => {
     if (processed.has(e.id)) {
       // applied from the store during restore: its live delivery comes once, then never again
-      if (live) processed.delete(e.id);
+      if (!fromStore) processed.delete(e.id);
       return;
     }
     if (!state || state.sessionId !== e.sessionId || state.modelVersion !== p.modelVersion) {
@@ -176,7 +180,7 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
     }
     // only events applied from the store can arrive again (live); remembering every live id
     // would grow the heap with each event of a long session
-    if (!live) processed.add(e.id);
+    if (fromStore) processed.add(e.id);
     const before = current?.sessionId === e.sessionId ? current : undefined;
     state = await advance(p, state, e);
     stepsRun++;

@@ -4,12 +4,13 @@
  * malformed auto-capture markup that must never throw into the page.
  * Reproduce a failure with `HUNCH_FUZZ_SEED=<seed>`.
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { EVENT_TYPES } from '../../src/events';
 import { MAX_LENGTH, MAX_PRICE, MAX_QUANTITY } from '../../src/validate-event';
 import { checkRecord, findPii, type FuzzLimits } from './fixtures/faults/fuzz-input.mjs';
-import { launchBrowser, openPage, readDatabase, serve, type Served } from './harness';
+import { openPage, readDatabase } from './harness';
+import { browser, server, useBrowser } from './setup';
 
 const SEED = Number(process.env.HUNCH_FUZZ_SEED ?? 20261129);
 const LIMITS: FuzzLimits = { eventTypes: [...EVENT_TYPES], maxLength: { ...MAX_LENGTH }, maxPrice: MAX_PRICE, maxQuantity: MAX_QUANTITY };
@@ -30,16 +31,7 @@ type PageT = {
   };
 };
 
-let browser: Browser;
-let server: Served;
-beforeAll(async () => {
-  browser = await launchBrowser();
-  server = await serve();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+useBrowser();
 
 async function esmPage(): Promise<Page & { errors: string[] }> {
   const page = await openPage(browser, `${server.url}/test/browser/fixtures/faults/esm.html`);

@@ -7,9 +7,10 @@
  * through Playwright routes, so nothing broken lands on disk.
  */
 import { readFileSync } from 'node:fs';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, openPage, readDatabase, serve, type Served } from './harness';
+import type { BrowserContext, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { openPage, readDatabase } from './harness';
+import { browser, server, useBrowser } from './setup';
 
 type Intent = { purchase: number; source: string; backend: string; modelVersion: string; events: number };
 type Problem = { code: string; message: string };
@@ -36,16 +37,7 @@ const BROKEN: Record<string, { json: object; bin: Buffer } | 404> = {
   'other-feature-version': { json: { ...modelJson, featureVersion: modelJson.featureVersion + 1 }, bin: weights },
 };
 
-let browser: Browser;
-let server: Served;
-beforeAll(async () => {
-  browser = await launchBrowser();
-  server = await serve();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+useBrowser();
 
 async function context(): Promise<BrowserContext> {
   const ctx = await browser.newContext();

@@ -4,10 +4,11 @@
  * retention and retry, nothing of the current session lost); retention under `maxEvents`; and a
  * tab holding the database open while another tab upgrades it to a newer schema.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { localKeyPrefix } from '../../src/session-pointer';
-import { countStored, launchBrowser, openPage, readDatabase, serve, type Served } from './harness';
+import { countStored, openPage, readDatabase } from './harness';
+import { browser, server, useBrowser } from './setup';
 
 type Inst = {
   track(t: string, p?: object): void;
@@ -23,16 +24,7 @@ type PageT = { t: { createHunch(o: object): Promise<Inst> }; h: Inst; problems: 
 const ESM = '/test/browser/fixtures/faults/esm.html';
 const NO_MODEL = { enabled: false };
 
-let browser: Browser;
-let server: Served;
-beforeAll(async () => {
-  browser = await launchBrowser();
-  server = await serve();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+useBrowser();
 
 async function esmPage(ctx: BrowserContext): Promise<Page & { errors: string[] }> {
   const page = await openPage(ctx, `${server.url}${ESM}`);

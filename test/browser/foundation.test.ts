@@ -2,20 +2,11 @@
  * Real-Chromium tests of the foundation: the script tag on a plain page, durability across
  * reload and unload, concurrent tabs, and forget().
  */
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { countStored, databases, launchBrowser, openPage, serve, type Served } from './harness';
+import { describe, expect, it } from 'vitest';
+import { countStored, databases, openPage } from './harness';
+import { browser, server, useBrowser } from './setup';
 
-let browser: Browser;
-let server: Served;
-beforeAll(async () => {
-  browser = await launchBrowser();
-  server = await serve();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+useBrowser();
 
 type W = { hunch: { ready: Promise<unknown>; export(): Promise<{ events: { type: string; itemId?: string; price?: number }[]; storage: string }>; flush(): Promise<void>; forget(): Promise<void>; track(t: string, p?: object): void; storage?: string } };
 

@@ -3,22 +3,14 @@
  * the Node CPU reference; fallbacks (no WebGL, model missing) keep intent answering; a reload
  * resumes the carried state without replaying the session; tensors do not leak.
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { HunchEvent } from '../../src/events';
 import { referencePurchaseProbability } from '../../tools/intent/reference';
-import { launchBrowser, openPage, serve, type Served } from './harness';
+import { launchBrowser, openPage } from './harness';
+import { browser, server, useBrowser } from './setup';
 
-let browser: Browser;
-let server: Served;
-beforeAll(async () => {
-  browser = await launchBrowser();
-  server = await serve();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+useBrowser();
 
 type H = {
   track(t: string, p?: object): void;
@@ -126,12 +118,11 @@ describe('intent on WebGL', () => {
     await esm(page, 'db=intent-404&model=/no/such/model/');
     const out = await page.evaluate(async () => {
       const h = (window as unknown as { h: H }).h;
-      const errors: unknown[] = [];
-      h.on('error', (e) => errors.push(e));
       h.track('product_view', { itemId: 'x', price: 3 });
       h.track('add_to_cart', { itemId: 'x', price: 3 });
       const intent = await h.intent();
       await h.flush();
+      const errors = (window as unknown as { problems: unknown[] }).problems;
       return { intent, errors, stored: (await h.export()).events.length };
     });
     expect(out.intent.source).toBe('heuristic');

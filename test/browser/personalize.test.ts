@@ -6,8 +6,8 @@
  */
 import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { HunchEvent } from '../../src/events';
 import { fileFetch } from '../../src/model/intent-load-node';
 import { decodeJsNet } from '../../src/model/js-net';
@@ -15,18 +15,10 @@ import { fetchModelFiles } from '../../src/model/model-files';
 import { sessionExamples } from '../../src/personalize/examples';
 import { headLogitOf, type PersonalHead } from '../../src/personalize/head';
 import { MODEL_DIR } from '../../tools/intent/paths';
-import { launchBrowser, openPage, readDatabase, serve, type Served } from './harness';
+import { openPage, readDatabase } from './harness';
+import { browser, server, useBrowser } from './setup';
 
-let browser: Browser;
-let server: Served;
-beforeAll(async () => {
-  browser = await launchBrowser();
-  server = await serve();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+useBrowser();
 
 const DB = 'personalize-e2e';
 type Intent = { purchase: number; source: string; backend: string; sessionId: string };

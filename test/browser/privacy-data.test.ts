@@ -4,10 +4,11 @@
  * 1 MB string costs well under 50 ms; consent 'pending' creates nothing at all, 'denied' erases;
  * forget() leaves no database or key behind.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { findPii, PII } from './fixtures/faults/fuzz-input.mjs';
-import { launchBrowser, openPage, readDatabase, serve, type Served } from './harness';
+import { openPage, readDatabase } from './harness';
+import { browser, server, useBrowser } from './setup';
 
 type Tag = {
   ready: Promise<unknown>;
@@ -22,16 +23,7 @@ type W = { hunch: Tag };
 
 const SHOP = '/test/browser/fixtures/faults/shop.html';
 
-let browser: Browser;
-let server: Served;
-beforeAll(async () => {
-  browser = await launchBrowser();
-  server = await serve();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+useBrowser();
 
 async function shop(ctx: BrowserContext, query: string): Promise<Page & { errors: string[] }> {
   const page = await openPage(ctx, `${server.url}${SHOP}?${query}`);

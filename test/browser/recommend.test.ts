@@ -3,23 +3,14 @@
  * prefix, with the shipped Diginetica item model (static files, loaded lazily).
  */
 import { readFileSync } from 'node:fs';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createModel, decodeArtifact, rank, type ArtifactManifest } from '../../src/recommend/index';
-import { launchBrowser, openPage, serve, type Served } from './harness';
+import { openPage } from './harness';
+import { browser, server, useBrowser } from './setup';
 
 const DIR = new URL('../../models/next-item/diginetica/', import.meta.url);
 
-let browser: Browser;
-let server: Served;
-beforeAll(async () => {
-  browser = await launchBrowser();
-  server = await serve();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+useBrowser();
 
 type H = { track(t: string, p?: object): void; recommend(o?: object): Promise<{ itemId: string; score: number; reason: string }[]> };
 
