@@ -10,8 +10,10 @@ import { createEmitter } from './emitter';
 import type { IntentService } from './intent-service';
 import type { RecommendService } from './recommend-service';
 import type { Intent } from './intent';
-import type { ModelPredictor } from './model/client';
+import { defaultWhenIdle, safeLocalStorage } from './browser-env';
+import { debugFacade, modelUrl, predictorLoader } from './model-wiring';
 import type { Predictor } from './model/predictor';
+import { spillEvents, takeSpilled } from './spill';
 import { createRuleSet } from './triggers';
 import type { EventProps, EventType, HunchEvent } from './events';
 import { idSequence, randomId } from './ids';
@@ -51,11 +53,6 @@ export interface HunchDeps {
 /** Events held for the intent service while its module loads (oldest dropped first). */
 export const MAX_INTENT_BACKLOG = 500;
 
-function defaultWhenIdle(fn: () => void) {
-  const ric = (globalThis as { requestIdleCallback?: (cb: () => void, o: { timeout: number }) => number }).requestIdleCallback;
-  if (typeof ric === 'function') ric(fn, { timeout: 3000 });
-  else setTimeout(fn, 1000);
-}
 
 /** Most events held in memory while consent is pending; older ones are dropped first. */
 export const MAX_PENDING_EVENTS = 1000;
@@ -73,13 +70,6 @@ export async function createHunch(options?: HunchOptions, deps: HunchDeps = {}):
   return createInstance(opts, deps);
 }
 
-function safeLocalStorage(win: Window | undefined): Storage | undefined {
-  try {
-    return win?.localStorage ?? undefined;
-  } catch {
-    return undefined; // sandboxed iframes throw on access
-  }
-}
 
 async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<Hunch> {
   const now = deps.now ?? (() => Date.now());
@@ -110,12 +100,14 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
   let disposed = false;
   let storePromise: Promise<Store> | undefined;
   let storeKind: Store['kind'] = 'memory';
+  let storeReady = false;
   let memoryFallback: Store | undefined;
   let pendingEvents: HunchEvent[] = [];
   let pointer: PointerStorage = consent === 'granted' ? localPointer(opts.dbName, ls, now) : memoryPointer();
   let mine: SessionPointer | undefined; // this tab's view of the current session
   let sinceLastPrune = 0;
-  const nextId = idSequence(randomId());
+  const tabId = randomId();
+  const nextId = idSequence(tabId);
 
   const fallbackStore = () => (memoryFallback ??= createMemoryStore());
 
@@ -125,7 +117,10 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
         problem('warning', 'storage-fallback', `IndexedDB unavailable (${(err as Error)?.message ?? err}); events are kept in memory for this page only`);
         return fallbackStore();
       });
-      storePromise.then((s) => (storeKind = s.kind));
+      storePromise.then((s) => {
+        storeKind = s.kind;
+        storeReady = true;
+      });
     }
     return storePromise;
   };
@@ -164,10 +159,6 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
     },
   });
 
-  const modelUrl = (): string | undefined => {
-    if (opts.model.url) return new URL(opts.model.url, win?.location?.href ?? deps.assetBase).href;
-    return deps.assetBase ? new URL('../models/intent/', deps.assetBase).href : undefined;
-  };
 
   // the intent half loads when the page is idle (or when intent() is first asked)
   const whenIdle = deps.whenIdle ?? defaultWhenIdle;
@@ -180,32 +171,12 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
     if (!intentsLoading) {
       if (!deps.loadIntentModule) return Promise.reject(new Error('hunch: intent is not available in this build (no loadIntentModule)'));
       intentsLoading = deps.loadIntentModule().then((m) => {
-        const loadPredictor: (() => Promise<Predictor>) | undefined =
+        const loadPredictor =
           deps.loadPredictor ??
-          (opts.model.enabled
-            ? () => {
-                const url = modelUrl();
-                if (!url || !deps.assetBase) return Promise.reject(new Error('no model URL: pass model.url'));
-                return m
-                  .loadModelPredictor({
-                    url,
-                    backend: opts.model.backend,
-                    assetBase: deps.assetBase,
-                    worker: opts.model.worker,
-                    onFallback: (reason, backend) => problem('warning', 'backend-fallback', `intent model moved to the ${backend} backend: ${reason}`),
-                    onRuntime: (r) => {
-                      if ('error' in r) {
-                        problem('warning', 'model-runtime', `TensorFlow.js runtime unavailable (${r.error}); the JS kernel keeps answering`);
-                        emitter.emit('model', { status: 'runtime-failed', backend: 'js', error: r.error });
-                      } else emitter.emit('model', { status: 'runtime', ...r });
-                    },
-                  })
-                  .then((p) => {
-                    emitter.emit('model', { status: 'ready', backend: p.backend, warmupMs: p.warmupMs, modelVersion: p.modelVersion });
-                    return p;
-                  });
-              }
-            : undefined);
+          predictorLoader(m, opts, modelUrl(opts, win?.location?.href, deps.assetBase), deps.assetBase, {
+            emitModel: (x) => emitter.emit('model', x),
+            problem,
+          });
         const service = m.createIntentService({
           loadPredictor,
           store: () => (consent === 'granted' ? getStore() : undefined),
@@ -280,6 +251,8 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
       if (win.document.visibilityState === 'hidden') void writer.flush();
     };
     const onPageHide = () => {
+      // storage still opening: keep what would be lost in localStorage for the next page load
+      if (!storeReady && consent === 'granted') spillEvents(ls, opts.dbName, tabId, writer.unwritten());
       void writer.flush();
       void intents?.persist();
     };
@@ -290,16 +263,6 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
       win.removeEventListener('pagehide', onPageHide);
     });
   };
-
-  if (consent === 'denied') {
-    // denied at start: erase whatever an earlier visit stored
-    await openPersistent(opts.dbName).then((s) => s.destroy(), () => {});
-    pointer.clear();
-    localPointer(opts.dbName, ls, now).clear();
-  } else if (consent === 'granted') {
-    await getStore();
-    void prune();
-  }
 
   lifecycle();
   if (opts.autoCapture && win) {
@@ -323,6 +286,21 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
     );
     stops.push(captureDom(win.document, { track, error: captureError }));
   }
+
+  // capture is already listening while storage opens: early events wait in the writer (and are
+  // spilled on pagehide if the page leaves first), so a page's first clicks are never missed
+  if (consent === 'denied') {
+    // denied at start: erase whatever an earlier visit stored
+    await openPersistent(opts.dbName).then((s) => s.destroy(), () => {});
+    pointer.clear();
+    localPointer(opts.dbName, ls, now).clear();
+  } else if (consent === 'granted') {
+    // events an earlier page spilled while its storage was still opening
+    for (const e of takeSpilled(ls, opts.dbName)) writer.push(e);
+    await getStore();
+    void prune();
+  }
+
 
   const forget = async () => {
     writer.discard();
@@ -402,19 +380,7 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
     get warmupMs() {
       return intents?.warmupMs;
     },
-    debug: {
-      async runtime() {
-        const p = intents?.predictor as Partial<ModelPredictor> | undefined;
-        const steps = intents?.stepsRun ?? 0;
-        if (!p || !p.stats) return { thread: 'none' as const, backend: intents?.backend ?? 'none', numTensors: 0, steps };
-        const st = await p.stats();
-        return { thread: p.thread ?? 'main', backend: p.backend ?? 'none', numTensors: st.numTensors, steps };
-      },
-      async loseWebGLContext() {
-        const p = intents?.predictor as Partial<ModelPredictor> | undefined;
-        return p?.loseContext ? p.loseContext() : false;
-      },
-    },
+    debug: debugFacade(() => intents),
     on: (name, cb) => emitter.on(name, cb),
     off: (name, cb) => emitter.off(name, cb),
     async dispose() {

@@ -37,6 +37,8 @@ export interface Writer {
   discard(): void;
   /** Events buffered, not yet handed to the store. */
   readonly pending: number;
+  /** Events not yet confirmed written: the buffer and the batches in flight. */
+  unwritten(): HunchEvent[];
 }
 
 /** Creates a writer. */
@@ -45,6 +47,7 @@ export function createWriter(deps: WriterDeps): Writer {
   let buffer: HunchEvent[] = [];
   let scheduled = false;
   const inflight = new Set<Promise<void>>();
+  const inflightBatches = new Set<HunchEvent[]>();
 
   const write = async (batch: HunchEvent[]) => {
     let store = await deps.store();
@@ -79,7 +82,11 @@ export function createWriter(deps: WriterDeps): Writer {
     if (buffer.length) {
       const batch = buffer;
       buffer = [];
-      const p = write(batch).finally(() => inflight.delete(p));
+      inflightBatches.add(batch);
+      const p = write(batch).finally(() => {
+        inflight.delete(p);
+        inflightBatches.delete(batch);
+      });
       inflight.add(p);
     }
     return Promise.all([...inflight]).then(() => undefined);
@@ -102,5 +109,6 @@ export function createWriter(deps: WriterDeps): Writer {
     get pending() {
       return buffer.length;
     },
+    unwritten: () => [...[...inflightBatches].flat(), ...buffer],
   };
 }

@@ -114,8 +114,9 @@ describe('storefront (script tag + data-hunch-* + JSON-LD)', () => {
 
     const events = await exportEvents(page, 'hunch');
     const shop = events.filter((e) => e.type !== 'dwell');
-    expect(inOrder(shop, ['page_view', 'search', 'page_view', 'product_view', 'add_to_cart', 'page_view', 'product_view',
-      'page_view', 'begin_checkout', 'page_view', 'purchase', 'page_view'])).toBe(true);
+    const want = ['page_view', 'search', 'page_view', 'product_view', 'add_to_cart', 'page_view', 'product_view',
+      'page_view', 'begin_checkout', 'page_view', 'purchase', 'page_view'];
+    expect({ inOrder: inOrder(shop, want), got: shop.map((e) => `${e.type}@${(e as { ts?: number }).ts}`) }).toMatchObject({ inOrder: true });
     expect(shop.find((e) => e.type === 'search')).toMatchObject({ query: 'headphones' });
     expect(shop.filter((e) => e.type === 'product_view').map((e) => e.itemId)).toEqual(['au-201', 'au-203']);
     expect(shop.find((e) => e.type === 'add_to_cart')).toMatchObject({ itemId: 'au-201', price: 149 });

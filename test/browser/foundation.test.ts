@@ -102,6 +102,44 @@ describe('durability', () => {
     await ctx.close();
   });
 
+  it('a click captured while IndexedDB is still opening survives leaving the page at once', async () => {
+    const ctx = await browser.newContext();
+    // a slow disk: every IndexedDB open takes 400 ms to start
+    await ctx.addInitScript(() => {
+      const open = IDBFactory.prototype.open;
+      const started = performance.now();
+      IDBFactory.prototype.open = function (this: IDBFactory, ...args: [string, number?]) {
+        const wait = Math.max(0, 400 - (performance.now() - started));
+        const req = open.apply(this, args);
+        if (!location.pathname.endsWith('plain.html') || wait === 0) return req;
+        // hold the success event back, as a slow open would (idb listens with addEventListener)
+        const add = req.addEventListener.bind(req) as (t: string, l: EventListener, o?: unknown) => void;
+        (req as unknown as { addEventListener: typeof add }).addEventListener = (type, listener, o) =>
+          add(type, type === 'success' ? (e) => setTimeout(() => listener(e), wait) : listener, o);
+        return req;
+      };
+    });
+    const page = await openPage(ctx, `${server.url}/test/browser/fixtures/plain.html`);
+    await Promise.all([
+      page.waitForURL('**/empty.html'),
+      page.evaluate(() => {
+        (document.getElementById('add') as HTMLElement).click(); // before hunch is ready
+        location.href = '/test/browser/fixtures/empty.html';
+      }),
+    ]);
+    // the next hunch page of the origin writes what was spilled
+    await page.goto(`${server.url}/test/browser/fixtures/plain.html`);
+    const types = await page.evaluate(async () => {
+      const h = (window as unknown as W).hunch;
+      await h.ready;
+      await h.flush();
+      return (await h.export()).events.map((e) => e.type);
+    });
+    expect(types.filter((t) => t === 'add_to_cart')).toHaveLength(1);
+    expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.includes(':spill:')))).toEqual([]);
+    await ctx.close();
+  });
+
   it('200 events tracked right before the tab closes are all stored', async () => {
     const ctx = await browser.newContext();
     const page = await openPage(ctx, `${server.url}/test/browser/fixtures/plain.html`);

@@ -1,0 +1,72 @@
+/**
+ * How the instance reaches the intent model: where the model files are, how the predictor is
+ * started (reporting hand-overs and fallbacks as `model` / `warning` events), and the `debug`
+ * diagnostics. Split out of `hunch.ts`; runs on the main thread, imports no TensorFlow.js.
+ */
+import type { Hunch, HunchEventMap } from './api';
+import type { IntentService } from './intent-service';
+import type { ModelPredictor } from './model/client';
+import type { Predictor } from './model/predictor';
+import type { ResolvedOptions } from './options';
+
+/** URL of the intent model folder: `model.url` (relative to the page), else `../models/intent/` from the build. */
+export function modelUrl(opts: ResolvedOptions, pageUrl: string | undefined, assetBase: string | undefined): string | undefined {
+  if (opts.model.url) return new URL(opts.model.url, pageUrl ?? assetBase).href;
+  return assetBase ? new URL('../models/intent/', assetBase).href : undefined;
+}
+
+/** What {@link predictorLoader} reports through. */
+export interface WiringSink {
+  emitModel(m: HunchEventMap['model']): void;
+  problem(kind: 'error' | 'warning', code: string, message: string): void;
+}
+
+/**
+ * The function that starts the model predictor, or undefined when the model is disabled (the
+ * heuristic answers). Rejects when no model URL can be found.
+ */
+export function predictorLoader(
+  m: typeof import('./intent-module'),
+  opts: ResolvedOptions,
+  url: string | undefined,
+  assetBase: string | undefined,
+  sink: WiringSink,
+): (() => Promise<Predictor>) | undefined {
+  if (!opts.model.enabled) return undefined;
+  return async () => {
+    if (!url || !assetBase) throw new Error('no model URL: pass model.url');
+    const p = await m.loadModelPredictor({
+      url,
+      backend: opts.model.backend,
+      assetBase,
+      worker: opts.model.worker,
+      onFallback: (reason, backend) => sink.problem('warning', 'backend-fallback', `intent model moved to the ${backend} backend: ${reason}`),
+      onRuntime: (r) => {
+        if ('error' in r) {
+          sink.problem('warning', 'model-runtime', `TensorFlow.js runtime unavailable (${r.error}); the JS kernel keeps answering`);
+          sink.emitModel({ status: 'runtime-failed', backend: 'js', error: r.error });
+        } else sink.emitModel({ status: 'runtime', ...r });
+      },
+    });
+    sink.emitModel({ status: 'ready', backend: p.backend, warmupMs: p.warmupMs, modelVersion: p.modelVersion });
+    return p;
+  };
+}
+
+/** The instance's `debug` diagnostics over whatever intent service is loaded. */
+export function debugFacade(intents: () => IntentService | undefined): Hunch['debug'] {
+  const predictor = () => intents()?.predictor as Partial<ModelPredictor> | undefined;
+  return {
+    async runtime() {
+      const p = predictor();
+      const steps = intents()?.stepsRun ?? 0;
+      if (!p || !p.stats) return { thread: 'none' as const, backend: intents()?.backend ?? 'none', numTensors: 0, steps };
+      const st = await p.stats();
+      return { thread: p.thread ?? 'main', backend: p.backend ?? 'none', numTensors: st.numTensors, steps };
+    },
+    async loseWebGLContext() {
+      const p = predictor();
+      return p?.loseContext ? p.loseContext() : false;
+    },
+  };
+}

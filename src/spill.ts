@@ -1,0 +1,52 @@
+/**
+ * Events tracked in the first moments of a page, before IndexedDB has opened, would be lost if
+ * the page goes away before the open completes (an unload aborts the pending open). On
+ * `pagehide` such events are spilled synchronously to localStorage (one key per tab, prefixed
+ * `hunch:<dbName>:`, so `forget()` removes them) and the next page load of the origin writes
+ * them to IndexedDB (event ids are keys: re-writing is idempotent).
+ */
+import { isEventType, type HunchEvent } from './events';
+import { localKeyPrefix } from './session-pointer';
+
+const spillPrefix = (dbName: string) => `${localKeyPrefix(dbName)}spill:`;
+
+/** Saves events under this tab's key. Never throws (a full or blocked localStorage loses them, as before). */
+export function spillEvents(ls: Storage | undefined, dbName: string, tabId: string, events: readonly HunchEvent[]): void {
+  if (!ls || !events.length) return;
+  try {
+    ls.setItem(spillPrefix(dbName) + tabId, JSON.stringify(events));
+  } catch {
+    /* nothing more can be done while the page unloads */
+  }
+}
+
+const looksStored = (e: unknown): e is HunchEvent => {
+  const x = e as HunchEvent;
+  return !!x && typeof x.id === 'string' && typeof x.sessionId === 'string' && Number.isFinite(x.ts) && (isEventType(x.type) || x.type === 'dwell');
+};
+
+/** Reads and removes every spilled event of `dbName` (from any tab). */
+export function takeSpilled(ls: Storage | undefined, dbName: string): HunchEvent[] {
+  if (!ls) return [];
+  const out: HunchEvent[] = [];
+  try {
+    const prefix = spillPrefix(dbName);
+    const keys: string[] = [];
+    for (let i = 0; i < ls.length; i++) {
+      const k = ls.key(i);
+      if (k && k.startsWith(prefix)) keys.push(k);
+    }
+    for (const k of keys) {
+      try {
+        const list = JSON.parse(ls.getItem(k) ?? '[]') as unknown[];
+        if (Array.isArray(list)) out.push(...list.filter(looksStored));
+      } catch {
+        /* a corrupt spill is dropped */
+      }
+      ls.removeItem(k);
+    }
+  } catch {
+    /* localStorage unusable */
+  }
+  return out;
+}
