@@ -11,8 +11,7 @@ import type { IntentService } from './intent-service';
 import type { RecommendService } from './recommend-service';
 import type { Intent } from './intent';
 import { defaultWhenIdle, safeLocalStorage } from './browser-env';
-import { debugFacade, modelUrl, predictorLoader } from './model-wiring';
-import type { Predictor } from './model/predictor';
+import { debugFacade, modelUrl, optionUrl, predictorLoader } from './model-wiring';
 import { spillEvents, takeSpilled } from './spill';
 import { createRuleSet } from './triggers';
 import type { EventProps, EventType, HunchEvent } from './events';
@@ -26,29 +25,9 @@ import type { Store } from './store/types';
 import { boundedScrub, validateEvent } from './validate-event';
 import { VERSION } from './version';
 import { createWriter } from './writer';
+import type { HunchDeps } from './deps';
 
-/** Edges of the instance; defaults are the browser's. */
-export interface HunchDeps {
-  /** Clock, ms since the epoch. Default `Date.now`. */
-  now?: () => number;
-  /** Window for auto-capture and lifecycle events. Default `globalThis.window` when present. */
-  window?: Window;
-  /** Opens the persistent store. Default: IndexedDB via `openIdbStore`. */
-  openStore?: (dbName: string) => Promise<Store>;
-  /** Storage for the cross-tab session pointer. Default `window.localStorage` when usable. */
-  localStorage?: Storage;
-  /** URL of the folder holding the hunch build (runtime files); the default model is `../models/intent/` from it. */
-  assetBase?: string;
-  /** Starts the intent model. Default: worker or main-thread runtime from `assetBase`. */
-  loadPredictor?: () => Promise<Predictor>;
-  /** Runs a function when the page is idle. Default `requestIdleCallback` (timeout 3 s) or a 1 s timer. */
-  whenIdle?: (fn: () => void) => void;
-  /**
-   * Loads the intent half of the library (`intent-module.ts`). The ESM entry imports its chunk,
-   * the script tag loads `hunch-intent.js` next to itself. Without it, `intent()` rejects.
-   */
-  loadIntentModule?: () => Promise<typeof import('./intent-module')>;
-}
+export type { HunchDeps };
 
 /** Events held for the intent service while its module loads (oldest dropped first). */
 export const MAX_INTENT_BACKLOG = 500;
@@ -160,6 +139,9 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
   });
 
 
+  // the intent half reads stored history only while consent allows storing
+  const storedHistory = () => (consent === 'granted' ? getStore() : undefined);
+
   // the intent half loads when the page is idle (or when intent() is first asked)
   const whenIdle = deps.whenIdle ?? defaultWhenIdle;
   const rules = createRuleSet(opts.triggers);
@@ -179,7 +161,7 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
           });
         const service = m.createIntentService({
           loadPredictor,
-          store: () => (consent === 'granted' ? getStore() : undefined),
+          store: storedHistory,
           sessionId: () => chooseSession(mine, pointer.read(), now(), timeoutMs)?.id,
           now,
           emitIntent: (i) => emitter.emit('intent', i),
@@ -192,8 +174,8 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
         });
         if (opts.recommend.url) {
           recs = m.createRecommendService({
-            url: new URL(opts.recommend.url, win?.location?.href ?? deps.assetBase).href,
-            store: () => (consent === 'granted' ? getStore() : undefined),
+            url: optionUrl(opts.recommend.url, win?.location?.href, deps.assetBase),
+            store: storedHistory,
             flush: () => writer.flush(),
           });
           for (const e of backlog) recs.onEvent(e);

@@ -9,9 +9,14 @@ import type { ModelPredictor } from './model/client';
 import type { Predictor } from './model/predictor';
 import type { ResolvedOptions } from './options';
 
+/** An option URL made absolute: relative to the page, else to the build's folder. */
+export function optionUrl(url: string, pageUrl: string | undefined, assetBase: string | undefined): string {
+  return new URL(url, pageUrl ?? assetBase).href;
+}
+
 /** URL of the intent model folder: `model.url` (relative to the page), else `../models/intent/` from the build. */
 export function modelUrl(opts: ResolvedOptions, pageUrl: string | undefined, assetBase: string | undefined): string | undefined {
-  if (opts.model.url) return new URL(opts.model.url, pageUrl ?? assetBase).href;
+  if (opts.model.url) return optionUrl(opts.model.url, pageUrl, assetBase);
   return assetBase ? new URL('../models/intent/', assetBase).href : undefined;
 }
 

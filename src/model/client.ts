@@ -11,6 +11,7 @@ import type { PersonalHead } from '../personalize/head';
 import type { Predictor } from './predictor';
 import type { WorkerRequest, WorkerResponse } from './protocol';
 import type { Runtime, RuntimeInfo } from './runtime';
+import { withTimeout } from '../timeout';
 
 /** File names of the lazily loaded runtime, next to the hunch build. */
 export const RUNTIME_FILES = { worker: 'hunch-worker.js', module: 'hunch-runtime.js' } as const;
@@ -51,13 +52,6 @@ type Request = WorkerRequest extends infer R ? (R extends WorkerRequest ? Omit<R
 
 /** A model-file problem: no point retrying the same files on another thread. */
 class ModelError extends Error {}
-
-function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms);
-    p.then((v) => (clearTimeout(t), resolve(v)), (e) => (clearTimeout(t), reject(e)));
-  });
-}
 
 /** Operations of a started TensorFlow.js runtime, wherever it runs. */
 interface RuntimeOps {

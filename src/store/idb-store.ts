@@ -11,6 +11,7 @@ import type { HunchEvent } from '../events';
 import { mergeSession } from '../session';
 import { DB_VERSION, REQUIRED_STORES, migrate, type HunchDB } from './schema';
 import type { PrunePolicy, Store } from './types';
+import { withTimeout } from '../timeout';
 
 /** Options of {@link openIdbStore}. */
 export interface IdbStoreOptions {
@@ -20,16 +21,6 @@ export interface IdbStoreOptions {
 }
 
 type DB = IDBPDatabase<HunchDB>;
-
-function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
-    p.then(
-      (v) => (clearTimeout(t), resolve(v)),
-      (e) => (clearTimeout(t), reject(e)),
-    );
-  });
-}
 
 /**
  * Opens (creating or upgrading) the database and returns the store.

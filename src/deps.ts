@@ -1,0 +1,29 @@
+/**
+ * The instance's edges (clock, window, storage, model and module loaders, idle scheduling) as
+ * injected dependencies: `createHunch` supplies the browser's, unit tests pass fakes.
+ */
+import type { Predictor } from './model/predictor';
+import type { Store } from './store/types';
+
+/** Edges of the instance; defaults are the browser's. */
+export interface HunchDeps {
+  /** Clock, ms since the epoch. Default `Date.now`. */
+  now?: () => number;
+  /** Window for auto-capture and lifecycle events. Default `globalThis.window` when present. */
+  window?: Window;
+  /** Opens the persistent store. Default: IndexedDB via `openIdbStore`. */
+  openStore?: (dbName: string) => Promise<Store>;
+  /** Storage for the cross-tab session pointer. Default `window.localStorage` when usable. */
+  localStorage?: Storage;
+  /** URL of the folder holding the hunch build (runtime files); the default model is `../models/intent/` from it. */
+  assetBase?: string;
+  /** Starts the intent model. Default: worker or main-thread runtime from `assetBase`. */
+  loadPredictor?: () => Promise<Predictor>;
+  /** Runs a function when the page is idle. Default `requestIdleCallback` (timeout 3 s) or a 1 s timer. */
+  whenIdle?: (fn: () => void) => void;
+  /**
+   * Loads the intent half of the library (`intent-module.ts`). The ESM entry imports its chunk,
+   * the script tag loads `hunch-intent.js` next to itself. Without it, `intent()` rejects.
+   */
+  loadIntentModule?: () => Promise<typeof import('./intent-module')>;
+}
