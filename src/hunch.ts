@@ -12,7 +12,7 @@ import type { RecommendService } from './recommend-service';
 import type { Intent } from './intent';
 import { defaultWhenIdle, safeLocalStorage } from './browser-env';
 import { debugFacade, modelUrl, optionUrl, predictorLoader } from './model-wiring';
-import { spillEvents, takeSpilled } from './spill';
+import { clearSpill, spillEvents, takeSpilled } from './spill';
 import { createRuleSet } from './triggers';
 import type { EventProps, EventType, HunchEvent } from './events';
 import { idSequence, randomId } from './ids';
@@ -79,7 +79,6 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
   let disposed = false;
   let storePromise: Promise<Store> | undefined;
   let storeKind: Store['kind'] = 'memory';
-  let storeReady = false;
   let memoryFallback: Store | undefined;
   let pendingEvents: HunchEvent[] = [];
   let pointer: PointerStorage = consent === 'granted' ? localPointer(opts.dbName, ls, now) : memoryPointer();
@@ -96,10 +95,7 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
         problem('warning', 'storage-fallback', `IndexedDB unavailable (${(err as Error)?.message ?? err}); events are kept in memory for this page only`);
         return fallbackStore();
       });
-      storePromise.then((s) => {
-        storeKind = s.kind;
-        storeReady = true;
-      });
+      storePromise.then((s) => (storeKind = s.kind));
     }
     return storePromise;
   };
@@ -233,9 +229,12 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
       if (win.document.visibilityState === 'hidden') void writer.flush();
     };
     const onPageHide = () => {
-      // storage still opening: keep what would be lost in localStorage for the next page load
-      if (!storeReady && consent === 'granted') spillEvents(ls, opts.dbName, tabId, writer.unwritten());
-      void writer.flush();
+      // what is not confirmed written yet (storage still opening, or a batch the browser may abort
+      // while it tears the page down) is also kept in localStorage for the next page load
+      const unwritten = consent === 'granted' ? writer.unwritten() : [];
+      spillEvents(ls, opts.dbName, tabId, unwritten);
+      const written = writer.flush();
+      if (unwritten.length) void written.then(() => clearSpill(ls, opts.dbName, tabId), () => {});
       void intents?.persist();
     };
     win.document.addEventListener('visibilitychange', onHide);

@@ -1,9 +1,12 @@
 /**
- * Events tracked in the first moments of a page, before IndexedDB has opened, would be lost if
- * the page goes away before the open completes (an unload aborts the pending open). On
- * `pagehide` such events are spilled synchronously to localStorage (one key per tab, prefixed
- * `hunch:<dbName>:`, so `forget()` removes them) and the next page load of the origin writes
- * them to IndexedDB (event ids are keys: re-writing is idempotent).
+ * Events not yet confirmed written when a page goes away can be lost: tracked before IndexedDB
+ * has opened (an unload aborts the pending open), or in a batch whose transaction the browser
+ * aborts when it tears the page down before the commit finishes (Chromium does, now and then,
+ * when a page navigates or closes right after a large batch). On `pagehide` such events are
+ * spilled synchronously to localStorage (one key per tab, prefixed `hunch:<dbName>:`, so
+ * `forget()` removes them); the key is removed again once the writes are confirmed, and
+ * otherwise the next page load of the origin writes them to IndexedDB (event ids are keys:
+ * re-writing an event that did commit is idempotent).
  */
 import { isEventType, type HunchEvent } from './events';
 import { localKeyPrefix } from './session-pointer';
@@ -17,6 +20,15 @@ export function spillEvents(ls: Storage | undefined, dbName: string, tabId: stri
     ls.setItem(spillPrefix(dbName) + tabId, JSON.stringify(events));
   } catch {
     /* nothing more can be done while the page unloads */
+  }
+}
+
+/** Removes this tab's spill (its writes were confirmed after all). Never throws. */
+export function clearSpill(ls: Storage | undefined, dbName: string, tabId: string): void {
+  try {
+    ls?.removeItem(spillPrefix(dbName) + tabId);
+  } catch {
+    /* localStorage unusable */
   }
 }
 

@@ -13,7 +13,7 @@ import { launchBrowser, openPage, serve, type Served } from './harness';
 const SHOTS = fileURLToPath(new URL('../../.artifacts/screenshots', import.meta.url));
 const VIEWPORT = { width: 1280, height: 860 };
 
-interface Ev { id: string; type: string; itemId?: string; price?: number; query?: string; url?: string }
+interface Ev { id: string; type: string; ts: number; itemId?: string; price?: number; query?: string; url?: string }
 interface H {
   ready?: Promise<H>;
   flush(): Promise<void>;
@@ -116,7 +116,7 @@ describe('storefront (script tag + data-hunch-* + JSON-LD)', () => {
     const shop = events.filter((e) => e.type !== 'dwell');
     const want = ['page_view', 'search', 'page_view', 'product_view', 'add_to_cart', 'page_view', 'product_view',
       'page_view', 'begin_checkout', 'page_view', 'purchase', 'page_view'];
-    expect({ inOrder: inOrder(shop, want), got: shop.map((e) => `${e.type}@${(e as { ts?: number }).ts}`) }).toMatchObject({ inOrder: true });
+    expect(inOrder(shop, want), `events out of order: ${shop.map((e) => `${e.type}@${e.ts}#${e.id}`).join(', ')}`).toBe(true);
     expect(shop.find((e) => e.type === 'search')).toMatchObject({ query: 'headphones' });
     expect(shop.filter((e) => e.type === 'product_view').map((e) => e.itemId)).toEqual(['au-201', 'au-203']);
     expect(shop.find((e) => e.type === 'add_to_cart')).toMatchObject({ itemId: 'au-201', price: 149 });

@@ -135,6 +135,35 @@ describe('createHunch', () => {
     expect((await inner.getEvents({ sessionId: h.sessionId })).map((e) => e.type)).toEqual(['add_to_cart']);
   });
 
+  it('spills a batch still in flight at pagehide to localStorage, written again by the next instance', async () => {
+    const inner = createMemoryStore();
+    let release = () => {};
+    const gate = new Promise<void>((r) => (release = r));
+    // a store whose first write hangs, as a transaction does while the browser tears the page down
+    const slow: Store = { ...inner, putEvents: async (list) => (await gate, inner.putEvents(list)) };
+    const { h } = await make({}, { openStore: async () => slow, localStorage });
+    for (let i = 0; i < 3; i++) h.track('product_view', { itemId: `f${i}` });
+    await Promise.resolve();
+    window.dispatchEvent(new Event('pagehide'));
+    const spilled = Object.keys(localStorage).filter((k) => k.includes(':spill:'));
+    expect(spilled).toHaveLength(1);
+    expect(JSON.parse(localStorage.getItem(spilled[0])!).map((e: HunchEvent) => e.itemId)).toEqual(['f0', 'f1', 'f2']);
+    // the page lives on (bfcache, or the commit won the race): the confirmed write removes the spill
+    release();
+    await h.flush();
+    await vi.waitFor(() => expect(Object.keys(localStorage).filter((k) => k.includes(':spill:'))).toEqual([]));
+
+    // the page died first: the next instance writes the spill once (ids are keys)
+    const fresh = createMemoryStore();
+    const t = Date.now() - 1000;
+    await fresh.putEvents([{ id: 'x-1', type: 'page_view', ts: t, sessionId: 's' }]);
+    localStorage.setItem('hunch:hunch:spill:deadtab', JSON.stringify([{ id: 'x-1', type: 'page_view', ts: t, sessionId: 's' }, { id: 'x-2', type: 'add_to_cart', ts: t + 1, sessionId: 's', itemId: 'a' }]));
+    const { h: next } = await make({}, { openStore: async () => fresh, localStorage });
+    await next.flush();
+    expect((await fresh.getEvents()).map((e) => e.id)).toEqual(['x-1', 'x-2']);
+    expect(Object.keys(localStorage).filter((k) => k.includes(':spill:'))).toEqual([]);
+  });
+
   it('isolates throwing listeners', async () => {
     const { h } = await make();
     const seen: string[] = [];
