@@ -2,7 +2,7 @@
  * Real-Chromium tests of the foundation: the script tag on a plain page, durability across
  * reload and unload, concurrent tabs, and forget().
  */
-import type { BrowserContext } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { countStored, databases, openPage } from './harness';
 import { browser, server, useBrowser } from './setup';
@@ -73,6 +73,18 @@ async function reopenAndCount(ctx: BrowserContext, prefix: string) {
   }, prefix);
 }
 
+/** Tracks 200 product views named `<prefix><n>` and navigates away in the same task. */
+async function trackAndLeave(page: Page, prefix: string) {
+  await Promise.all([
+    page.waitForURL('**/empty.html'),
+    page.evaluate((prefix) => {
+      const h = (window as unknown as W).hunch;
+      for (let i = 0; i < 200; i++) h.track('product_view', { itemId: `${prefix}${i}` });
+      location.href = '/test/browser/fixtures/empty.html';
+    }, prefix),
+  ]);
+}
+
 describe('durability', () => {
   it('events survive a reload', async () => {
     const ctx = await browser.newContext();
@@ -97,14 +109,7 @@ describe('durability', () => {
     const ctx = await browser.newContext();
     const page = await openPage(ctx, `${server.url}/test/browser/fixtures/plain.html`);
     await page.evaluate(() => (window as unknown as W).hunch.ready);
-    await Promise.all([
-      page.waitForURL('**/empty.html'),
-      page.evaluate(() => {
-        const h = (window as unknown as W).hunch;
-        for (let i = 0; i < 200; i++) h.track('product_view', { itemId: `u${i}` });
-        location.href = '/test/browser/fixtures/empty.html';
-      }),
-    ]);
+    await trackAndLeave(page, 'u');
     expect(await reopenAndCount(ctx, 'u')).toEqual({ count: 200, unique: 200, spillsLeft: 0 });
     await ctx.close();
   });
@@ -135,14 +140,7 @@ describe('durability', () => {
       await (window as unknown as W).hunch.flush();
       (window as unknown as { hold?: boolean }).hold = true;
     });
-    await Promise.all([
-      page.waitForURL('**/empty.html'),
-      page.evaluate(() => {
-        const h = (window as unknown as W).hunch;
-        for (let i = 0; i < 200; i++) h.track('product_view', { itemId: `h${i}` });
-        location.href = '/test/browser/fixtures/empty.html';
-      }),
-    ]);
+    await trackAndLeave(page, 'h');
     expect(await reopenAndCount(ctx, 'h')).toEqual({ count: 200, unique: 200, spillsLeft: 0 });
     await ctx.close();
   });
