@@ -16,7 +16,11 @@ import { evaluateTriggers, type FiredLog, type TriggerRule } from './triggers';
 /** Meta keys this service owns. */
 export const INTENT_META = { state: 'intent:state', fired: 'triggers:fired' } as const;
 
-/** Persist the session state at most this often, ms (and on flush). */
+/**
+ * Persist the session state at most this often, ms: at once when the last save is older, else
+ * by a trailing timer, so the state is saved about a second after the last event at the latest
+ * (not only on `pagehide`, whose write a page being torn down may lose).
+ */
 export const PERSIST_EVERY_MS = 1000;
 
 /** What the service needs from the instance. */
@@ -78,6 +82,7 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
   let restored = false;
   let dirty = false;
   let lastPersist = 0;
+  let persistTimer: ReturnType<typeof setTimeout> | undefined;
   let fired: FiredLog = {};
   let disposed = false;
   let stepsRun = 0;
@@ -206,9 +211,23 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
         if (!restored) await restore(p);
         await fn(p);
         if (d.now() - lastPersist >= PERSIST_EVERY_MS) await persist();
+        else if (dirty) schedulePersist();
       })
       .catch((err) => d.problem('error', 'intent-update', `intent update failed: ${(err as Error)?.message ?? err}`));
     return chain;
+  };
+
+  const cancelPersist = () => {
+    if (persistTimer !== undefined) clearTimeout(persistTimer);
+    persistTimer = undefined;
+  };
+  const schedulePersist = () => {
+    if (persistTimer !== undefined) return;
+    const wait = Math.min(PERSIST_EVERY_MS, Math.max(0, PERSIST_EVERY_MS - (d.now() - lastPersist)));
+    persistTimer = setTimeout(() => {
+      persistTimer = undefined;
+      if (!disposed) void chain.then(persist);
+    }, wait);
   };
 
   d.whenIdle(() => {
@@ -248,9 +267,11 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
       processed = new Set();
       fired = {};
       dirty = false;
+      cancelPersist();
     },
     dispose() {
       disposed = true;
+      cancelPersist();
       predictor?.dispose();
     },
   };

@@ -7,7 +7,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { HunchEvent } from '../../src/events';
 import { referencePurchaseProbability } from '../../tools/intent/reference';
-import { launchBrowser, openPage } from './harness';
+import { launchBrowser, openPage, readDatabase } from './harness';
 import { browser, server, useBrowser } from './setup';
 
 useBrowser();
@@ -139,12 +139,17 @@ describe('intent on WebGL', () => {
     await esm(page, 'db=intent-reload');
     const before = await page.evaluate(async (events) => {
       const h = (window as unknown as { h: H }).h;
+      await h.intent(); // model loaded first: each event below is applied live, one at a time
       for (const [t, p] of events) h.track(t, p);
       const intent = await h.intent();
       await h.flush();
       return intent;
     }, SHOP as unknown as [string, object][]);
-    await page.evaluate(() => new Promise((r) => setTimeout(r, 1200))); // let the state persist
+    // the carried state is saved within about a second of the last event (a trailing save, not
+    // only at pagehide): wait until the stored state covers every event, then reload
+    await expect
+      .poll(async () => ((await readDatabase(page, 'intent-reload')).meta as { key: string; value: { steps?: number } }[] | undefined)?.find((m) => m.key === 'intent:state')?.value.steps, { timeout: 10_000 })
+      .toBe(before.events);
     await page.reload();
     await page.evaluate(() => (window as unknown as { t: { ready: Promise<unknown> } }).t.ready);
     const after = await page.evaluate(async () => {
