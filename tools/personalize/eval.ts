@@ -33,11 +33,11 @@ const pct = (v: number) => (Number.isFinite(v) ? `${(v * 100).toFixed(1)}%` : '�
 /** Markdown table of the summaries. */
 export function markdown(rows: Record<string, DatasetSummary>): string {
   const lines = [
-    '| dataset | users | log-loss global | log-loss personalized | diff (global − pers.) | 95% CI | adopted | helped | harmed |',
-    '|---|---:|---:|---:|---:|---|---:|---:|---:|',
+    '| dataset | users | log-loss global | log-loss personalized | diff (global − pers.) | 95% CI | adopted | helped | harmed | users for a CI excluding 0 |',
+    '|---|---:|---:|---:|---:|---|---:|---:|---:|---:|',
   ];
   for (const [name, s] of Object.entries(rows)) {
-    lines.push(`| ${name} | ${s.users} | ${fmt(s.global)} | ${fmt(s.personalized)} | ${fmt(s.diff)} | [${fmt(s.ci95[0])}, ${fmt(s.ci95[1])}] | ${pct(s.adopted)} | ${pct(s.helped)} | ${pct(s.harmed)} |`);
+    lines.push(`| ${name} | ${s.users} | ${fmt(s.global)} | ${fmt(s.personalized)} | ${fmt(s.diff)} | [${fmt(s.ci95[0])}, ${fmt(s.ci95[1])}] | ${pct(s.adopted)} | ${pct(s.helped)} | ${pct(s.harmed)} | ${s.usersForSignificance === null ? '–' : `≈ ${s.usersForSignificance.toLocaleString('en-US')}`} |`);
   }
   return lines.join('\n');
 }

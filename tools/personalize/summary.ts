@@ -18,6 +18,12 @@ export interface DatasetSummary {
   helped: number;
   harmed: number;
   users: number;
+  /**
+   * Users a study would need for a 95% CI that excludes zero if the mean difference and the
+   * per-user spread stayed as measured: ⌈(1.96 · sd / diff)²⌉ (normal approximation); null when
+   * the measured difference is not positive (no sample size would show a lift).
+   */
+  usersForSignificance: number | null;
 }
 
 /** A user counts as helped / harmed when the log-loss moved by more than this, nats (float noise). */
@@ -44,5 +50,13 @@ export function summarize(outcomes: readonly UserOutcome[], reps = 2000, seed = 
     helped: d.filter((v) => v > TIE).length / n,
     harmed: d.filter((v) => v < -TIE).length / n,
     users: d.length,
+    usersForSignificance: usersForSignificance(d),
   };
+}
+
+function usersForSignificance(d: readonly number[]): number | null {
+  const m = mean(d);
+  if (d.length < 2 || !(m > 0)) return null;
+  const sd = Math.sqrt(d.reduce((a, v) => a + (v - m) ** 2, 0) / (d.length - 1));
+  return Math.ceil(((1.96 * sd) / m) ** 2);
 }
