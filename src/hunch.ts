@@ -80,6 +80,8 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
   let storePromise: Promise<Store> | undefined;
   let storeKind: Store['kind'] = 'memory';
   let memoryFallback: Store | undefined;
+  /** forget() is running. */
+  let erasing = false;
   let pendingEvents: HunchEvent[] = [];
   let pointer: PointerStorage = consent === 'granted' ? localPointer(opts.dbName, ls, now) : memoryPointer();
   let mine: SessionPointer | undefined; // this tab's view of the current session
@@ -231,7 +233,8 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
     const onPageHide = () => {
       // what is not confirmed written yet (storage still opening, or a batch the browser may abort
       // while it tears the page down) is also kept in localStorage for the next page load
-      const unwritten = consent === 'granted' ? writer.unwritten() : [];
+      // (never while forget() runs: its batches in flight are about to be erased)
+      const unwritten = consent === 'granted' && !erasing ? writer.unwritten() : [];
       spillEvents(ls, opts.dbName, tabId, unwritten);
       const written = writer.flush();
       if (unwritten.length) void written.then(() => clearSpill(ls, opts.dbName, tabId), () => {});
@@ -284,6 +287,14 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
 
 
   const forget = async () => {
+    erasing = true;
+    try {
+      await erase();
+    } finally {
+      erasing = false;
+    }
+  };
+  const erase = async () => {
     writer.discard();
     pendingEvents = [];
     await writer.flush();

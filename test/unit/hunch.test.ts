@@ -164,6 +164,23 @@ describe('createHunch', () => {
     expect(Object.keys(localStorage).filter((k) => k.includes(':spill:'))).toEqual([]);
   });
 
+  it('does not spill at pagehide while forget() runs (its batches are about to be erased)', async () => {
+    const inner = createMemoryStore();
+    let release = () => {};
+    const gate = new Promise<void>((r) => (release = r));
+    const slow: Store = { ...inner, putEvents: async (list) => (await gate, inner.putEvents(list)) };
+    const { h } = await make({}, { openStore: async () => slow, localStorage });
+    h.track('product_view', { itemId: 'secret' });
+    await Promise.resolve();
+    const forgetting = h.forget();
+    window.dispatchEvent(new Event('pagehide'));
+    const spilled = Object.keys(localStorage).filter((k) => k.includes(':spill:'));
+    release();
+    await forgetting;
+    expect(spilled).toEqual([]);
+    expect(localStorage.length).toBe(0);
+  });
+
   it('isolates throwing listeners', async () => {
     const { h } = await make();
     const seen: string[] = [];
