@@ -23,6 +23,12 @@ export interface RuntimeInit {
   files: ModelFiles;
   /** `'auto'` (WebGL, then CPU), or one backend. Default `'auto'`. */
   backend?: 'auto' | RuntimeBackend;
+  /**
+   * Read each step's result with a blocking download (default false). The worker turns it on:
+   * blocking costs nothing there, and the async read polls a fence on timers, adding
+   * milliseconds per step. Off on the main thread, so a queue of steps yields to the page.
+   */
+  syncRead?: boolean;
 }
 
 /** What a started runtime reports. */
@@ -97,17 +103,19 @@ export async function createRuntime(init: RuntimeInit): Promise<Runtime> {
   };
 
   const run = async (w: IntentWeights, hidden: number[], x: ArrayLike<number>) => {
-    const [h, l] = tf.tidy(() => {
+    // hidden state and logit come back in one download: each read from the GPU is a sync point
+    // that costs more than the step's kernels on a software renderer
+    const out = tf.tidy(() => {
       const h0 = hidden.length === H ? tf.tensor2d(hidden, [1, H]) : tf.zeros([1, H]);
       const r = netStep(w, h0 as tf.Tensor2D, tf.tensor2d(Float32Array.from(x), [1, D]), personalT ?? w.head);
-      return [r.hidden, r.logit] as const;
+      return tf.concat([r.hidden, tf.reshape(r.logit, [1, 1])], 1);
     });
     try {
-      const [hd, ld] = await Promise.all([h.data(), l.data()]);
-      if (!Number.isFinite(ld[0]) || hd.some((v) => !Number.isFinite(v))) throw new Error('non-finite output');
-      return { logit: ld[0], hidden: Array.from(hd) };
+      const v = init.syncRead ? out.dataSync() : await out.data();
+      if (v.some((x) => !Number.isFinite(x))) throw new Error('non-finite output');
+      return { logit: v[H], hidden: Array.from(v.subarray(0, H)) };
     } finally {
-      tf.dispose([h, l]);
+      out.dispose();
     }
   };
 

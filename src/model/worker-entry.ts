@@ -12,7 +12,7 @@ let chain: Promise<void> = Promise.resolve();
 async function handle(req: WorkerRequest): Promise<unknown> {
   switch (req.op) {
     case 'init':
-      runtime = await createRuntime(req.init);
+      runtime = await createRuntime({ ...req.init, syncRead: true }); // blocking reads are free off the main thread
       return runtime.info();
     case 'step':
       if (!runtime) throw new Error('runtime not started');
