@@ -23,6 +23,16 @@ async function make(opts: Parameters<typeof createHunch>[0] = {}, deps: HunchDep
 
 const types = (events: HunchEvent[]) => events.map((e) => e.type);
 
+/** A memory store whose writes hang until `release()`, as a transaction does while the browser tears the page down. */
+function gatedStore() {
+  let release = () => {};
+  const gate = new Promise<void>((r) => (release = r));
+  const inner = createMemoryStore();
+  const slow: Store = { ...inner, putEvents: async (list) => (await gate, inner.putEvents(list)) };
+  return { slow, release };
+}
+
+
 describe('createHunch', () => {
   it('rejects invalid options with a TypeError naming the option', async () => {
     await expect(createHunch({ sessionTimeoutMinutes: -1 })).rejects.toThrow(/sessionTimeoutMinutes/);
@@ -136,11 +146,7 @@ describe('createHunch', () => {
   });
 
   it('spills a batch still in flight at pagehide to localStorage, written again by the next instance', async () => {
-    const inner = createMemoryStore();
-    let release = () => {};
-    const gate = new Promise<void>((r) => (release = r));
-    // a store whose first write hangs, as a transaction does while the browser tears the page down
-    const slow: Store = { ...inner, putEvents: async (list) => (await gate, inner.putEvents(list)) };
+    const { slow, release } = gatedStore();
     const { h } = await make({}, { openStore: async () => slow, localStorage });
     for (let i = 0; i < 3; i++) h.track('product_view', { itemId: `f${i}` });
     await Promise.resolve();
@@ -165,10 +171,7 @@ describe('createHunch', () => {
   });
 
   it('does not spill at pagehide while forget() runs (its batches are about to be erased)', async () => {
-    const inner = createMemoryStore();
-    let release = () => {};
-    const gate = new Promise<void>((r) => (release = r));
-    const slow: Store = { ...inner, putEvents: async (list) => (await gate, inner.putEvents(list)) };
+    const { slow, release } = gatedStore();
     const { h } = await make({}, { openStore: async () => slow, localStorage });
     h.track('product_view', { itemId: 'secret' });
     await Promise.resolve();
