@@ -15,6 +15,16 @@ export interface PointerStorage {
 /** Prefix of every localStorage key hunch writes for database `dbName`. */
 export const localKeyPrefix = (dbName: string) => `hunch:${dbName}:`;
 
+/** The localStorage keys that start with `prefix` (collected first, so callers may remove them). */
+export function keysWithPrefix(ls: Storage, prefix: string): string[] {
+  const keys: string[] = [];
+  for (let i = 0; i < ls.length; i++) {
+    const k = ls.key(i);
+    if (k && k.startsWith(prefix)) keys.push(k);
+  }
+  return keys;
+}
+
 /** In-memory pointer storage (one tab only). */
 export function memoryPointer(): PointerStorage {
   let p: SessionPointer | undefined;
@@ -82,11 +92,7 @@ export function localPointer(dbName: string, ls: Storage | undefined, clock: () 
       storedId = undefined;
       try {
         if (!ls) return;
-        const prefix = localKeyPrefix(dbName);
-        for (let i = ls.length - 1; i >= 0; i--) {
-          const k = ls.key(i);
-          if (k && k.startsWith(prefix)) ls.removeItem(k);
-        }
+        for (const k of keysWithPrefix(ls, localKeyPrefix(dbName))) ls.removeItem(k);
       } catch {
         /* nothing stored there */
       }

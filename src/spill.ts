@@ -9,7 +9,7 @@
  * re-writing an event that did commit is idempotent).
  */
 import { isEventType, type HunchEvent } from './events';
-import { localKeyPrefix } from './session-pointer';
+import { keysWithPrefix, localKeyPrefix } from './session-pointer';
 
 const spillPrefix = (dbName: string) => `${localKeyPrefix(dbName)}spill:`;
 
@@ -42,13 +42,7 @@ export function takeSpilled(ls: Storage | undefined, dbName: string): HunchEvent
   if (!ls) return [];
   const out: HunchEvent[] = [];
   try {
-    const prefix = spillPrefix(dbName);
-    const keys: string[] = [];
-    for (let i = 0; i < ls.length; i++) {
-      const k = ls.key(i);
-      if (k && k.startsWith(prefix)) keys.push(k);
-    }
-    for (const k of keys) {
+    for (const k of keysWithPrefix(ls, spillPrefix(dbName))) {
       try {
         const list = JSON.parse(ls.getItem(k) ?? '[]') as unknown[];
         if (Array.isArray(list)) out.push(...list.filter(looksStored));

@@ -46,8 +46,8 @@ export function createWriter(deps: WriterDeps): Writer {
   const schedule = deps.schedule ?? ((fn: () => void) => queueMicrotask(fn));
   let buffer: HunchEvent[] = [];
   let scheduled = false;
-  const inflight = new Set<Promise<void>>();
-  const inflightBatches = new Set<HunchEvent[]>();
+  /** Batches handed to the store and not yet confirmed, by their write. */
+  const inflight = new Map<Promise<void>, HunchEvent[]>();
 
   const write = async (batch: HunchEvent[]) => {
     let store = await deps.store();
@@ -82,14 +82,10 @@ export function createWriter(deps: WriterDeps): Writer {
     if (buffer.length) {
       const batch = buffer;
       buffer = [];
-      inflightBatches.add(batch);
-      const p = write(batch).finally(() => {
-        inflight.delete(p);
-        inflightBatches.delete(batch);
-      });
-      inflight.add(p);
+      const p = write(batch).finally(() => inflight.delete(p));
+      inflight.set(p, batch);
     }
-    return Promise.all([...inflight]).then(() => undefined);
+    return Promise.all(inflight.keys()).then(() => undefined);
   };
 
   return {
@@ -109,6 +105,6 @@ export function createWriter(deps: WriterDeps): Writer {
     get pending() {
       return buffer.length;
     },
-    unwritten: () => [...[...inflightBatches].flat(), ...buffer],
+    unwritten: () => [...[...inflight.values()].flat(), ...buffer],
   };
 }
