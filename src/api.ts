@@ -10,6 +10,8 @@ import type { SessionRecord } from './session';
 import type { StorageKind } from './store/types';
 import type { PersonalizeResult } from './personalize/guard';
 import type { DeviceMetrics, PersonalizeEvent } from './personalize/personalizer';
+import type { TasteResult } from './personalize/taste';
+import type { TasteEvent } from './recommend-service';
 
 /** A problem hunch reports instead of throwing into the page. */
 export interface HunchProblem {
@@ -46,8 +48,11 @@ export interface HunchEventMap {
   model: { status: 'ready' | 'runtime' | 'runtime-failed'; backend: string; thread?: 'worker' | 'main'; warmupMs?: number; readyMs?: number; modelVersion?: string; error?: string };
   /** A trigger rule fired (see `hunch.triggers`). */
   trigger: { rule: string; intent: Intent };
-  /** Personalization: `start`, `progress` (replay / fit), `done` with `{ adopted, before, after, examples }`, or `error`. */
-  personalize: PersonalizeEvent;
+  /**
+   * Personalization: `start`, `progress` (replay / fit), `done` with `{ adopted, before, after,
+   * examples }`, or `error`; events of the recommendation taste carry `target: 'recommend'`.
+   */
+  personalize: PersonalizeEvent | TasteEvent;
 }
 
 /** Everything `export()` returns: all stored data as plain JSON. */
@@ -94,9 +99,12 @@ export interface Hunch {
    * Fits a per-user output head on this shopper's ended sessions now (it also runs by itself at
    * idle time after every 3 ended sessions), in short main-thread slices. The guard adopts it only
    * if it beats the head in use on the most recent sessions; then `intent().source` is `'personalized'`.
-   * @throws Error (rejects) without storage consent or without the model (heuristic)
+   * With `recommend.url` set and an item model that has factors, it also fits the shopper's taste
+   * for recommendations (`recommend` in the result: held-out mean reciprocal rank before / after);
+   * then the head part may be skipped (`skipped` says why, e.g. no intent model) instead of rejecting.
+   * @throws Error (rejects) without storage consent, or without the intent model (heuristic) when no item model is configured
    */
-  personalize(): Promise<PersonalizeResult>;
+  personalize(): Promise<PersonalizeResult & { recommend?: TasteResult }>;
   /** Calibration (10 bins, ECE), AUC and Brier of the model's last prediction in each ended session on this device, global vs personalized head. */
   metrics(): Promise<DeviceMetrics>;
   /**

@@ -175,6 +175,10 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
             url: optionUrl(opts.recommend.url, win?.location?.href, deps.assetBase),
             store: storedHistory,
             flush: () => writer.flush(),
+            sessionId: () => chooseSession(mine, pointer.read(), now(), timeoutMs)?.id,
+            emit: (e) => emitter.emit('personalize', e),
+            whenIdle,
+            now,
           });
           for (const e of backlog) recs.onEvent(e);
         }
@@ -363,7 +367,18 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
       await loadIntents();
       return recs!.recommend(options);
     },
-    personalize: () => loadIntents().then((s) => s.personalize()),
+    personalize: () =>
+      loadIntents().then(async (s) => {
+        if (!recs) return s.personalize();
+        const taste = await recs.personalize(); // an item model is configured: the shopper's taste too
+        try {
+          return { ...(await s.personalize()), recommend: taste };
+        } catch (err) {
+          // no intent model (heuristic): the taste still counts; the head part says why it was skipped
+          const skipped = String((err as Error)?.message ?? err);
+          return { adopted: false, before: NaN, after: NaN, examples: 0, sessions: { train: 0, holdout: 0 }, skipped, recommend: taste };
+        }
+      }),
     metrics: () => loadIntents().then((s) => s.metrics()),
     triggers: { add: (rule) => rules.add(rule), remove: (id) => rules.remove(id), list: () => rules.list() },
     get backend() {

@@ -3,13 +3,51 @@
  * trained with `npm run train:next-item`) lazily, replays the shopper's recent history from
  * IndexedDB into a streaming ranker, pushes every new event, and ranks on demand with the same
  * code the Node evaluation uses (`src/recommend/`).
+ *
+ * Per-user taste: when the model has item factors, `personalize()` fits this shopper's taste
+ * vector from their ended sessions' items and adopts it only if the guard accepts it
+ * (`personalize/taste.ts`); it is kept in the store's meta (`personal:taste`, keyed by the
+ * factors it was fitted to), used by every later ranking, shown by `export()` and removed by
+ * `forget()`. A run also starts by itself at idle time once {@link AUTO_EVERY_SESSIONS} sessions
+ * ended since the last one.
  */
 import type { HunchEvent } from './events';
+import { AUTO_EVERY_SESSIONS } from './personalize/personalizer';
+import { runSliced } from './personalize/slice';
+import { guardTaste, type TasteOptions, type TasteResult } from './personalize/taste';
+import { checkTaste, factorsKey } from './recommend/factors';
 import { createRecommendStream, loadNextItemModel, type NextItemModel, type RankOptions, type Recommendation, type RecommendStream } from './recommend/index';
 import type { Store } from './store/types';
 
 /** Events of history replayed into the ranker at load (current session and recent past ones). */
 export const RECOMMEND_HISTORY_EVENTS = 400;
+
+/** Newest stored events read for a taste run (their items, ended sessions only). */
+export const TASTE_HISTORY_EVENTS = 2000;
+
+/** Meta key of the stored taste. */
+export const TASTE_META = 'personal:taste';
+
+/** What `personal:taste` holds (plain numbers, so `export()` shows them). */
+export interface StoredTaste {
+  /** `factorsKey` of the item factors the taste was fitted to; other factors invalidate it. */
+  factors: string;
+  /** Taste in use (null: none). */
+  taste: number[] | null;
+  /** Taste in use before the last adoption (null: none). */
+  previous: number[] | null;
+  last: TasteResult | null;
+  /** Ended sessions counted at the last run (drives the automatic runs). */
+  endedSessions: number;
+  /** Time of the last run, ms since the epoch. */
+  at: number;
+}
+
+/** Progress and results of taste runs (`on('personalize')` with `target: 'recommend'`). */
+export type TasteEvent =
+  | { status: 'start'; target: 'recommend'; reason: 'manual' | 'auto' }
+  | ({ status: 'done'; target: 'recommend'; reason: 'manual' | 'auto'; durationMs: number } & TasteResult)
+  | { status: 'error'; target: 'recommend'; error: string };
 
 /** What the service needs from the instance. */
 export interface RecommendServiceDeps {
@@ -21,29 +59,59 @@ export interface RecommendServiceDeps {
   flush(): Promise<void>;
   /** Loads the model (default `loadNextItemModel`). */
   loadModel?: (url: string) => Promise<NextItemModel>;
+  /** Current (open) session id: its events are never used to fit the taste. */
+  sessionId?(): string | undefined;
+  /** Reports taste runs. */
+  emit?(e: TasteEvent): void;
+  /** Schedules automatic runs (default: a 0 ms timer). */
+  whenIdle?(fn: () => void): void;
+  now?(): number;
+  /** Guard options (defaults in `personalize/taste.ts`). */
+  tasteOptions?: TasteOptions;
 }
 
 /** The service's face. */
 export interface RecommendService {
   onEvent(e: HunchEvent): void;
   recommend(options?: RankOptions): Promise<Recommendation[]>;
-  /** Forgets the carried history (forget / consent denied). */
+  /** Fits and (if the guard accepts it) adopts this shopper's taste now; queued behind a run in progress. */
+  personalize(reason?: 'manual' | 'auto'): Promise<TasteResult>;
+  /** Forgets the carried history and the taste (forget / consent denied). */
   reset(): void;
 }
 
-/** Creates the service; the model loads on the first `recommend()` or `load()`. */
+/** Creates the service; the model loads on the first `recommend()`, `personalize()` or `load()`. */
 export function createRecommendService(d: RecommendServiceDeps): RecommendService & { load(): Promise<void> } {
   let model: NextItemModel | undefined;
   let stream: RecommendStream | undefined;
   let loading: Promise<void> | undefined;
   let sessionId: string | undefined;
   let backlog: HunchEvent[] = [];
+  let record: StoredTaste | undefined;
+  let running: Promise<TasteResult> | undefined;
+  let autoQueued = false;
+  const emit = (e: TasteEvent) => d.emit?.(e);
+  const now = () => (d.now ? d.now() : Date.now());
 
   const push = (e: HunchEvent) => {
     if (!stream) return;
-    if (sessionId !== undefined && e.sessionId !== sessionId) stream.newSession();
+    if (sessionId !== undefined && e.sessionId !== sessionId) {
+      stream.newSession();
+      maybeAuto(); // a session ended
+    }
     sessionId = e.sessionId;
     stream.push({ itemId: e.itemId, type: e.type });
+  };
+
+  const restoreTaste = async (store: Store) => {
+    const f = model?.factors;
+    const saved = await store.getMeta<StoredTaste>(TASTE_META);
+    if (!saved) return;
+    if (!f || saved.factors !== factorsKey(f)) {
+      await store.deleteMeta(TASTE_META); // new item factors: the taste no longer fits
+      return;
+    }
+    record = { ...saved, taste: saved.taste ? Array.from(checkTaste(saved.taste, f.dims, 'personal:taste.taste')) : null };
   };
 
   const replay = async () => {
@@ -53,7 +121,9 @@ export function createRecommendService(d: RecommendServiceDeps): RecommendServic
     const seen = new Set<string>();
     if (storeP) {
       await d.flush();
-      const events = await (await storeP).getEvents({ limit: RECOMMEND_HISTORY_EVENTS });
+      const store = await storeP;
+      await restoreTaste(store);
+      const events = await store.getEvents({ limit: RECOMMEND_HISTORY_EVENTS });
       for (const e of events) {
         seen.add(e.id);
         push(e);
@@ -73,6 +143,63 @@ export function createRecommendService(d: RecommendServiceDeps): RecommendServic
     return loading;
   };
 
+  const endedSessions = async (store: Store) => {
+    const cur = d.sessionId?.();
+    return (await store.getSessions()).filter((s) => s.id !== cur && s.count > 0).length;
+  };
+
+  const doRun = async (reason: 'manual' | 'auto'): Promise<TasteResult> => {
+    const t0 = performance.now();
+    await load();
+    const storeP = d.store();
+    if (!storeP) throw new Error('personalization needs storage (consent not granted)');
+    const store = await storeP;
+    emit({ status: 'start', target: 'recommend', reason });
+    await d.flush();
+    const cur = d.sessionId?.();
+    const history = (await store.getEvents({ limit: TASTE_HISTORY_EVENTS })).filter((e) => e.sessionId !== cur && e.itemId !== undefined);
+    const current = record?.taste ?? null;
+    const { result, taste } = await runSliced(guardTaste(model!, history, current, d.tasteOptions));
+    if (model!.factors) {
+      record = {
+        factors: factorsKey(model!.factors),
+        taste: taste === null ? null : Array.from(taste),
+        previous: result.adopted ? current : (record?.previous ?? null),
+        last: result,
+        endedSessions: await endedSessions(store),
+        at: now(),
+      };
+      await store.setMeta(TASTE_META, record);
+    }
+    emit({ status: 'done', target: 'recommend', reason, durationMs: performance.now() - t0, ...result });
+    return result;
+  };
+
+  const personalize = (reason: 'manual' | 'auto' = 'manual') => {
+    const next = (running ?? Promise.resolve()).catch(() => {}).then(() => doRun(reason));
+    running = next;
+    next.catch((err) => emit({ status: 'error', target: 'recommend', error: String((err as Error)?.message ?? err) }));
+    return next;
+  };
+
+  function maybeAuto(): void {
+    if (autoQueued || !model?.factors) return;
+    autoQueued = true;
+    (d.whenIdle ?? ((fn) => setTimeout(fn, 0)))(() => {
+      void (async () => {
+        try {
+          const storeP = d.store();
+          if (!storeP) return;
+          if ((await endedSessions(await storeP)) - (record?.endedSessions ?? 0) >= AUTO_EVERY_SESSIONS) await personalize('auto');
+        } catch {
+          /* reported through the 'personalize' error event */
+        } finally {
+          autoQueued = false;
+        }
+      })();
+    });
+  }
+
   return {
     load,
     onEvent(e) {
@@ -82,12 +209,15 @@ export function createRecommendService(d: RecommendServiceDeps): RecommendServic
         if (backlog.length > RECOMMEND_HISTORY_EVENTS) backlog.shift();
       }
     },
-    async recommend(options) {
+    async recommend(options = {}) {
       await load();
-      return stream!.rank(options);
+      const taste = record?.taste;
+      return stream!.rank(taste && options.taste === undefined ? { ...options, taste } : options);
     },
+    personalize,
     reset() {
       backlog = [];
+      record = undefined;
       if (model) stream = createRecommendStream(model);
       sessionId = undefined;
     },

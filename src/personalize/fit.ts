@@ -12,6 +12,7 @@
  */
 import type { SessionExamples } from './examples';
 import { headLogitOf, type PersonalHead } from './head';
+import { solveSpd } from '../linalg';
 
 /** Fitting options. */
 export interface FitOptions {
@@ -39,34 +40,6 @@ export interface FitProgress {
   phase: 'fit';
   iteration: number;
   maxIter: number;
-}
-
-/** Solves A x = g for symmetric positive definite A (n × n, row-major; overwritten) by Cholesky. */
-function solveSpd(A: Float64Array, g: Float64Array, n: number): Float64Array {
-  for (let j = 0; j < n; j++) {
-    let d = A[j * n + j];
-    for (let k = 0; k < j; k++) d -= A[j * n + k] * A[j * n + k];
-    const l = Math.sqrt(Math.max(d, 1e-12));
-    A[j * n + j] = l;
-    for (let i = j + 1; i < n; i++) {
-      let s = A[i * n + j];
-      for (let k = 0; k < j; k++) s -= A[i * n + k] * A[j * n + k];
-      A[i * n + j] = s / l;
-    }
-  }
-  const y = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let s = g[i];
-    for (let k = 0; k < i; k++) s -= A[i * n + k] * y[k];
-    y[i] = s / A[i * n + i];
-  }
-  const x = new Float64Array(n);
-  for (let i = n - 1; i >= 0; i--) {
-    let s = y[i];
-    for (let k = i + 1; k < n; k++) s -= A[k * n + i] * x[k];
-    x[i] = s / A[i * n + i];
-  }
-  return x;
 }
 
 /**

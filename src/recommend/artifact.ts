@@ -9,9 +9,12 @@
  * - `lengths`: one unsigned LEB128 varint per session, its click count;
  * - `items`: the clicks of all sessions, in order, as uint16 (`itemBytes` 2) or uint32 (4) item
  *   indices into the id table;
- * - `ids`: UTF-8 text, the store's item ids joined by `\n`, index order.
+ * - `ids`: UTF-8 text, the store's item ids joined by `\n`, index order;
+ * - optional `factorCodes` / `factorScales`: item factors for per-user taste (`factors.ts`), int8
+ *   codes (`nItems × dims`) and one float32 scale per item (the only lossy part).
  * Sessions are stored oldest first (the log order); recency is the session index.
  */
+import { checkFactors, dequantizeFactors, quantizeFactors, type ItemFactors } from './factors';
 import { FEATURE_NAMES } from './features';
 import { resolveParams, type RankParams } from './params';
 
@@ -51,6 +54,8 @@ export interface ArtifactManifest {
   binary: string;
   /** Optional learned re-ranker, with the feature names it was trained on. */
   reranker?: Reranker & { features: string[] };
+  /** Optional item factors: taste settings and the byte ranges of codes and scales. */
+  factors?: Omit<ItemFactors, 'vectors'> & { codes: SectionRange; scales: SectionRange };
   /** Free-form provenance (dataset, training time, validation metrics). */
   meta?: Record<string, unknown>;
 }
@@ -69,6 +74,8 @@ export interface NextItemArtifact {
   meta: Record<string, unknown>;
   /** Learned re-ranker, when the artifact has one. */
   reranker?: Reranker;
+  /** Item factors (dequantized), when the artifact has them. */
+  factors?: ItemFactors;
 }
 
 /** Input of {@link encodeArtifact}. */
@@ -79,6 +86,8 @@ export interface ArtifactInput {
   params: RankParams;
   meta?: Record<string, unknown>;
   reranker?: Reranker;
+  /** Item factors (quantized to int8 when encoded). */
+  factors?: ItemFactors;
   /** Binary file name written into the manifest (default `model.bin`). */
   binary?: string;
 }
@@ -122,10 +131,20 @@ export function encodeArtifact(input: ArtifactInput): { manifest: ArtifactManife
     }
   }
   const ids = new TextEncoder().encode(itemIds.join('\n'));
-  const binary = new Uint8Array(lengthBytes.length + items.length + ids.length);
-  binary.set(lengthBytes, 0);
-  binary.set(items, lengthBytes.length);
-  binary.set(ids, lengthBytes.length + items.length);
+  const f = input.factors ? checkFactors(input.factors, nItems) : undefined;
+  const q = f ? quantizeFactors(f.vectors, f.dims) : undefined;
+  const codes = q ? new Uint8Array(q.codes.buffer) : new Uint8Array(0);
+  const scales = new Uint8Array(q ? q.scales.length * 4 : 0);
+  if (q) q.scales.forEach((v, i) => new DataView(scales.buffer).setFloat32(4 * i, v, true));
+  const parts = [Uint8Array.from(lengthBytes), items, ids, codes, scales];
+  const at: number[] = [];
+  let total = 0;
+  for (const part of parts) {
+    at.push(total);
+    total += part.length;
+  }
+  const binary = new Uint8Array(total);
+  parts.forEach((part, i) => binary.set(part, at[i]));
   const manifest: ArtifactManifest = {
     format: ARTIFACT_FORMAT,
     version: ARTIFACT_VERSION,
@@ -141,6 +160,7 @@ export function encodeArtifact(input: ArtifactInput): { manifest: ArtifactManife
     params,
     binary: input.binary ?? 'model.bin',
     ...(input.reranker ? { reranker: { ...checkReranker(input.reranker), features: [...FEATURE_NAMES] } } : {}),
+    ...(f ? { factors: { dims: f.dims, reg: f.reg, alpha: f.alpha, beta: f.beta, codes: [at[3], codes.length], scales: [at[4], scales.length] } } : {}),
     ...(input.meta ? { meta: input.meta } : {}),
   };
   return { manifest, binary };
@@ -177,7 +197,7 @@ function checkRange(name: string, r: unknown, size: number): SectionRange {
     r[1] < 0 ||
     r[0] + r[1] > size
   ) {
-    throw new TypeError(`manifest.sections.${name} must be [offset, length] inside the binary`);
+    throw new TypeError(`manifest.${name.startsWith('factors.') ? name : `sections.${name}`} must be [offset, length] inside the binary`);
   }
   return r as SectionRange;
 }
@@ -239,5 +259,20 @@ export function decodeArtifact(manifestJson: unknown, binary: ArrayBuffer | Uint
     params: resolveParams(m.params),
     meta: m.meta ?? {},
     ...(m.reranker ? { reranker: checkReranker(m.reranker) } : {}),
+    ...(m.factors ? { factors: decodeFactors(m.factors, bytes, m.nItems) } : {}),
   };
+}
+
+function decodeFactors(mf: NonNullable<ArtifactManifest['factors']>, bytes: Uint8Array, nItems: number): ItemFactors {
+  if (!mf || typeof mf !== 'object') throw new TypeError('manifest.factors must be an object');
+  const dims = mf.dims;
+  if (!Number.isInteger(dims) || dims < 1 || dims > 256) throw new TypeError('manifest.factors.dims must be an integer in 1..256');
+  const [co, cl] = checkRange('factors.codes', mf.codes, bytes.length);
+  const [so, sl] = checkRange('factors.scales', mf.scales, bytes.length);
+  if (cl !== nItems * dims || sl !== nItems * 4) throw new TypeError('manifest.factors sections do not match nItems × dims');
+  const codes = new Int8Array(bytes.buffer.slice(bytes.byteOffset + co, bytes.byteOffset + co + cl));
+  const view = new DataView(bytes.buffer, bytes.byteOffset + so, sl);
+  const scales = new Float32Array(nItems);
+  for (let i = 0; i < nItems; i++) scales[i] = view.getFloat32(4 * i, true);
+  return checkFactors({ dims, reg: mf.reg, alpha: mf.alpha, beta: mf.beta, vectors: dequantizeFactors(codes, scales, dims) }, nItems);
 }

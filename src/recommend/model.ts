@@ -7,6 +7,7 @@
  * tables, scratch); building it takes ~250 ms of CPU.
  */
 import type { NextItemArtifact, Reranker } from './artifact';
+import type { ItemFactors } from './factors';
 import type { RankParams } from './params';
 
 /** A ranking-ready model. Treat as read-only outside `src/recommend`. */
@@ -34,6 +35,8 @@ export interface NextItemModel {
   readonly params: RankParams;
   /** Learned re-ranker, or undefined for the plain blend. */
   readonly reranker: Reranker | undefined;
+  /** Item factors for per-user taste (`factors.ts`), or undefined when the artifact has none. */
+  readonly factors: ItemFactors | undefined;
   /** Scratch buffers reused across calls (ranking is synchronous, so never shared concurrently). */
   readonly scratch: {
     sessionScore: Float64Array;
@@ -53,11 +56,13 @@ export interface NextItemModel {
  * @param artifact from {@link decodeArtifact} (or built in memory by the training tools).
  * @param params overrides the artifact's parameters (the training tools use this while tuning).
  * @param reranker overrides the artifact's re-ranker (`null` disables it).
+ * @param factors overrides the artifact's item factors (`null` leaves them out).
  */
 export function createModel(
   artifact: NextItemArtifact,
   params: RankParams = artifact.params,
   reranker: Reranker | null = artifact.reranker ?? null,
+  factors: ItemFactors | null = artifact.factors ?? null,
 ): NextItemModel {
   const { itemIds, sessionStart, sessionItems } = artifact;
   const nItems = itemIds.length;
@@ -125,6 +130,7 @@ export function createModel(
     popularOrder,
     params,
     reranker: reranker ?? undefined,
+    factors: factors ?? undefined,
     scratch: {
       sessionScore: new Float64Array(nSessions),
       touchedSessions: new Uint32Array(nSessions),

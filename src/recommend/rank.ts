@@ -6,6 +6,7 @@
  * synchronous; the browser and the Node evaluation call this same function, so a given
  * history yields the same list in both.
  */
+import { blendTaste, checkTaste } from './factors';
 import { candidateFeatures, N_FEATURES } from './features';
 import { scoreKnn } from './knn';
 import type { NextItemModel } from './model';
@@ -23,6 +24,11 @@ export interface RankOptions {
   exclude?: Iterable<string>;
   /** Return items the history shows as purchased (default false: they are left out). */
   includePurchased?: boolean;
+  /**
+   * The shopper's taste vector (`factors.ts` `foldIn`, length = the model's factor dims): the
+   * top of the list is re-ordered by it ({@link blendTaste}). Needs a model with item factors.
+   */
+  taste?: ArrayLike<number>;
 }
 
 /** One recommendation. */
@@ -57,7 +63,8 @@ function idSet(model: NextItemModel, name: string, v: Iterable<string> | undefin
  * Ranks items for `history` (current session events oldest first, or `{ session, past }`).
  * Runs in about a millisecond on a Diginetica-size model.
  * @param sink training tools only: receives the top candidates' features.
- * @throws TypeError naming the option when `k` is not an integer in 1..1000 or an id list is not iterable.
+ * @throws TypeError naming the option when `k` is not an integer in 1..1000, an id list is not
+ *   iterable, or `taste` is given to a model without factors or has the wrong length.
  */
 export function rank(
   model: NextItemModel,
@@ -69,6 +76,8 @@ export function rank(
   if (!Number.isInteger(k) || k < 1 || k > 1000) throw new TypeError('options.k must be an integer in 1..1000');
   const candidates = idSet(model, 'candidates', options.candidates);
   const exclude = idSet(model, 'exclude', options.exclude) ?? new Set<number>();
+  if (options.taste !== undefined && !model.factors) throw new TypeError('options.taste: this item model has no factors (train it with --factors)');
+  const taste = options.taste === undefined ? undefined : checkTaste(options.taste, model.factors!.dims, 'options.taste');
   const prefix = buildPrefix(model, history);
   if (!options.includePurchased) for (const i of prefix.purchased) exclude.add(i);
 
@@ -150,6 +159,8 @@ export function rank(
         items = [...top.map((x) => x.i), ...items.slice(depth)];
       }
     }
+
+    if (taste) ({ items, scores } = blendTaste(model.factors!, taste, items, scores, rr ? rr.depth : DEFAULT_RERANK_DEPTH));
 
     const out: Recommendation[] = [];
     for (let x = 0; x < items.length && out.length < k; x++) {

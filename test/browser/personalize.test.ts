@@ -15,6 +15,12 @@ import { fetchModelFiles } from '../../src/model/model-files';
 import { sessionExamples } from '../../src/personalize/examples';
 import { headLogitOf, type PersonalHead } from '../../src/personalize/head';
 import { MODEL_DIR } from '../../tools/intent/paths';
+import { encodeArtifact } from '../../src/recommend/artifact';
+import { createModel } from '../../src/recommend/model';
+import { rank } from '../../src/recommend/rank';
+import { artifactSessions } from '../../tools/next-item/build';
+import { handSet, LOG } from '../unit/taste-fixture';
+import { buildArtifact } from '../../tools/next-item/build';
 import { openPage, readDatabase } from './harness';
 import { browser, server, useBrowser } from './setup';
 
@@ -139,4 +145,72 @@ describe('personalization in Chromium', () => {
     expect(page.errors).toEqual([]);
     await page.close();
   }, 240_000);
+
+  it('an item model with factors: personalize() fits the taste, recommend() ranks with it like Node, reload keeps it, forget() removes it', async () => {
+    const { model, factors } = handSet();
+    const art = buildArtifact(LOG, model.params);
+    const { manifest, binary } = encodeArtifact({ itemIds: art.itemIds, sessions: artifactSessions(art), params: model.params, factors });
+    const page = await openPage(browser, 'about:blank');
+    await page.route('**/taste-model/manifest.json', (r) => r.fulfill({ contentType: 'application/json', body: JSON.stringify(manifest) }));
+    await page.route('**/taste-model/model.bin', (r) => r.fulfill({ contentType: 'application/octet-stream', body: Buffer.from(binary) }));
+    const DBT = 'taste-e2e';
+    const start = async (fake: boolean) => {
+      await page.goto(`${server.url}/test/browser/fixtures/esm.html?db=taste-unused&model=/no-model/`);
+      await page.evaluate(
+        async ({ db, fake }) => {
+          const w = window as unknown as W;
+          await w.t.ready;
+          w.clock = Date.now() - 86_400_000;
+          w.seen = [];
+          w.p = await w.t.createHunch({ dbName: db, recommend: { url: '/taste-model/manifest.json' } }, fake ? { now: () => w.clock } : {});
+          w.p.on('personalize', (e) => w.seen.push(e));
+        },
+        { db: DBT, fake },
+      );
+    };
+    await start(true);
+    // a shopper who buys b-items, over three ended sessions; the open session viewed the hub x
+    const run = await page.evaluate(async () => {
+      const w = window as unknown as W;
+      const h = w.p as H & { recommend(o: object): Promise<Array<{ itemId: string }>> };
+      for (const session of [['b1', 'b2'], ['b3', 'x'], ['b5']]) {
+        for (const itemId of session) {
+          h.track('purchase', { itemId });
+          w.clock += 10_000;
+        }
+        w.clock += 31 * 60_000;
+      }
+      h.track('product_view', { itemId: 'x' });
+      await h.flush();
+      const result = (await h.personalize()) as unknown as { recommend: { adopted: boolean; before: number; after: number; items: object } };
+      const recs = (await h.recommend({ k: 6 })).map((r) => r.itemId);
+      return { result, recs, seen: (w.seen as Array<{ status: string; target?: string }>).filter((e) => e.target === 'recommend').map((e) => e.status) };
+    });
+    expect(run.result.recommend).toMatchObject({ adopted: true, items: { train: 4, holdout: 1 } });
+    expect(run.result.recommend.after).toBeGreaterThan(run.result.recommend.before);
+    expect(run.seen).toEqual(['start', 'done']);
+    const stored = metaOf(await readDatabase(page, DBT), 'personal:taste') as { taste: number[] } | undefined;
+    expect(stored?.taste).toHaveLength(2);
+    // Node: the same history and taste through rank() give the same list, and differ without the taste
+    const history = { session: [{ itemId: 'x', type: 'product_view' }], past: ['b1', 'b2', 'b3', 'x', 'b5'].map((itemId) => ({ itemId, type: 'purchase' })) };
+    const node = createModel(art, model.params, null, factors);
+    expect(run.recs).toEqual(rank(node, history, { k: 6, taste: stored!.taste }).map((r) => r.itemId));
+    expect(run.recs).not.toEqual(rank(node, history, { k: 6 }).map((r) => r.itemId));
+
+    await start(false); // reload: the stored taste is used again
+    const again = await page.evaluate(async () => {
+      const h = (window as unknown as W).p as H & { recommend(o: object): Promise<Array<{ itemId: string }>> };
+      const recs = (await h.recommend({ k: 6 })).map((r) => r.itemId);
+      const exp = await h.export();
+      await h.forget();
+      return { recs, exported: exp.meta['personal:taste'] as { taste: number[] } };
+    });
+    // the new visit starts a new session: everything before is past now
+    const later = { session: [], past: [...history.past, ...history.session] };
+    expect(again.recs).toEqual(rank(node, later, { k: 6, taste: stored!.taste }).map((r) => r.itemId));
+    expect(again.exported.taste).toEqual(stored!.taste);
+    expect(metaOf(await readDatabase(page, DBT), 'personal:taste')).toBeUndefined();
+    expect(page.errors).toEqual([]);
+    await page.close();
+  }, 120_000);
 });

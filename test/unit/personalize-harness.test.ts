@@ -22,7 +22,7 @@ describe('personalization harness summary', () => {
     expect(s.ci95[0]).toBeLessThanOrEqual(s.diff);
     expect(s.ci95[1]).toBeGreaterThanOrEqual(s.diff);
     expect(s).toMatchObject({ helped: 0.5, harmed: 0.25, adopted: 0.75 });
-    expect(markdown({ x: s })).toMatch(/\| x \| 4 \|/);
+    expect(markdown({ x: s })).toMatch(/\| x \| log-loss ↓ \| 4 \|/);
     // diffs 0.1, −0.05, 0, 0.1: mean 0.0375, sd 0.075 → (1.96 · 0.075 / 0.0375)² = 15.4
     expect(s.usersForSignificance).toBe(16);
     expect(summarize([outcome(0.3, 0.35), outcome(0.2, 0.2)]).usersForSignificance).toBeNull();

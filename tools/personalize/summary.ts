@@ -1,7 +1,7 @@
 /**
- * Summary of a dataset's per-user outcomes: means, the paired difference (global − personalized
- * log-loss, positive = personalization helped) with a 95% bootstrap CI over users, and the shares
- * of users helped, harmed and adopted.
+ * Summary of a dataset's per-user outcomes: means, the paired difference (oriented so that
+ * positive = personalization helped) with a 95% bootstrap CI over users, and the shares of users
+ * helped, harmed and adopted.
  */
 import { bootstrapIndices, ci95 } from '../intent/metrics.js';
 import { seededRandom } from '../intent/rng.js';
@@ -26,6 +26,17 @@ export interface DatasetSummary {
   usersForSignificance: number | null;
 }
 
+/** A per-user metric and its direction. */
+export interface MetricSpec {
+  name: string;
+  higherIsBetter: boolean;
+}
+
+/** Intent: mean per-session log-loss over the later sessions' prefix steps. */
+export const LOG_LOSS: MetricSpec = { name: 'session log-loss (nats, lower is better); diff = global − personalized', higherIsBetter: false };
+/** Recommendations: reciprocal rank of the next item within the top 20, else 0. */
+export const MRR20: MetricSpec = { name: 'MRR@20 of the next item (0..1, higher is better); diff = personalized − global', higherIsBetter: true };
+
 /** A user counts as helped / harmed when the log-loss moved by more than this, nats (float noise). */
 export const TIE = 1e-9;
 
@@ -33,15 +44,16 @@ const mean = (v: readonly number[]) => (v.length ? v.reduce((a, b) => a + b, 0) 
 
 /**
  * Summarizes outcomes.
+ * @param spec the metric (default {@link LOG_LOSS})
  * @param reps bootstrap resamples (default 2000)
  * @param seed bootstrap seed (default 1)
  */
-export function summarize(outcomes: readonly UserOutcome[], reps = 2000, seed = 1): DatasetSummary {
-  const d = outcomes.map((u) => u.global - u.personalized);
+export function summarize(outcomes: readonly UserOutcome[], spec: MetricSpec = LOG_LOSS, reps = 2000, seed = 1): DatasetSummary {
+  const d = outcomes.map((u) => (spec.higherIsBetter ? u.personalized - u.global : u.global - u.personalized));
   const idx = bootstrapIndices(d.length, reps, seededRandom(seed));
   const n = Math.max(1, d.length);
   return {
-    metric: 'session log-loss (nats, lower is better); diff = global − personalized',
+    metric: spec.name,
     global: mean(outcomes.map((u) => u.global)),
     personalized: mean(outcomes.map((u) => u.personalized)),
     diff: mean(d),

@@ -1,0 +1,74 @@
+// @vitest-environment node
+import { describe, expect, it } from 'vitest';
+import type { HunchEvent } from '../../src/events';
+import { createRecommendService, TASTE_META, type StoredTaste, type TasteEvent } from '../../src/recommend-service';
+import { factorsKey } from '../../src/recommend/factors';
+import { createModel } from '../../src/recommend/model';
+import { rank } from '../../src/recommend/rank';
+import { createMemoryStore } from '../../src/store/memory-store';
+import { buildArtifact } from '../../tools/next-item/build';
+import { handSet, LOG } from './taste-fixture';
+
+let n = 0;
+const ev = (sessionId: string, itemId: string, type: HunchEvent['type'] = 'purchase'): HunchEvent => ({ id: `e${++n}`, type, ts: 1000 + n, sessionId, itemId });
+
+async function setup(model = handSet().model) {
+  const store = createMemoryStore();
+  // three ended sessions of a b-shopper, then the open one
+  await store.putEvents([ev('s1', 'b1'), ev('s1', 'b2'), ev('s2', 'b3'), ev('s2', 'x'), ev('s3', 'b5'), ev('open', 'x', 'product_view')]);
+  const events: TasteEvent[] = [];
+  const svc = createRecommendService({
+    url: '/m/manifest.json',
+    store: () => Promise.resolve(store),
+    flush: async () => {},
+    loadModel: async () => model,
+    sessionId: () => 'open',
+    emit: (e) => events.push(e),
+    whenIdle: () => {},
+  });
+  return { store, svc, events, model };
+}
+
+describe('recommend service: per-user taste', () => {
+  it('personalize() adopts a taste the held-out item supports, stores it, and ranks with it', async () => {
+    const { store, svc, events, model } = await setup();
+    const before = (await svc.recommend({ k: 6 })).map((r) => r.itemId);
+    const r = await svc.personalize();
+    expect(r).toMatchObject({ adopted: true, items: { train: 4, holdout: 1 } });
+    expect(r.after).toBeGreaterThan(r.before);
+    const saved = await store.getMeta<StoredTaste>(TASTE_META);
+    expect(saved).toMatchObject({ factors: factorsKey(model.factors!), previous: null, endedSessions: 3 });
+    expect(saved!.taste).toHaveLength(2);
+    expect(events.map((e) => e.status)).toEqual(['start', 'done']);
+    const after = (await svc.recommend({ k: 6 })).map((r) => r.itemId);
+    expect(before.filter((id) => id.startsWith('b')).length).toBeLessThan(after.filter((id) => id.startsWith('b')).length);
+    svc.reset(); // forget(): history and taste gone
+    expect((await svc.recommend({ k: 6 })).map((r) => r.itemId)).toEqual(rank(model, [], { k: 6 }).map((r) => r.itemId));
+  });
+
+  it('a new instance restores the stored taste; other factors invalidate it', async () => {
+    const a = await setup();
+    await a.svc.personalize();
+    const ranked = (await a.svc.recommend({ k: 6 })).map((r) => r.itemId);
+    const again = createRecommendService({ url: '/m', store: () => Promise.resolve(a.store), flush: async () => {}, loadModel: async () => a.model, sessionId: () => 'open' });
+    expect((await again.recommend({ k: 6 })).map((r) => r.itemId)).toEqual(ranked);
+    const other = handSet(2);
+    other.factors.vectors[0] += 0.5; // retrained factors
+    const changed = createRecommendService({ url: '/m', store: () => Promise.resolve(a.store), flush: async () => {}, loadModel: async () => other.model, sessionId: () => 'open' });
+    await changed.load();
+    expect(await a.store.getMeta(TASTE_META)).toBeUndefined();
+  });
+
+  it('a model without factors reports a skipped run and stores nothing', async () => {
+    const { store, svc } = await setup(createModel(buildArtifact(LOG)));
+    const r = await svc.personalize();
+    expect(r).toMatchObject({ adopted: false, skipped: 'the item model has no factors' });
+    expect(await store.getMeta(TASTE_META)).toBeUndefined();
+  });
+
+  it('without storage consent personalize() rejects with a clear error', async () => {
+    const { model } = await setup();
+    const svc = createRecommendService({ url: '/m', store: () => undefined, flush: async () => {}, loadModel: async () => model });
+    await expect(svc.personalize()).rejects.toThrow(/needs storage/);
+  });
+});
