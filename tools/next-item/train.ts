@@ -1,6 +1,6 @@
 /**
  * `npm run train:next-item -- [--dataset diginetica|retailrocket|tmall|all] [--out DIR]
- *   [--rounds 1] [--val-fraction 0.1] [--val-every 4] [--start '{json params}']`
+ *   [--rounds 1] [--val-fraction 0.1] [--val-every 4] [--start '{json params}'] [--factors DIMS]`
  *
  * For each dataset: carve a validation split from the end of train_sessions.txt (newest
  * sessions; every prefix predicting its next item, every `val-every`-th case kept), tune
@@ -10,16 +10,21 @@
  * (manifest.json + model.bin; validation metrics and the baseline setting in `meta`).
  * A linear re-ranker is then fitted on other validation cases and kept only if it beats the
  * tuned blend on the tuning cases (`--rerank false` skips it).
+ * `--factors DIMS` also trains item factors for per-user taste (implicit ALS, `factors.ts`):
+ * β is chosen on the tuning cases (taste fitted from each prefix) with factors of the fit
+ * sessions, then the factors are retrained on all sessions and stored (int8) in the artifact.
  * The test file is never read. Progress on stderr, summary on stdout.
  */
 import { join } from 'node:path';
 import { encodeArtifact, type Reranker } from '../../src/recommend/artifact';
+import type { ItemFactors } from '../../src/recommend/factors';
 import { FEATURE_NAMES } from '../../src/recommend/features';
 import { createModel } from '../../src/recommend/model';
 import { DEFAULT_PARAMS, resolveParams, type RankParams } from '../../src/recommend/params';
 import { datasetsArg, parseArgs } from './args';
 import { artifactSessions, buildArtifact } from './build';
 import { DATASETS, readTrainSessions, splitValidation } from './data';
+import { ALS_DEFAULTS, selectBeta, trainItemFactors } from './factors';
 import { evaluate, hunchRanker } from './evaluate';
 import { HUNCH_GRID, TUNING_START, VSKNN_GRID } from './grids';
 import { MODELS_DIR, writeArtifact } from './io';
@@ -42,6 +47,8 @@ function main(): void {
   if (!Number.isInteger(rounds) || rounds < 0) throw new TypeError('--rounds must be an integer ≥ 0');
   if (!(valFraction > 0 && valFraction < 1)) throw new TypeError('--val-fraction must be in (0, 1)');
   if (!Number.isInteger(valEvery) || valEvery < 1) throw new TypeError('--val-every must be an integer ≥ 1');
+  const dims = Number(args.get('factors') ?? 0);
+  if (!Number.isInteger(dims) || dims < 0 || dims > 256) throw new TypeError('--factors must be an integer in 0..256 (0 = none)');
   const start = resolveParams({
     ...DEFAULT_PARAMS,
     ...TUNING_START,
@@ -95,6 +102,19 @@ function main(): void {
     );
     baseBar.tick(Math.max(1, rounds) * gridSize(VSKNN_GRID) + 1);
 
+    let factors: ItemFactors | undefined;
+    let betaMrr: Record<string, number> | undefined;
+    if (dims > 0) {
+      const als = { ...ALS_DEFAULTS, dims };
+      const alsBar = new Progress(`${dataset} item factors`, 2 * als.iterations);
+      const fitVectors = trainItemFactors(artifactSessions(fitArtifact), fitArtifact.itemIds.length, als, (i) => alsBar.tick(i));
+      const chosen = selectBeta(createModel(fitArtifact, hunch.best.params, reranker ?? null), { dims, reg: als.reg, alpha: als.alpha, vectors: fitVectors }, cases);
+      betaMrr = Object.fromEntries([...chosen.mrr20].map(([b, v]) => [String(b), round2(v)]));
+      const full0 = buildArtifact(sessions, hunch.best.params);
+      const vectors = trainItemFactors(artifactSessions(full0), full0.itemIds.length, als, (i) => alsBar.tick(als.iterations + i));
+      factors = { dims, reg: als.reg, alpha: als.alpha, beta: chosen.beta, vectors };
+    }
+
     const full = buildArtifact(sessions, hunch.best.params);
     const trainSeconds = Math.round((Date.now() - t0) / 1000);
     const { manifest, binary } = encodeArtifact({
@@ -102,6 +122,7 @@ function main(): void {
       sessions: artifactSessions(full),
       params: hunch.best.params,
       ...(reranker ? { reranker } : {}),
+      ...(factors ? { factors } : {}),
       meta: {
         dataset,
         trainSeconds,
@@ -112,6 +133,7 @@ function main(): void {
           hunch: { p20: round2(hunch.best.p20), mrr20: round2(hunch.best.mrr20) },
           ...(rerankResult ? { reranked: { p20: round2(rerankResult.p20), mrr20: round2(rerankResult.mrr20), kept: !!reranker } } : {}),
           baseline: { p20: round2(baseline.best.p20), mrr20: round2(baseline.best.mrr20) },
+          ...(betaMrr ? { factorsMrr20ByBeta: betaMrr } : {}),
           trials: hunch.trials.length + baseline.trials.length,
         },
         baseline: baseline.best.params,
@@ -124,6 +146,7 @@ function main(): void {
           ? `re-ranked ${rerankResult.p20.toFixed(2)} / ${rerankResult.mrr20.toFixed(2)} (${reranker ? 'kept' : 'dropped'}); `
           : '') +
         `V-SKNN ${baseline.best.p20.toFixed(2)} / ${baseline.best.mrr20.toFixed(2)}; ` +
+        (factors ? `factors ${dims} dims, β = ${factors.beta} (validation MRR@20 by β: ${JSON.stringify(betaMrr)}); ` : '') +
         `artifact ${(gz / 1e6).toFixed(2)} MB gz; ${trainSeconds} s\n` +
         `  params ${JSON.stringify(hunch.best.params)}\n  baseline ${JSON.stringify(baseline.best.params)}\n`,
     );

@@ -44,8 +44,10 @@ export function markdown(rows: Record<string, DatasetSummary>): string {
     '|---|---|---:|---:|---:|---:|---|---:|---:|---:|---:|',
   ];
   for (const [name, s] of Object.entries(rows)) {
-    const metric = s.metric === MRR20.name ? 'MRR@20 ↑' : 'log-loss ↓';
-    lines.push(`| ${name} | ${metric} | ${s.users.toLocaleString('en-US')} | ${fmt(s.global)} | ${fmt(s.personalized)} | ${fmt(s.diff)} | [${fmt(s.ci95[0])}, ${fmt(s.ci95[1])}] | ${pct(s.adopted)} | ${pct(s.helped)} | ${pct(s.harmed)} | ${s.usersForSignificance === null ? '–' : `≈ ${s.usersForSignificance.toLocaleString('en-US')}`} |`);
+    const mrr = s.metric === MRR20.name;
+    const metric = mrr ? 'MRR@20 ↑' : 'log-loss ↓';
+    const f = (v: number) => fmt(v, mrr ? 5 : 4); // MRR lifts are small: one more digit
+    lines.push(`| ${name} | ${metric} | ${s.users.toLocaleString('en-US')} | ${f(s.global)} | ${f(s.personalized)} | ${f(s.diff)} | [${f(s.ci95[0])}, ${f(s.ci95[1])}] | ${pct(s.adopted)} | ${pct(s.helped)} | ${pct(s.harmed)} | ${s.usersForSignificance === null ? '–' : `≈ ${s.usersForSignificance.toLocaleString('en-US')}`} |`);
   }
   return lines.join('\n');
 }
@@ -88,9 +90,10 @@ async function main(): Promise<void> {
     }
     for (const name of USER_HISTORY_SETS) {
       const { store, device } = splitUsers(readUserHistories(root, name));
-      const sm = buildStoreModel(store, params);
-      const outcomes = replayTaste(sm.model, device);
       const key = `amazon-${name.split('_')[0].toLowerCase()}`;
+      process.stderr.write(`${key}: training the store's model on ${store.length} users (${secs()} s)\n`);
+      const sm = buildStoreModel(store, params);
+      const outcomes = replayTaste(sm.model, device, {}, `${key} device users`);
       rows[key] = summarize(outcomes, MRR20);
       const betas = [...sm.betaMrr].map(([b, v]) => `${b}: ${v.toFixed(2)}`).join(', ');
       process.stderr.write(`${key}: store ${store.length} users, device ${outcomes.length}; β = ${sm.beta} (store validation MRR@20 by β: ${betas}); artifact ${(sm.bytes / 1e6).toFixed(2)} MB (${secs()} s)\n`);

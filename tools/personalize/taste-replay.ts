@@ -23,6 +23,7 @@ import { evaluate } from '../next-item/evaluate';
 import { ALS_DEFAULTS, selectBeta, trainItemFactors, type AlsOptions } from '../next-item/factors';
 import { HUNCH_GRID, TUNING_START } from '../next-item/grids';
 import { collectRerankData, fitReranker } from '../next-item/rerank';
+import { Progress } from '../next-item/progress';
 import { coordinateAscent } from '../next-item/tune';
 import { seededRandom, shuffled } from '../intent/rng';
 import type { UserOutcome } from './replay';
@@ -36,22 +37,24 @@ export const USER_HISTORY_SETS = ['Beauty', 'Toys_and_Games', 'Sports_and_Outdoo
  * `HUNCH_GRID` from `TUNING_START`) on Beauty's store-side validation split.
  */
 export const USER_HISTORY_PARAMS: Partial<RankParams> = {
-  neighbours: 100,
+  neighbours: 200,
   sample: 1000,
-  lambdaPos: 1,
+  lambdaPos: 4,
   lambdaRecency: 1e9,
   lambdaDist: 8,
-  backward: 0.5,
-  selfVote: 0,
-  idfPow: 0.5,
+  backward: 1,
+  selfVote: 1,
+  idfPow: 1,
   lengthPow: 0.25,
-  rulesWeight: 1,
-  rulesWindow: 2,
-  rulesDepth: 2,
+  rulesWeight: 0.1,
+  rulesWindow: 5,
+  rulesDepth: 3,
   rulesDecay: 0.25,
-  repeatWeight: 0,
-  lastWeight: 0,
+  repeatWeight: 0.8,
+  lastWeight: 0.2,
   repeatCount: 0.5,
+  cartWeight: 2,
+  pastWeight: 0.3,
   popularityWeight: 0.05,
 };
 
@@ -152,9 +155,11 @@ export function buildStoreModel(storeUsers: readonly string[][], params: RankPar
  * Reviews stand for purchases, so history items are `purchase` events (and, as in
  * `recommend()`, never recommended again).
  */
-export function replayTaste(model: NextItemModel, deviceUsers: readonly string[][], options: TasteOptions = {}): UserOutcome[] {
+export function replayTaste(model: NextItemModel, deviceUsers: readonly string[][], options: TasteOptions = {}, label?: string): UserOutcome[] {
   const out: UserOutcome[] = [];
+  const bar = label ? new Progress(label, deviceUsers.length) : undefined;
   deviceUsers.forEach((items, u) => {
+    if (bar && (u & 255) === 0) bar.tick(u);
     if (items.length < 2) return;
     const history = purchases(items.slice(0, -1));
     const target = items[items.length - 1];
@@ -163,5 +168,6 @@ export function replayTaste(model: NextItemModel, deviceUsers: readonly string[]
     const personalized = taste ? reciprocalRank(model, history, target, 20, taste) : global;
     out.push({ user: String(u), global, personalized, adopted: result.adopted, sessions: { past: history.length, later: 1 } });
   });
+  bar?.tick(deviceUsers.length);
   return out;
 }
