@@ -12,7 +12,8 @@
  * tuned blend on the tuning cases (`--rerank false` skips it).
  * `--factors DIMS` also trains item factors for per-user taste (implicit ALS, `factors.ts`):
  * β is chosen on the tuning cases (taste fitted from each prefix) with factors of the fit
- * sessions, then the factors are retrained on all sessions and stored (int8) in the artifact.
+ * sessions, then the factors are retrained on all sessions and stored (int8) in the artifact
+ * (unless β = 0 won: then the taste would change nothing and the artifact has no factors).
  * The test file is never read. Progress on stderr, summary on stdout.
  */
 import { join } from 'node:path';
@@ -110,9 +111,11 @@ function main(): void {
       const fitVectors = trainItemFactors(artifactSessions(fitArtifact), fitArtifact.itemIds.length, als, (i) => alsBar.tick(i));
       const chosen = selectBeta(createModel(fitArtifact, hunch.best.params, reranker ?? null), { dims, reg: als.reg, alpha: als.alpha, vectors: fitVectors }, cases);
       betaMrr = Object.fromEntries([...chosen.mrr20].map(([b, v]) => [String(b), round2(v)]));
-      const full0 = buildArtifact(sessions, hunch.best.params);
-      const vectors = trainItemFactors(artifactSessions(full0), full0.itemIds.length, als, (i) => alsBar.tick(als.iterations + i));
-      factors = { dims, reg: als.reg, alpha: als.alpha, beta: chosen.beta, vectors };
+      if (chosen.beta > 0) {
+        const full0 = buildArtifact(sessions, hunch.best.params);
+        const vectors = trainItemFactors(artifactSessions(full0), full0.itemIds.length, als, (i) => alsBar.tick(als.iterations + i));
+        factors = { dims, reg: als.reg, alpha: als.alpha, beta: chosen.beta, vectors };
+      } // β = 0 won on validation: the taste would change nothing, so the artifact stays without factors
     }
 
     const full = buildArtifact(sessions, hunch.best.params);
@@ -146,7 +149,7 @@ function main(): void {
           ? `re-ranked ${rerankResult.p20.toFixed(2)} / ${rerankResult.mrr20.toFixed(2)} (${reranker ? 'kept' : 'dropped'}); `
           : '') +
         `V-SKNN ${baseline.best.p20.toFixed(2)} / ${baseline.best.mrr20.toFixed(2)}; ` +
-        (factors ? `factors ${dims} dims, β = ${factors.beta} (validation MRR@20 by β: ${JSON.stringify(betaMrr)}); ` : '') +
+        (betaMrr ? `factors ${factors ? `${dims} dims kept, β = ${factors.beta}` : 'not kept (β = 0 won)'} (validation MRR@20 by β: ${JSON.stringify(betaMrr)}); ` : '') +
         `artifact ${(gz / 1e6).toFixed(2)} MB gz; ${trainSeconds} s\n` +
         `  params ${JSON.stringify(hunch.best.params)}\n  baseline ${JSON.stringify(baseline.best.params)}\n`,
     );
