@@ -154,6 +154,10 @@ export function createRecommendService(d: RecommendServiceDeps): RecommendServic
     const storeP = d.store();
     if (!storeP) throw new Error('personalization needs storage (consent not granted)');
     const store = await storeP;
+    if (reason === 'auto' && (await endedSessions(store)) - (record?.endedSessions ?? 0) < AUTO_EVERY_SESSIONS) {
+      // queued behind a run that already covered these sessions: nothing new to learn from
+      return { adopted: false, before: NaN, after: NaN, examples: 0, items: { train: 0, holdout: 0 }, skipped: 'no new ended sessions since the last run' };
+    }
     emit({ status: 'start', target: 'recommend', reason });
     await d.flush();
     const cur = d.sessionId?.();

@@ -12,7 +12,7 @@ import { handSet, LOG } from './taste-fixture';
 let n = 0;
 const ev = (sessionId: string, itemId: string, type: HunchEvent['type'] = 'purchase'): HunchEvent => ({ id: `e${++n}`, type, ts: 1000 + n, sessionId, itemId });
 
-async function setup(model = handSet().model) {
+async function setup(model = handSet().model, whenIdle: (fn: () => void) => void = () => {}) {
   const store = createMemoryStore();
   // three ended sessions of a b-shopper, then the open one
   await store.putEvents([ev('s1', 'b1'), ev('s1', 'b2'), ev('s2', 'b3'), ev('s2', 'x'), ev('s3', 'b5'), ev('open', 'x', 'product_view')]);
@@ -24,7 +24,7 @@ async function setup(model = handSet().model) {
     loadModel: async () => model,
     sessionId: () => 'open',
     emit: (e) => events.push(e),
-    whenIdle: () => {},
+    whenIdle,
   });
   return { store, svc, events, model };
 }
@@ -70,5 +70,18 @@ describe('recommend service: per-user taste', () => {
     const { model } = await setup();
     const svc = createRecommendService({ url: '/m', store: () => undefined, flush: async () => {}, loadModel: async () => model });
     await expect(svc.personalize()).rejects.toThrow(/needs storage/);
+  });
+
+  it('runs by itself at idle once 3 sessions ended, and an automatic run with nothing new is skipped silently', async () => {
+    const idle: Array<() => void> = [];
+    const { svc, events } = await setup(undefined, (fn) => idle.push(fn));
+    await svc.load(); // the replay crosses the ended sessions: one automatic run is queued
+    expect(idle).toHaveLength(1);
+    idle.shift()!();
+    for (let i = 0; i < 100 && !events.some((e) => e.status === 'done'); i++) await new Promise((r) => setTimeout(r, 5));
+    expect(events).toEqual([expect.objectContaining({ status: 'start', reason: 'auto' }), expect.objectContaining({ status: 'done', reason: 'auto', adopted: true })]);
+    const again = await svc.personalize('auto'); // e.g. queued while the first one ran
+    expect(again.skipped).toMatch(/no new ended sessions/);
+    expect(events).toHaveLength(2);
   });
 });
