@@ -179,6 +179,7 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
             emit: (e) => emitter.emit('personalize', e),
             whenIdle,
             now,
+            problem,
           });
           for (const e of backlog) recs.onEvent(e);
         }

@@ -68,6 +68,8 @@ export interface RecommendServiceDeps {
   now?(): number;
   /** Guard options (defaults in `personalize/taste.ts`). */
   tasteOptions?: TasteOptions;
+  /** Reports a degraded path once (e.g. a stored taste that cannot be read). */
+  problem?(kind: 'error' | 'warning', code: string, message: string): void;
 }
 
 /** The service's face. */
@@ -122,7 +124,14 @@ export function createRecommendService(d: RecommendServiceDeps): RecommendServic
     if (storeP) {
       await d.flush();
       const store = await storeP;
-      await restoreTaste(store);
+      try {
+        await restoreTaste(store);
+      } catch (err) {
+        // a damaged record must not cost the shopper their recommendations: drop it, rank without
+        record = undefined;
+        d.problem?.('warning', 'taste-restore', `could not load the stored taste, ranking without it: ${(err as Error)?.message ?? err}`);
+        await store.deleteMeta(TASTE_META).catch(() => {});
+      }
       const events = await store.getEvents({ limit: RECOMMEND_HISTORY_EVENTS });
       for (const e of events) {
         seen.add(e.id);

@@ -84,4 +84,14 @@ describe('recommend service: per-user taste', () => {
     expect(again.skipped).toMatch(/no new ended sessions/);
     expect(events).toHaveLength(2);
   });
+
+  it('a damaged stored taste is dropped with one warning, and recommendations still work', async () => {
+    const { store, model } = await setup();
+    await store.setMeta(TASTE_META, { factors: factorsKey(model.factors!), taste: [1, 'x'], previous: null, last: null, endedSessions: 3, at: 0 });
+    const problems: string[] = [];
+    const svc = createRecommendService({ url: '/m', store: () => Promise.resolve(store), flush: async () => {}, loadModel: async () => model, sessionId: () => 'open', problem: (_k, code) => problems.push(code) });
+    expect(await svc.recommend({ k: 3 })).toHaveLength(3);
+    expect(problems).toEqual(['taste-restore']);
+    expect(await store.getMeta(TASTE_META)).toBeUndefined();
+  });
 });
