@@ -38,8 +38,12 @@ export function solveSpd(A: Float64Array, b: ArrayLike<number>, n: number): Floa
 
 /** `MᵀM` of the first `rows` rows of `M` (rows × d): a d × d matrix. */
 export function gram(M: ArrayLike<number>, rows: number, d: number): Float64Array {
-  const G = new Float64Array(d * d);
-  for (let r = 0; r < rows; r++) {
+  return addGramRows(M, 0, rows, d, new Float64Array(d * d));
+}
+
+/** Adds `Σ m mᵀ` over rows `from .. to` of `M` (rows of length d) into `G` (d × d); returns `G`. */
+export function addGramRows(M: ArrayLike<number>, from: number, to: number, d: number, G: Float64Array): Float64Array {
+  for (let r = from; r < to; r++) {
     const o = r * d;
     for (let i = 0; i < d; i++) {
       const a = M[o + i];

@@ -9,7 +9,7 @@
  * held-out items (within the top `depth`, 0 when absent) is higher. Ties (e.g. no held-out item
  * reaches the top of either list) keep the taste in use.
  */
-import { foldIn } from '../recommend/factors';
+import { foldIn, gramSteps } from '../recommend/factors';
 import type { NextItemModel } from '../recommend/model';
 import type { RecEvent } from '../recommend/prefix';
 import { DEFAULT_RERANK_DEPTH, rank } from '../recommend/rank';
@@ -92,6 +92,7 @@ export function* guardTaste(
   if (!model.factors) return skip('the item model has no factors');
   if (train.length < o.minItems) return skip(`needs ${o.minItems + nHold} known items, has ${items.length}`);
   const f = model.factors;
+  yield* gramSteps(f); // once per model, in slices: ~175 ms for a 43,000-item catalogue at once
   const candidate = Array.from(foldIn(f, train.map((e) => model.indexOf.get(e.itemId!)!)));
   const depth = model.reranker?.depth ?? DEFAULT_RERANK_DEPTH;
   let before = 0;

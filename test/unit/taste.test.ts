@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { decodeArtifact, encodeArtifact } from '../../src/recommend/artifact';
 import { bought, handSet, LOG, trained } from './taste-fixture';
-import { alsSolve, blendTaste, dequantizeFactors, factorGram, factorsKey, foldIn, quantizeFactors, type ItemFactors } from '../../src/recommend/factors';
+import { alsSolve, blendTaste, dequantizeFactors, factorGram, factorsKey, foldIn, GRAM_ROWS_PER_STEP, gramSteps, quantizeFactors, type ItemFactors } from '../../src/recommend/factors';
+import { gram } from '../../src/linalg';
 import { createModel } from '../../src/recommend/model';
 import { rank } from '../../src/recommend/rank';
 import { runToEnd } from '../../src/personalize/fit';
@@ -32,6 +33,21 @@ describe('item factors and the taste fit', () => {
       }
       expect(lhs).toBeCloseTo(rhs, 6);
     }
+  });
+
+  it('the Gram matrix is built in slices on the device (no long task), equals the one-shot product, and is cached', () => {
+    const vectors = Float32Array.from({ length: 2500 * 3 }, (_, i) => Math.sin(i));
+    const gen = gramSteps({ vectors, dims: 3 });
+    let slices = 0;
+    let r = gen.next();
+    for (; !r.done; r = gen.next()) slices++;
+    expect(slices).toBe(Math.ceil(2500 / GRAM_ROWS_PER_STEP) - 1);
+    const once = gram(vectors, 2500, 3);
+    (r.value as Float64Array).forEach((v, i) => expect(v).toBeCloseTo(once[i], 9));
+    const again = gramSteps({ vectors, dims: 3 });
+    const first = again.next();
+    expect(first.done).toBe(true); // cached: no more slices
+    expect(factorGram({ vectors, dims: 3 })).toBe(first.value);
   });
 
   it('training puts items bought together close, and a taste from a-items prefers the other a-items', () => {
