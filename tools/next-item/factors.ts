@@ -68,11 +68,10 @@ export function selectBeta(
   eventType = 'product_view',
 ): { beta: number; mrr20: Map<number, number> } {
   const metrics = BETA_GRID.map(() => new TopKMetrics(20));
-  const f0: ItemFactors = { ...factors, beta: 0 };
+  const models = BETA_GRID.map((beta) => ({ ...model, factors: { ...factors, beta } }));
   for (const c of cases) {
-    const taste = foldIn(f0, c.prefix.flatMap((id) => model.indexOf.get(id) ?? []));
-    BETA_GRID.forEach((beta, k) => {
-      const m = { ...model, factors: { ...factors, beta } };
+    const taste = foldIn(models[0].factors, c.prefix.flatMap((id) => model.indexOf.get(id) ?? []));
+    models.forEach((m, k) => {
       const list = rank(m, c.prefix.map((itemId) => ({ itemId, type: eventType })), { k: 20, taste }).map((r) => r.itemId);
       metrics[k].add(list, c.target);
     });

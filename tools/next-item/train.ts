@@ -103,6 +103,7 @@ function main(): void {
     );
     baseBar.tick(Math.max(1, rounds) * gridSize(VSKNN_GRID) + 1);
 
+    const full = buildArtifact(sessions, hunch.best.params);
     let factors: ItemFactors | undefined;
     let betaMrr: Record<string, number> | undefined;
     if (dims > 0) {
@@ -112,13 +113,11 @@ function main(): void {
       const chosen = selectBeta(createModel(fitArtifact, hunch.best.params, reranker ?? null), { dims, reg: als.reg, alpha: als.alpha, vectors: fitVectors }, cases);
       betaMrr = Object.fromEntries([...chosen.mrr20].map(([b, v]) => [String(b), round2(v)]));
       if (chosen.beta > 0) {
-        const full0 = buildArtifact(sessions, hunch.best.params);
-        const vectors = trainItemFactors(artifactSessions(full0), full0.itemIds.length, als, (i) => alsBar.tick(als.iterations + i));
+        const vectors = trainItemFactors(artifactSessions(full), full.itemIds.length, als, (i) => alsBar.tick(als.iterations + i));
         factors = { dims, reg: als.reg, alpha: als.alpha, beta: chosen.beta, vectors };
       } // β = 0 won on validation: the taste would change nothing, so the artifact stays without factors
     }
 
-    const full = buildArtifact(sessions, hunch.best.params);
     const trainSeconds = Math.round((Date.now() - t0) / 1000);
     const { manifest, binary } = encodeArtifact({
       itemIds: full.itemIds,

@@ -18,7 +18,7 @@ import { rank } from '../../src/recommend/rank';
 import { runToEnd } from '../../src/personalize/fit';
 import { guardTaste, reciprocalRank, type TasteOptions } from '../../src/personalize/taste';
 import { artifactSessions, buildArtifact } from '../next-item/build';
-import type { PrefixCase } from '../next-item/data';
+import { expandPrefixes, type PrefixCase } from '../next-item/data';
 import { evaluate } from '../next-item/evaluate';
 import { ALS_DEFAULTS, selectBeta, trainItemFactors, type AlsOptions } from '../next-item/factors';
 import { HUNCH_GRID, TUNING_START } from '../next-item/grids';
@@ -82,11 +82,6 @@ export function splitUsers(users: readonly string[][], seed = SPLIT_SEED): { sto
 /** Item ids as purchase events (reviews stand for purchases). */
 const purchases = (ids: readonly string[]) => ids.map((itemId) => ({ itemId, type: 'purchase' }));
 
-/** Every prefix → next item of each history. */
-function allCases(users: readonly string[][]): PrefixCase[] {
-  return users.flatMap((s) => s.slice(1).map((target, t) => ({ prefix: s.slice(0, t + 1), target })));
-}
-
 /** Last-item cases of each history. */
 function lastCases(users: readonly string[][]): PrefixCase[] {
   return users.filter((s) => s.length > 1).map((s) => ({ prefix: s.slice(0, -1), target: s[s.length - 1] }));
@@ -129,7 +124,7 @@ export function buildStoreModel(storeUsers: readonly string[][], params: RankPar
   const fitUsers = storeUsers.slice(0, cut);
   const valUsers = storeUsers.slice(cut);
   const fitArt = buildArtifact(fitUsers, params);
-  const reranker = fitReranker(collectRerankData(createModel(fitArt, params, null), allCases(valUsers)), {
+  const reranker = fitReranker(collectRerankData(createModel(fitArt, params, null), expandPrefixes(valUsers)), {
     init: FEATURE_NAMES.map((f) => (f === 'baseRank' ? 1 : 0)),
   });
   const fitModel = createModel(fitArt, params, reranker);
