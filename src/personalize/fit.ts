@@ -8,7 +8,7 @@
  * dominate):
  * `Σ_s (1/n_s) Σ_t CE(y_s, σ(w·z_st + b)) + λ/2 ‖w − w₀‖² + λ_b/2 (b − b₀)²`.
  * Written as a generator: it yields after each pass over the examples so a caller can slice the
- * work into short tasks (`slice.ts`); `runToEnd` drives it synchronously (Node, worker).
+ * work into short tasks (`slice.ts`: `runSliced`, or `runToEnd` synchronously in Node and workers).
  */
 import type { SessionExamples } from './examples';
 import { headLogitOf, type PersonalHead } from './head';
@@ -97,12 +97,4 @@ export function* fitHead(sessions: readonly SessionExamples[], prior: PersonalHe
     if (biggest < o.tol) break;
   }
   return { w: Array.from(theta.subarray(0, m)), b: theta[m] };
-}
-
-/** Runs a generator to its end and returns its result (Node, worker, tests). */
-export function runToEnd<T>(gen: Generator<unknown, T>): T {
-  for (;;) {
-    const r = gen.next();
-    if (r.done) return r.value;
-  }
 }

@@ -1,6 +1,7 @@
 /**
- * Runs a generator in short slices so no main-thread task runs long: steps it until `budgetMs`
- * has passed, then gives the page a turn (a macrotask) and goes on.
+ * Drives generators that yield between units of work: in short slices so no main-thread task
+ * runs long (steps until `budgetMs` has passed, then gives the page a turn, a macrotask, and
+ * goes on), or at once where blocking is fine (Node, workers, tests).
  */
 
 /** Default slice length, ms: well under the 50 ms long-task threshold. */
@@ -32,5 +33,13 @@ export async function runSliced<Y, T>(
       await pause();
       start = performance.now();
     }
+  }
+}
+
+/** Runs a generator to its end at once and returns its result (Node, worker, tests). */
+export function runToEnd<T>(gen: Generator<unknown, T>): T {
+  for (;;) {
+    const r = gen.next();
+    if (r.done) return r.value;
   }
 }

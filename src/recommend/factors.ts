@@ -7,6 +7,7 @@
  * blends it in ({@link blendTaste}). Pure: the browser and the Node tools share every line.
  */
 import { addGramRows, solveSpd } from '../linalg';
+import { runToEnd } from '../personalize/slice';
 
 /** Item factors and the settings of the taste fit and blend. */
 export interface ItemFactors {
@@ -87,11 +88,7 @@ export function* gramSteps(f: Pick<ItemFactors, 'vectors' | 'dims'>): Generator<
 
 /** `VᵀV` of the item vectors (dims × dims), computed at once the first time, then cached. */
 export function factorGram(f: Pick<ItemFactors, 'vectors' | 'dims'>): Float64Array {
-  const gen = gramSteps(f);
-  for (;;) {
-    const r = gen.next();
-    if (r.done) return r.value;
-  }
+  return runToEnd(gramSteps(f));
 }
 
 /**
