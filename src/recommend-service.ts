@@ -14,7 +14,7 @@
 import type { HunchEvent } from './events';
 import { AUTO_EVERY_SESSIONS } from './personalize/personalizer';
 import { runSliced } from './personalize/slice';
-import { guardTaste, type TasteOptions, type TasteResult } from './personalize/taste';
+import { guardTaste, skippedTaste, type TasteOptions, type TasteResult } from './personalize/taste';
 import { checkTaste, factorsKey } from './recommend/factors';
 import { createRecommendStream, loadNextItemModel, type NextItemModel, type RankOptions, type Recommendation, type RecommendStream } from './recommend/index';
 import type { Store } from './store/types';
@@ -156,6 +156,8 @@ export function createRecommendService(d: RecommendServiceDeps): RecommendServic
     const cur = d.sessionId?.();
     return (await store.getSessions()).filter((s) => s.id !== cur && s.count > 0).length;
   };
+  /** Whether enough sessions ended since the last run for an automatic one. */
+  const due = async (store: Store) => (await endedSessions(store)) - (record?.endedSessions ?? 0) >= AUTO_EVERY_SESSIONS;
 
   const doRun = async (reason: 'manual' | 'auto'): Promise<TasteResult> => {
     const t0 = performance.now();
@@ -163,10 +165,8 @@ export function createRecommendService(d: RecommendServiceDeps): RecommendServic
     const storeP = d.store();
     if (!storeP) throw new Error('personalization needs storage (consent not granted)');
     const store = await storeP;
-    if (reason === 'auto' && (await endedSessions(store)) - (record?.endedSessions ?? 0) < AUTO_EVERY_SESSIONS) {
-      // queued behind a run that already covered these sessions: nothing new to learn from
-      return { adopted: false, before: NaN, after: NaN, examples: 0, items: { train: 0, holdout: 0 }, skipped: 'no new ended sessions since the last run' };
-    }
+    // an automatic run queued behind one that already covered these sessions: nothing new to learn from
+    if (reason === 'auto' && !(await due(store))) return skippedTaste('no new ended sessions since the last run');
     emit({ status: 'start', target: 'recommend', reason });
     await d.flush();
     const cur = d.sessionId?.();
@@ -203,7 +203,7 @@ export function createRecommendService(d: RecommendServiceDeps): RecommendServic
         try {
           const storeP = d.store();
           if (!storeP) return;
-          if ((await endedSessions(await storeP)) - (record?.endedSessions ?? 0) >= AUTO_EVERY_SESSIONS) await personalize('auto');
+          if (await due(await storeP)) await personalize('auto');
         } catch {
           /* reported through the 'personalize' error event */
         } finally {

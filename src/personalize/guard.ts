@@ -40,6 +40,11 @@ export interface PersonalizeResult {
   skipped?: string;
 }
 
+/** The result of a run that tried nothing, and why. */
+export function skippedHead(why: string, examples = 0, sessions = { train: 0, holdout: 0 }): PersonalizeResult {
+  return { adopted: false, before: NaN, after: NaN, examples, sessions, skipped: why };
+}
+
 /**
  * Runs the guard. Yields the fit's progress; returns the result and the head to use from now on
  * (`current` when not adopted).
@@ -62,7 +67,7 @@ export function* guardedPersonalize(
   const examples = train.reduce((a, s) => a + s.z.length, 0);
   const counts = { train: train.length, holdout: hold.length };
   if (usable.length < o.minSessions || train.length < 1) {
-    return { result: { adopted: false, before: NaN, after: NaN, examples, sessions: counts, skipped: `needs ${o.minSessions} sessions with model steps, has ${usable.length}` }, head: current };
+    return { result: skippedHead(`needs ${o.minSessions} sessions with model steps, has ${usable.length}`, examples, counts), head: current };
   }
   const candidate = yield* fitHead(train, prior, o);
   const before = meanLogLoss(current, hold);

@@ -47,6 +47,11 @@ export interface TasteResult {
   skipped?: string;
 }
 
+/** The result of a taste run that tried nothing, and why. */
+export function skippedTaste(why: string, examples = 0, items = { train: 0, holdout: 0 }): TasteResult {
+  return { adopted: false, before: NaN, after: NaN, examples, items, skipped: why };
+}
+
 /**
  * The history's events on items known to the model, one per item (its last event, so a
  * purchase after views counts as a purchase), in the order of those last events.
@@ -88,7 +93,7 @@ export function* guardTaste(
   const nHold = Math.min(o.maxHoldout, Math.max(o.minHoldout, Math.round(items.length * o.holdoutShare)));
   const train = items.slice(0, Math.max(0, items.length - nHold));
   const counts = { train: train.length, holdout: items.length - train.length };
-  const skip = (why: string) => ({ result: { adopted: false, before: NaN, after: NaN, examples: train.length, items: counts, skipped: why }, taste: current });
+  const skip = (why: string) => ({ result: skippedTaste(why, train.length, counts), taste: current });
   if (!model.factors) return skip('the item model has no factors');
   if (train.length < o.minItems) return skip(`needs ${o.minItems + nHold} known items, has ${items.length}`);
   const f = model.factors;
