@@ -12,7 +12,7 @@ import type { RecommendService } from './recommend-service';
 import type { Intent } from './intent';
 import { defaultWhenIdle, safeLocalStorage } from './browser-env';
 import { debugFacade, modelUrl, optionUrl, predictorLoader } from './model-wiring';
-import { clearSpill, spillEvents, takeSpilled } from './spill';
+import { spillUntilWritten, takeSpilled } from './spill';
 import { createRuleSet } from './triggers';
 import type { EventProps, EventType, HunchEvent } from './events';
 import { idSequence, randomId } from './ids';
@@ -32,7 +32,6 @@ export type { HunchDeps };
 /** Events held for the intent service while its module loads (oldest dropped first). */
 export const MAX_INTENT_BACKLOG = 500;
 
-
 /** Most events held in memory while consent is pending; older ones are dropped first. */
 export const MAX_PENDING_EVENTS = 1000;
 /** Retention is enforced after this many written events at most (sooner for small `maxEvents`), and at start. */
@@ -48,7 +47,6 @@ export async function createHunch(options?: HunchOptions, deps: HunchDeps = {}):
   const opts = resolveOptions(options);
   return createInstance(opts, deps);
 }
-
 
 async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<Hunch> {
   const now = deps.now ?? (() => Date.now());
@@ -90,6 +88,7 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
   const nextId = idSequence(tabId);
 
   const fallbackStore = () => (memoryFallback ??= createMemoryStore());
+  const currentSessionId = () => chooseSession(mine, pointer.read(), now(), timeoutMs)?.id;
 
   const getStore = (): Promise<Store> => {
     if (!storePromise) {
@@ -136,7 +135,6 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
     },
   });
 
-
   // the intent half reads stored history only while consent allows storing
   const storedHistory = () => (consent === 'granted' ? getStore() : undefined);
 
@@ -160,7 +158,7 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
         const service = m.createIntentService({
           loadPredictor,
           store: storedHistory,
-          sessionId: () => chooseSession(mine, pointer.read(), now(), timeoutMs)?.id,
+          sessionId: currentSessionId,
           now,
           emitIntent: (i) => emitter.emit('intent', i),
           emitTrigger: (t) => emitter.emit('trigger', t),
@@ -175,7 +173,7 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
             url: optionUrl(opts.recommend.url, win?.location?.href, deps.assetBase),
             store: storedHistory,
             flush: () => writer.flush(),
-            sessionId: () => chooseSession(mine, pointer.read(), now(), timeoutMs)?.id,
+            sessionId: currentSessionId,
             emit: (e) => emitter.emit('personalize', e),
             whenIdle,
             now,
@@ -239,10 +237,7 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
       // what is not confirmed written yet (storage still opening, or a batch the browser may abort
       // while it tears the page down) is also kept in localStorage for the next page load
       // (never while forget() runs: its batches in flight are about to be erased)
-      const unwritten = consent === 'granted' && !erasing ? writer.unwritten() : [];
-      spillEvents(ls, opts.dbName, tabId, unwritten);
-      const written = writer.flush();
-      if (unwritten.length) void written.then(() => clearSpill(ls, opts.dbName, tabId), () => {});
+      spillUntilWritten(ls, opts.dbName, tabId, writer, consent === 'granted' && !erasing);
       void intents?.persist();
     };
     win.document.addEventListener('visibilitychange', onHide);
@@ -289,7 +284,6 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
     await getStore();
     void prune();
   }
-
 
   const forget = async () => {
     erasing = true;
@@ -368,18 +362,8 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
       await loadIntents();
       return recs!.recommend(options);
     },
-    personalize: () =>
-      loadIntents().then(async (s) => {
-        if (!recs) return s.personalize();
-        const taste = await recs.personalize(); // an item model is configured: the shopper's taste too
-        try {
-          return { ...(await s.personalize()), recommend: taste };
-        } catch (err) {
-          // no intent model (heuristic): the taste still counts; the head part says why it was skipped
-          const skipped = String((err as Error)?.message ?? err);
-          return { adopted: false, before: NaN, after: NaN, examples: 0, sessions: { train: 0, holdout: 0 }, skipped, recommend: taste };
-        }
-      }),
+    // with an item model configured, the shopper's taste is fitted too
+    personalize: () => loadIntents().then((s) => (recs ? recs.personalizeWith(() => s.personalize()) : s.personalize())),
     metrics: () => loadIntents().then((s) => s.metrics()),
     triggers: { add: (rule) => rules.add(rule), remove: (id) => rules.remove(id), list: () => rules.list() },
     get backend() {
@@ -408,7 +392,7 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
       return consent;
     },
     get sessionId() {
-      return chooseSession(mine, pointer.read(), now(), timeoutMs)?.id;
+      return currentSessionId();
     },
   };
   return instance;

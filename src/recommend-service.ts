@@ -12,6 +12,7 @@
  * ended since the last one.
  */
 import type { HunchEvent } from './events';
+import { skippedHead, type PersonalizeResult } from './personalize/guard';
 import { AUTO_EVERY_SESSIONS } from './personalize/personalizer';
 import { runSliced } from './personalize/slice';
 import { guardTaste, skippedTaste, type TasteOptions, type TasteResult } from './personalize/taste';
@@ -78,6 +79,12 @@ export interface RecommendService {
   recommend(options?: RankOptions): Promise<Recommendation[]>;
   /** Fits and (if the guard accepts it) adopts this shopper's taste now; queued behind a run in progress. */
   personalize(reason?: 'manual' | 'auto'): Promise<TasteResult>;
+  /**
+   * `hunch.personalize()` with this service: the taste run, then `head` (the intent head's run);
+   * the head's result with the taste's as `recommend`. When `head` rejects (no intent model),
+   * the taste still counts and the head part is reported as skipped, with the reason.
+   */
+  personalizeWith(head: () => Promise<PersonalizeResult>): Promise<PersonalizeResult & { recommend: TasteResult }>;
   /** Forgets the carried history and the taste (forget / consent denied). */
   reset(): void;
 }
@@ -228,6 +235,14 @@ export function createRecommendService(d: RecommendServiceDeps): RecommendServic
       return stream!.rank(taste && options.taste === undefined ? { ...options, taste } : options);
     },
     personalize,
+    async personalizeWith(head) {
+      const taste = await personalize();
+      try {
+        return { ...(await head()), recommend: taste };
+      } catch (err) {
+        return { ...skippedHead(String((err as Error)?.message ?? err)), recommend: taste };
+      }
+    },
     reset() {
       backlog = [];
       record = undefined;

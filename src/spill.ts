@@ -10,6 +10,7 @@
  */
 import { isEventType, type HunchEvent } from './events';
 import { keysWithPrefix, localKeyPrefix } from './session-pointer';
+import type { Writer } from './writer';
 
 const spillPrefix = (dbName: string) => `${localKeyPrefix(dbName)}spill:`;
 
@@ -30,6 +31,18 @@ export function clearSpill(ls: Storage | undefined, dbName: string, tabId: strin
   } catch {
     /* localStorage unusable */
   }
+}
+
+/**
+ * What `pagehide` does with the writer: spills every event not confirmed written yet (when
+ * `keep`; the instance passes false without consent and while `forget()` erases), flushes, and
+ * removes the spill again once the flush confirms the writes.
+ */
+export function spillUntilWritten(ls: Storage | undefined, dbName: string, tabId: string, writer: Pick<Writer, 'unwritten' | 'flush'>, keep: boolean): void {
+  const unwritten = keep ? writer.unwritten() : [];
+  spillEvents(ls, dbName, tabId, unwritten);
+  const written = writer.flush();
+  if (unwritten.length) void written.then(() => clearSpill(ls, dbName, tabId), () => {});
 }
 
 const looksStored = (e: unknown): e is HunchEvent => {

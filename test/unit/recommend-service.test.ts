@@ -94,4 +94,14 @@ describe('recommend service: per-user taste', () => {
     expect(problems).toEqual(['taste-restore']);
     expect(await store.getMeta(TASTE_META)).toBeUndefined();
   });
+
+  it('personalizeWith: the head result with the taste as recommend; a head that rejects is reported as skipped, the taste still counts', async () => {
+    const head = { adopted: true, before: 0.3, after: 0.2, examples: 9, sessions: { train: 2, holdout: 1 } };
+    const a = await setup();
+    expect(await a.svc.personalizeWith(async () => head)).toMatchObject({ ...head, recommend: { adopted: true } });
+    const b = await setup();
+    const r = await b.svc.personalizeWith(() => Promise.reject(new Error('personalization needs the intent model')));
+    expect(r).toMatchObject({ adopted: false, examples: 0, skipped: 'personalization needs the intent model', recommend: { adopted: true } });
+    expect(Number.isNaN(r.before)).toBe(true);
+  });
 });
