@@ -11,19 +11,38 @@
  *   indices into the id table;
  * - `ids`: UTF-8 text, the store's item ids joined by `\n`, index order;
  * - optional `factorCodes` / `factorScales`: item factors for per-user taste (`factors.ts`), int8
- *   codes (`nItems × dims`) and one float32 scale per item (the only lossy part).
+ *   codes (`nItems × dims`) and one float32 scale per item (the only lossy part);
+ * - optional `trees`: the tree re-ranker (`trees.ts`), located by `manifest.reranker.section`.
  * Sessions are stored oldest first (the log order); recency is the session index.
  */
 import { checkFactors, dequantizeFactors, quantizeFactors, type ItemFactors } from './factors';
-import { FEATURE_NAMES } from './features';
+import { FEATURE_NAMES, LINEAR_FEATURE_NAMES } from './features';
 import { resolveParams, type RankParams } from './params';
+import { checkTrees, decodeTrees, encodeTrees, type TreeReranker } from './trees';
 
 /** Learned linear re-ranker of the top `depth` blended candidates (see `features.ts`). */
-export interface Reranker {
+export interface LinearReranker {
+  /** Absent in artifacts written before tree re-rankers existed. */
+  kind?: 'linear';
   /** Candidates re-ranked per call (integer ≥ 1). */
   depth: number;
-  /** One weight per feature, in `FEATURE_NAMES` order. */
+  /** One weight per vote/history feature, in `LINEAR_FEATURE_NAMES` order. */
   weights: number[];
+}
+
+/** A learned re-ranker: linear over the vote/history features, or boosted trees over all. */
+export type Reranker = LinearReranker | TreeReranker;
+
+/** The manifest's description of a tree re-ranker (the trees are in the binary). */
+export interface TreeRerankerManifest {
+  kind: 'trees';
+  depth: number;
+  treeDepth: number;
+  nTrees: number;
+  /** Feature names the trees were trained on (`FEATURE_NAMES`). */
+  features: string[];
+  /** Byte range of the `trees` section. */
+  section: SectionRange;
 }
 
 /** `manifest.format` of a next-item artifact. */
@@ -53,7 +72,7 @@ export interface ArtifactManifest {
   /** File name of the binary, relative to the manifest. */
   binary: string;
   /** Optional learned re-ranker, with the feature names it was trained on. */
-  reranker?: Reranker & { features: string[] };
+  reranker?: (LinearReranker & { features: string[] }) | TreeRerankerManifest;
   /** Optional item factors: taste settings and the byte ranges of codes and scales. */
   factors?: Omit<ItemFactors, 'vectors'> & { codes: SectionRange; scales: SectionRange };
   /** Free-form provenance (dataset, training time, validation metrics). */
@@ -136,7 +155,9 @@ export function encodeArtifact(input: ArtifactInput): { manifest: ArtifactManife
   const codes = q ? new Uint8Array(q.codes.buffer) : new Uint8Array(0);
   const scales = new Uint8Array(q ? q.scales.length * 4 : 0);
   if (q) q.scales.forEach((v, i) => new DataView(scales.buffer).setFloat32(4 * i, v, true));
-  const parts = [Uint8Array.from(lengthBytes), items, ids, codes, scales];
+  const rr = input.reranker ? checkReranker(input.reranker) : undefined;
+  const trees = rr?.kind === 'trees' ? encodeTrees(rr) : new Uint8Array(0);
+  const parts = [Uint8Array.from(lengthBytes), items, ids, codes, scales, trees];
   const at: number[] = [];
   let total = 0;
   for (const part of parts) {
@@ -159,32 +180,57 @@ export function encodeArtifact(input: ArtifactInput): { manifest: ArtifactManife
     },
     params,
     binary: input.binary ?? 'model.bin',
-    ...(input.reranker ? { reranker: { ...checkReranker(input.reranker), features: [...FEATURE_NAMES] } } : {}),
+    ...(rr ? { reranker: rerankerManifest(rr, [at[5], trees.length]) } : {}),
     ...(f ? { factors: { dims: f.dims, reg: f.reg, alpha: f.alpha, beta: f.beta, codes: [at[3], codes.length], scales: [at[4], scales.length] } } : {}),
     ...(input.meta ? { meta: input.meta } : {}),
   };
   return { manifest, binary };
 }
 
+function rerankerManifest(rr: Reranker, section: SectionRange): NonNullable<ArtifactManifest['reranker']> {
+  if (rr.kind === 'trees') {
+    return { kind: 'trees', depth: rr.depth, treeDepth: rr.treeDepth, nTrees: rr.nTrees, features: [...FEATURE_NAMES], section };
+  }
+  return { ...rr, features: [...LINEAR_FEATURE_NAMES] };
+}
+
+function checkFeatureNames(features: unknown, expected: readonly string[]): void {
+  if (features !== undefined && JSON.stringify(features) !== JSON.stringify(expected)) {
+    throw new TypeError('reranker.features do not match this version of the feature code');
+  }
+}
+
 /**
- * Validates a re-ranker against this build's features.
- * @throws TypeError naming the field when depth or weights are malformed, or features differ.
+ * Validates a re-ranker against this build's features (a tree re-ranker is re-checked through
+ * its binary form).
+ * @throws TypeError naming the field when depth, weights or trees are malformed, or features differ.
  */
 export function checkReranker(r: unknown): Reranker {
-  const x = r as Reranker & { features?: unknown };
+  const x = r as (LinearReranker | TreeReranker) & { features?: unknown };
   if (!x || typeof x !== 'object') throw new TypeError('reranker must be an object');
+  if (x.kind === 'trees') {
+    checkFeatureNames(x.features, FEATURE_NAMES);
+    return checkTrees(x);
+  }
+  if (x.kind !== undefined && x.kind !== 'linear') throw new TypeError('reranker.kind must be "linear" or "trees"');
   if (!Number.isInteger(x.depth) || x.depth < 1) throw new TypeError('reranker.depth must be an integer ≥ 1');
   if (
     !Array.isArray(x.weights) ||
-    x.weights.length !== FEATURE_NAMES.length ||
+    x.weights.length !== LINEAR_FEATURE_NAMES.length ||
     !x.weights.every((w) => typeof w === 'number' && Number.isFinite(w))
   ) {
-    throw new TypeError(`reranker.weights must be ${FEATURE_NAMES.length} finite numbers`);
+    throw new TypeError(`reranker.weights must be ${LINEAR_FEATURE_NAMES.length} finite numbers`);
   }
-  if (x.features !== undefined && JSON.stringify(x.features) !== JSON.stringify(FEATURE_NAMES)) {
-    throw new TypeError('reranker.features do not match this version of the feature code');
-  }
-  return { depth: x.depth, weights: [...x.weights] };
+  checkFeatureNames(x.features, LINEAR_FEATURE_NAMES);
+  return { ...(x.kind ? { kind: x.kind } : {}), depth: x.depth, weights: [...x.weights] };
+}
+
+function decodeReranker(mr: NonNullable<ArtifactManifest['reranker']>, bytes: Uint8Array): Reranker {
+  if (!mr || typeof mr !== 'object') throw new TypeError('manifest.reranker must be an object');
+  if (mr.kind !== 'trees') return checkReranker(mr);
+  checkFeatureNames(mr.features, FEATURE_NAMES);
+  const [o, l] = checkRange('reranker.section', mr.section, bytes.length);
+  return decodeTrees(bytes.subarray(o, o + l), mr);
 }
 
 function checkRange(name: string, r: unknown, size: number): SectionRange {
@@ -197,7 +243,7 @@ function checkRange(name: string, r: unknown, size: number): SectionRange {
     r[1] < 0 ||
     r[0] + r[1] > size
   ) {
-    throw new TypeError(`manifest.${name.startsWith('factors.') ? name : `sections.${name}`} must be [offset, length] inside the binary`);
+    throw new TypeError(`manifest.${name.includes('.') ? name : `sections.${name}`} must be [offset, length] inside the binary`);
   }
   return r as SectionRange;
 }
@@ -258,7 +304,7 @@ export function decodeArtifact(manifestJson: unknown, binary: ArrayBuffer | Uint
     sessionItems,
     params: resolveParams(m.params),
     meta: m.meta ?? {},
-    ...(m.reranker ? { reranker: checkReranker(m.reranker) } : {}),
+    ...(m.reranker ? { reranker: decodeReranker(m.reranker, bytes) } : {}),
     ...(m.factors ? { factors: decodeFactors(m.factors, bytes, m.nItems) } : {}),
   };
 }

@@ -2,17 +2,20 @@
  * `rank()`: next-item recommendations for a shopper's history. Candidates get a blended score
  * (session-kNN vote + sequential-rules vote + repeat boost for items already in the history +
  * recent popularity); when the model has a learned re-ranker, the top `depth` of that blend
- * are re-ordered by a linear function of their features (`features.ts`). Pure and
+ * are re-ordered by it: a linear function of their vote/history features, or boosted trees over
+ * those and the context features (`features.ts`, `trees.ts`). Pure and
  * synchronous; the browser and the Node evaluation call this same function, so a given
  * history yields the same list in both.
  */
 import { blendTaste, checkTaste } from './factors';
-import { candidateFeatures, N_FEATURES } from './features';
+import { candidateFeatures, contextFeatures, N_FEATURES, N_LINEAR_FEATURES } from './features';
+import { itemStats } from './item-stats';
 import { scoreKnn } from './knn';
 import type { NextItemModel } from './model';
 import { buildPrefix, type RecEvent, type RecHistory } from './prefix';
 import { scoreRules } from './rules';
 import { beginTouched, clearTouched, touch } from './touched';
+import { scoreTrees } from './trees';
 
 /** Options of {@link rank}. */
 export interface RankOptions {
@@ -145,11 +148,14 @@ export function rank(
           r * N_FEATURES,
         );
       }
-      sink?.(items.slice(0, depth), feats);
+      const head = items.slice(0, depth);
+      if (sink || rr?.kind === 'trees') contextFeatures(model, itemStats(model), prefix.sequence, head, feats, new Float64Array(2 * depth));
+      sink?.(head, feats);
       if (rr) {
-        const top = items.slice(0, depth).map((i, r) => {
+        const top = head.map((i, r) => {
           let v = 0;
-          for (let f = 0; f < N_FEATURES; f++) v += rr.weights[f] * feats[r * N_FEATURES + f];
+          if (rr.kind === 'trees') v = scoreTrees(rr, feats, r * N_FEATURES);
+          else for (let f = 0; f < N_LINEAR_FEATURES; f++) v += rr.weights[f] * feats[r * N_FEATURES + f];
           return { i, r, v };
         });
         top.sort((a, b) => b.v - a.v || a.r - b.r);

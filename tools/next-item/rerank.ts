@@ -4,8 +4,8 @@
  * weights by listwise softmax cross-entropy (the target among the candidates) with Adam and a
  * small L2 penalty. Cases whose target is not among the candidates are skipped.
  */
-import type { Reranker } from '../../src/recommend/artifact';
-import { N_FEATURES } from '../../src/recommend/features';
+import type { LinearReranker } from '../../src/recommend/artifact';
+import { LINEAR_FEATURE_NAMES, N_FEATURES, N_LINEAR_FEATURES } from '../../src/recommend/features';
 import type { NextItemModel } from '../../src/recommend/model';
 import { DEFAULT_RERANK_DEPTH, rank } from '../../src/recommend/rank';
 import type { PrefixCase } from './data';
@@ -71,15 +71,19 @@ export interface FitOptions {
   l2?: number;
   /** Cases per step (default 256). */
   batch?: number;
-  /** Initial weights (default: 1 on `knn`, the blend's main vote... see caller). */
+  /** Initial weights (default: 1 on `baseRank`, i.e. start from the blend's order). */
   init?: number[];
 }
 
-/** Fits linear weights by listwise softmax cross-entropy; deterministic (fixed case order). */
-export function fitReranker(data: RerankData, opts: FitOptions = {}): Reranker {
+/**
+ * Fits linear weights over the vote/history features (the first `N_LINEAR_FEATURES` of each
+ * row) by listwise softmax cross-entropy; deterministic (fixed case order).
+ */
+export function fitReranker(data: RerankData, opts: FitOptions = {}): LinearReranker {
   const { epochs = 8, lr = 0.02, l2 = 1e-4, batch = 256 } = opts;
-  const F = N_FEATURES;
-  const w = Float64Array.from(opts.init ?? new Array<number>(F).fill(0));
+  const F = N_LINEAR_FEATURES;
+  const S = N_FEATURES;
+  const w = Float64Array.from(opts.init ?? LINEAR_FEATURE_NAMES.map((f) => (f === 'baseRank' ? 1 : 0)));
   const m = new Float64Array(F);
   const v = new Float64Array(F);
   const grad = new Float64Array(F);
@@ -98,7 +102,7 @@ export function fitReranker(data: RerankData, opts: FitOptions = {}): Reranker {
         let max = -Infinity;
         for (let r = 0; r < n; r++) {
           let s = 0;
-          const o = (r0 + r) * F;
+          const o = (r0 + r) * S;
           for (let f = 0; f < F; f++) s += w[f] * data.features[o + f];
           z[r] = s;
           if (s > max) max = s;
@@ -107,7 +111,7 @@ export function fitReranker(data: RerankData, opts: FitOptions = {}): Reranker {
         for (let r = 0; r < n; r++) sum += (z[r] = Math.exp(z[r] - max));
         for (let r = 0; r < n; r++) {
           const g = z[r] / sum - (r === data.target[c] ? 1 : 0);
-          const o = (r0 + r) * F;
+          const o = (r0 + r) * S;
           for (let f = 0; f < F; f++) grad[f] += g * data.features[o + f];
         }
       }

@@ -1,15 +1,17 @@
 /**
  * `npm run train:next-item -- [--dataset diginetica|retailrocket|tmall|all] [--out DIR]
- *   [--rounds 1] [--val-fraction 0.1] [--val-every 4] [--start '{json params}'] [--factors DIMS]`
+ *   [--rounds 0] [--val-fraction 0.1] [--val-every 4] [--start '{json params}']
+ *   [--reranker trees|linear|none] [--trees 150] [--factors DIMS]`
  *
  * For each dataset: carve a validation split from the end of train_sessions.txt (newest
- * sessions; every prefix predicting its next item, every `val-every`-th case kept), tune
- * (from `TUNING_START`, overridden by `--start`)
- * hunch's ranking parameters and the V-SKNN baseline on it by coordinate ascent, then write the
- * artifact of all training sessions with the tuned parameters to `<out>/<dataset>/`
+ * sessions; every prefix predicting its next item, every `val-every`-th case kept: the tuning
+ * cases), score hunch's ranking parameters and the V-SKNN baseline on it (from `TUNED`, hunch's
+ * overridden by `--start`; `--rounds N` runs N rounds of coordinate ascent from there), then
+ * write the artifact of all training sessions with those parameters to `<out>/<dataset>/`
  * (manifest.json + model.bin; validation metrics and the baseline setting in `meta`).
- * A linear re-ranker is then fitted on other validation cases and kept only if it beats the
- * tuned blend on the tuning cases (`--rerank false` skips it).
+ * A learned re-ranker is fitted on the other validation cases and kept only if it beats the
+ * blend on the tuning cases: LambdaMART boosted trees over all candidate features by default
+ * (`trees.ts`), the linear one over the vote/history features with `--reranker linear`.
  * `--factors DIMS` also trains item factors for per-user taste (implicit ALS, `factors.ts`):
  * β is chosen on the tuning cases (taste fitted from each prefix) with factors of the fit
  * sessions, then the factors are retrained on all sessions and stored (int8) in the artifact
@@ -18,19 +20,20 @@
  */
 import { join } from 'node:path';
 import { encodeArtifact, type Reranker } from '../../src/recommend/artifact';
+import { DEFAULT_RERANK_DEPTH } from '../../src/recommend/rank';
 import type { ItemFactors } from '../../src/recommend/factors';
-import { FEATURE_NAMES } from '../../src/recommend/features';
 import { createModel } from '../../src/recommend/model';
 import { DEFAULT_PARAMS, resolveParams, type RankParams } from '../../src/recommend/params';
 import { datasetsArg, parseArgs } from './args';
 import { artifactSessions, buildArtifact } from './build';
-import { DATASETS, readTrainSessions, splitValidation } from './data';
+import { DATASETS, readTrainSessions, splitValidation, type Dataset } from './data';
 import { ALS_DEFAULTS, selectBeta, trainItemFactors } from './factors';
 import { evaluate, hunchRanker } from './evaluate';
-import { HUNCH_GRID, TUNING_START, VSKNN_GRID } from './grids';
+import { HUNCH_GRID, TUNED, VSKNN_GRID } from './grids';
 import { MODELS_DIR, writeArtifact } from './io';
 import { Progress } from './progress';
 import { collectRerankData, fitReranker } from './rerank';
+import { fitTrees } from './trees';
 import { coordinateAscent, type Grid } from './tune';
 import { DEFAULT_VSKNN, vsknnRanker, type VsknnParams } from './vsknn';
 
@@ -42,7 +45,7 @@ function main(): void {
   const args = parseArgs(process.argv.slice(2));
   const datasets = datasetsArg(args, DATASETS);
   const out = args.get('out') ?? MODELS_DIR;
-  const rounds = Number(args.get('rounds') ?? 1);
+  const rounds = Number(args.get('rounds') ?? 0);
   const valFraction = Number(args.get('val-fraction') ?? 0.1);
   const valEvery = Number(args.get('val-every') ?? 4);
   if (!Number.isInteger(rounds) || rounds < 0) throw new TypeError('--rounds must be an integer ≥ 0');
@@ -50,13 +53,17 @@ function main(): void {
   if (!Number.isInteger(valEvery) || valEvery < 1) throw new TypeError('--val-every must be an integer ≥ 1');
   const dims = Number(args.get('factors') ?? 0);
   if (!Number.isInteger(dims) || dims < 0 || dims > 256) throw new TypeError('--factors must be an integer in 0..256 (0 = none)');
-  const start = resolveParams({
-    ...DEFAULT_PARAMS,
-    ...TUNING_START,
-    ...(JSON.parse(args.get('start') ?? '{}') as Partial<RankParams>),
-  });
+  const rerankKind = args.get('reranker') ?? (args.get('rerank') === 'false' ? 'none' : 'trees');
+  if (!['trees', 'linear', 'none'].includes(rerankKind)) throw new TypeError('--reranker must be trees, linear or none');
+  const nTrees = Number(args.get('trees') ?? 150);
+  if (!Number.isInteger(nTrees) || nTrees < 1) throw new TypeError('--trees must be an integer ≥ 1');
 
   for (const dataset of datasets) {
+    const start = resolveParams({
+      ...DEFAULT_PARAMS,
+      ...TUNED[dataset as Dataset].hunch,
+      ...(JSON.parse(args.get('start') ?? '{}') as Partial<RankParams>),
+    });
     const t0 = Date.now();
     const sessions = readTrainSessions(dataset);
     const { fit, validation } = splitValidation(sessions, valFraction);
@@ -79,29 +86,32 @@ function main(): void {
     // beats the tuned blend on the tuning cases.
     let reranker: Reranker | undefined;
     let rerankResult: { p20: number; mrr20: number } | undefined;
-    if (args.get('rerank') !== 'false') {
+    if (rerankKind !== 'none') {
       const rest = validation.filter((_, i) => i % valEvery !== 0);
-      const stride = Math.max(1, Math.ceil(rest.length / 30_000));
+      const stride = Math.max(1, Math.ceil(rest.length / (rerankKind === 'trees' ? 60_000 : 30_000)));
       const rCases = rest.filter((_, i) => i % stride === 0);
       const plain = createModel(fitArtifact, hunch.best.params, null);
       const data = collectRerankData(plain, rCases, `${dataset} re-ranker features`);
-      const init = FEATURE_NAMES.map((f) => (f === 'baseRank' ? 1 : 0));
-      const rr = fitReranker(data, { init });
+      let rr: Reranker;
+      if (rerankKind === 'trees') {
+        const treeBar = new Progress(`${dataset} re-ranker trees`, nTrees);
+        rr = fitTrees(data, { trees: nTrees, depth: DEFAULT_RERANK_DEPTH, onTree: (t) => treeBar.tick(t) });
+      } else rr = fitReranker(data);
       rerankResult = evaluate(hunchRanker(createModel(fitArtifact, hunch.best.params, rr)), cases, `${dataset} re-ranker check`);
       if (rerankResult.p20 + rerankResult.mrr20 > hunch.best.p20 + hunch.best.mrr20) reranker = rr;
     }
 
     const fitModel = createModel(fitArtifact);
-    const baseBar = new Progress(`${dataset} tune V-SKNN`, Math.max(1, rounds) * gridSize(VSKNN_GRID) + 1);
+    const baseBar = new Progress(`${dataset} tune V-SKNN`, rounds * gridSize(VSKNN_GRID) + 1);
     n = 0;
     const baseline = coordinateAscent<VsknnParams>(
-      DEFAULT_VSKNN,
-      VSKNN_GRID,
+      { ...DEFAULT_VSKNN, ...TUNED[dataset as Dataset].baseline },
+      rounds > 0 ? VSKNN_GRID : {},
       (p) => evaluate(vsknnRanker(fitModel, p), cases),
-      Math.max(1, rounds),
+      rounds,
       () => baseBar.tick(++n),
     );
-    baseBar.tick(Math.max(1, rounds) * gridSize(VSKNN_GRID) + 1);
+    baseBar.tick(rounds * gridSize(VSKNN_GRID) + 1);
 
     const full = buildArtifact(sessions, hunch.best.params);
     let factors: ItemFactors | undefined;

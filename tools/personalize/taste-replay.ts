@@ -11,7 +11,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeArtifact, encodeArtifact } from '../../src/recommend/artifact';
-import { FEATURE_NAMES } from '../../src/recommend/features';
 import { createModel, type NextItemModel } from '../../src/recommend/model';
 import { resolveParams, type RankParams } from '../../src/recommend/params';
 import { rank } from '../../src/recommend/rank';
@@ -124,9 +123,7 @@ export function buildStoreModel(storeUsers: readonly string[][], params: RankPar
   const fitUsers = storeUsers.slice(0, cut);
   const valUsers = storeUsers.slice(cut);
   const fitArt = buildArtifact(fitUsers, params);
-  const reranker = fitReranker(collectRerankData(createModel(fitArt, params, null), expandPrefixes(valUsers)), {
-    init: FEATURE_NAMES.map((f) => (f === 'baseRank' ? 1 : 0)),
-  });
+  const reranker = fitReranker(collectRerankData(createModel(fitArt, params, null), expandPrefixes(valUsers)));
   const fitModel = createModel(fitArt, params, reranker);
   const fitVectors = trainItemFactors(artifactSessions(fitArt), fitArt.itemIds.length, o);
   const { beta, mrr20 } = selectBeta(fitModel, { dims: o.dims, reg: o.reg, alpha: o.alpha, vectors: fitVectors }, lastCases(valUsers), 'purchase');

@@ -1,0 +1,148 @@
+// @vitest-environment node
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { decodeArtifact, encodeArtifact } from '../../src/recommend/artifact';
+import { CONTEXT_FEATURE_NAMES, contextFeatures, FEATURE_NAMES, N_FEATURES, N_LINEAR_FEATURES } from '../../src/recommend/features';
+import { cooccurrence, itemStats, transitions } from '../../src/recommend/item-stats';
+import { createModel } from '../../src/recommend/model';
+import { rank } from '../../src/recommend/rank';
+import { checkTrees, scoreTrees, type TreeReranker } from '../../src/recommend/trees';
+import { artifactSessions, buildArtifact } from '../../tools/next-item/build';
+import { DATASETS, parseSessions } from '../../tools/next-item/data';
+import { MODELS_DIR, readArtifact } from '../../tools/next-item/io';
+import { collectRerankData } from '../../tools/next-item/rerank';
+import { fitTrees } from '../../tools/next-item/trees';
+
+const LOG = parseSessions(`
+a b c
+a b
+b a b
+c a
+x y
+a b c d
+d c
+`);
+const views = (...ids: string[]) => ids.map((itemId) => ({ itemId, type: 'product_view' }));
+const f = (name: (typeof CONTEXT_FEATURE_NAMES)[number]) => N_LINEAR_FEATURES + CONTEXT_FEATURE_NAMES.indexOf(name);
+
+describe('item statistics', () => {
+  const a = buildArtifact(LOG);
+  const m = createModel(a);
+  const s = itemStats(m);
+  const ix = (id: string) => m.indexOf.get(id)!;
+
+  it('counts adjacent transitions and co-occurring sessions like a brute-force pass over the log', () => {
+    for (const p of a.itemIds) {
+      for (const q of a.itemIds) {
+        let adj = 0;
+        let both = 0;
+        for (const sess of LOG) {
+          for (let i = 0; i + 1 < sess.length; i++) if (sess[i] === p && sess[i + 1] === q && p !== q) adj++;
+          if (sess.includes(p) && sess.includes(q)) both++;
+        }
+        expect(transitions(s, ix(p), ix(q))).toBe(adj);
+        const out = new Float64Array(1);
+        cooccurrence(m, s, ix(p), [ix(q)], out);
+        expect(out[0]).toBe(both);
+      }
+    }
+    expect(transitions(s, -1, ix('a'))).toBe(0);
+    expect(itemStats(m)).toBe(s); // cached per model
+  });
+
+  it('writes the context features after the vote features, from the session and the log', () => {
+    const items = [ix('b'), ix('c'), ix('y')];
+    const out = new Float64Array(items.length * N_FEATURES);
+    contextFeatures(m, s, [ix('c'), ix('a')], items, out, new Float64Array(2 * items.length));
+    const row = (r: number, name: Parameters<typeof f>[0]) => out[r * N_FEATURES + f(name)];
+    expect(row(0, 'succLast')).toBeCloseTo(Math.log1p(4)); // a → b four times
+    expect(row(0, 'succLastShare')).toBeCloseTo(1); // every transition out of a goes to b
+    expect(row(0, 'predLast')).toBeCloseTo(Math.log1p(1)); // b → a once
+    expect(row(1, 'succPrev')).toBe(0); // c is never followed by c
+    expect(row(1, 'isPrev')).toBe(1);
+    expect(row(0, 'startShare')).toBeCloseTo(1 / 4); // b starts 1 of its 4 sessions
+    expect(row(2, 'coocLast')).toBe(0);
+    expect(row(0, 'logLength')).toBeCloseTo(Math.log1p(2));
+    for (let k = 0; k < N_LINEAR_FEATURES; k++) expect(out[k]).toBe(0); // left for candidateFeatures
+    expect(FEATURE_NAMES).toHaveLength(N_FEATURES);
+  });
+});
+
+/** A one-tree re-ranker of depth 2 that scores by feature `feat` against `cut`. */
+function stump(feat: number, cut: number, depth = 10): TreeReranker {
+  // Root splits on feat; its left child is not split ("always left"), its right child splits on feat again.
+  return checkTrees({
+    depth,
+    treeDepth: 2,
+    nTrees: 1,
+    split: Int16Array.from([feat, -1, feat]),
+    threshold: Float32Array.from([cut, 0, cut + 1]),
+    leaf: Float32Array.from([-1, 99, 1, 2]),
+  });
+}
+
+describe('tree re-ranker', () => {
+  it('scores by walking each tree; an unsplit node sends everything to its leftmost leaf', () => {
+    const rr = stump(0, 0.5);
+    const x = new Float64Array(N_FEATURES);
+    expect(scoreTrees(rr, x, 0)).toBe(-1);
+    x[0] = 1;
+    expect(scoreTrees(rr, x, 0)).toBe(1);
+    x[0] = 2;
+    expect(scoreTrees(rr, x, 0)).toBe(2);
+  });
+
+  it('survives the artifact codec exactly, and malformed trees are TypeErrors naming the field', () => {
+    const a = buildArtifact(LOG);
+    const rr = stump(3, 0.25);
+    const { manifest, binary } = encodeArtifact({ itemIds: a.itemIds, sessions: artifactSessions(a), params: a.params, reranker: rr });
+    expect(manifest.reranker).toMatchObject({ kind: 'trees', nTrees: 1, treeDepth: 2, features: [...FEATURE_NAMES] });
+    expect(decodeArtifact(manifest, binary).reranker).toEqual(rr);
+    const mr = manifest.reranker as Extract<typeof manifest.reranker, { kind: 'trees' }>;
+    expect(() => decodeArtifact({ ...manifest, reranker: { ...mr, nTrees: 2 } }, binary)).toThrow(/reranker\.section length/);
+    expect(() => decodeArtifact({ ...manifest, reranker: { ...mr, treeDepth: 13 } }, binary)).toThrow(/reranker\.treeDepth/);
+    expect(() => decodeArtifact({ ...manifest, reranker: { ...mr, section: [binary.length, 10] } }, binary)).toThrow(/reranker\.section/);
+    expect(() => decodeArtifact({ ...manifest, reranker: { ...mr, features: ['knn'] } }, binary)).toThrow(/reranker\.features/);
+    const bad = binary.slice();
+    new DataView(bad.buffer).setInt16(mr.section[0], N_FEATURES, true);
+    expect(() => decodeArtifact(manifest, bad)).toThrow(/split feature/);
+    expect(() => checkTrees({ depth: 1, treeDepth: 2, nTrees: 1, split: new Int16Array(2), threshold: new Float32Array(3), leaf: new Float32Array(4) })).toThrow(/reranker\.split/);
+  });
+
+  it('LambdaMART learns a context signal the blend does not use, and rank() applies it', () => {
+    // After "a", the log says "b" (a → b 4 times), but the blend ranks by co-occurrence, where the
+    // many sessions holding both "a" and "z" win. The trees must learn to follow the transitions.
+    const log = parseSessions(
+      [...Array.from({ length: 4 }, () => 'a b'), ...Array.from({ length: 6 }, () => 'z a'), ...Array.from({ length: 4 }, () => 'p q'), ...Array.from({ length: 6 }, () => 'r p')].join('\n'),
+    );
+    const art = buildArtifact(log, { repeatWeight: 0, selfVote: 0, backward: 1, rulesWeight: 0, popularityWeight: 0.001 });
+    const plain = createModel(art, art.params, null);
+    const top = (mm: typeof plain, id: string) => rank(mm, views(id), { k: 1 })[0].itemId;
+    expect(top(plain, 'a')).toBe('z');
+    const cases = Array.from({ length: 30 }, () => [
+      { prefix: ['a'], target: 'b' },
+      { prefix: ['p'], target: 'q' },
+    ]).flat();
+    const rr = fitTrees(collectRerankData(plain, cases), { trees: 20, treeDepth: 2, subsample: 1, minHessian: 0.01 });
+    const learned = createModel(art, art.params, rr);
+    expect(top(learned, 'a')).toBe('b');
+    expect(top(learned, 'p')).toBe('q');
+  });
+});
+
+describe('committed artifacts with re-rankers', () => {
+  for (const dataset of DATASETS) {
+    const dir = join(MODELS_DIR, dataset);
+    it.skipIf(!existsSync(join(dir, 'manifest.json')))(`${dataset}: the artifact and its re-ranker decode with this feature code (needs models/next-item/${dataset})`, () => {
+      const { artifact, manifest } = readArtifact(dir);
+      expect(!!artifact.reranker).toBe(!!manifest.reranker);
+      const m = createModel(artifact);
+      const s = artifact.sessionStart.length - 2;
+      const ids = Array.from(artifact.sessionItems.subarray(artifact.sessionStart[s], artifact.sessionStart[s + 1]), (i) => artifact.itemIds[i]);
+      const recs = rank(m, views(...ids.slice(0, 2)), { k: 20 });
+      expect(recs).toHaveLength(20);
+      expect(recs.every((r) => Number.isFinite(r.score))).toBe(true);
+    });
+  }
+});
