@@ -14,7 +14,7 @@
 import type { HunchEvent } from './events';
 import { skippedHead, type PersonalizeResult } from './personalize/guard';
 import { AUTO_EVERY_SESSIONS } from './personalize/personalizer';
-import { runSliced } from './personalize/slice';
+import { runSliced } from './slice';
 import { guardTaste, skippedTaste, type TasteOptions, type TasteResult } from './personalize/taste';
 import { checkTaste, factorsKey } from './recommend/factors';
 import { createRecommendStream, loadNextItemModel, type NextItemModel, type RankOptions, type Recommendation, type RecommendStream } from './recommend/index';

@@ -12,7 +12,7 @@ import { sessionExamples, type SessionExamples } from './examples';
 import { guardedPersonalize, type GuardOptions, type PersonalizeResult } from './guard';
 import { checkHead, globalHead, headLogitOf, type PersonalHead } from './head';
 import { scorePredictions, type ScoreSummary } from './metrics';
-import { runSliced } from './slice';
+import { runSliced } from '../slice';
 
 /** Meta key of the stored per-user head. */
 export const PERSONAL_META = 'personal:head';

@@ -18,6 +18,7 @@
 import { checkFactors, dequantizeFactors, quantizeFactors, type ItemFactors } from './factors';
 import { FEATURE_NAMES, LINEAR_FEATURE_NAMES } from './features';
 import { resolveParams, type RankParams } from './params';
+import { inChunks, runToEnd } from '../slice';
 import { checkTrees, decodeTrees, encodeTrees, type TreeReranker } from './trees';
 
 /** Learned linear re-ranker of the top `depth` blended candidates (see `features.ts`). */
@@ -225,7 +226,8 @@ export function checkReranker(r: unknown): Reranker {
   return { ...(x.kind ? { kind: x.kind } : {}), depth: x.depth, weights: [...x.weights] };
 }
 
-function decodeReranker(mr: NonNullable<ArtifactManifest['reranker']>, bytes: Uint8Array): Reranker {
+function* decodeRerankerSteps(mr: NonNullable<ArtifactManifest['reranker']>, bytes: Uint8Array): Generator<void, Reranker> {
+  yield;
   if (!mr || typeof mr !== 'object') throw new TypeError('manifest.reranker must be an object');
   if (mr.kind !== 'trees') return checkReranker(mr);
   checkFeatureNames(mr.features, FEATURE_NAMES);
@@ -253,6 +255,14 @@ function checkRange(name: string, r: unknown, size: number): SectionRange {
  * @throws TypeError naming the field when the manifest or binary is malformed.
  */
 export function decodeArtifact(manifestJson: unknown, binary: ArrayBuffer | Uint8Array): NextItemArtifact {
+  return runToEnd(decodeArtifactSteps(manifestJson, binary));
+}
+
+/**
+ * {@link decodeArtifact} as a generator that yields every `STEP_UNITS` sessions or clicks,
+ * so the browser can decode in slices (`runSliced`) without a long main-thread task.
+ */
+export function* decodeArtifactSteps(manifestJson: unknown, binary: ArrayBuffer | Uint8Array): Generator<void, NextItemArtifact> {
   const m = (typeof manifestJson === 'string' ? JSON.parse(manifestJson) : manifestJson) as ArtifactManifest;
   if (!m || typeof m !== 'object') throw new TypeError('manifest must be an object');
   if (m.format !== ARTIFACT_FORMAT) throw new TypeError(`manifest.format must be "${ARTIFACT_FORMAT}"`);
@@ -272,39 +282,45 @@ export function decodeArtifact(manifestJson: unknown, binary: ArrayBuffer | Uint
   let p = lo;
   const end = lo + ll;
   let total = 0;
-  for (let s = 0; s < m.nSessions; s++) {
-    let v = 0;
-    let shift = 0;
-    for (;;) {
-      if (p >= end) throw new TypeError('binary: lengths section is truncated');
-      const b = bytes[p++];
-      v += (b & 0x7f) * 2 ** shift;
-      if (b < 0x80) break;
-      shift += 7;
+  yield* inChunks(m.nSessions, (s0, s1) => {
+    for (let s = s0; s < s1; s++) {
+      let v = 0;
+      let shift = 0;
+      for (;;) {
+        if (p >= end) throw new TypeError('binary: lengths section is truncated');
+        const b = bytes[p++];
+        v += (b & 0x7f) * 2 ** shift;
+        if (b < 0x80) break;
+        shift += 7;
+      }
+      total += v;
+      sessionStart[s + 1] = total;
     }
-    total += v;
-    sessionStart[s + 1] = total;
-  }
+  });
   if (total !== m.nClicks) throw new TypeError('binary: session lengths do not add up to nClicks');
 
   const sessionItems = new Uint32Array(m.nClicks);
   const view = new DataView(bytes.buffer, bytes.byteOffset + io, il);
-  if (m.itemBytes === 2) for (let i = 0; i < m.nClicks; i++) sessionItems[i] = view.getUint16(2 * i, true);
-  else for (let i = 0; i < m.nClicks; i++) sessionItems[i] = view.getUint32(4 * i, true);
+  const nItems = m.nItems;
+  yield* inChunks(m.nClicks, (i0, i1) => {
+    for (let i = i0; i < i1; i++) {
+      const v = m.itemBytes === 2 ? view.getUint16(2 * i, true) : view.getUint32(4 * i, true);
+      if (v >= nItems) throw new TypeError('binary: item index out of range');
+      sessionItems[i] = v;
+    }
+  });
 
   const text = new TextDecoder().decode(bytes.subarray(so, so + sl));
   const itemIds = m.nItems === 0 ? [] : text.split('\n');
   if (itemIds.length !== m.nItems) throw new TypeError('binary: id table does not match nItems');
-  for (let i = 0; i < m.nClicks; i++) {
-    if (sessionItems[i] >= m.nItems) throw new TypeError('binary: item index out of range');
-  }
+  yield;
   return {
     itemIds,
     sessionStart,
     sessionItems,
     params: resolveParams(m.params),
     meta: m.meta ?? {},
-    ...(m.reranker ? { reranker: decodeReranker(m.reranker, bytes) } : {}),
+    ...(m.reranker ? { reranker: yield* decodeRerankerSteps(m.reranker, bytes) } : {}),
     ...(m.factors ? { factors: decodeFactors(m.factors, bytes, m.nItems) } : {}),
   };
 }

@@ -7,7 +7,7 @@
  * blends it in ({@link blendTaste}). Pure: the browser and the Node tools share every line.
  */
 import { addGramRows, solveSpd } from '../linalg';
-import { runToEnd } from '../personalize/slice';
+import { runToEnd } from '../slice';
 
 /** Item factors and the settings of the taste fit and blend. */
 export interface ItemFactors {

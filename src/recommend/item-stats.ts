@@ -8,6 +8,7 @@
  * Memory for Diginetica: ~7 MB (mostly the transition table); building it takes ~150 ms.
  */
 import type { NextItemModel } from './model';
+import { inChunks, runToEnd } from '../slice';
 
 /** Sessions counted as "recent" by {@link ItemStats.recentClicks} (the newest of the log). */
 export const RECENT_SESSIONS = 10_000;
@@ -38,17 +39,24 @@ export interface ItemStats {
 
 const cache = new WeakMap<NextItemModel, ItemStats>();
 
-/** The model's item statistics, built on the first call and cached. */
+/** The model's item statistics, built on the first call (unless prepared) and cached. */
 export function itemStats(model: NextItemModel): ItemStats {
-  let s = cache.get(model);
-  if (!s) {
-    s = buildItemStats(model);
-    cache.set(model, s);
-  }
-  return s;
+  return cache.get(model) ?? runToEnd(prepareItemStats(model));
 }
 
-function buildItemStats(model: NextItemModel): ItemStats {
+/**
+ * Builds and caches the model's item statistics, yielding every `STEP_UNITS` sessions or items
+ * (so the browser can build them in slices); returns the cached ones when already built.
+ */
+export function* prepareItemStats(model: NextItemModel): Generator<void, ItemStats> {
+  const cached = cache.get(model);
+  if (cached) return cached;
+  const stats = yield* buildItemStats(model);
+  cache.set(model, stats);
+  return stats;
+}
+
+function* buildItemStats(model: NextItemModel): Generator<void, ItemStats> {
   const { nItems, nSessions, sessionStart, sessionItems } = model;
   const outCount = new Uint32Array(nItems);
   const clicks = new Uint32Array(nItems);
@@ -58,48 +66,59 @@ function buildItemStats(model: NextItemModel): ItemStats {
   const firstSeen = new Uint32Array(nItems).fill(0xffffffff);
   const lastSeen = new Uint32Array(nItems);
   const recentFrom = nSessions - RECENT_SESSIONS;
-  for (let s = 0; s < nSessions; s++) {
-    const a = sessionStart[s];
-    const b = sessionStart[s + 1];
-    if (b > a) {
-      firstCount[sessionItems[a]]++;
-      lastCount[sessionItems[b - 1]]++;
+  yield* inChunks(nSessions, (s0, s1) => {
+    for (let s = s0; s < s1; s++) {
+      const a = sessionStart[s];
+      const b = sessionStart[s + 1];
+      if (b > a) {
+        firstCount[sessionItems[a]]++;
+        lastCount[sessionItems[b - 1]]++;
+      }
+      for (let p = a; p < b; p++) {
+        const it = sessionItems[p];
+        clicks[it]++;
+        if (s >= recentFrom) recentClicks[it]++;
+        if (firstSeen[it] === 0xffffffff) firstSeen[it] = s;
+        lastSeen[it] = s;
+        if (p + 1 < b && sessionItems[p + 1] !== it) outCount[it]++;
+      }
     }
-    for (let p = a; p < b; p++) {
-      const it = sessionItems[p];
-      clicks[it]++;
-      if (s >= recentFrom) recentClicks[it]++;
-      if (firstSeen[it] === 0xffffffff) firstSeen[it] = s;
-      lastSeen[it] = s;
-      if (p + 1 < b && sessionItems[p + 1] !== it) outCount[it]++;
-    }
-  }
+  });
   // All transitions grouped by source (with repeats), then each group sorted and run-length coded.
   const rawStart = new Uint32Array(nItems + 1);
   for (let i = 0; i < nItems; i++) rawStart[i + 1] = rawStart[i] + outCount[i];
   const raw = new Uint32Array(rawStart[nItems]);
   const fill = rawStart.slice(0, nItems);
-  for (let s = 0; s < nSessions; s++) {
-    for (let p = sessionStart[s]; p + 1 < sessionStart[s + 1]; p++) {
-      const it = sessionItems[p];
-      if (sessionItems[p + 1] !== it) raw[fill[it]++] = sessionItems[p + 1];
+  yield* inChunks(nSessions, (s0, s1) => {
+    for (let s = s0; s < s1; s++) {
+      for (let p = sessionStart[s]; p + 1 < sessionStart[s + 1]; p++) {
+        const it = sessionItems[p];
+        if (sessionItems[p + 1] !== it) raw[fill[it]++] = sessionItems[p + 1];
+      }
     }
-  }
+  });
   const succStart = new Uint32Array(nItems + 1);
   const succItem = new Uint32Array(raw.length);
   const succCount = new Uint32Array(raw.length);
   let n = 0;
-  for (let i = 0; i < nItems; i++) {
-    const group = raw.subarray(rawStart[i], rawStart[i + 1]).sort();
-    for (let x = 0; x < group.length; x++) {
-      if (x > 0 && group[x] === group[x - 1]) succCount[n - 1]++;
-      else {
-        succItem[n] = group[x];
-        succCount[n++] = 1;
+  // Sorting makes an item costlier than a session: smaller chunks.
+  yield* inChunks(
+    nItems,
+    (i0, i1) => {
+      for (let i = i0; i < i1; i++) {
+        const group = raw.subarray(rawStart[i], rawStart[i + 1]).sort();
+        for (let x = 0; x < group.length; x++) {
+          if (x > 0 && group[x] === group[x - 1]) succCount[n - 1]++;
+          else {
+            succItem[n] = group[x];
+            succCount[n++] = 1;
+          }
+        }
+        succStart[i + 1] = n;
       }
-    }
-    succStart[i + 1] = n;
-  }
+    },
+    1024,
+  );
   for (let i = 0; i < nItems; i++) if (firstSeen[i] === 0xffffffff) firstSeen[i] = 0;
   return {
     succStart,

@@ -2,9 +2,13 @@
  * Loading a served next-item artifact: fetch `manifest.json`, then the binary it names
  * (relative to the manifest URL), decode and index. `fetch` is injected so tests and workers
  * can pass their own; the default is the global one, read at call time (never at import).
+ * Decoding and indexing run in slices that yield to the page (`runSliced`), so loading a
+ * Diginetica-size model (~400 ms of work) never blocks the main thread for long.
  */
-import { decodeArtifact, type ArtifactManifest } from './artifact';
-import { createModel, type NextItemModel } from './model';
+import { runSliced } from '../slice';
+import { decodeArtifactSteps, type ArtifactManifest } from './artifact';
+import { createModelSteps, type NextItemModel } from './model';
+
 
 /** Minimal fetch signature the loader needs. */
 export type FetchLike = (url: string) => Promise<{ ok: boolean; status: number; json(): Promise<unknown>; arrayBuffer(): Promise<ArrayBuffer> }>;
@@ -24,5 +28,11 @@ export async function loadNextItemModel(manifestUrl: string, fetchFn?: FetchLike
   const rel = /^[a-z]+:\/\//i.test(manifestUrl) ? binUrl : binUrl.replace(/^http:\/\/localhost/, '');
   const bin = await f(rel);
   if (!bin.ok) throw new Error(`next-item binary: HTTP ${bin.status} for ${rel}`);
-  return createModel(decodeArtifact(manifest, await bin.arrayBuffer()));
+  const bytes = await bin.arrayBuffer();
+  // One sliced run for both phases, so the slice budget spans the step from one to the other.
+  return runSliced(
+    (function* () {
+      return yield* createModelSteps(yield* decodeArtifactSteps(manifest, bytes));
+    })(),
+  );
 }

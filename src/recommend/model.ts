@@ -9,6 +9,8 @@
 import type { NextItemArtifact, Reranker } from './artifact';
 import type { ItemFactors } from './factors';
 import type { RankParams } from './params';
+import { inChunks, runToEnd } from '../slice';
+import { prepareItemStats } from './item-stats';
 
 /** A ranking-ready model. Treat as read-only outside `src/recommend`. */
 export interface NextItemModel {
@@ -64,57 +66,80 @@ export function createModel(
   reranker: Reranker | null = artifact.reranker ?? null,
   factors: ItemFactors | null = artifact.factors ?? null,
 ): NextItemModel {
+  return runToEnd(createModelSteps(artifact, params, reranker, factors));
+}
+
+/**
+ * {@link createModel} as a generator that yields every `STEP_UNITS` sessions or items, so the
+ * browser can index in slices (`runSliced`) without a long main-thread task. With a tree
+ * re-ranker it also builds the item statistics the re-ranker's features read (`item-stats.ts`).
+ */
+export function* createModelSteps(
+  artifact: NextItemArtifact,
+  params: RankParams = artifact.params,
+  reranker: Reranker | null = artifact.reranker ?? null,
+  factors: ItemFactors | null = artifact.factors ?? null,
+): Generator<void, NextItemModel> {
   const { itemIds, sessionStart, sessionItems } = artifact;
   const nItems = itemIds.length;
   const nSessions = sessionStart.length - 1;
   const indexOf = new Map<string, number>();
-  for (let i = 0; i < nItems; i++) indexOf.set(itemIds[i], i);
+  yield* inChunks(nItems, (i0, i1) => {
+    for (let i = i0; i < i1; i++) indexOf.set(itemIds[i], i);
+  });
 
   const lastSeen = new Int32Array(nItems).fill(-1);
   const counts = new Uint32Array(nItems + 1);
   const sessionDistinct = new Uint32Array(nSessions);
   const popularity = new Float64Array(nItems);
   const recency = new Float64Array(nSessions);
-  for (let s = 0; s < nSessions; s++) {
-    const decay = Math.exp(-(nSessions - 1 - s) / params.lambdaRecency);
-    recency[s] = decay;
-    let distinct = 0;
-    for (let p = sessionStart[s]; p < sessionStart[s + 1]; p++) {
-      const it = sessionItems[p];
-      popularity[it] += decay;
-      if (lastSeen[it] !== s) {
-        lastSeen[it] = s;
-        counts[it + 1]++;
-        distinct++;
+  yield* inChunks(nSessions, (s0, s1) => {
+    for (let s = s0; s < s1; s++) {
+      const decay = Math.exp(-(nSessions - 1 - s) / params.lambdaRecency);
+      recency[s] = decay;
+      let distinct = 0;
+      for (let p = sessionStart[s]; p < sessionStart[s + 1]; p++) {
+        const it = sessionItems[p];
+        popularity[it] += decay;
+        if (lastSeen[it] !== s) {
+          lastSeen[it] = s;
+          counts[it + 1]++;
+          distinct++;
+        }
       }
+      sessionDistinct[s] = distinct;
     }
-    sessionDistinct[s] = distinct;
-  }
+  });
   const postStart = new Uint32Array(nItems + 1);
   for (let i = 0; i < nItems; i++) postStart[i + 1] = postStart[i] + counts[i + 1];
   const postings = new Uint32Array(postStart[nItems]);
   const fill = postStart.slice(0, nItems);
   lastSeen.fill(-1);
-  for (let s = nSessions - 1; s >= 0; s--) {
-    for (let p = sessionStart[s]; p < sessionStart[s + 1]; p++) {
-      const it = sessionItems[p];
-      if (lastSeen[it] !== s) {
-        lastSeen[it] = s;
-        postings[fill[it]++] = s;
+  // Newest session first, so each item's postings run newest → oldest.
+  yield* inChunks(nSessions, (k0, k1) => {
+    for (let k = k0; k < k1; k++) {
+      const s = nSessions - 1 - k;
+      for (let p = sessionStart[s]; p < sessionStart[s + 1]; p++) {
+        const it = sessionItems[p];
+        if (lastSeen[it] !== s) {
+          lastSeen[it] = s;
+          postings[fill[it]++] = s;
+        }
       }
     }
-  }
+  });
   const voteFactor = new Float64Array(nItems);
-  for (let i = 0; i < nItems; i++) {
-    voteFactor[i] = Math.pow(Math.log((nSessions + 1) / (counts[i + 1] + 1)), params.idfPow);
-  }
   let maxPop = 0;
-  for (let i = 0; i < nItems; i++) if (popularity[i] > maxPop) maxPop = popularity[i];
+  yield* inChunks(nItems, (i0, i1) => {
+    for (let i = i0; i < i1; i++) {
+      voteFactor[i] = Math.pow(Math.log((nSessions + 1) / (counts[i + 1] + 1)), params.idfPow);
+      if (popularity[i] > maxPop) maxPop = popularity[i];
+    }
+  });
   if (maxPop > 0) for (let i = 0; i < nItems; i++) popularity[i] /= maxPop;
-  const order = Array.from({ length: nItems }, (_, i) => i).sort((a, b) => popularity[b] - popularity[a] || a - b);
-  const popularOrder = Uint32Array.from(order.slice(0, 200));
+  const popularOrder = mostPopular(popularity, 200);
 
-  return {
+  const model: NextItemModel = {
     itemIds,
     indexOf,
     nItems,
@@ -143,4 +168,20 @@ export function createModel(
       touchedItems: new Uint32Array(nItems),
     },
   };
+  if (reranker?.kind === 'trees') yield* prepareItemStats(model);
+  return model;
+}
+
+/**
+ * The `n` items of highest popularity, ties by lower index: the first `n` of a full sort, found
+ * by a numeric sort for the cut-off value and a comparator sort of only the items at or above it.
+ */
+function mostPopular(popularity: Float64Array, n: number): Uint32Array {
+  if (popularity.length === 0) return new Uint32Array(0);
+  const sorted = popularity.slice().sort();
+  const cut = sorted[Math.max(0, sorted.length - n)];
+  const top: number[] = [];
+  for (let i = 0; i < popularity.length; i++) if (popularity[i] >= cut) top.push(i);
+  top.sort((a, b) => popularity[b] - popularity[a] || a - b);
+  return Uint32Array.from(top.slice(0, n));
 }

@@ -7,13 +7,13 @@ import { jsStep, type JsNet } from '../../src/model/js-net';
 import type { Predictor } from '../../src/model/predictor';
 import { sessionExamples, type SessionExamples } from '../../src/personalize/examples';
 import { fitHead } from '../../src/personalize/fit';
-import { runToEnd } from '../../src/personalize/slice';
+import { runToEnd } from '../../src/slice';
 import { guardedPersonalize } from '../../src/personalize/guard';
 import { checkHead, globalHead, headLogitOf } from '../../src/personalize/head';
 import { meanLogLoss } from '../../src/personalize/loss';
 import { rocAuc, scorePredictions } from '../../src/personalize/metrics';
 import { AUTO_EVERY_SESSIONS, createPersonalizer, PERSONAL_META, type PersonalizeEvent, type StoredPersonalHead } from '../../src/personalize/personalizer';
-import { runSliced } from '../../src/personalize/slice';
+import { runSliced } from '../../src/slice';
 import { createMemoryStore } from '../../src/store/memory-store';
 
 /** A small random network (H = 4) over the real feature encoder. */

@@ -2,7 +2,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeArtifact, encodeArtifact } from '../../src/recommend/artifact';
+import { decodeArtifact, decodeArtifactSteps, encodeArtifact } from '../../src/recommend/artifact';
+import { loadNextItemModel } from '../../src/recommend/load';
 import { CONTEXT_FEATURE_NAMES, contextFeatures, FEATURE_NAMES, N_FEATURES, N_LINEAR_FEATURES } from '../../src/recommend/features';
 import { cooccurrence, itemStats, transitions } from '../../src/recommend/item-stats';
 import { createModel } from '../../src/recommend/model';
@@ -128,6 +129,32 @@ describe('tree re-ranker', () => {
     const learned = createModel(art, art.params, rr);
     expect(top(learned, 'a')).toBe('b');
     expect(top(learned, 'p')).toBe('q');
+  });
+});
+
+describe('loading in slices', () => {
+  it('loadNextItemModel decodes and indexes step by step into the same model as the one-shot path', async () => {
+    // 20,000 sessions so every builder loop spans several chunks.
+    const sessions = Array.from({ length: 20_000 }, (_, s) => [`i${s % 701}`, `i${(s * 7) % 701}`, `i${(s * 13) % 389}`]);
+    const a = buildArtifact(sessions);
+    const { manifest, binary } = encodeArtifact({ itemIds: a.itemIds, sessions: artifactSessions(a), params: a.params, reranker: stump(N_LINEAR_FEATURES, 0.5) });
+    const files: Record<string, unknown> = { '/m/manifest.json': manifest, '/m/model.bin': binary };
+    const fetchFn = async (url: string) => ({
+      ok: url in files,
+      status: url in files ? 200 : 404,
+      json: async () => files[url],
+      arrayBuffer: async () => (files[url] as Uint8Array).slice().buffer,
+    });
+    const sliced = await loadNextItemModel('/m/manifest.json', fetchFn);
+    let steps = 0;
+    const gen = decodeArtifactSteps(manifest, binary);
+    while (!gen.next().done) steps++;
+    expect(steps).toBeGreaterThan(5); // the decoder yields between chunks
+    const direct = createModel(decodeArtifact(manifest, binary));
+    expect(sliced.popularOrder).toEqual(direct.popularOrder);
+    expect(sliced.postings).toEqual(direct.postings);
+    for (const id of ['i1', 'i7', 'i300']) expect(rank(sliced, views(id), { k: 10 })).toEqual(rank(direct, views(id), { k: 10 }));
+    expect(itemStats(sliced).succCount).toEqual(itemStats(direct).succCount);
   });
 });
 

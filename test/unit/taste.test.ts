@@ -6,7 +6,7 @@ import { alsSolve, blendTaste, dequantizeFactors, factorGram, factorsKey, foldIn
 import { gram } from '../../src/linalg';
 import { createModel } from '../../src/recommend/model';
 import { rank } from '../../src/recommend/rank';
-import { runToEnd } from '../../src/personalize/slice';
+import { runToEnd } from '../../src/slice';
 import { guardTaste, knownItems } from '../../src/personalize/taste';
 import { artifactSessions, buildArtifact } from '../../tools/next-item/build';
 import { parseSessions } from '../../tools/next-item/data';

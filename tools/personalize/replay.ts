@@ -7,7 +7,7 @@ import type { LabeledSession } from '../data/index.js';
 import { toHunchEvents } from '../data/index.js';
 import type { JsNet } from '../../src/model/js-net.js';
 import { sessionExamples, type SessionExamples } from '../../src/personalize/examples.js';
-import { runToEnd } from '../../src/personalize/slice.js';
+import { runToEnd } from '../../src/slice.js';
 import { guardedPersonalize, type GuardOptions } from '../../src/personalize/guard.js';
 import { globalHead } from '../../src/personalize/head.js';
 import { meanLogLoss } from '../../src/personalize/loss.js';

@@ -12,7 +12,7 @@ import { fileFetch } from '../../src/model/intent-load-node.js';
 import { decodeJsNet } from '../../src/model/js-net.js';
 import { fetchModelFiles } from '../../src/model/model-files.js';
 import { fitHead } from '../../src/personalize/fit.js';
-import { runToEnd } from '../../src/personalize/slice.js';
+import { runToEnd } from '../../src/slice.js';
 import { globalHead } from '../../src/personalize/head.js';
 import { meanLogLoss } from '../../src/personalize/loss.js';
 import { usersOf } from './replay.js';

@@ -14,7 +14,7 @@ import { decodeArtifact, encodeArtifact } from '../../src/recommend/artifact';
 import { createModel, type NextItemModel } from '../../src/recommend/model';
 import { resolveParams, type RankParams } from '../../src/recommend/params';
 import { rank } from '../../src/recommend/rank';
-import { runToEnd } from '../../src/personalize/slice';
+import { runToEnd } from '../../src/slice';
 import { guardTaste, reciprocalRank, type TasteOptions } from '../../src/personalize/taste';
 import { artifactSessions, buildArtifact } from '../next-item/build';
 import { expandPrefixes, type PrefixCase } from '../next-item/data';
