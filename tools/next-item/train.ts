@@ -11,7 +11,8 @@
  * (manifest.json + model.bin; validation metrics and the baseline setting in `meta`).
  * A learned re-ranker is fitted on the other validation cases and kept only if it beats the
  * blend on the tuning cases: LambdaMART boosted trees over all candidate features by default
- * (`trees.ts`), the linear one over the vote/history features with `--reranker linear`.
+ * (`trees.ts`), the linear one over the vote/history features with `--reranker linear`
+ * (`--rerank false`, the older spelling of `--reranker none`, still works).
  * `--factors DIMS` also trains item factors for per-user taste (implicit ALS, `factors.ts`):
  * β is chosen on the tuning cases (taste fitted from each prefix) with factors of the fit
  * sessions, then the factors are retrained on all sessions and stored (int8) in the artifact

@@ -66,12 +66,14 @@ function binOf(cuts: Float32Array, v: number): number {
   return lo;
 }
 
-/** Pairwise NDCG lambdas of every row (gradient g, hessian h) at the current scores. */
-function lambdas(data: RerankData, score: Float64Array, g: Float64Array, h: Float64Array): void {
+/**
+ * Pairwise NDCG lambdas of every row (gradient g, hessian h) at the current scores. `rankOf`
+ * is scratch with room for the longest case.
+ */
+function lambdas(data: RerankData, score: Float64Array, g: Float64Array, h: Float64Array, rankOf: Int32Array): void {
   g.fill(0);
   h.fill(0);
   const order: number[] = [];
-  const rankOf = new Int32Array(score.length === 0 ? 0 : maxCase(data));
   for (let c = 0; c < data.target.length; c++) {
     const a = data.start[c];
     const n = data.start[c + 1] - a;
@@ -133,8 +135,10 @@ export function fitTrees(data: RerankData, opts: TreeOptions = {}): TreeReranker
   let state = seed >>> 0 || 1;
   const random = () => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 4294967296);
 
+  const longest = maxCase(data);
+  const rankOf = new Int32Array(longest);
   for (let t = 0; t < trees; t++) {
-    lambdas(data, score, g, h);
+    lambdas(data, score, g, h, rankOf);
     // In-bag rows, grouped by node: ranges [lo, hi) of `idx` per heap node.
     let n = 0;
     for (let c = 0; c < data.target.length; c++) {
@@ -249,5 +253,5 @@ export function fitTrees(data: RerankData, opts: TreeOptions = {}): TreeReranker
     }
     opts.onTree?.(t + 1, score);
   }
-  return checkTrees({ depth: opts.depth ?? maxCase(data), treeDepth, nTrees: trees, split, threshold, leaf });
+  return checkTrees({ depth: opts.depth ?? longest, treeDepth, nTrees: trees, split, threshold, leaf });
 }
