@@ -11,14 +11,14 @@
 export const STEP_UNITS = 1 << 12;
 
 /**
- * Runs `run(from, to)` over `0 .. n` in chunks of `size`, yielding after each. The loop body
+ * Runs `run(from, to)` over `0 .. n` in chunks of `size`, yielding between chunks. The loop body
  * lives in a plain function so the engine can optimize it (code inside a generator may stay
  * interpreted, which makes a long loop there many times slower).
  */
 export function* inChunks(n: number, run: (from: number, to: number) => void, size = STEP_UNITS): Generator<void> {
   for (let a = 0; a < n; a += size) {
+    if (a > 0) yield;
     run(a, Math.min(n, a + size));
-    yield;
   }
 }
 

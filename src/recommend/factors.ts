@@ -7,7 +7,7 @@
  * blends it in ({@link blendTaste}). Pure: the browser and the Node tools share every line.
  */
 import { addGramRows, solveSpd } from '../linalg';
-import { runToEnd } from '../slice';
+import { inChunks, runToEnd } from '../slice';
 
 /** Item factors and the settings of the taste fit and blend. */
 export interface ItemFactors {
@@ -65,6 +65,7 @@ export function dequantizeFactors(codes: Int8Array, scales: Float32Array, dims: 
 }
 
 const grams = new WeakMap<Float32Array, Float64Array>();
+const keys = new WeakMap<Float32Array, string>();
 
 /** Item rows per slice of {@link gramSteps} (about 4 ms of work at 32 dims). */
 export const GRAM_ROWS_PER_STEP = 1000;
@@ -76,12 +77,8 @@ export const GRAM_ROWS_PER_STEP = 1000;
 export function* gramSteps(f: Pick<ItemFactors, 'vectors' | 'dims'>): Generator<void, Float64Array> {
   const cached = grams.get(f.vectors);
   if (cached) return cached;
-  const n = f.vectors.length / f.dims;
   const G = new Float64Array(f.dims * f.dims);
-  for (let r = 0; r < n; r += GRAM_ROWS_PER_STEP) {
-    addGramRows(f.vectors, r, Math.min(n, r + GRAM_ROWS_PER_STEP), f.dims, G);
-    if (r + GRAM_ROWS_PER_STEP < n) yield;
-  }
+  yield* inChunks(f.vectors.length / f.dims, (from, to) => addGramRows(f.vectors, from, to, f.dims, G), GRAM_ROWS_PER_STEP);
   grams.set(f.vectors, G);
   return G;
 }
@@ -199,5 +196,3 @@ export function factorsKey(f: Pick<ItemFactors, 'vectors' | 'dims'>): string {
   keys.set(f.vectors, key);
   return key;
 }
-
-const keys = new WeakMap<Float32Array, string>();

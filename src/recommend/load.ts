@@ -9,7 +9,6 @@ import { runSliced } from '../slice';
 import { decodeArtifactSteps, type ArtifactManifest } from './artifact';
 import { createModelSteps, type NextItemModel } from './model';
 
-
 /** Minimal fetch signature the loader needs. */
 export type FetchLike = (url: string) => Promise<{ ok: boolean; status: number; json(): Promise<unknown>; arrayBuffer(): Promise<ArrayBuffer> }>;
 

@@ -12,10 +12,10 @@
 import { disposeIntentWeights } from '../../src/model/intent-net.js';
 import { loadStore, TRAINING_STORES } from '../data/index.js';
 import { toExamples } from './dataset.js';
-import { EVAL_SEED } from './eval-jobs.js';
+import { cvFold } from './eval-jobs.js';
 import { auc, logLoss } from './metrics.js';
 import { logitsLast, sigmoid } from './predict.js';
-import { userFolds, userSplit } from './split.js';
+import { userSplit } from './split.js';
 import { trainIntentNet, type TrainOptions } from './train-core.js';
 import { useBackend } from './tf-node.js';
 
@@ -45,15 +45,13 @@ async function main(): Promise<void> {
   const offset = Number(arg('seed-offset', '0'));
   await useBackend('wasm');
   const train = TRAINING_STORES.flatMap((s) => toExamples(loadStore(s).sessions));
-  const fold = userFolds(train, FOLDS, EVAL_SEED);
   const z = new Float64Array(train.length);
   for (let f = 0; f < FOLDS; f++) {
-    const fit = train.filter((_, i) => fold[i] !== f);
-    const testIdx = train.map((_, i) => i).filter((i) => fold[i] === f);
+    const { fitSet, testIdx, seed: foldSeed } = cvFold(train, FOLDS, f);
     const test = testIdx.map((i) => train[i]);
     for (let s = 0; s < seeds; s++) {
-      const seed = EVAL_SEED + f + 100 * (offset + s);
-      const { train: tr, val } = userSplit(fit, 0.15, seed);
+      const seed = foldSeed + 100 * (offset + s);
+      const { train: tr, val } = userSplit(fitSet, 0.15, seed);
       const r = trainIntentNet(tr, val, { seed, ...opts });
       const logits = logitsLast(r.weights, test);
       testIdx.forEach((i, j) => (z[i] += (logits[j] + (r.storeBias[train[i].store] ?? 0)) / seeds));

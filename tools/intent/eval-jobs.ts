@@ -46,6 +46,15 @@ export interface JobResult {
   modelVersion?: string;
 }
 
+/**
+ * Fold `f` of the eval's cross-validation grouped by user: the sessions fitted on, the indices
+ * (into `train`) of the sessions scored, and the fold's seed.
+ */
+export function cvFold(train: readonly Example[], folds: number, f: number): { fitSet: Example[]; testIdx: number[]; seed: number } {
+  const fold = userFolds(train, folds, EVAL_SEED);
+  return { fitSet: train.filter((_, i) => fold[i] !== f), testIdx: train.map((_, i) => i).filter((i) => fold[i] === f), seed: EVAL_SEED + f };
+}
+
 /** Names of the jobs for `folds`-fold CV. */
 export function jobNames(folds: number): string[] {
   return [...Array.from({ length: folds }, (_, f) => `cv:${f}`), 'time', 'holdout'];
@@ -66,11 +75,7 @@ export async function runJob(job: string, folds: number, modelDir: string, data:
   let pretrained;
   let modelVersion: string | undefined;
   if (job.startsWith('cv:')) {
-    const f = Number(job.slice(3));
-    const fold = userFolds(train, folds, EVAL_SEED);
-    fitSet = train.filter((_, i) => fold[i] !== f);
-    testIdx = train.map((_, i) => i).filter((i) => fold[i] === f);
-    seed = EVAL_SEED + f;
+    ({ fitSet, testIdx, seed } = cvFold(train, folds, Number(job.slice(3))));
   } else if (job === 'time') {
     const split = timeSplit(train, 0.2);
     const inTest = new Set(split.test);
