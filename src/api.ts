@@ -49,8 +49,8 @@ export interface HunchEventMap {
   /** A trigger rule fired (see `hunch.triggers`). */
   trigger: { rule: string; intent: Intent };
   /**
-   * Personalization: `start`, `progress` (replay / fit), `done` with `{ adopted, before, after,
-   * examples }`, or `error`; events of the recommendation taste carry `target: 'recommend'`.
+   * Personalization: `start`, `progress` (replay / fit), `done` with `{ adopted, reverted, before,
+   * after, base, examples }`, or `error`; events of the recommendation taste carry `target: 'recommend'`.
    */
   personalize: PersonalizeEvent | TasteEvent;
 }
@@ -98,7 +98,9 @@ export interface Hunch {
   /**
    * Fits a per-user output head on this shopper's ended sessions now (it also runs by itself at
    * idle time after every 3 ended sessions), in short main-thread slices. The guard adopts it only
-   * if it beats the head in use on the most recent sessions; then `intent().source` is `'personalized'`.
+   * if it beats both the head in use and the pretrained head on the most recent sessions; then
+   * `intent().source` is `'personalized'`. A personal head in use that the pretrained head beats
+   * there is dropped (`reverted`).
    * With `recommend.url` set and an item model that has factors, it also fits the shopper's taste
    * for recommendations (`recommend` in the result: held-out mean reciprocal rank before / after);
    * then the head part may be skipped (`skipped` says why, e.g. no intent model) instead of rejecting.

@@ -184,7 +184,7 @@ export function createRecommendService(d: RecommendServiceDeps): RecommendServic
       record = {
         factors: factorsKey(model!.factors),
         taste: taste === null ? null : Array.from(taste),
-        previous: result.adopted ? current : (record?.previous ?? null),
+        previous: result.adopted || result.reverted ? current : (record?.previous ?? null),
         last: result,
         endedSessions: await endedSessions(store),
         at: now(),

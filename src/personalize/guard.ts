@@ -1,9 +1,12 @@
 /**
  * One personalization run with its guard, pure: the user's ended sessions (oldest first) are
  * split in time; a head is fitted on the older ones, pulled toward the pretrained head; it is
- * adopted only when it beats the head in use now on the most recent sessions (held out).
+ * adopted only when it beats both the head in use now and the pretrained head on the most recent
+ * sessions (held out), and a personal head in use that the pretrained one beats there is dropped
+ * (`choose.ts`).
  * The browser (`personalizer.ts`) and the Node harness (`tools/personalize/eval.ts`) both call it.
  */
+import { chooseWeights } from './choose';
 import type { SessionExamples } from './examples';
 import { fitHead, type FitOptions, type FitProgress } from './fit';
 import type { PersonalHead } from './head';
@@ -28,10 +31,14 @@ export const GUARD_DEFAULTS = { holdoutShare: 0.2, minHoldout: 1, minSessions: 3
 export interface PersonalizeResult {
   /** Whether the new head replaced the one in use. */
   adopted: boolean;
+  /** Whether the personal head in use was dropped for the pretrained one (it did better on the held-out sessions). */
+  reverted: boolean;
   /** Held-out mean session log-loss (nats) of the head in use before the run; NaN when skipped. */
   before: number;
   /** Held-out mean session log-loss of the candidate head; NaN when skipped. */
   after: number;
+  /** Held-out mean session log-loss of the pretrained head (equal to `before` when it is the one in use); NaN when skipped. */
+  base: number;
   /** Training examples (model steps) the candidate was fitted on. */
   examples: number;
   /** Sessions fitted on and held out. */
@@ -42,12 +49,12 @@ export interface PersonalizeResult {
 
 /** The result of a run that tried nothing, and why. */
 export function skippedHead(why: string, examples = 0, sessions = { train: 0, holdout: 0 }): PersonalizeResult {
-  return { adopted: false, before: NaN, after: NaN, examples, sessions, skipped: why };
+  return { adopted: false, reverted: false, before: NaN, after: NaN, base: NaN, examples, sessions, skipped: why };
 }
 
 /**
  * Runs the guard. Yields the fit's progress; returns the result and the head to use from now on
- * (`current` when not adopted).
+ * (the candidate when adopted, `prior` when reverted, else `current`).
  * @param sessions the user's ended sessions, oldest first
  * @param prior the pretrained head (the fit starts from and is pulled toward it)
  * @param current the head in use now (the pretrained one or an earlier personal head)
@@ -72,6 +79,8 @@ export function* guardedPersonalize(
   const candidate = yield* fitHead(train, prior, o);
   const before = meanLogLoss(current, hold);
   const after = meanLogLoss(candidate, hold);
-  const adopted = after < before - o.margin;
-  return { result: { adopted, before, after, examples, sessions: counts }, head: adopted ? candidate : current };
+  const base = current === prior ? null : meanLogLoss(prior, hold);
+  const choice = chooseWeights(before, after, base, o.margin);
+  const head = choice === 'adopt' ? candidate : choice === 'revert' ? prior : current;
+  return { result: { adopted: choice === 'adopt', reverted: choice === 'revert', before, after, base: base ?? before, examples, sessions: counts }, head };
 }

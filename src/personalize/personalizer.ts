@@ -138,15 +138,17 @@ export function createPersonalizer(d: PersonalizerDeps): Personalizer {
       d.emit({ status: 'progress', phase: 'fit', done: v.iteration, total: v.maxIter }),
     );
     const all = (await store.getSessions()).filter((s) => s.id !== d.sessionId()).length;
+    const changed = result.adopted || result.reverted;
+    const inUse = result.adopted ? head : result.reverted ? null : (record?.head ?? null);
     await save(store, {
       modelVersion: p.modelVersion,
-      head: result.adopted ? head : (record?.head ?? null),
-      previous: result.adopted ? (record?.head ?? null) : (record?.previous ?? null),
+      head: inUse,
+      previous: changed ? (record?.head ?? null) : (record?.previous ?? null),
       last: result,
       endedSessions: Math.max(all, nEnded),
       at: d.now(),
     });
-    if (result.adopted) await setHead(head);
+    if (changed) await setHead(inUse);
     d.emit({ status: 'done', reason, durationMs: performance.now() - t0, ...result });
     return result;
   };

@@ -5,10 +5,12 @@
  * The shopper's item history (one event per distinct item, oldest first) is split in time: a taste vector is
  * fitted on the older items (`foldIn`, the store's frozen item factors stay fixed); each of the
  * most recent items is then predicted from the items before it, ranked with the taste in use now
- * and with the candidate. The candidate is adopted only when its mean reciprocal rank of those
- * held-out items (within the top `depth`, 0 when absent) is higher. Ties (e.g. no held-out item
- * reaches the top of either list) keep the taste in use.
+ * with the candidate and (when a taste is in use) with no taste. The candidate is adopted only when
+ * its mean reciprocal rank of those held-out items (within the top `depth`, 0 when absent) is
+ * higher than both others'; a taste in use that ranks them worse than no taste is dropped
+ * (`choose.ts`). Ties (e.g. no held-out item reaches the top of any list) keep the taste in use.
  */
+import { chooseWeights } from './choose';
 import { foldIn, gramSteps } from '../recommend/factors';
 import type { NextItemModel } from '../recommend/model';
 import type { RecEvent } from '../recommend/prefix';
@@ -35,10 +37,14 @@ export const TASTE_DEFAULTS: Required<TasteOptions> = { holdoutShare: 0.2, minHo
 export interface TasteResult {
   /** Whether the new taste replaced the one in use. */
   adopted: boolean;
+  /** Whether the taste in use was dropped (no taste ranked the held-out items better). */
+  reverted: boolean;
   /** Held-out mean reciprocal rank (0..1, higher is better) with the taste in use before; NaN when skipped. */
   before: number;
   /** The same with the candidate taste; NaN when skipped. */
   after: number;
+  /** The same with no taste (equal to `before` when none is in use); NaN when skipped. */
+  base: number;
   /** Items the candidate was fitted on. */
   examples: number;
   /** Items fitted on and held out. */
@@ -49,7 +55,7 @@ export interface TasteResult {
 
 /** The result of a taste run that tried nothing, and why. */
 export function skippedTaste(why: string, examples = 0, items = { train: 0, holdout: 0 }): TasteResult {
-  return { adopted: false, before: NaN, after: NaN, examples, items, skipped: why };
+  return { adopted: false, reverted: false, before: NaN, after: NaN, base: NaN, examples, items, skipped: why };
 }
 
 /**
@@ -76,7 +82,8 @@ export function reciprocalRank(model: NextItemModel, prefix: readonly RecEvent[]
 
 /**
  * Runs the guard. Yields after each ranking call (a caller slices the work); returns the result
- * and the taste to use from now on (`current` when not adopted; null = no taste).
+ * and the taste to use from now on (the candidate when adopted, null when reverted, else `current`;
+ * null = no taste).
  * @param history the shopper's events, oldest first (repeats, unknown items and events without
  *   an item allowed)
  * @param current the taste in use now (null: none)
@@ -100,17 +107,18 @@ export function* guardTaste(
   yield* gramSteps(f); // once per model, in slices: ~175 ms for a 43,000-item catalogue at once
   const candidate = Array.from(foldIn(f, train.map((e) => model.indexOf.get(e.itemId!)!)));
   const depth = model.reranker?.depth ?? DEFAULT_RERANK_DEPTH;
-  let before = 0;
-  let after = 0;
+  const tastes = current === null ? [current, candidate] : [current, candidate, null];
+  const mrr = tastes.map(() => 0);
   for (let j = train.length; j < items.length; j++) {
     const prefix = items.slice(0, j);
-    before += reciprocalRank(model, prefix, items[j].itemId!, depth, current);
-    yield;
-    after += reciprocalRank(model, prefix, items[j].itemId!, depth, candidate);
-    yield;
+    for (let t = 0; t < tastes.length; t++) {
+      mrr[t] += reciprocalRank(model, prefix, items[j].itemId!, depth, tastes[t]) / counts.holdout;
+      yield;
+    }
   }
-  before /= counts.holdout;
-  after /= counts.holdout;
-  const adopted = after > before + o.margin;
-  return { result: { adopted, before, after, examples: train.length, items: counts }, taste: adopted ? candidate : current };
+  const [before, after, base = before] = mrr;
+  // chooseWeights wants lower-is-better scores: negate the reciprocal ranks
+  const choice = chooseWeights(-before, -after, current === null ? null : -base, o.margin);
+  const taste = choice === 'adopt' ? candidate : choice === 'revert' ? null : current;
+  return { result: { adopted: choice === 'adopt', reverted: choice === 'revert', before, after, base, examples: train.length, items: counts }, taste };
 }

@@ -6,6 +6,7 @@ import { seededRandom } from '../../src/model/intent-net';
 import { jsStep, type JsNet } from '../../src/model/js-net';
 import type { Predictor } from '../../src/model/predictor';
 import { sessionExamples, type SessionExamples } from '../../src/personalize/examples';
+import { chooseWeights } from '../../src/personalize/choose';
 import { fitHead } from '../../src/personalize/fit';
 import { runToEnd } from '../../src/slice';
 import { guardedPersonalize } from '../../src/personalize/guard';
@@ -96,6 +97,32 @@ describe('personalization: fit and guard', () => {
     expect(few.result.skipped).toMatch(/needs 3/);
   });
 
+  it('chooseWeights: the candidate must beat both the weights in use and the base; weights the base beats are dropped; ties keep', () => {
+    expect(chooseWeights(0.5, 0.4, null, 0.01)).toBe('adopt');
+    expect(chooseWeights(0.5, 0.495, null, 0.01)).toBe('keep'); // within the margin
+    expect(chooseWeights(0.5, 0.4, 0.3, 0.01)).toBe('revert'); // beats the head in use, not the base
+    expect(chooseWeights(0.5, 0.2, 0.3, 0.01)).toBe('adopt');
+    expect(chooseWeights(0.3, 0.4, 0.5, 0.01)).toBe('keep'); // personal weights in use still do best
+    expect(chooseWeights(0.3, 0.3, 0.3, 0)).toBe('keep');
+  });
+
+  it('drops a personal head in use when the pretrained head does better on the held-out sessions than it and the candidate', () => {
+    const net = tinyNet();
+    const g = globalHead(net);
+    const bad = { ...g, b: g.b + 8 }; // a head that says everyone buys
+    // past sessions all buy (the candidate learns a high rate), the held-out ones never do
+    const flip = [...sessionsWithRate(net, 12, 1), ...sessionsWithRate(net, 3, 1000)];
+    const r = runToEnd(guardedPersonalize(flip, g, bad, { lambda: 1, lambdaBias: 0.1 }));
+    expect(r.result).toMatchObject({ adopted: false, reverted: true });
+    expect(r.result.after).toBeLessThan(r.result.before); // the old rule (candidate vs head in use) would have adopted it
+    expect(r.result.base).toBeLessThan(r.result.after);
+    expect(r.head).toBe(g);
+    // with the pretrained head in use there is nothing to drop
+    const plain = runToEnd(guardedPersonalize(flip, g, g, { lambda: 1, lambdaBias: 0.1 }));
+    expect(plain.result).toMatchObject({ adopted: false, reverted: false });
+    expect(plain.result.base).toBe(plain.result.before);
+  });
+
   it('runSliced gives the page a turn between slices and returns the result', async () => {
     let pauses = 0;
     const gen = (function* () {
@@ -168,6 +195,25 @@ describe('personalizer (memory store, fake predictor)', () => {
     await createPersonalizer({ store: () => Promise.resolve(store), predictor: async () => p3, sessionId: () => undefined, now: () => 3, emit: () => {}, whenIdle: (fn) => fn() }).restore(p3);
     expect(p3.source).toBe('model');
     expect(await store.getMeta(PERSONAL_META)).toBeUndefined();
+  });
+
+  it('a run that drops the head in use stores and uses the pretrained one, keeping the dropped head as previous', async () => {
+    const net = tinyNet();
+    const store = createMemoryStore();
+    for (let i = 0; i < 15; i++) await store.putEvents(session(`r${i}`, i * 3_600_000, i < 12 ? ['product_view', 'add_to_cart', 'purchase'] : ['product_view', 'add_to_cart']));
+    const bad = { w: Array.from(net.hw), b: net.hb + 5 };
+    await store.setMeta(PERSONAL_META, { modelVersion: net.modelVersion, head: bad, previous: null, last: null, endedSessions: 0, at: 0 } satisfies StoredPersonalHead);
+    const p = fakePredictor(net);
+    const pers = createPersonalizer({ store: () => Promise.resolve(store), predictor: async () => p, sessionId: () => 'current', now: () => 1, emit: () => {}, whenIdle: (fn) => fn(), options: { lambda: 1, lambdaBias: 0.1 } });
+    await pers.restore(p);
+    expect(p.source).toBe('personalized');
+    const r = await pers.run();
+    expect(r).toMatchObject({ adopted: false, reverted: true });
+    expect(p.source).toBe('model');
+    const saved = await store.getMeta<StoredPersonalHead>(PERSONAL_META);
+    expect(saved?.head).toBeNull();
+    expect(saved?.previous?.b).toBeCloseTo(bad.b, 6);
+    expect((await pers.metrics()).personalized).toBeNull();
   });
 
   it(`runs by itself at idle time once ${AUTO_EVERY_SESSIONS} sessions ended since the last run, not before`, async () => {

@@ -96,7 +96,7 @@ describe('recommend service: per-user taste', () => {
   });
 
   it('personalizeWith: the head result with the taste as recommend; a head that rejects is reported as skipped, the taste still counts', async () => {
-    const head = { adopted: true, before: 0.3, after: 0.2, examples: 9, sessions: { train: 2, holdout: 1 } };
+    const head = { adopted: true, reverted: false, before: 0.3, after: 0.2, base: 0.3, examples: 9, sessions: { train: 2, holdout: 1 } };
     const a = await setup();
     expect(await a.svc.personalizeWith(async () => head)).toMatchObject({ ...head, recommend: { adopted: true } });
     const b = await setup();

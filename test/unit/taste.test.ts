@@ -114,6 +114,7 @@ describe('the taste guard', () => {
     expect(yes.result).toMatchObject({ adopted: true, examples: 4, items: { train: 4, holdout: 1 } });
     expect(yes.result.after).toBeGreaterThan(yes.result.before);
     expect(yes.taste).toHaveLength(2);
+    expect(yes.result).toMatchObject({ reverted: false, base: yes.result.before }); // no taste in use: nothing to drop
     const no = runToEnd(guardTaste(model, bought('b1', 'b2', 'b3', 'x', 'a5'), null));
     expect(no.result.adopted).toBe(false);
     expect(no.result.after).toBeLessThan(no.result.before);
@@ -126,6 +127,11 @@ describe('the taste guard', () => {
     const again = runToEnd(guardTaste(model, bought('b1', 'b2', 'b3', 'x', 'b5'), first));
     expect(again.result.adopted).toBe(false); // the same fit cannot beat itself
     expect(again.taste).toBe(first);
+    // the held-out item goes against the taste in use: no taste ranks it better, so the taste is dropped
+    const drop = runToEnd(guardTaste(model, bought('b1', 'b2', 'b3', 'x', 'a5'), first));
+    expect(drop.result).toMatchObject({ adopted: false, reverted: true });
+    expect(drop.result.base).toBeGreaterThan(drop.result.before);
+    expect(drop.taste).toBeNull();
     expect(runToEnd(guardTaste(model, bought('a1', 'zz', 'a2'), null)).result.skipped).toMatch(/needs 4 known items, has 2/);
     expect(runToEnd(guardTaste(createModel(buildArtifact(LOG)), bought('a1', 'a2', 'a3', 'a4', 'a5'), null)).result.skipped).toMatch(/no factors/);
     expect(knownItems(model, [{ itemId: 'a1' }, { itemId: 'zz' }, { itemId: 'a2', type: 'add_to_cart' }, { itemId: 'a1', type: 'purchase' }, {}])).toEqual([
