@@ -164,6 +164,7 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
           emitTrigger: (t) => emitter.emit('trigger', t),
           rules: () => rules.rules,
           emitPersonalize: (e) => emitter.emit('personalize', e),
+          autoPersonalize: opts.personalize.auto,
           problem,
           whenIdle: (fn) => fn(), // the module itself was loaded at idle time
           liveSince: createdAt,
@@ -175,6 +176,7 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
             flush: () => writer.flush(),
             sessionId: currentSessionId,
             emit: (e) => emitter.emit('personalize', e),
+            autoPersonalize: opts.personalize.auto,
             whenIdle,
             now,
             problem,

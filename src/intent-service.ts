@@ -47,6 +47,8 @@ export interface IntentServiceDeps {
   liveSince?: number;
   /** Personalization progress and results (issue #8). */
   emitPersonalize?(e: PersonalizeEvent): void;
+  /** Automatic personalization runs (option `personalize.auto`). Default true. */
+  autoPersonalize?: boolean;
 }
 
 /** The service's public face (used by the instance). */
@@ -93,6 +95,7 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
     now: d.now,
     emit: (e) => d.emitPersonalize?.(e),
     whenIdle: d.whenIdle,
+    auto: d.autoPersonalize,
   });
 
   const load = (): Promise<Predictor> => {

@@ -36,6 +36,14 @@ export interface HunchOptions {
   };
   /** Trigger presets to enable at start (`'abandonment'`, `'ready-to-buy'`). Default none. */
   triggers?: string[];
+  /** On-device personalization (`hunch.personalize()`). */
+  personalize?: {
+    /**
+     * Run by itself at idle time once 3 sessions have ended since the last run. Default `true`;
+     * `false` leaves it to explicit `personalize()` calls (a head or taste already adopted stays in use).
+     */
+    auto?: boolean;
+  };
   /** Recommendations (`hunch.recommend()`). */
   recommend?: {
     /** URL of the store's item model `manifest.json` (written by `npm run train:next-item`). No default: the model is the store's own. */
@@ -52,6 +60,7 @@ export interface ResolvedOptions {
   retention: { days: number; maxEvents: number };
   model: { url: string | undefined; enabled: boolean; backend: 'auto' | 'webgl' | 'cpu'; worker: boolean };
   triggers: string[];
+  personalize: { auto: boolean };
   recommend: { url: string | undefined };
 }
 
@@ -64,6 +73,7 @@ export const DEFAULTS: Readonly<ResolvedOptions> = Object.freeze({
   retention: Object.freeze({ days: 90, maxEvents: 50_000 }),
   model: Object.freeze({ url: undefined, enabled: true, backend: 'auto' as const, worker: true }),
   triggers: [] as string[],
+  personalize: Object.freeze({ auto: true }),
   recommend: Object.freeze({ url: undefined }),
 });
 
@@ -102,7 +112,10 @@ export function validateConsent(v: unknown, field = 'consent'): Consent {
 /** Applies defaults and validates. @throws TypeError naming the first invalid option. */
 export function resolveOptions(input: unknown = {}): ResolvedOptions {
   const o = obj('options', input);
-  known('', o, ['dbName', 'consent', 'autoCapture', 'sessionTimeoutMinutes', 'retention', 'model', 'triggers', 'recommend']);
+  known('', o, ['dbName', 'consent', 'autoCapture', 'sessionTimeoutMinutes', 'retention', 'model', 'triggers', 'personalize', 'recommend']);
+  const pers = obj('personalize', o.personalize);
+  known('personalize', pers, ['auto']);
+  if (pers.auto !== undefined && typeof pers.auto !== 'boolean') fail('personalize.auto', 'must be a boolean');
   const rec = obj('recommend', o.recommend);
   known('recommend', rec, ['url']);
   if (rec.url !== undefined && (typeof rec.url !== 'string' || rec.url.length === 0)) fail('recommend.url', 'must be a non-empty string');
@@ -138,6 +151,7 @@ export function resolveOptions(input: unknown = {}): ResolvedOptions {
       worker: (m.worker as boolean | undefined) ?? true,
     },
     triggers: [...((o.triggers as string[] | undefined) ?? [])],
+    personalize: { auto: (pers.auto as boolean | undefined) ?? DEFAULTS.personalize.auto },
     recommend: { url: rec.url as string | undefined },
   };
 }

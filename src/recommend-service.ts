@@ -66,6 +66,8 @@ export interface RecommendServiceDeps {
   emit?(e: TasteEvent): void;
   /** Schedules automatic runs (default: a 0 ms timer). */
   whenIdle?(fn: () => void): void;
+  /** Automatic taste runs (option `personalize.auto`). Default true. */
+  autoPersonalize?: boolean;
   now?(): number;
   /** Guard options (defaults in `personalize/taste.ts`). */
   tasteOptions?: TasteOptions;
@@ -203,7 +205,7 @@ export function createRecommendService(d: RecommendServiceDeps): RecommendServic
   };
 
   function maybeAuto(): void {
-    if (autoQueued || !model?.factors) return;
+    if (autoQueued || d.autoPersonalize === false || !model?.factors) return;
     autoQueued = true;
     (d.whenIdle ?? ((fn) => setTimeout(fn, 0)))(() => {
       void (async () => {

@@ -33,6 +33,7 @@ export function optionsFromDataset(d: DOMStringMap): HunchOptions {
     if (d.modelWorker !== undefined) opts.model.worker = d.modelWorker !== 'false';
   }
   if (d.recommendUrl !== undefined) opts.recommend = { url: d.recommendUrl };
+  if (d.personalizeAuto !== undefined) opts.personalize = { auto: d.personalizeAuto !== 'false' };
   if (d.triggers !== undefined) opts.triggers = d.triggers.split(',').map((t) => t.trim()).filter(Boolean);
   return opts;
 }

@@ -65,6 +65,8 @@ export interface PersonalizerDeps {
   now(): number;
   emit(e: PersonalizeEvent): void;
   whenIdle(fn: () => void): void;
+  /** Automatic runs (`maybeAuto`); `false` leaves runs to `run()`. Default true. */
+  auto?: boolean;
   /** Guard and fit options (defaults in `guard.ts` and `fit.ts`). */
   options?: GuardOptions;
 }
@@ -178,7 +180,7 @@ export function createPersonalizer(d: PersonalizerDeps): Personalizer {
     },
     run,
     maybeAuto() {
-      if (autoQueued) return;
+      if (autoQueued || d.auto === false) return;
       autoQueued = true;
       d.whenIdle(() => {
         void (async () => {

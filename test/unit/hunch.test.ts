@@ -38,6 +38,22 @@ describe('createHunch', () => {
     await expect(createHunch({ sessionTimeoutMinutes: -1 })).rejects.toThrow(/sessionTimeoutMinutes/);
   });
 
+  it.each([undefined, false])('passes personalize.auto = %s on to the intent and recommendation services', async (auto) => {
+    const seen: Array<[string, boolean | undefined]> = [];
+    const stub = { onEvent: () => {}, intent: async () => null, persist: async () => {}, dispose: () => {}, reset: () => {} } as unknown;
+    const loadIntentModule = async () =>
+      ({
+        createIntentService: (d: { autoPersonalize?: boolean }) => (seen.push(['intent', d.autoPersonalize]), stub),
+        createRecommendService: (d: { autoPersonalize?: boolean }) => (seen.push(['recommend', d.autoPersonalize]), stub),
+      }) as unknown as Awaited<ReturnType<NonNullable<HunchDeps['loadIntentModule']>>>;
+    const { h } = await make({ recommend: { url: '/m/manifest.json' }, ...(auto === undefined ? {} : { personalize: { auto } }) }, { loadIntentModule });
+    await h.intent();
+    expect(seen).toEqual([
+      ['intent', auto ?? true],
+      ['recommend', auto ?? true],
+    ]);
+  });
+
   it('tracks synchronously, stores on flush, exports plain JSON', async () => {
     const { h, store } = await make();
     h.track('product_view', { itemId: 'a', price: 10 });

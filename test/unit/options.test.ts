@@ -1,6 +1,7 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
 import { DEFAULTS, resolveOptions } from '../../src/options';
+import { optionsFromDataset } from '../../src/script-proxy';
 
 describe('resolveOptions', () => {
   it('applies documented defaults', () => {
@@ -8,6 +9,13 @@ describe('resolveOptions', () => {
     expect(o).toEqual({ ...DEFAULTS, retention: { days: 90, maxEvents: 50_000 }, model: { url: undefined, enabled: true, backend: 'auto', worker: true }, triggers: [] });
     expect(o.sessionTimeoutMinutes).toBe(30);
     expect(o.consent).toBe('granted');
+    expect(o.personalize).toEqual({ auto: true });
+    expect(resolveOptions({ personalize: { auto: false } }).personalize).toEqual({ auto: false });
+  });
+
+  it('the script tag maps data-personalize-auto', () => {
+    expect(optionsFromDataset({ personalizeAuto: 'false' }).personalize).toEqual({ auto: false });
+    expect(optionsFromDataset({}).personalize).toBeUndefined();
   });
 
   it.each([
@@ -23,6 +31,8 @@ describe('resolveOptions', () => {
     [{ model: { backend: 'gpu' } }, /"model.backend"/],
     [{ model: { worker: 1 } }, /"model.worker"/],
     [{ triggers: 'abandonment' }, /"triggers"/],
+    [{ personalize: { auto: 'no' } }, /"personalize.auto" must be a boolean/],
+    [{ personalize: { every: 3 } }, /"personalize.every" is not a known option/],
     [{ sessionTimeout: 5 }, /"sessionTimeout" is not a known option/],
     ['x', /"options"/],
   ])('rejects %o with a TypeError naming the option', (input, msg) => {

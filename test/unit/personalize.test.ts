@@ -241,5 +241,11 @@ describe('personalizer (memory store, fake predictor)', () => {
     pers.maybeAuto(); // nothing new ended since that run
     await settle();
     expect(events).toEqual([]);
+    // personalize.auto false: never by itself, however many sessions ended
+    for (let i = 0; i < AUTO_EVERY_SESSIONS + 1; i++) await add(10 + i);
+    const manual = createPersonalizer({ store: () => Promise.resolve(store), predictor: async () => p, sessionId: () => 'current', now: () => 1, emit: (e) => events.push(e), whenIdle: (fn) => idle.push(fn), auto: false });
+    manual.maybeAuto();
+    await settle();
+    expect(events).toEqual([]);
   });
 });

@@ -12,7 +12,7 @@ import { handSet, LOG } from './taste-fixture';
 let n = 0;
 const ev = (sessionId: string, itemId: string, type: HunchEvent['type'] = 'purchase'): HunchEvent => ({ id: `e${++n}`, type, ts: 1000 + n, sessionId, itemId });
 
-async function setup(model = handSet().model, whenIdle: (fn: () => void) => void = () => {}) {
+async function setup(model = handSet().model, whenIdle: (fn: () => void) => void = () => {}, autoPersonalize?: boolean) {
   const store = createMemoryStore();
   // three ended sessions of a b-shopper, then the open one
   await store.putEvents([ev('s1', 'b1'), ev('s1', 'b2'), ev('s2', 'b3'), ev('s2', 'x'), ev('s3', 'b5'), ev('open', 'x', 'product_view')]);
@@ -25,6 +25,7 @@ async function setup(model = handSet().model, whenIdle: (fn: () => void) => void
     sessionId: () => 'open',
     emit: (e) => events.push(e),
     whenIdle,
+    autoPersonalize,
   });
   return { store, svc, events, model };
 }
@@ -83,6 +84,15 @@ describe('recommend service: per-user taste', () => {
     const again = await svc.personalize('auto'); // e.g. queued while the first one ran
     expect(again.skipped).toMatch(/no new ended sessions/);
     expect(events).toHaveLength(2);
+  });
+
+  it('with personalize.auto false nothing runs by itself; personalize() still does', async () => {
+    const idle: Array<() => void> = [];
+    const { svc, events } = await setup(undefined, (fn) => idle.push(fn), false);
+    await svc.load();
+    expect(idle).toHaveLength(0);
+    expect(events).toHaveLength(0);
+    expect((await svc.personalize()).adopted).toBe(true);
   });
 
   it('a damaged stored taste is dropped with one warning, and recommendations still work', async () => {
