@@ -5,10 +5,16 @@
  * PerformanceObserver). Median time of 3 runs, longest task over all 3. Then the same with an
  * item model that has factors (the Diginetica artifact, 43,097 items, with 32-dim factors added
  * here: random vectors, which cost the same as trained ones), so the run also fits the taste.
+ * Last, in Node on the same fixture: the taste guard with a taste already in use (it then also
+ * ranks the held-out items with no taste, to see whether to drop it) against the guard with none.
  */
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { encodeArtifact } from '../src/recommend/artifact';
+import { performance } from 'node:perf_hooks';
+import { guardTaste } from '../src/personalize/taste';
+import { decodeArtifact, encodeArtifact, type ArtifactManifest } from '../src/recommend/artifact';
+import { createModel } from '../src/recommend/model';
+import { runToEnd } from '../src/slice';
 import { artifactSessions } from '../tools/next-item/build';
 import { MODELS_DIR, readArtifact } from '../tools/next-item/io';
 import { seededRandom } from '../tools/intent/rng';
@@ -61,6 +67,26 @@ async function runs(label: string, ctx: BenchContext, go: (page: Page) => Promis
   };
 }
 
+/** Median wall time of `n` calls of `f`, ms. */
+function medianMs(n: number, f: () => void): number {
+  const t: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    f();
+    t.push(performance.now() - t0);
+  }
+  return t.sort((a, b) => a - b)[n >> 1];
+}
+
+/** The taste guard in Node on the bench shopper: with no taste in use, then with one in use. */
+function guardCost(fx: ReturnType<typeof tasteFixture>): { none: number; inUse: number } {
+  const model = createModel(decodeArtifact(JSON.parse(fx.manifest) as ArtifactManifest, fx.binary));
+  const history = fx.sessions.flatMap((items) => items.map((itemId, i) => ({ itemId, type: i === items.length - 1 ? 'purchase' : 'product_view' })));
+  const first = runToEnd(guardTaste(model, history, null)); // also builds the Gram matrix once
+  const taste = first.taste ?? Array.from({ length: model.factors!.dims }, (_, d) => (d % 2 ? 0.1 : -0.1));
+  return { none: medianMs(5, () => runToEnd(guardTaste(model, history, null))), inUse: medianMs(5, () => runToEnd(guardTaste(model, history, taste))) };
+}
+
 export async function run(ctx: BenchContext): Promise<BenchRow[]> {
   const plain = await runs('personalize run', ctx, (page) => page.evaluate(() => (window as unknown as B).bench.personalizeRun()));
   const fx = tasteFixture();
@@ -69,11 +95,14 @@ export async function run(ctx: BenchContext): Promise<BenchRow[]> {
     await page.route('**/bench-taste/model.bin', (r) => r.fulfill({ contentType: 'application/octet-stream', body: Buffer.from(fx.binary) }));
     return page.evaluate(({ sessions }) => (window as unknown as B).bench.personalizeTasteRun('/bench-taste/manifest.json', sessions), { sessions: fx.sessions });
   });
+  const guard = guardCost(fx);
+  process.stderr.write(`  taste guard in Node: ${guard.none.toFixed(1)} ms with no taste in use, ${guard.inUse.toFixed(1)} ms with one\n`);
   const row = (name: string, value: number, baseline: number, baselineName: string): BenchRow => ({ name, value, baseline, ratio: baseline / value, unit: 'ms', baselineName });
   return [
     row('personalize: one run on 200 events (median of 3)', plain.ms, RUN_BUDGET_MS, 'budget 1 s'),
     row(`personalize: longest main-thread task during a run (3 runs; long tasks > 50 ms: ${plain.longTasks})`, plain.longest, LONG_TASK_MS, 'long-task threshold'),
     row('personalize + taste (43,097-item model, 32-dim factors): one run (median of 3)', taste.ms, RUN_BUDGET_MS, 'budget 1 s'),
     row(`personalize + taste: longest main-thread task during a run (3 runs; long tasks > 50 ms: ${taste.longTasks})`, taste.longest, LONG_TASK_MS, 'long-task threshold'),
+    row('taste guard with a taste in use, Node (also ranks with no taste; median of 5)', guard.inUse, guard.none, 'the guard with none in use'),
   ];
 }
