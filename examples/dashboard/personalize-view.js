@@ -1,7 +1,8 @@
 /**
  * One personalization run as dashboard HTML. Pure: the run record in, a string out.
- * Understands hunch's result (`adopted`, held-out log-loss `before`/`after`, `examples`,
- * `sessions: { train, holdout }`, `skipped`) and, for other shapes, before/after metric objects.
+ * Understands hunch's result (`adopted`, `reverted`, held-out log-loss `before`/`after`/`base`,
+ * `examples`, `sessions: { train, holdout }`, `skipped`) and, for other shapes, before/after
+ * metric objects.
  */
 import { esc } from '../shared/catalog.js';
 import { clockTime, formatMs } from './format.js';
@@ -23,6 +24,8 @@ export function personalizeRunHtml(run) {
   } else if (typeof r.before === 'number' || typeof r.after === 'number') {
     const delta = r.after - r.before;
     rows.push(['held-out log-loss (nats)', num(r.before), num(r.after), Number.isFinite(delta) ? `${delta <= 0 ? '−' : '+'}${Math.abs(delta).toFixed(3)}` : '–']);
+    // a personal head was in use: the pretrained one was scored on the same sessions
+    if (typeof r.base === 'number' && Number.isFinite(r.base) && r.base !== r.before) rows.push(['pretrained head, same sessions', '', num(r.base), '']);
   } else if (r.before && r.after && typeof r.before === 'object') {
     for (const k of new Set([...Object.keys(r.before), ...Object.keys(r.after)])) {
       if (typeof (r.before[k] ?? r.after[k]) === 'number') rows.push([k, num(r.before[k]), num(r.after[k]), '']);
@@ -35,7 +38,12 @@ export function personalizeRunHtml(run) {
   let verdict = '';
   if (r.skipped) verdict = `<span class="hd-pill" data-testid="personalize-verdict">skipped: ${esc(r.skipped)}</span>`;
   else if (typeof r.adopted === 'boolean') {
-    verdict = `<span class="hd-pill" data-testid="personalize-verdict" data-state="${r.adopted ? 'granted' : ''}">${r.adopted ? 'adopted: personal weights in use' : 'kept the current weights (no gain on held-out sessions)'}</span>`;
+    const text = r.adopted
+      ? 'adopted: personal weights in use'
+      : r.reverted
+        ? 'dropped the personal weights: the pretrained model does better on the held-out sessions'
+        : 'kept the current weights (no gain on held-out sessions)';
+    verdict = `<span class="hd-pill" data-testid="personalize-verdict" data-state="${r.adopted ? 'granted' : ''}">${text}</span>`;
   }
   const facts = [];
   if (Number.isFinite(r.examples)) facts.push(`${r.examples} training steps`);

@@ -122,6 +122,10 @@ describe('dashboard rendering helpers', () => {
     expect(kept).toContain('kept the current weights');
     expect(kept).toContain('started by hunch');
     expect(kept).toContain('+0.010');
+    expect(kept).not.toContain('pretrained head');
+    const dropped = personalizeRunHtml({ at: 0, ms: 9, source: 'event', result: { adopted: false, reverted: true, before: 0.5, after: 0.45, base: 0.3, examples: 50, sessions: { train: 3, holdout: 1 } } });
+    expect(dropped).toContain('dropped the personal weights');
+    expect(dropped).toMatch(/pretrained head, same sessions<\/td><td><\/td><td>0\.300<\/td>/);
     const skipped = personalizeRunHtml({ at: 0, ms: 3, source: 'button', result: { adopted: false, before: NaN, after: NaN, examples: 0, sessions: { train: 0, holdout: 0 }, skipped: 'too few sessions' } });
     expect(skipped).toContain('skipped: too few sessions');
     expect(personalizeRunHtml({ at: 0, ms: 3, source: 'button', error: 'boom <b>' })).toContain('boom &lt;b&gt;');
