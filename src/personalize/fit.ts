@@ -7,6 +7,10 @@
  * Objective (each session weighs 1 in total, spread over its prefix steps, so long sessions do not
  * dominate):
  * `Σ_s (1/n_s) Σ_t CE(y_s, σ(w·z_st + b)) + λ/2 ‖w − w₀‖² + λ_b/2 (b − b₀)²`.
+ * Each Newton step is damped by backtracking (halved until the objective drops enough, Armijo):
+ * a full step from a head far from the user's rate overshoots (the Hessian is small where
+ * σ is near 0 or 1) and, with a weak pull, plain Newton swings to logits of ±15 instead of
+ * converging.
  * Written as a generator: it yields after each pass over the examples so a caller can slice the
  * work into short tasks (`slice.ts`: `runSliced`, or `runToEnd` synchronously in Node and workers).
  */
@@ -34,6 +38,31 @@ export const FIT_DEFAULTS: Required<FitOptions> = { lambda: 64, lambdaBias: 8, m
 
 /** A pass yields after about this many examples too (keeps slices short on long histories). */
 export const YIELD_EVERY = 256;
+
+/** Halvings of a Newton step at most, and the Armijo constant (share of the predicted decrease required). */
+const MAX_HALVINGS = 30;
+const ARMIJO = 1e-4;
+
+/** log(1 + e^z), stable for large |z|. */
+const softplus = (z: number) => (z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z)));
+
+/** The objective above at `theta` (kernel then bias). */
+function objective(sessions: readonly SessionExamples[], theta: Float64Array, theta0: Float64Array, reg: (i: number) => number): number {
+  const m = theta.length - 1;
+  const head = { w: Array.from(theta.subarray(0, m)), b: theta[m] };
+  let f = 0;
+  for (const s of sessions) {
+    let ce = 0;
+    // CE(y, σ(z)) = softplus(z) − y·z
+    for (const z of s.z) {
+      const l = headLogitOf(head, z);
+      ce += softplus(l) - s.label * l;
+    }
+    f += ce / s.z.length;
+  }
+  for (let i = 0; i <= m; i++) f += (reg(i) / 2) * (theta[i] - theta0[i]) ** 2;
+  return f;
+}
 
 /** Progress a fit yields after each Newton iteration. */
 export interface FitProgress {
@@ -88,10 +117,20 @@ export function* fitHead(sessions: readonly SessionExamples[], prior: PersonalHe
     }
     for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) A[j * n + i] = A[i * n + j];
     const d = solveSpd(A, g, n);
+    // backtracking: θ − t·d with t = 1, ½, ¼, … until the objective drops by ARMIJO · t · g·d
+    const f0 = objective(used, theta, theta0, reg);
+    let slope = 0;
+    for (let i = 0; i < n; i++) slope += g[i] * d[i];
+    const next = new Float64Array(n);
+    let t = 1;
+    for (let k = 0; k < MAX_HALVINGS; k++, t /= 2) {
+      for (let i = 0; i < n; i++) next[i] = theta[i] - t * d[i];
+      if (objective(used, next, theta0, reg) <= f0 - ARMIJO * t * slope) break;
+    }
     let biggest = 0;
     for (let i = 0; i < n; i++) {
-      theta[i] -= d[i];
-      biggest = Math.max(biggest, Math.abs(d[i]));
+      biggest = Math.max(biggest, Math.abs(theta[i] - next[i]));
+      theta[i] = next[i];
     }
     yield { phase: 'fit', iteration: it + 1, maxIter: o.maxIter };
     if (biggest < o.tol) break;

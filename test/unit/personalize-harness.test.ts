@@ -7,7 +7,9 @@ import { decodeJsNet } from '../../src/model/js-net';
 import { fetchModelFiles } from '../../src/model/model-files';
 import { hasData, loadStore } from '../../tools/data/index';
 import { MODEL_DIR } from '../../tools/intent/paths';
-import { usersOf } from '../../tools/personalize/replay';
+import { replayUsersScheduled, usersOf } from '../../tools/personalize/replay';
+import { AUTO_EVERY_SESSIONS } from '../../src/personalize/personalizer';
+import { sessionsWithRate, tinyNet } from './personalize-fixture';
 import { summarize } from '../../tools/personalize/summary';
 import { markdown } from '../../tools/personalize/eval';
 
@@ -26,6 +28,28 @@ describe('personalization harness summary', () => {
     // diffs 0.1, −0.05, 0, 0.1: mean 0.0375, sd 0.075 → (1.96 · 0.075 / 0.0375)² = 15.4
     expect(s.usersForSignificance).toBe(16);
     expect(summarize([outcome(0.3, 0.35), outcome(0.2, 0.2)]).usersForSignificance).toBeNull();
+  });
+
+  it('the browser-schedule replay runs every 3 ended sessions with the head in use, scores every session from the first run on', () => {
+    const net = tinyNet();
+    // a shopper who buys in every session (the network says ~12%): the head is adopted at the first run
+    const buyer = sessionsWithRate(net, 10, 1);
+    const few = sessionsWithRate(net, 3, 1);
+    const users = new Map([
+      ['buyer', buyer],
+      ['few', few],
+    ]);
+    const { outcomes, reverted } = replayUsersScheduled(net, users, { lambda: 1, lambdaBias: 0.1 });
+    expect(outcomes.map((u) => u.user)).toEqual(['buyer']); // fewer than 4 sessions: not replayed
+    const [u] = outcomes;
+    expect(u.sessions).toEqual({ past: AUTO_EVERY_SESSIONS, later: 10 - AUTO_EVERY_SESSIONS });
+    expect(u.adopted).toBe(true);
+    expect(u.personalized).toBeLessThan(u.global - 0.1);
+    expect(reverted).toBe(0);
+    // the shopper stops buying after six sessions: a later run drops the head that learned a high rate
+    const turned = [...sessionsWithRate(net, 6, 1), ...sessionsWithRate(net, 9, 1000)];
+    const after = replayUsersScheduled(net, new Map([['turned', turned]]), { lambda: 1, lambdaBias: 0.1 });
+    expect(after.reverted).toBeGreaterThan(0);
   });
 
   it('no users: NaN means, zero shares', () => {

@@ -1,8 +1,5 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
-import type { HunchEvent } from '../../src/events';
-import { FEATURE_DIM } from '../../src/features/index';
-import { seededRandom } from '../../src/model/intent-net';
 import { jsStep, type JsNet } from '../../src/model/js-net';
 import type { Predictor } from '../../src/model/predictor';
 import { sessionExamples, type SessionExamples } from '../../src/personalize/examples';
@@ -16,24 +13,7 @@ import { rocAuc, scorePredictions } from '../../src/personalize/metrics';
 import { AUTO_EVERY_SESSIONS, createPersonalizer, PERSONAL_META, type PersonalizeEvent, type StoredPersonalHead } from '../../src/personalize/personalizer';
 import { runSliced } from '../../src/slice';
 import { createMemoryStore } from '../../src/store/memory-store';
-
-/** A small random network (H = 4) over the real feature encoder. */
-function tinyNet(seed = 3, H = 4): JsNet {
-  const D = FEATURE_DIM;
-  const r = seededRandom(seed);
-  const rnd = (n: number, s: number) => Float32Array.from({ length: n }, () => (r() * 2 - 1) * s);
-  return { D, H, W: rnd((D + H) * 2 * H, 0.4), b: rnd(2 * H, 0.1), hw: rnd(H + D, 0.3), hb: -2, modelVersion: 'tiny-1' };
-}
-
-let n = 0;
-function session(sid: string, t0: number, types: HunchEvent['type'][]): HunchEvent[] {
-  return types.map((type, i) => ({ id: `${sid}-${n++}`, sessionId: sid, type, ts: t0 + i * 20_000, itemId: `i${i % 3}`, price: 10 + i }));
-}
-
-/** Synthetic sessions whose labels follow `rate` (deterministic pattern). */
-function sessionsWithRate(net: JsNet, count: number, buyEvery: number): SessionExamples[] {
-  return Array.from({ length: count }, (_, i) => sessionExamples(net, session(`s${i}`, i * 3_600_000, ['product_view', 'product_view', 'add_to_cart']), i % buyEvery === buyEvery - 1 ? 1 : 0));
-}
+import { session, sessionsWithRate, tinyNet } from './personalize-fixture';
 
 describe('personalization: examples and head', () => {
   it('replays the prefix before the first purchase with the JS kernel and labels it', () => {
@@ -76,6 +56,22 @@ describe('personalization: fit and guard', () => {
     const stiff = runToEnd(fitHead(data, g, { lambda: 1e9, lambdaBias: 1e9 }));
     expect(Math.abs(stiff.b - g.b)).toBeLessThan(1e-6);
     expect(() => runToEnd(fitHead(data, g, { lambda: -1 }))).toThrow(/options\.lambda/);
+  });
+
+  it('converges where a plain Newton step overshoots: a weak pull on a mostly-buying shopper lands near their rate', () => {
+    const net = tinyNet();
+    const g = globalHead(net);
+    const p = (h: { w: number[]; b: number }, s: SessionExamples) => 1 / (1 + Math.exp(-headLogitOf(h, s.z[s.z.length - 1])));
+    for (const [buy, skip] of [[6, 1], [12, 1], [40, 2]]) {
+      const data = [...sessionsWithRate(net, buy, 1), ...sessionsWithRate(net, skip, 1000)];
+      const rate = buy / (buy + skip);
+      // almost no pull: the maximum-likelihood rate (every step has the same features here)
+      expect(p(runToEnd(fitHead(data, g, { lambda: 1e-3, lambdaBias: 1e-3, maxIter: 100 })), data[0])).toBeCloseTo(rate, 3);
+      // a weak pull: between the prior's ~10% and the rate, near the rate (undamped Newton gave logits near −15 here)
+      const weak = p(runToEnd(fitHead(data, g, { lambda: 1, lambdaBias: 0.1 })), data[0]);
+      expect(weak).toBeGreaterThan(0.8);
+      expect(weak).toBeLessThan(rate);
+    }
   });
 
   it('adopts when the held-out sessions agree, keeps the current head when they do not, skips with too few', () => {

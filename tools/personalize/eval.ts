@@ -21,8 +21,9 @@ import { decodeJsNet } from '../../src/model/js-net.js';
 import { fetchModelFiles } from '../../src/model/model-files.js';
 import { FIT_DEFAULTS } from '../../src/personalize/fit.js';
 import { GUARD_DEFAULTS } from '../../src/personalize/guard.js';
+import { AUTO_EVERY_SESSIONS } from '../../src/personalize/personalizer.js';
 import { resolveParams } from '../../src/recommend/params.js';
-import { replayUsers, usersOf, type ReplayOptions } from './replay.js';
+import { replayUsers, replayUsersScheduled, usersOf, type ReplayOptions } from './replay.js';
 import { LOG_LOSS, MRR20, summarize, type DatasetSummary } from './summary.js';
 import { buildStoreModel, readUserHistories, replayTaste, splitUsers, tuneParams, USER_HISTORY_PARAMS, USER_HISTORY_SETS } from './taste-replay.js';
 
@@ -72,13 +73,22 @@ async function main(): Promise<void> {
       const data = loadStore(store, root);
       const users = usersOf(net, data.sessions);
       const outcomes = replayUsers(net, users, options);
-      rows[holdout ? `${store} (holdout)` : store] = summarize(outcomes, LOG_LOSS);
+      const name = holdout ? `${store} (holdout)` : store;
+      rows[name] = summarize(outcomes, LOG_LOSS);
       process.stderr.write(`${store}: ${outcomes.length} users with enough sessions (${secs()} s)\n`);
+      const scheduled = replayUsersScheduled(net, users, options);
+      if (scheduled.outcomes.length) {
+        rows[`${name}, browser schedule`] = summarize(scheduled.outcomes, LOG_LOSS);
+        process.stderr.write(`${store}, browser schedule: ${scheduled.outcomes.length} users, ${scheduled.reverted} runs dropped a head\n`);
+      }
     }
     notes.push(
       `Intent (model ${net.modelVersion}): users with ≥ 4 labelled sessions; per user the most recent 30% of sessions (≥ 1) are scored, ` +
         `the head is fitted on the older ones with the browser's guard (last 20% of those held out, adopt if held-out log-loss drops > ${GUARD_DEFAULTS.margin}; ` +
-        `λ = ${FIT_DEFAULTS.lambda}, λ_b = ${FIT_DEFAULTS.lambdaBias}, chosen on the training stores). Metric: mean per-session log-loss over the later sessions' prefix steps.`,
+        `λ = ${FIT_DEFAULTS.lambda}, λ_b = ${FIT_DEFAULTS.lambdaBias}, chosen on the training stores). Metric: mean per-session log-loss over the later sessions' prefix steps. ` +
+        `"browser schedule" rows (added 2026-11-30, after the one-run figures were known; not tuned on): the same users replayed as the browser runs them, ` +
+        `a guarded run before a session whenever ${AUTO_EVERY_SESSIONS} sessions ended since the last (the head in use is the guard's current head, so a later run can drop it), ` +
+        `every session from the first run on scored with the head in use then.`,
     );
   }
   if (only !== 'intent') {

@@ -11,6 +11,8 @@ import { runToEnd } from '../../src/slice.js';
 import { guardedPersonalize, type GuardOptions } from '../../src/personalize/guard.js';
 import { globalHead } from '../../src/personalize/head.js';
 import { meanLogLoss } from '../../src/personalize/loss.js';
+import { AUTO_EVERY_SESSIONS, MAX_SESSIONS } from '../../src/personalize/personalizer.js';
+import type { PersonalHead } from '../../src/personalize/head.js';
 
 /** One user's outcome. */
 export interface UserOutcome {
@@ -45,14 +47,18 @@ export function usersOf(net: JsNet, sessions: readonly LabeledSession[]): Map<st
   return by;
 }
 
+/** The users a replay covers: those with at least `minUserSessions` (default 4) sessions with model steps. */
+function eligible(users: Map<string, SessionExamples[]>, o: ReplayOptions): Array<[string, SessionExamples[]]> {
+  const minUser = o.minUserSessions ?? 4;
+  return [...users].filter(([, list]) => list.length >= minUser);
+}
+
 /** Replays every user with enough sessions. */
 export function replayUsers(net: JsNet, users: Map<string, SessionExamples[]>, o: ReplayOptions = {}): UserOutcome[] {
-  const minUser = o.minUserSessions ?? 4;
   const laterShare = o.laterShare ?? 0.3;
   const g = globalHead(net);
   const out: UserOutcome[] = [];
-  for (const [user, list] of users) {
-    if (list.length < minUser) continue;
+  for (const [user, list] of eligible(users, o)) {
     const nLater = Math.max(1, Math.round(list.length * laterShare));
     const past = list.slice(0, list.length - nLater);
     const later = list.slice(list.length - nLater);
@@ -60,4 +66,39 @@ export function replayUsers(net: JsNet, users: Map<string, SessionExamples[]>, o
     out.push({ user, global: meanLogLoss(g, later), personalized: meanLogLoss(head, later), adopted: result.adopted, sessions: { past: past.length, later: later.length } });
   }
   return out;
+}
+
+/**
+ * The browser's schedule instead of one run per user (`personalizer.ts`): the user's sessions in
+ * time order; before each session, a run happens when at least {@link AUTO_EVERY_SESSIONS}
+ * sessions ended since the last one, on the newest {@link MAX_SESSIONS} ended sessions, with the
+ * head in use as the guard's `current` (so later runs can adopt again, keep, or drop a personal
+ * head). Every session from the first run on is scored with the head in use when it started and
+ * with the global head. `laterShare` is not used. `adopted`: a personal head was in use for at
+ * least one scored session. Also counts the runs that dropped a head (`reverted`).
+ */
+export function replayUsersScheduled(net: JsNet, users: Map<string, SessionExamples[]>, o: ReplayOptions = {}): { outcomes: UserOutcome[]; reverted: number } {
+  const g = globalHead(net);
+  const out: UserOutcome[] = [];
+  let reverted = 0;
+  for (const [user, list] of eligible(users, o)) {
+    let head: PersonalHead = g;
+    let lastRun = 0;
+    let used = false;
+    const perSession = { global: [] as number[], personalized: [] as number[] };
+    for (let i = AUTO_EVERY_SESSIONS; i < list.length; i++) {
+      if (i - lastRun >= AUTO_EVERY_SESSIONS) {
+        const r = runToEnd(guardedPersonalize(list.slice(Math.max(0, i - MAX_SESSIONS), i), g, head, o));
+        head = r.head;
+        lastRun = i;
+        if (r.result.reverted) reverted++;
+      }
+      used ||= head !== g;
+      perSession.global.push(meanLogLoss(g, [list[i]]));
+      perSession.personalized.push(meanLogLoss(head, [list[i]]));
+    }
+    const avg = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+    out.push({ user, global: avg(perSession.global), personalized: avg(perSession.personalized), adopted: used, sessions: { past: AUTO_EVERY_SESSIONS, later: perSession.global.length } });
+  }
+  return { outcomes: out, reverted };
 }
