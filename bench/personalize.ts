@@ -67,24 +67,28 @@ async function runs(label: string, ctx: BenchContext, go: (page: Page) => Promis
   };
 }
 
-/** Median wall time of `n` calls of `f`, ms. */
-function medianMs(n: number, f: () => void): number {
-  const t: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const t0 = performance.now();
-    f();
-    t.push(performance.now() - t0);
-  }
-  return t.sort((a, b) => a - b)[n >> 1];
-}
-
-/** The taste guard in Node on the bench shopper: with no taste in use, then with one in use. */
+/**
+ * The taste guard in Node on the bench shopper, with no taste in use and with one: 9 rounds that
+ * alternate the two (so a busy machine slows both alike), median of each, ms.
+ */
 function guardCost(fx: ReturnType<typeof tasteFixture>): { none: number; inUse: number } {
   const model = createModel(decodeArtifact(JSON.parse(fx.manifest) as ArtifactManifest, fx.binary));
   const history = fx.sessions.flatMap((items) => items.map((itemId, i) => ({ itemId, type: i === items.length - 1 ? 'purchase' : 'product_view' })));
   const first = runToEnd(guardTaste(model, history, null)); // also builds the Gram matrix once
   const taste = first.taste ?? Array.from({ length: model.factors!.dims }, (_, d) => (d % 2 ? 0.1 : -0.1));
-  return { none: medianMs(5, () => runToEnd(guardTaste(model, history, null))), inUse: medianMs(5, () => runToEnd(guardTaste(model, history, taste))) };
+  const time = (current: readonly number[] | null) => {
+    const t0 = performance.now();
+    runToEnd(guardTaste(model, history, current));
+    return performance.now() - t0;
+  };
+  const none: number[] = [];
+  const inUse: number[] = [];
+  for (let i = 0; i < 9; i++) {
+    none.push(time(null));
+    inUse.push(time(taste));
+  }
+  const median = (v: number[]) => v.sort((a, b) => a - b)[v.length >> 1];
+  return { none: median(none), inUse: median(inUse) };
 }
 
 export async function run(ctx: BenchContext): Promise<BenchRow[]> {
@@ -103,6 +107,6 @@ export async function run(ctx: BenchContext): Promise<BenchRow[]> {
     row(`personalize: longest main-thread task during a run (3 runs; long tasks > 50 ms: ${plain.longTasks})`, plain.longest, LONG_TASK_MS, 'long-task threshold'),
     row('personalize + taste (43,097-item model, 32-dim factors): one run (median of 3)', taste.ms, RUN_BUDGET_MS, 'budget 1 s'),
     row(`personalize + taste: longest main-thread task during a run (3 runs; long tasks > 50 ms: ${taste.longTasks})`, taste.longest, LONG_TASK_MS, 'long-task threshold'),
-    row('taste guard with a taste in use, Node (also ranks with no taste; median of 5)', guard.inUse, guard.none, 'the guard with none in use'),
+    row('taste guard with a taste in use, Node (also ranks with no taste; median of 9, alternating)', guard.inUse, guard.none, 'the guard with none in use'),
   ];
 }
