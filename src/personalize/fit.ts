@@ -86,6 +86,7 @@ export function* fitHead(sessions: readonly SessionExamples[], prior: PersonalHe
   const theta0 = theta.slice();
   const reg = (i: number) => (i < m ? o.lambda : o.lambdaBias);
   const used = sessions.filter((s) => s.z.length > 0);
+  let fCur = objective(used, theta, theta0, reg);
   for (let it = 0; it < o.maxIter; it++) {
     const g = new Float64Array(n);
     const A = new Float64Array(n * n);
@@ -117,15 +118,25 @@ export function* fitHead(sessions: readonly SessionExamples[], prior: PersonalHe
     }
     for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) A[j * n + i] = A[i * n + j];
     const d = solveSpd(A, g, n);
-    // backtracking: θ − t·d with t = 1, ½, ¼, … until the objective drops by ARMIJO · t · g·d
-    const f0 = objective(used, theta, theta0, reg);
-    let slope = 0;
-    for (let i = 0; i < n; i++) slope += g[i] * d[i];
+    // backtracking: θ − t·d with t = 1, ½, ¼, … until the objective drops by ARMIJO · t · g·d. A step
+    // already below the tolerance is taken as it is: at the optimum the objective's rounding noise
+    // could fail the test and cost every halving's pass for nothing.
     const next = new Float64Array(n);
-    let t = 1;
-    for (let k = 0; k < MAX_HALVINGS; k++, t /= 2) {
-      for (let i = 0; i < n; i++) next[i] = theta[i] - t * d[i];
-      if (objective(used, next, theta0, reg) <= f0 - ARMIJO * t * slope) break;
+    if (d.every((v) => Math.abs(v) < o.tol)) {
+      for (let i = 0; i < n; i++) next[i] = theta[i] - d[i];
+    } else {
+      let slope = 0;
+      for (let i = 0; i < n; i++) slope += g[i] * d[i];
+      let t = 1;
+      for (let k = 0; k < MAX_HALVINGS; k++, t /= 2) {
+        if (k > 0) yield { phase: 'fit', iteration: it, maxIter: o.maxIter }; // each halving is a pass: let a long history's page breathe
+        for (let i = 0; i < n; i++) next[i] = theta[i] - t * d[i];
+        const f = objective(used, next, theta0, reg);
+        if (f <= fCur - ARMIJO * t * slope) {
+          fCur = f;
+          break;
+        }
+      }
     }
     let biggest = 0;
     for (let i = 0; i < n; i++) {
