@@ -1,5 +1,6 @@
 /**
- * The instance: wires options, validation, sessions, the batching writer, the store and capture.
+ * The instance: wires options, validation, sessions, the batching writer, the store and capture;
+ * the intent and recommendation services load later (`lazy-services.ts`).
  * Browser globals and storage come in as injected dependencies (`HunchDeps`), so unit tests run
  * it with fakes; `createHunch` supplies the real ones.
  */
@@ -7,11 +8,10 @@ import type { Hunch, HunchEventMap, HunchExport, HunchProblem } from './api';
 import { captureDom } from './capture/dom';
 import { captureNavigation } from './capture/navigation';
 import { createEmitter } from './emitter';
-import type { IntentService } from './intent-service';
-import type { RecommendService } from './recommend-service';
 import type { Intent } from './intent';
 import { defaultWhenIdle, safeLocalStorage } from './browser-env';
-import { debugFacade, modelUrl, optionUrl, predictorLoader } from './model-wiring';
+import { createLazyServices } from './lazy-services';
+import { debugFacade } from './model-wiring';
 import { spillUntilWritten, takeSpilled } from './spill';
 import { createRuleSet } from './triggers';
 import type { EventProps, EventType, HunchEvent } from './events';
@@ -28,9 +28,6 @@ import { createWriter } from './writer';
 import type { HunchDeps } from './deps';
 
 export type { HunchDeps };
-
-/** Events held for the intent service while its module loads (oldest dropped first). */
-export const MAX_INTENT_BACKLOG = 500;
 
 /** Most events held in memory while consent is pending; older ones are dropped first. */
 export const MAX_PENDING_EVENTS = 1000;
@@ -141,66 +138,21 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
   // the intent half loads when the page is idle (or when intent() is first asked)
   const whenIdle = deps.whenIdle ?? defaultWhenIdle;
   const rules = createRuleSet(opts.triggers);
-  let backlog: HunchEvent[] = [];
-  let intents: IntentService | undefined;
-  let recs: RecommendService | undefined;
-  let intentsLoading: Promise<IntentService> | undefined;
-  const loadIntents = (): Promise<IntentService> => {
-    if (!intentsLoading) {
-      if (!deps.loadIntentModule) return Promise.reject(new Error('hunch: intent is not available in this build (no loadIntentModule)'));
-      intentsLoading = deps.loadIntentModule().then((m) => {
-        const loadPredictor =
-          deps.loadPredictor ??
-          predictorLoader(m, opts, modelUrl(opts, win?.location?.href, deps.assetBase), deps.assetBase, {
-            emitModel: (x) => emitter.emit('model', x),
-            problem,
-          });
-        const service = m.createIntentService({
-          loadPredictor,
-          store: storedHistory,
-          sessionId: currentSessionId,
-          now,
-          emitIntent: (i) => emitter.emit('intent', i),
-          emitTrigger: (t) => emitter.emit('trigger', t),
-          rules: () => rules.rules,
-          emitPersonalize: (e) => emitter.emit('personalize', e),
-          autoPersonalize: opts.personalize.auto,
-          problem,
-          whenIdle: (fn) => fn(), // the module itself was loaded at idle time
-          liveSince: createdAt,
-        });
-        if (opts.recommend.url) {
-          recs = m.createRecommendService({
-            url: optionUrl(opts.recommend.url, win?.location?.href, deps.assetBase),
-            store: storedHistory,
-            flush: () => writer.flush(),
-            sessionId: currentSessionId,
-            emit: (e) => emitter.emit('personalize', e),
-            autoPersonalize: opts.personalize.auto,
-            whenIdle,
-            now,
-            problem,
-          });
-          for (const e of backlog) recs.onEvent(e);
-        }
-        for (const e of backlog.splice(0)) service.onEvent(e);
-        intents = service;
-        return service;
-      });
-      intentsLoading.catch((err) => problem('error', 'intent-module', `intent could not load: ${(err as Error)?.message ?? err}`));
-    }
-    return intentsLoading;
-  };
-  if (consent !== 'denied' && deps.loadIntentModule) whenIdle(() => void loadIntents().catch(() => {}));
-  const feedIntent = (e: HunchEvent) => {
-    if (intents) {
-      intents.onEvent(e);
-      recs?.onEvent(e);
-    } else {
-      backlog.push(e);
-      if (backlog.length > MAX_INTENT_BACKLOG) backlog.shift();
-    }
-  };
+  const services = createLazyServices({
+    deps,
+    opts,
+    pageUrl: () => win?.location?.href,
+    emitter,
+    problem,
+    store: storedHistory,
+    sessionId: currentSessionId,
+    now,
+    flush: () => writer.flush(),
+    whenIdle,
+    rules: () => rules.rules,
+    createdAt,
+  });
+  if (consent !== 'denied' && deps.loadIntentModule) whenIdle(() => void services.load().catch(() => {}));
 
   const record = (type: HunchEvent['type'], props: EventProps & { dwellMs?: number }) => {
     if (disposed || consent === 'denied') return;
@@ -218,7 +170,7 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
       writer.push(e);
     }
     emitter.emit('event', e);
-    feedIntent(e);
+    services.feed(e);
   };
 
   const track = (type: EventType, props?: EventProps) => {
@@ -240,7 +192,7 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
       // while it tears the page down) is also kept in localStorage for the next page load
       // (never while forget() runs: its batches in flight are about to be erased)
       spillUntilWritten(ls, opts.dbName, tabId, writer, consent === 'granted' && !erasing);
-      void intents?.persist();
+      void services.intents()?.persist();
     };
     win.document.addEventListener('visibilitychange', onHide);
     win.addEventListener('pagehide', onPageHide);
@@ -307,9 +259,7 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
     pointer.clear();
     localPointer(opts.dbName, ls, now).clear();
     mine = undefined;
-    backlog = [];
-    intents?.reset();
-    recs?.reset();
+    services.reset();
     emitter.emit('forget', undefined);
   };
 
@@ -358,32 +308,36 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
       }
       emitter.emit('consent', next);
     },
-    intent: (): Promise<Intent> => loadIntents().then((s) => s.intent()),
+    intent: (): Promise<Intent> => services.load().then((s) => s.intent()),
     async recommend(options) {
       if (!opts.recommend.url) throw new Error('hunch.recommend: no item model configured (pass recommend.url, the manifest.json that `npm run train:next-item` wrote)');
-      await loadIntents();
-      return recs!.recommend(options);
+      await services.load();
+      return services.recs()!.recommend(options);
     },
     // with an item model configured, the shopper's taste is fitted too
-    personalize: () => loadIntents().then((s) => (recs ? recs.personalizeWith(() => s.personalize()) : s.personalize())),
-    metrics: () => loadIntents().then((s) => s.metrics()),
+    personalize: () =>
+      services.load().then((s) => {
+        const recs = services.recs();
+        return recs ? recs.personalizeWith(() => s.personalize()) : s.personalize();
+      }),
+    metrics: () => services.load().then((s) => s.metrics()),
     triggers: { add: (rule) => rules.add(rule), remove: (id) => rules.remove(id), list: () => rules.list() },
     get backend() {
-      return intents?.backend ?? 'none';
+      return services.intents()?.backend ?? 'none';
     },
     get warmupMs() {
-      return intents?.warmupMs;
+      return services.intents()?.warmupMs;
     },
-    debug: debugFacade(() => intents),
+    debug: debugFacade(services.intents),
     on: (name, cb) => emitter.on(name, cb),
     off: (name, cb) => emitter.off(name, cb),
     async dispose() {
       if (disposed) return;
       for (const stop of stops.splice(0)) stop();
       if (consent === 'granted') await writer.flush();
-      await intents?.persist();
+      await services.intents()?.persist();
       disposed = true;
-      intents?.dispose();
+      services.intents()?.dispose();
       if (storePromise) (await storePromise).close();
       emitter.clear();
     },

@@ -1,0 +1,128 @@
+/**
+ * The instance's lazy half: the intent module (`intent-module.ts`; `hunch-intent.js` for the script
+ * tag) is loaded when the page is idle or when a method first needs it. From it come the intent
+ * service and, with `recommend.url`, the recommendation service. Events tracked before then are
+ * held for them (the newest {@link MAX_INTENT_BACKLOG}). A module that cannot load is reported
+ * once as an `intent-module` error.
+ */
+import type { HunchEventMap } from './api';
+import type { HunchDeps } from './deps';
+import type { Emitter } from './emitter';
+import type { HunchEvent } from './events';
+import type { IntentService } from './intent-service';
+import { modelUrl, optionUrl, predictorLoader } from './model-wiring';
+import type { ResolvedOptions } from './options';
+import type { RecommendService } from './recommend-service';
+import type { Store } from './store/types';
+import type { TriggerRule } from './triggers';
+
+/** Events held for the intent service while its module loads (oldest dropped first). */
+export const MAX_INTENT_BACKLOG = 500;
+
+/** What the lazy half needs from the instance. */
+export interface LazyServicesDeps {
+  deps: Pick<HunchDeps, 'loadIntentModule' | 'loadPredictor' | 'assetBase'>;
+  opts: ResolvedOptions;
+  /** The page's URL when the module loads (relative model URLs resolve against it). */
+  pageUrl(): string | undefined;
+  emitter: Emitter<HunchEventMap>;
+  problem(kind: 'error' | 'warning', code: string, message: string): void;
+  /** The store while consent is granted, else undefined. */
+  store(): Promise<Store> | undefined;
+  sessionId(): string | undefined;
+  now(): number;
+  /** Resolves when every event tracked so far is stored. */
+  flush(): Promise<void>;
+  whenIdle(fn: () => void): void;
+  rules(): readonly TriggerRule[];
+  /** When the instance was created, ms since the epoch (its own events count as live). */
+  createdAt: number;
+}
+
+/** The lazy half's face. */
+export interface LazyServices {
+  /** Loads the module once and creates the services (rejects when it cannot load). */
+  load(): Promise<IntentService>;
+  /** Hands a stored event to the services, or holds it until they exist. */
+  feed(e: HunchEvent): void;
+  /** The intent service once loaded. */
+  intents(): IntentService | undefined;
+  /** The recommendation service once loaded (only with `recommend.url`). */
+  recs(): RecommendService | undefined;
+  /** After `forget()`: drops held events and resets both services. */
+  reset(): void;
+}
+
+/** Creates the lazy half; nothing loads until {@link LazyServices.load}. */
+export function createLazyServices(d: LazyServicesDeps): LazyServices {
+  const { deps, opts, emitter, problem } = d;
+  let backlog: HunchEvent[] = [];
+  let intents: IntentService | undefined;
+  let recs: RecommendService | undefined;
+  let loading: Promise<IntentService> | undefined;
+  const load = (): Promise<IntentService> => {
+    if (!loading) {
+      if (!deps.loadIntentModule) return Promise.reject(new Error('hunch: intent is not available in this build (no loadIntentModule)'));
+      loading = deps.loadIntentModule().then((m) => {
+        const loadPredictor =
+          deps.loadPredictor ??
+          predictorLoader(m, opts, modelUrl(opts, d.pageUrl(), deps.assetBase), deps.assetBase, {
+            emitModel: (x) => emitter.emit('model', x),
+            problem,
+          });
+        const service = m.createIntentService({
+          loadPredictor,
+          store: d.store,
+          sessionId: d.sessionId,
+          now: d.now,
+          emitIntent: (i) => emitter.emit('intent', i),
+          emitTrigger: (t) => emitter.emit('trigger', t),
+          rules: d.rules,
+          emitPersonalize: (e) => emitter.emit('personalize', e),
+          autoPersonalize: opts.personalize.auto,
+          problem,
+          whenIdle: (fn) => fn(), // the module itself was loaded at idle time
+          liveSince: d.createdAt,
+        });
+        if (opts.recommend.url) {
+          recs = m.createRecommendService({
+            url: optionUrl(opts.recommend.url, d.pageUrl(), deps.assetBase),
+            store: d.store,
+            flush: d.flush,
+            sessionId: d.sessionId,
+            emit: (e) => emitter.emit('personalize', e),
+            autoPersonalize: opts.personalize.auto,
+            whenIdle: d.whenIdle,
+            now: d.now,
+            problem,
+          });
+          for (const e of backlog) recs.onEvent(e);
+        }
+        for (const e of backlog.splice(0)) service.onEvent(e);
+        intents = service;
+        return service;
+      });
+      loading.catch((err) => problem('error', 'intent-module', `intent could not load: ${(err as Error)?.message ?? err}`));
+    }
+    return loading;
+  };
+  return {
+    load,
+    feed(e) {
+      if (intents) {
+        intents.onEvent(e);
+        recs?.onEvent(e);
+      } else {
+        backlog.push(e);
+        if (backlog.length > MAX_INTENT_BACKLOG) backlog.shift();
+      }
+    },
+    intents: () => intents,
+    recs: () => recs,
+    reset() {
+      backlog = [];
+      intents?.reset();
+      recs?.reset();
+    },
+  };
+}
