@@ -11,6 +11,7 @@
  */
 import { disposeIntentWeights } from '../../src/model/intent-net.js';
 import { loadStore, TRAINING_STORES } from '../data/index.js';
+import { parseArgs } from '../next-item/args.js';
 import { toExamples } from './dataset.js';
 import { cvFold } from './eval-jobs.js';
 import { auc, logLoss } from './metrics.js';
@@ -20,11 +21,6 @@ import { trainIntentNet, type TrainOptions } from './train-core.js';
 import { useBackend } from './tf-node.js';
 
 const FOLDS = 5;
-
-function arg(name: string, def: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : def;
-}
 
 /** Parses `key=value,…` into numeric training options. */
 function parseSet(text: string): TrainOptions {
@@ -40,9 +36,10 @@ function parseSet(text: string): TrainOptions {
 
 async function main(): Promise<void> {
   const started = Date.now();
-  const opts = parseSet(arg('set', ''));
-  const seeds = Number(arg('seeds', '1'));
-  const offset = Number(arg('seed-offset', '0'));
+  const args = parseArgs(process.argv.slice(2));
+  const opts = parseSet(args.get('set') ?? '');
+  const seeds = Number(args.get('seeds') ?? 1);
+  const offset = Number(args.get('seed-offset') ?? 0);
   await useBackend('wasm');
   const train = TRAINING_STORES.flatMap((s) => toExamples(loadStore(s).sessions));
   const z = new Float64Array(train.length);

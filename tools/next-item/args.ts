@@ -1,4 +1,4 @@
-/** Minimal `--flag value` / `--flag` parser for the next-item CLIs. */
+/** Minimal `--flag value` / `--flag` parser for the next-item CLIs and `tools/intent/cv.ts`. */
 
 /** Parsed flags: `--name value` → name: value; a bare `--name` → name: 'true'. */
 export function parseArgs(argv: readonly string[]): Map<string, string> {
