@@ -1,4 +1,5 @@
 /** Storage benchmarks: batched ingest vs one transaction per event; track() main-thread cost. */
+import { median } from './median';
 import type { BenchContext, BenchRow } from './types';
 
 type Page = { bench: { ingest(n: number, perEvent: boolean): Promise<number>; trackCost(n: number): Promise<{ us: number; naiveUs: number }> } };
@@ -6,7 +7,6 @@ type Page = { bench: { ingest(n: number, perEvent: boolean): Promise<number>; tr
 export async function run(ctx: BenchContext): Promise<BenchRow[]> {
   const page = await ctx.open('/bench/pages/ingest.html');
   await page.waitForFunction(() => 'bench' in window);
-  const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const batched: number[] = [];
   const single: number[] = [];
   for (let r = 0; r < 3; r++) {

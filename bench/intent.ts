@@ -8,6 +8,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { writeGruBaseline } from './gru-weights';
+import { median } from './median';
 import type { BenchContext, BenchRow } from './types';
 
 type B = { bench: { hunchStep(n: number): Promise<{ ms: number; backend: string }>; gruPredict(n: number): Promise<{ ms: number; backend: string }>; gruFirst(): Promise<number> } };
@@ -30,7 +31,6 @@ export async function run(ctx: BenchContext): Promise<BenchRow[]> {
     return (await p.evaluate(() => (window as unknown as R).result))!;
   };
   // three cold starts each (fresh browser context), medians; long tasks summed over the runs
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const runs = async (worker: boolean) => {
     const rs = [];
     for (let i = 0; i < 3; i++) rs.push(await first(worker));

@@ -18,6 +18,7 @@ import { runToEnd } from '../src/slice';
 import { artifactSessions } from '../tools/next-item/build';
 import { MODELS_DIR, readArtifact } from '../tools/next-item/io';
 import { seededRandom } from '../tools/intent/rng';
+import { median } from './median';
 import type { BenchContext, BenchRow } from './types';
 
 type Run = { ms: number; longTasks: number[]; maxGap: number; result: { adopted: boolean; examples: number; recommend?: { adopted: boolean; examples: number } }; events: number; backend: string };
@@ -61,7 +62,7 @@ async function runs(label: string, ctx: BenchContext, go: (page: Page) => Promis
     await page.context().close();
   }
   return {
-    ms: [...out.map((r) => r.ms)].sort((a, b) => a - b)[1],
+    ms: median(out.map((r) => r.ms)),
     longest: Math.max(...out.map((r) => r.maxGap)),
     longTasks: out.reduce((a, r) => a + r.longTasks.length, 0),
   };
@@ -87,7 +88,6 @@ function guardCost(fx: ReturnType<typeof tasteFixture>): { none: number; inUse: 
     none.push(time(null));
     inUse.push(time(taste));
   }
-  const median = (v: number[]) => v.sort((a, b) => a - b)[v.length >> 1];
   return { none: median(none), inUse: median(inUse) };
 }
 
