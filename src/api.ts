@@ -1,17 +1,24 @@
 /**
  * The public types of a hunch instance: its methods and the typed event map of `on()`.
  */
-import type { EventProps, EventType, HunchEvent } from './events';
-import type { Intent } from './intent';
-import type { RankOptions, Recommendation } from './recommend/rank';
-import type { TriggerRule } from './triggers';
-import type { Consent } from './options';
-import type { SessionRecord } from './session';
-import type { StorageKind } from './store/types';
-import type { PersonalizeResult } from './personalize/guard';
-import type { DeviceMetrics, PersonalizeEvent } from './personalize/personalizer';
-import type { TasteResult } from './personalize/taste';
-import type { TasteEvent } from './recommend-service';
+import type { EventProps, EventType, HunchEvent } from './events.js';
+import type { Intent } from './intent.js';
+import type { RankOptions, Recommendation } from './recommend/rank.js';
+import type { TriggerRule } from './triggers.js';
+import type { Consent } from './options.js';
+import type { SessionRecord } from './session.js';
+import type { StorageKind } from './store/types.js';
+import type { PersonalizeResult } from './personalize/guard.js';
+import type { DeviceMetrics, PersonalizeEvent } from './personalize/personalizer.js';
+import type { TasteResult } from './personalize/taste.js';
+import type { TasteEvent } from './recommend-service.js';
+
+/**
+ * Options of `hunch.recommend()`: `k` (default 10, 1..1000), `candidates`, `exclude`,
+ * `includePurchased` (default false). The shopper's taste, once `personalize()` adopted one, is
+ * applied by the instance.
+ */
+export type RecommendOptions = Omit<RankOptions, 'taste'>;
 
 /** A problem hunch reports instead of throwing into the page. */
 export interface HunchProblem {
@@ -25,9 +32,12 @@ export interface HunchProblem {
 export interface HunchEventMap {
   /** An event was accepted by `track()` or auto-capture (after validation and scrubbing). */
   event: HunchEvent;
-  /** A batch was written to storage. */
+  /** A batch was written to storage; `count`: events in it. */
   flush: { count: number };
-  /** A new session started (first event, or after `sessionTimeoutMinutes` of inactivity). */
+  /**
+   * A new session started: `reason` `'start'` for the first event of this instance, `'timeout'`
+   * after `sessionTimeoutMinutes` of inactivity; `sessionId` is the new session's id.
+   */
   session: { sessionId: string; reason: 'start' | 'timeout' };
   /** Consent changed. */
   consent: Consent;
@@ -43,20 +53,28 @@ export interface HunchEventMap {
    * The intent model changed hands: `'ready'` when its first answer is possible (plain-JS kernel,
    * `warmupMs` after loading started), `'runtime'` when the TensorFlow.js runtime took over
    * (`backend`, `thread`, `readyMs`), `'runtime-failed'` when it could not start (the JS kernel
-   * keeps answering).
+   * keeps answering; `error` says why).
+   * - `backend`: what answers now, `'js'`, `'webgl'` or `'cpu'`;
+   * - `thread`: where the TensorFlow.js runtime runs, `'worker'` or `'main'`;
+   * - `warmupMs`, `readyMs`: ms from the start of loading to the first answer / to the runtime's
+   *   takeover;
+   * - `modelVersion`: the loaded model's version hash.
    */
   model: { status: 'ready' | 'runtime' | 'runtime-failed'; backend: string; thread?: 'worker' | 'main'; warmupMs?: number; readyMs?: number; modelVersion?: string; error?: string };
   /** A trigger rule fired (see `hunch.triggers`). */
   trigger: { rule: string; intent: Intent };
   /**
-   * Personalization: `start`, `progress` (replay / fit), `done` with `{ adopted, reverted, before,
-   * after, base, examples }`, or `error`; events of the recommendation taste carry `target: 'recommend'`.
+   * Personalization: `start` (`reason` `'manual'` or `'auto'`), `progress` (replay / fit), `done`
+   * with the run's result (`{ adopted, reverted, before, after, base, examples, sessions, skipped? }`)
+   * plus `durationMs` (ms) and `reason`, or `error`; events of the recommendation taste carry
+   * `target: 'recommend'`.
    */
   personalize: PersonalizeEvent | TasteEvent;
 }
 
 /** Everything `export()` returns: all stored data as plain JSON. */
 export interface HunchExport {
+  /** Always `'hunch-export'`: tells a file of this kind apart. */
   format: 'hunch-export';
   /** Export format version. */
   version: 1;
@@ -64,9 +82,16 @@ export interface HunchExport {
   library: string;
   /** ISO 8601 time of the export. */
   exportedAt: string;
+  /** Consent when exported. */
   consent: Consent;
+  /** Where the events were stored (`'indexeddb'`, or `'memory'` after a fallback or without storage consent). */
   storage: StorageKind;
+  /**
+   * Every stored event, oldest first. Without storage consent, the events held in memory
+   * (`'pending'`) instead, since nothing was stored.
+   */
   events: HunchEvent[];
+  /** Session summaries (empty without storage consent). */
   sessions: SessionRecord[];
   /** Named values (model state, per-user weights as plain numbers, settings). */
   meta: Record<string, unknown>;
@@ -88,7 +113,13 @@ export interface Hunch {
   forget(): Promise<void>;
   /** Sets consent: `'pending'` holds events in memory, `'granted'` stores them, `'denied'` drops them and erases. */
   consent(state: Consent): Promise<void>;
+  /**
+   * Listens to an event of {@link HunchEventMap}. A listener that throws never stops the others or
+   * the library: the throw is reported once as an `error` with code `'listener'`.
+   * @throws TypeError when `cb` is not a function
+   */
   on<K extends keyof HunchEventMap>(name: K, cb: (payload: HunchEventMap[K]) => void): void;
+  /** Removes a listener added with `on()` (nothing happens if it was not added). */
   off<K extends keyof HunchEventMap>(name: K, cb: (payload: HunchEventMap[K]) => void): void;
   /**
    * The shopper's current intent, after every event tracked so far is applied. Starts the model
@@ -116,16 +147,21 @@ export interface Hunch {
    * Needs `recommend.url` (the store's item model); loads it on first use.
    * @throws TypeError for invalid options; Error when no item model is configured or it cannot load
    */
-  recommend(options?: RankOptions): Promise<Recommendation[]>;
+  recommend(options?: RecommendOptions): Promise<Recommendation[]>;
   /** Trigger rules over intent updates, with frequency capping (fire `on('trigger')`). */
   readonly triggers: {
     /** Adds a rule, or a preset by name (`'abandonment'`, `'ready-to-buy'`). @throws TypeError for an invalid rule. */
     add(rule: TriggerRule | string): void;
+    /** Removes the rule with this id (nothing happens if there is none). */
     remove(id: string): void;
     /** Ids of the active rules. */
     list(): string[];
   };
-  /** TensorFlow.js backend of the intent model (`'webgl'`, `'cpu'`), or `'none'` before it loads / for the heuristic. */
+  /**
+   * What answers intent now: `'js'` (the plain-JS kernel, first answers while the TensorFlow.js
+   * runtime starts), the TensorFlow.js backend (`'webgl'`, `'cpu'`), or `'none'` before the model
+   * loads and for the heuristic.
+   */
   readonly backend: string;
   /** Time from starting the model runtime to its first answer, ms (undefined before it loads). */
   readonly warmupMs: number | undefined;

@@ -2,8 +2,8 @@
  * The instance's edges (clock, window, storage, model and module loaders, idle scheduling) as
  * injected dependencies: `createHunch` supplies the browser's, unit tests pass fakes.
  */
-import type { Predictor } from './model/predictor';
-import type { Store } from './store/types';
+import type { Predictor } from './model/predictor.js';
+import type { Store } from './store/types.js';
 
 /** Edges of the instance; defaults are the browser's. */
 export interface HunchDeps {
@@ -25,5 +25,5 @@ export interface HunchDeps {
    * Loads the intent half of the library (`intent-module.ts`). The ESM entry imports its chunk,
    * the script tag loads `hunch-intent.js` next to itself. Without it, `intent()` rejects.
    */
-  loadIntentModule?: () => Promise<typeof import('./intent-module')>;
+  loadIntentModule?: () => Promise<typeof import('./intent-module.js')>;
 }

@@ -32,13 +32,13 @@ export interface EventProps {
   itemId?: string;
   /** Store's category id or path. ≤ 256 chars. */
   categoryId?: string;
-  /** Unit price in the store's currency; finite, ≥ 0. */
+  /** Unit price in the store's currency; finite, 0..1e9. */
   price?: number;
   /** Item count; integer 1..10,000 (default 1 for cart events when omitted). */
   quantity?: number;
   /** Search query text. ≤ 256 chars. */
   query?: string;
-  /** Page URL; query-string values are removed before storage. */
+  /** Page URL, ≤ 2,048 chars; query-string values are removed before storage. */
   url?: string;
 }
 
@@ -46,6 +46,7 @@ export interface EventProps {
 export interface HunchEvent extends EventProps {
   /** Unique id: `<tabId>-<counter>`; unique across tabs, so concurrent tabs never collide. */
   id: string;
+  /** What happened: a {@link EventType}, or `'dwell'` written by auto-capture. */
   type: StoredEventType;
   /** Time of the event, ms since the Unix epoch. */
   ts: number;

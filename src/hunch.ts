@@ -4,28 +4,28 @@
  * Browser globals and storage come in as injected dependencies (`HunchDeps`), so unit tests run
  * it with fakes; `createHunch` supplies the real ones.
  */
-import type { Hunch, HunchEventMap, HunchExport, HunchProblem } from './api';
-import { captureDom } from './capture/dom';
-import { captureNavigation } from './capture/navigation';
-import { createEmitter } from './emitter';
-import type { Intent } from './intent';
-import { defaultWhenIdle, safeLocalStorage } from './browser-env';
-import { createLazyServices } from './lazy-services';
-import { debugFacade } from './model-wiring';
-import { spillUntilWritten, takeSpilled } from './spill';
-import { createRuleSet } from './triggers';
-import type { EventProps, EventType, HunchEvent } from './events';
-import { idSequence, randomId } from './ids';
-import { resolveOptions, validateConsent, type Consent, type HunchOptions, type ResolvedOptions } from './options';
-import { advanceSession, chooseSession, type SessionPointer } from './session';
-import { localPointer, memoryPointer, type PointerStorage } from './session-pointer';
-import { openIdbStore } from './store/idb-store';
-import { createMemoryStore } from './store/memory-store';
-import type { Store } from './store/types';
-import { boundedScrub, validateEvent } from './validate-event';
-import { VERSION } from './version';
-import { createWriter } from './writer';
-import type { HunchDeps } from './deps';
+import type { Hunch, HunchEventMap, HunchExport, HunchProblem } from './api.js';
+import { captureDom } from './capture/dom.js';
+import { captureNavigation } from './capture/navigation.js';
+import { createEmitter } from './emitter.js';
+import type { Intent } from './intent.js';
+import { defaultWhenIdle, safeLocalStorage } from './browser-env.js';
+import { createLazyServices } from './lazy-services.js';
+import { debugFacade } from './model-wiring.js';
+import { spillUntilWritten, takeSpilled } from './spill.js';
+import { createRuleSet } from './triggers.js';
+import type { EventProps, EventType, HunchEvent } from './events.js';
+import { idSequence, randomId } from './ids.js';
+import { resolveOptions, validateConsent, type Consent, type HunchOptions, type ResolvedOptions } from './options.js';
+import { advanceSession, chooseSession, type SessionPointer } from './session.js';
+import { localPointer, memoryPointer, type PointerStorage } from './session-pointer.js';
+import { openIdbStore } from './store/idb-store.js';
+import { createMemoryStore } from './store/memory-store.js';
+import type { Store } from './store/types.js';
+import { boundedScrub, validateEvent } from './validate-event.js';
+import { VERSION } from './version.js';
+import { createWriter } from './writer.js';
+import type { HunchDeps } from './deps.js';
 
 export type { HunchDeps };
 

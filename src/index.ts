@@ -2,9 +2,9 @@
  * hunch — private, on-device purchase intent and personalization for online stores.
  * ESM entry: `createHunch` and the public types, nothing else.
  */
-import type { Hunch } from './api';
-import { createHunch as create, type HunchDeps } from './hunch';
-import type { HunchOptions } from './options';
+import type { Hunch } from './api.js';
+import { createHunch as create, type HunchDeps } from './hunch.js';
+import type { HunchOptions } from './options.js';
 
 /**
  * Creates a hunch instance: validates options, opens storage (IndexedDB, or memory when that
@@ -13,14 +13,21 @@ import type { HunchOptions } from './options';
  * @throws TypeError (the promise rejects) naming an invalid option
  */
 export function createHunch(options?: HunchOptions, deps: HunchDeps = {}): Promise<Hunch> {
-  return create(options, { assetBase: new URL('./', import.meta.url).href, loadIntentModule: () => import('./intent-module'), ...deps });
+  return create(options, { assetBase: new URL('./', import.meta.url).href, loadIntentModule: () => import('./intent-module.js'), ...deps });
 }
 export type { HunchDeps };
-export type { Hunch, HunchEventMap, HunchExport, HunchProblem } from './api';
-export { EVENT_TYPES, type EventType, type EventProps, type HunchEvent, type StoredEventType } from './events';
-export type { HunchOptions, Consent } from './options';
-export type { SessionRecord } from './session';
-export type { Intent, IntentReason, IntentSource, Stage } from './intent';
-export { PRESETS as TRIGGER_PRESETS, type TriggerRule, type TriggerCap } from './triggers';
-export type { StorageKind } from './store/types';
-export { VERSION } from './version';
+export type { Hunch, HunchEventMap, HunchExport, HunchProblem, RecommendOptions } from './api.js';
+export type { Recommendation } from './recommend/rank.js';
+export type { PersonalizeResult } from './personalize/guard.js';
+export type { TasteResult } from './personalize/taste.js';
+export type { DeviceMetrics, PersonalizeEvent } from './personalize/personalizer.js';
+export type { ScoreSummary, ReliabilityBin } from './personalize/metrics.js';
+export type { TasteEvent } from './recommend-service.js';
+export type { HunchGlobal } from './script-proxy.js';
+export { EVENT_TYPES, type EventType, type EventProps, type HunchEvent, type StoredEventType } from './events.js';
+export type { HunchOptions, Consent } from './options.js';
+export type { SessionRecord } from './session.js';
+export type { Intent, IntentReason, IntentSource, Stage } from './intent.js';
+export { PRESETS as TRIGGER_PRESETS, type TriggerRule, type TriggerCap } from './triggers.js';
+export type { StorageKind } from './store/types.js';
+export { VERSION } from './version.js';

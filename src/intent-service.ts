@@ -4,14 +4,14 @@
  * (so a reload resumes without replaying the session), emits `intent` after each update and runs
  * the triggers. If the model cannot load, the heuristic answers and one `error` says why.
  */
-import type { HunchEvent } from './events';
-import { sigmoid, stageOf, topReasons, type Intent } from './intent';
-import { advance, heuristicPredictor, type Predictor } from './model/predictor';
-import { newSessionState, type SessionState } from './model/session-state';
-import { createPersonalizer, type DeviceMetrics, type PersonalizeEvent } from './personalize/personalizer';
-import type { PersonalizeResult } from './personalize/guard';
-import type { Store } from './store/types';
-import { evaluateTriggers, type FiredLog, type TriggerRule } from './triggers';
+import type { HunchEvent } from './events.js';
+import { sigmoid, stageOf, topReasons, type Intent } from './intent.js';
+import { advance, heuristicPredictor, type Predictor } from './model/predictor.js';
+import { newSessionState, type SessionState } from './model/session-state.js';
+import { createPersonalizer, type DeviceMetrics, type PersonalizeEvent } from './personalize/personalizer.js';
+import type { PersonalizeResult } from './personalize/guard.js';
+import type { Store } from './store/types.js';
+import { evaluateTriggers, type FiredLog, type TriggerRule } from './triggers.js';
 
 /** Meta keys this service owns. */
 export const INTENT_META = { state: 'intent:state', fired: 'triggers:fired' } as const;

@@ -2,7 +2,7 @@
  * Intent: what `hunch.intent()` answers and `on('intent')` delivers, and the pure rules that turn
  * a purchase probability and the session's state into a stage and reasons.
  */
-import type { StoredEventType } from './events';
+import type { StoredEventType } from './events.js';
 
 /** Where the shopper is in the visit. */
 export type Stage = 'browsing' | 'considering' | 'ready' | 'abandoning';
@@ -12,8 +12,11 @@ export type IntentSource = 'model' | 'personalized' | 'heuristic';
 
 /** One recent event and how much it moved the score (change in log-odds; + raises intent). */
 export interface IntentReason {
+  /** Id of the stored event (`HunchEvent.id`). */
   eventId: string;
+  /** Its type. */
   type: StoredEventType;
+  /** Its item, when it had one. */
   itemId?: string;
   /** Change of the purchase log-odds caused by this event. */
   weight: number;
@@ -23,9 +26,14 @@ export interface IntentReason {
 export interface Intent {
   /** Probability that this visit ends in a purchase, 0..1. */
   purchase: number;
+  /** Where the shopper is in the visit ({@link stageOf}). */
   stage: Stage;
   /** Up to 3 recent events that moved the score most, strongest first. */
   reasons: IntentReason[];
+  /**
+   * `'model'` (the pretrained head), `'personalized'` (this shopper's adopted head) or
+   * `'heuristic'` (the model is off or could not load).
+   */
   source: IntentSource;
   /**
    * What computed it: `'js'` (the plain-JS kernel, answering while the TensorFlow.js runtime
@@ -78,7 +86,10 @@ export interface StageInput {
  *   item, or the score fell below `dropShare` × the session's peak with ≥ 3 steps since the last add;
  * - `ready`: checkout begun, or probability ≥ `ready`;
  * - `considering`: a cart, repeated views, or probability ≥ `considering`;
- * - `browsing` otherwise. A session with a purchase is `ready`→ reported as `browsing` again.
+ * - `browsing` otherwise.
+ *
+ * A session that already has a purchase is `browsing`, before any other rule: the visit's goal
+ * is met, so no trigger should chase it.
  */
 export function stageOf(s: StageInput, t: StageThresholds = DEFAULT_STAGES): Stage {
   if (s.purchased) return 'browsing';

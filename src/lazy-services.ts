@@ -5,16 +5,16 @@
  * held for them (the newest {@link MAX_INTENT_BACKLOG}). A module that cannot load is reported
  * once as an `intent-module` error.
  */
-import type { HunchEventMap } from './api';
-import type { HunchDeps } from './deps';
-import type { Emitter } from './emitter';
-import type { HunchEvent } from './events';
-import type { IntentService } from './intent-service';
-import { modelUrl, optionUrl, predictorLoader } from './model-wiring';
-import type { ResolvedOptions } from './options';
-import type { RecommendService } from './recommend-service';
-import type { Store } from './store/types';
-import type { TriggerRule } from './triggers';
+import type { HunchEventMap } from './api.js';
+import type { HunchDeps } from './deps.js';
+import type { Emitter } from './emitter.js';
+import type { HunchEvent } from './events.js';
+import type { IntentService } from './intent-service.js';
+import { modelUrl, optionUrl, predictorLoader } from './model-wiring.js';
+import type { ResolvedOptions } from './options.js';
+import type { RecommendService } from './recommend-service.js';
+import type { Store } from './store/types.js';
+import type { TriggerRule } from './triggers.js';
 
 /** Events held for the intent service while its module loads (oldest dropped first). */
 export const MAX_INTENT_BACKLOG = 500;

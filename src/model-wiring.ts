@@ -3,11 +3,11 @@
  * started (reporting hand-overs and fallbacks as `model` / `warning` events), and the `debug`
  * diagnostics. Split out of `hunch.ts`; runs on the main thread, imports no TensorFlow.js.
  */
-import type { Hunch, HunchEventMap } from './api';
-import type { IntentService } from './intent-service';
-import type { ModelPredictor } from './model/client';
-import type { Predictor } from './model/predictor';
-import type { ResolvedOptions } from './options';
+import type { Hunch, HunchEventMap } from './api.js';
+import type { IntentService } from './intent-service.js';
+import type { ModelPredictor } from './model/client.js';
+import type { Predictor } from './model/predictor.js';
+import type { ResolvedOptions } from './options.js';
 
 /** An option URL made absolute: relative to the page, else to the build's folder. */
 export function optionUrl(url: string, pageUrl: string | undefined, assetBase: string | undefined): string {
@@ -31,7 +31,7 @@ export interface WiringSink {
  * heuristic answers). Rejects when no model URL can be found.
  */
 export function predictorLoader(
-  m: typeof import('./intent-module'),
+  m: typeof import('./intent-module.js'),
   opts: ResolvedOptions,
   url: string | undefined,
   assetBase: string | undefined,

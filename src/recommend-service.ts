@@ -11,14 +11,14 @@
  * `forget()`. A run also starts by itself at idle time once {@link AUTO_EVERY_SESSIONS} sessions
  * ended since the last one.
  */
-import type { HunchEvent } from './events';
-import { skippedHead, type PersonalizeResult } from './personalize/guard';
-import { AUTO_EVERY_SESSIONS } from './personalize/personalizer';
-import { runSliced } from './slice';
-import { guardTaste, skippedTaste, type TasteOptions, type TasteResult } from './personalize/taste';
-import { checkTaste, factorsKey } from './recommend/factors';
-import { createRecommendStream, loadNextItemModel, type NextItemModel, type RankOptions, type Recommendation, type RecommendStream } from './recommend/index';
-import type { Store } from './store/types';
+import type { HunchEvent } from './events.js';
+import { skippedHead, type PersonalizeResult } from './personalize/guard.js';
+import { AUTO_EVERY_SESSIONS } from './personalize/personalizer.js';
+import { runSliced } from './slice.js';
+import { guardTaste, skippedTaste, type TasteOptions, type TasteResult } from './personalize/taste.js';
+import { checkTaste, factorsKey } from './recommend/factors.js';
+import { createRecommendStream, loadNextItemModel, type NextItemModel, type RankOptions, type Recommendation, type RecommendStream } from './recommend/index.js';
+import type { Store } from './store/types.js';
 
 /** Events of history replayed into the ranker at load (current session and recent past ones). */
 export const RECOMMEND_HISTORY_EVENTS = 400;
@@ -232,9 +232,12 @@ export function createRecommendService(d: RecommendServiceDeps): RecommendServic
       }
     },
     async recommend(options = {}) {
+      if (options === null || typeof options !== 'object') throw new TypeError('options: must be an object, e.g. { k: 10 }');
       await load();
+      // the adopted taste, never one passed in: `taste` is not a public option
+      const { taste: _ignored, ...rest } = options;
       const taste = record?.taste;
-      return stream!.rank(taste && options.taste === undefined ? { ...options, taste } : options);
+      return stream!.rank(taste ? { ...rest, taste } : rest);
     },
     personalize,
     async personalizeWith(head) {

@@ -7,11 +7,12 @@
  * `data-model-url`, `data-model-backend`, `data-model` ("off" disables the model),
  * `data-model-worker` ("false" keeps the model on the main thread), `data-triggers`
  * (comma-separated presets, e.g. "abandonment,ready-to-buy"), `data-recommend-url` (the store's
- * item model manifest for `hunch.recommend()`).
+ * item model manifest for `hunch.recommend()`), `data-personalize-auto` ("false" keeps
+ * personalization to explicit `hunch.personalize()` calls).
  */
-import type { Hunch } from './api';
-import type { HunchOptions } from './options';
-import { validateEvent } from './validate-event';
+import type { Hunch } from './api.js';
+import type { HunchOptions } from './options.js';
+import { validateEvent } from './validate-event.js';
 
 /** Reads createHunch options from a script element's dataset (pure; exported for tests). */
 export function optionsFromDataset(d: DOMStringMap): HunchOptions {

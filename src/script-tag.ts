@@ -3,8 +3,8 @@
  * attributes (see `script-proxy.ts`), creates an instance with auto-capture on, and defines
  * exactly one global, `window.hunch`: usable at once, with early calls queued in order.
  */
-import { createHunch } from './hunch';
-import { createProxy, optionsFromDataset, type HunchGlobal } from './script-proxy';
+import { createHunch } from './hunch.js';
+import { createProxy, optionsFromDataset, type HunchGlobal } from './script-proxy.js';
 
 (() => {
   if (typeof window === 'undefined' || (window as unknown as { hunch?: unknown }).hunch) return;

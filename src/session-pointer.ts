@@ -3,7 +3,7 @@
  * synchronously so `track()` never waits) or memory when localStorage is unavailable or consent
  * is not granted. Keys are prefixed `hunch:<dbName>:` so `forget()` can remove them all.
  */
-import type { SessionPointer } from './session';
+import type { SessionPointer } from './session.js';
 
 /** Synchronous key-value storage of the session pointer. */
 export interface PointerStorage {

@@ -3,7 +3,7 @@
  * like the offline data adapters. The pointer to the current session is shared across tabs by
  * `session-pointer.ts`; session summaries are merged here for both store implementations.
  */
-import type { HunchEvent, StoredEventType } from './events';
+import type { HunchEvent, StoredEventType } from './events.js';
 
 /** The current session as shared between tabs. Times in ms since the epoch. */
 export interface SessionPointer {
@@ -14,9 +14,11 @@ export interface SessionPointer {
 
 /** Summary of one session, kept in the `sessions` store. */
 export interface SessionRecord {
+  /** Session id (the `sessionId` of its events). */
   id: string;
-  /** First and last event time, ms since the epoch. */
+  /** Time of the first event, ms since the epoch. */
   start: number;
+  /** Time of the last event, ms since the epoch. */
   end: number;
   /** Number of stored events. */
   count: number;

@@ -8,9 +8,9 @@
  * otherwise the next page load of the origin writes them to IndexedDB (event ids are keys:
  * re-writing an event that did commit is idempotent).
  */
-import { isEventType, type HunchEvent } from './events';
-import { keysWithPrefix, localKeyPrefix } from './session-pointer';
-import type { Writer } from './writer';
+import { isEventType, type HunchEvent } from './events.js';
+import { keysWithPrefix, localKeyPrefix } from './session-pointer.js';
+import type { Writer } from './writer.js';
 
 const spillPrefix = (dbName: string) => `${localKeyPrefix(dbName)}spill:`;
 

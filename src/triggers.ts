@@ -9,7 +9,7 @@
  * hunch.on('trigger', ({ rule, intent }) => showOffer(rule, intent));
  * ```
  */
-import type { Intent } from './intent';
+import type { Intent } from './intent.js';
 
 /** How often a rule may fire. Default `{ perSession: 1 }`. */
 export interface TriggerCap {
@@ -25,6 +25,7 @@ export interface TriggerRule {
   id: string;
   /** Condition on the new intent and the one before it (undefined on the session's first). */
   when(intent: Intent, previous: Intent | undefined): boolean;
+  /** Frequency cap. Default `{ perSession: 1, cooldownMs: 0 }`: once per session. */
   cap?: TriggerCap;
 }
 

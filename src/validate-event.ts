@@ -2,8 +2,8 @@
  * Validation and sanitization of `track()` input. Either returns clean props (only known fields,
  * strings scrubbed of PII and bounded in length) or throws a TypeError naming the field and why.
  */
-import { EVENT_TYPES, isEventType, type EventProps, type EventType } from './events';
-import { scrubText, scrubUrl, type ScrubMode } from './scrub';
+import { EVENT_TYPES, isEventType, type EventProps, type EventType } from './events.js';
+import { scrubText, scrubUrl, type ScrubMode } from './scrub.js';
 
 /** Longest stored length of each string prop, in UTF-16 code units. Longer input is truncated. */
 export const MAX_LENGTH = { itemId: 256, categoryId: 256, query: 256, url: 2048 } as const;

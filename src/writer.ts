@@ -8,8 +8,8 @@
  * session's) and retries; any other failure hands the batch to `fallback` (the instance moves
  * to the memory store).
  */
-import type { HunchEvent } from './events';
-import { isQuotaError, type PrunePolicy, type Store } from './store/types';
+import type { HunchEvent } from './events.js';
+import { isQuotaError, type PrunePolicy, type Store } from './store/types.js';
 
 /** What the writer needs from the instance. */
 export interface WriterDeps {

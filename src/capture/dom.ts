@@ -5,7 +5,7 @@
  * `data-hunch-query`, else the first search/text input). Listeners are passive, never cancel the
  * page's own behaviour, and never throw into the page.
  */
-import { isEventType, type EventProps, type EventType } from '../events';
+import { isEventType, type EventProps, type EventType } from '../events.js';
 
 /** Where captured events go. `track` may throw (invalid markup); errors go to `error`. */
 export interface CaptureSink {

@@ -4,7 +4,7 @@
  * JSON-LD on each page, including blocks an SPA inserts later; visible time per page (`dwell`)
  * from the Page Visibility API, reported when the page is hidden or left.
  */
-import { productsFromJsonLd } from './jsonld';
+import { productsFromJsonLd } from './jsonld.js';
 
 /** Where page-level observations go. Implementations must not throw (errors are caught anyway). */
 export interface NavigationSink {

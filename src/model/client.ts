@@ -5,13 +5,13 @@
  * over with the same hidden state once its shaders are compiled. Exposed as a {@link Predictor}.
  * The runtime files sit next to the hunch build (`assetBase`).
  */
-import { decodeJsNet, jsStep, type JsNet } from './js-net';
-import { fetchModelFiles, type FetchLike, type ModelFiles } from './model-files';
-import type { PersonalHead } from '../personalize/head';
-import type { Predictor } from './predictor';
-import type { WorkerRequest, WorkerResponse } from './protocol';
-import type { Runtime, RuntimeInfo } from './runtime';
-import { withTimeout } from '../timeout';
+import { decodeJsNet, jsStep, type JsNet } from './js-net.js';
+import { fetchModelFiles, type FetchLike, type ModelFiles } from './model-files.js';
+import type { PersonalHead } from '../personalize/head.js';
+import type { Predictor } from './predictor.js';
+import type { WorkerRequest, WorkerResponse } from './protocol.js';
+import type { Runtime, RuntimeInfo } from './runtime.js';
+import { withTimeout } from '../timeout.js';
 
 /** File names of the lazily loaded runtime, next to the hunch build. */
 export const RUNTIME_FILES = { worker: 'hunch-worker.js', module: 'hunch-runtime.js' } as const;
@@ -112,7 +112,7 @@ async function startWorker(o: ModelClientOptions, files: ModelFiles): Promise<Ru
 
 async function startMainThread(o: ModelClientOptions, files: ModelFiles): Promise<RuntimeOps> {
   const url = new URL(RUNTIME_FILES.module, o.assetBase).href;
-  const mod = (await import(/* @vite-ignore */ /* webpackIgnore: true */ url)) as typeof import('./runtime-entry');
+  const mod = (await import(/* @vite-ignore */ /* webpackIgnore: true */ url)) as typeof import('./runtime-entry.js');
   const rt = await withTimeout(mod.createRuntime({ files, backend: o.backend }), o.timeoutMs ?? 60_000, 'starting the model');
   return {
     info: rt.info(),

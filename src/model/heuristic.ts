@@ -4,7 +4,7 @@
  * shared encoder, so it reads the same signals as the model and every weight is visible here.
  * Pure: no tfjs.
  */
-import { featureIndex } from '../features/index';
+import { featureIndex } from '../features/index.js';
 
 /** Version reported as `modelVersion` when the heuristic answers. */
 export const HEURISTIC_VERSION = 'heuristic-1';

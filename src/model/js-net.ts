@@ -5,8 +5,8 @@
  * with the same hidden state. Same math as `intent-net.ts`:
  * `[z, c] = [x, h]·W + b; h' = h + σ(z)⊙(tanh(c) − h); logit = [h', x]·w_head + b_head`.
  */
-import { INTENT_WEIGHT_NAMES, type IntentModelJson } from './intent-format';
-import type { ModelFiles } from './model-files';
+import { INTENT_WEIGHT_NAMES, type IntentModelJson } from './intent-format.js';
+import type { ModelFiles } from './model-files.js';
 
 /** Decoded weights, row-major. */
 export interface JsNet {

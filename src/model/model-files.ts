@@ -2,7 +2,7 @@
  * Fetches the intent model's files (`model.json` and the weights it names) and checks them, with
  * no TensorFlow.js: used by the main thread, which passes the bytes on to the worker.
  */
-import { checkIntentModelJson, INTENT_FILES, type IntentModelJson } from './intent-format';
+import { checkIntentModelJson, INTENT_FILES, type IntentModelJson } from './intent-format.js';
 
 /** The part of `fetch` the loaders use. */
 export type FetchLike = (url: string) => Promise<{ ok: boolean; status: number; json(): Promise<unknown>; arrayBuffer(): Promise<ArrayBuffer> }>;

@@ -4,13 +4,13 @@
  * and the Node reference. `advance` is the one place a session's state moves forward, so the
  * browser and the Node reference compute the same numbers.
  */
-import type { HunchEvent } from '../events';
-import { encodeEvent } from '../features/index';
-import type { IntentSource } from '../intent';
-import type { PersonalHead } from '../personalize/head';
-import { heuristicLogit, HEURISTIC_BIAS, HEURISTIC_VERSION } from './heuristic';
-import type { JsNet } from './js-net';
-import { applyStep, type SessionState } from './session-state';
+import type { HunchEvent } from '../events.js';
+import { encodeEvent } from '../features/index.js';
+import type { IntentSource } from '../intent.js';
+import type { PersonalHead } from '../personalize/head.js';
+import { heuristicLogit, HEURISTIC_BIAS, HEURISTIC_VERSION } from './heuristic.js';
+import type { JsNet } from './js-net.js';
+import { applyStep, type SessionState } from './session-state.js';
 
 /** What a predictor is and does. */
 export interface Predictor {

@@ -1,5 +1,5 @@
 /** Messages between the main thread and the model worker. */
-import type { RuntimeInit } from './runtime';
+import type { RuntimeInit } from './runtime.js';
 
 /** Main thread → worker. */
 export type WorkerRequest =

@@ -1,3 +1,3 @@
 /** Main-thread runtime module (`dist/hunch-runtime.js`), imported lazily when no worker can run WebGL. */
-export { createRuntime } from './runtime';
-export type { Runtime, RuntimeInfo, RuntimeInit } from './runtime';
+export { createRuntime } from './runtime.js';
+export type { Runtime, RuntimeInfo, RuntimeInit } from './runtime.js';

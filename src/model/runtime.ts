@@ -10,9 +10,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-webgl';
-import { deserializeIntentNet } from './intent-io';
-import type { ModelFiles } from './model-files';
-import { netShape, step as netStep, disposeIntentWeights, type IntentHead, type IntentWeights } from './intent-net';
+import { deserializeIntentNet } from './intent-io.js';
+import type { ModelFiles } from './model-files.js';
+import { netShape, step as netStep, disposeIntentWeights, type IntentHead, type IntentWeights } from './intent-net.js';
 
 /** Backends the runtime can use, in fallback order. */
 export type RuntimeBackend = 'webgl' | 'cpu';

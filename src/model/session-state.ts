@@ -3,9 +3,9 @@
  * the model's hidden state (plain numbers, so it can cross to a worker and be stored in
  * IndexedDB), the last logit and the recent score changes for `reasons`. Pure.
  */
-import type { HunchEvent } from '../events';
-import { initialFeatureState, type FeatureState } from '../features/index';
-import type { IntentReason } from '../intent';
+import type { HunchEvent } from '../events.js';
+import { initialFeatureState, type FeatureState } from '../features/index.js';
+import type { IntentReason } from '../intent.js';
 
 /** Recent score changes kept for `reasons`. */
 export const REASON_HISTORY = 10;

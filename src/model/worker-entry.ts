@@ -2,8 +2,8 @@
  * Model worker (`dist/hunch-worker.js`): runs the runtime off the main thread, with WebGL on an
  * OffscreenCanvas. Requests are handled one at a time, in order.
  */
-import type { WorkerRequest, WorkerResponse } from './protocol';
-import { createRuntime, type Runtime } from './runtime';
+import type { WorkerRequest, WorkerResponse } from './protocol.js';
+import { createRuntime, type Runtime } from './runtime.js';
 
 const scope = self as unknown as { onmessage: ((ev: MessageEvent<WorkerRequest>) => void) | null; postMessage(m: WorkerResponse): void };
 let runtime: Runtime | undefined;

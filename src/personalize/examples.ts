@@ -4,9 +4,9 @@
  * purchase gives one example `z = [h', x]` labelled with whether the session ended in a purchase
  * — the same prefix → label rule as the pretrained model's training (`tools/data/sessionize.ts`).
  */
-import type { EncodableEvent } from '../features/index';
-import { encodeEvent, initialFeatureState } from '../features/index';
-import { jsStep, type JsNet } from '../model/js-net';
+import type { EncodableEvent } from '../features/index.js';
+import { encodeEvent, initialFeatureState } from '../features/index.js';
+import { jsStep, type JsNet } from '../model/js-net.js';
 
 /** One session's examples. */
 export interface SessionExamples {

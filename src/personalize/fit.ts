@@ -1,7 +1,7 @@
 /**
  * Fits a per-user head by L2-regularized logistic regression toward the pretrained head (MAP
  * with a Gaussian prior centred on it), by Newton's method in plain JavaScript. The head is
- * linear in `z = [h', x]`, so gradient and Hessian are exact and cheap (65 × 65); no TensorFlow.js
+ * linear in `z = [h', x]`, so gradient and Hessian are exact and cheap (64 × 64); no TensorFlow.js
  * gradients are needed in the browser.
  *
  * Objective (each session weighs 1 in total, spread over its prefix steps, so long sessions do not
@@ -14,9 +14,9 @@
  * Written as a generator: it yields after each pass over the examples so a caller can slice the
  * work into short tasks (`slice.ts`: `runSliced`, or `runToEnd` synchronously in Node and workers).
  */
-import type { SessionExamples } from './examples';
-import { headLogitOf, type PersonalHead } from './head';
-import { solveSpd } from '../linalg';
+import type { SessionExamples } from './examples.js';
+import { headLogitOf, type PersonalHead } from './head.js';
+import { solveSpd } from '../linalg.js';
 
 /** Fitting options. */
 export interface FitOptions {

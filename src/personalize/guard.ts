@@ -6,11 +6,11 @@
  * (`choose.ts`).
  * The browser (`personalizer.ts`) and the Node harness (`tools/personalize/eval.ts`) both call it.
  */
-import { chooseWeights } from './choose';
-import type { SessionExamples } from './examples';
-import { fitHead, type FitOptions, type FitProgress } from './fit';
-import type { PersonalHead } from './head';
-import { meanLogLoss } from './loss';
+import { chooseWeights } from './choose.js';
+import type { SessionExamples } from './examples.js';
+import { fitHead, type FitOptions, type FitProgress } from './fit.js';
+import type { PersonalHead } from './head.js';
+import { meanLogLoss } from './loss.js';
 
 /** Guard options (plus the fit's). */
 export interface GuardOptions extends FitOptions {

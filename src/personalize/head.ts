@@ -3,7 +3,7 @@
  * `logit = [h', x] · w + b` (h' the pretrained cell's new state, x the step's features), plain
  * numbers so it crosses to the worker and is stored in IndexedDB as JSON.
  */
-import type { JsNet } from '../model/js-net';
+import type { JsNet } from '../model/js-net.js';
 
 /** Head weights as plain numbers. */
 export interface PersonalHead {

@@ -2,8 +2,8 @@
  * Session-level log-loss of a head: each session's mean log-loss over its prefix steps, averaged
  * over sessions (each session weighs 1). The guard and the offline harness both score with it.
  */
-import type { SessionExamples } from './examples';
-import { headLogitOf, type PersonalHead } from './head';
+import type { SessionExamples } from './examples.js';
+import { headLogitOf, type PersonalHead } from './head.js';
 
 /** Probabilities are clipped to [EPS, 1 − EPS] before the log. */
 export const EPS = 1e-7;

@@ -3,9 +3,11 @@
  * error, ROC-AUC and Brier score of predicted probabilities against observed outcomes.
  */
 
-/** One reliability bin: predictions in [lo, hi). */
+/** One reliability bin: predictions in [lo, hi) (the last bin includes 1). */
 export interface ReliabilityBin {
+  /** Lower edge, a probability 0..1. */
   lo: number;
+  /** Upper edge, a probability 0..1. */
   hi: number;
   /** Predictions in the bin. */
   count: number;
@@ -27,6 +29,7 @@ export interface ScoreSummary {
   brier: number;
   /** Expected calibration error over the bins: Σ (count/n)·|meanPredicted − observed|. */
   ece: number;
+  /** Equal-width reliability bins over 0..1 (10 unless asked otherwise). */
   bins: ReliabilityBin[];
 }
 

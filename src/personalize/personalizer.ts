@@ -5,14 +5,14 @@
  * model's version), hands it to the predictor (JS kernel and TensorFlow.js runtime), and scores
  * past predictions for `metrics()`. Storage, predictor and clock are injected.
  */
-import type { HunchEvent } from '../events';
-import type { Predictor } from '../model/predictor';
-import type { Store } from '../store/types';
-import { sessionExamples, type SessionExamples } from './examples';
-import { guardedPersonalize, type GuardOptions, type PersonalizeResult } from './guard';
-import { checkHead, globalHead, headLogitOf, type PersonalHead } from './head';
-import { scorePredictions, type ScoreSummary } from './metrics';
-import { runSliced } from '../slice';
+import type { HunchEvent } from '../events.js';
+import type { Predictor } from '../model/predictor.js';
+import type { Store } from '../store/types.js';
+import { sessionExamples, type SessionExamples } from './examples.js';
+import { guardedPersonalize, type GuardOptions, type PersonalizeResult } from './guard.js';
+import { checkHead, globalHead, headLogitOf, type PersonalHead } from './head.js';
+import { scorePredictions, type ScoreSummary } from './metrics.js';
+import { runSliced } from '../slice.js';
 
 /** Meta key of the stored per-user head. */
 export const PERSONAL_META = 'personal:head';
@@ -48,9 +48,11 @@ export type PersonalizeEvent =
 
 /** `metrics()`: the library's past predictions on this device against observed outcomes. */
 export interface DeviceMetrics {
+  /** Version of the base model whose predictions were scored. */
   modelVersion: string;
   /** Ended sessions with model steps that were scored (the last prediction before any purchase). */
   sessions: number;
+  /** The pretrained head's predictions. */
   global: ScoreSummary;
   /** The personal head on the same sessions, or null when none is in use. */
   personalized: ScoreSummary | null;

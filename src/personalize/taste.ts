@@ -10,11 +10,11 @@
  * higher than both others'; a taste in use that ranks them worse than no taste is dropped
  * (`choose.ts`). Ties (e.g. no held-out item reaches the top of any list) keep the taste in use.
  */
-import { chooseWeights } from './choose';
-import { foldIn, gramSteps } from '../recommend/factors';
-import type { NextItemModel } from '../recommend/model';
-import type { RecEvent } from '../recommend/prefix';
-import { DEFAULT_RERANK_DEPTH, rank } from '../recommend/rank';
+import { chooseWeights } from './choose.js';
+import { foldIn, gramSteps } from '../recommend/factors.js';
+import type { NextItemModel } from '../recommend/model.js';
+import type { RecEvent } from '../recommend/prefix.js';
+import { DEFAULT_RERANK_DEPTH, rank } from '../recommend/rank.js';
 
 /** Options of {@link guardTaste}. */
 export interface TasteOptions {

@@ -15,11 +15,11 @@
  * - optional `trees`: the tree re-ranker (`trees.ts`), located by `manifest.reranker.section`.
  * Sessions are stored oldest first (the log order); recency is the session index.
  */
-import { checkFactors, dequantizeFactors, quantizeFactors, type ItemFactors } from './factors';
-import { FEATURE_NAMES, LINEAR_FEATURE_NAMES } from './features';
-import { resolveParams, type RankParams } from './params';
-import { inChunks, runToEnd } from '../slice';
-import { checkTrees, decodeTrees, encodeTrees, type TreeReranker } from './trees';
+import { checkFactors, dequantizeFactors, quantizeFactors, type ItemFactors } from './factors.js';
+import { FEATURE_NAMES, LINEAR_FEATURE_NAMES } from './features.js';
+import { resolveParams, type RankParams } from './params.js';
+import { inChunks, runToEnd } from '../slice.js';
+import { checkTrees, decodeTrees, encodeTrees, type TreeReranker } from './trees.js';
 
 /** Learned linear re-ranker of the top `depth` blended candidates (see `features.ts`). */
 export interface LinearReranker {

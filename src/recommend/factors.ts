@@ -6,8 +6,8 @@
  * ({@link foldIn}): it is that shopper's personal weights on top of the frozen item model. Ranking
  * blends it in ({@link blendTaste}). Pure: the browser and the Node tools share every line.
  */
-import { addGramRows, solveSpd } from '../linalg';
-import { inChunks, runToEnd } from '../slice';
+import { addGramRows, solveSpd } from '../linalg.js';
+import { inChunks, runToEnd } from '../slice.js';
 
 /** Item factors and the settings of the taste fit and blend. */
 export interface ItemFactors {

@@ -6,8 +6,8 @@
  * read by the tree re-ranker). The browser and the training CLI both call these functions, so
  * learned weights and splits mean the same thing in both.
  */
-import { cooccurrence, RECENT_SESSIONS, transitions, type ItemStats } from './item-stats';
-import type { NextItemModel } from './model';
+import { cooccurrence, RECENT_SESSIONS, transitions, type ItemStats } from './item-stats.js';
+import type { NextItemModel } from './model.js';
 
 /** Names of the vote/history features, in vector order (the linear re-ranker's inputs). */
 export const LINEAR_FEATURE_NAMES = [

@@ -7,8 +7,8 @@
  *
  * Memory for Diginetica: ~7 MB (mostly the transition table); building it takes ~150 ms.
  */
-import type { NextItemModel } from './model';
-import { inChunks, runToEnd } from '../slice';
+import type { NextItemModel } from './model.js';
+import { inChunks, runToEnd } from '../slice.js';
 
 /** Sessions counted as "recent" by {@link ItemStats.recentClicks} (the newest of the log). */
 export const RECENT_SESSIONS = 10_000;

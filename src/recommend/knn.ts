@@ -7,9 +7,9 @@
  * recent prefix item the neighbour contains), with votes before the anchor scaled by `backward`
  * and the anchor click's own vote by `selfVote`.
  */
-import type { NextItemModel } from './model';
-import type { WeightedPrefix } from './prefix';
-import { touch, type Touched } from './touched';
+import type { NextItemModel } from './model.js';
+import type { WeightedPrefix } from './prefix.js';
+import { touch, type Touched } from './touched.js';
 
 /**
  * Adds kNN votes into `model.scratch.knn` (and the best-voting anchor per item into

@@ -5,9 +5,9 @@
  * Decoding and indexing run in slices that yield to the page (`runSliced`), so loading a
  * Diginetica-size model (~400 ms of work) never blocks the main thread for long.
  */
-import { runSliced } from '../slice';
-import { decodeArtifactSteps, type ArtifactManifest } from './artifact';
-import { createModelSteps, type NextItemModel } from './model';
+import { runSliced } from '../slice.js';
+import { decodeArtifactSteps, type ArtifactManifest } from './artifact.js';
+import { createModelSteps, type NextItemModel } from './model.js';
 
 /** Minimal fetch signature the loader needs. */
 export type FetchLike = (url: string) => Promise<{ ok: boolean; status: number; json(): Promise<unknown>; arrayBuffer(): Promise<ArrayBuffer> }>;

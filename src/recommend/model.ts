@@ -6,11 +6,11 @@
  * Memory: ~14 MB of typed arrays for Diginetica (sessions, postings, per-session and per-item
  * tables, scratch); building it takes ~250 ms of CPU.
  */
-import type { NextItemArtifact, Reranker } from './artifact';
-import type { ItemFactors } from './factors';
-import type { RankParams } from './params';
-import { inChunks, runToEnd } from '../slice';
-import { prepareItemStats } from './item-stats';
+import type { NextItemArtifact, Reranker } from './artifact.js';
+import type { ItemFactors } from './factors.js';
+import type { RankParams } from './params.js';
+import { inChunks, runToEnd } from '../slice.js';
+import { prepareItemStats } from './item-stats.js';
 
 /** A ranking-ready model. Treat as read-only outside `src/recommend`. */
 export interface NextItemModel {

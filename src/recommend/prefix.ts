@@ -3,7 +3,7 @@
  * weighted prefix the scorers read: recent, repeated and carted items weigh more; purchased
  * items are remembered so ranking can leave them out.
  */
-import type { NextItemModel } from './model';
+import type { NextItemModel } from './model.js';
 
 /** One history event. Only events with an `itemId` known to the model count. */
 export interface RecEvent {

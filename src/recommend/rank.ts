@@ -7,15 +7,15 @@
  * synchronous; the browser and the Node evaluation call this same function, so a given
  * history yields the same list in both.
  */
-import { blendTaste, checkTaste } from './factors';
-import { candidateFeatures, contextFeatures, N_FEATURES, N_LINEAR_FEATURES } from './features';
-import { itemStats } from './item-stats';
-import { scoreKnn } from './knn';
-import type { NextItemModel } from './model';
-import { buildPrefix, type RecEvent, type RecHistory } from './prefix';
-import { scoreRules } from './rules';
-import { beginTouched, clearTouched, touch } from './touched';
-import { scoreTrees } from './trees';
+import { blendTaste, checkTaste } from './factors.js';
+import { candidateFeatures, contextFeatures, N_FEATURES, N_LINEAR_FEATURES } from './features.js';
+import { itemStats } from './item-stats.js';
+import { scoreKnn } from './knn.js';
+import type { NextItemModel } from './model.js';
+import { buildPrefix, type RecEvent, type RecHistory } from './prefix.js';
+import { scoreRules } from './rules.js';
+import { beginTouched, clearTouched, touch } from './touched.js';
+import { scoreTrees } from './trees.js';
 
 /** Options of {@link rank}. */
 export interface RankOptions {

@@ -4,9 +4,9 @@
  * sessions, each transition weighted 1 / gap × session recency, normalized by the item's
  * occurrence count and scaled by `rulesDecay` per step back in the prefix.
  */
-import type { NextItemModel } from './model';
-import type { WeightedPrefix } from './prefix';
-import { touch, type Touched } from './touched';
+import type { NextItemModel } from './model.js';
+import type { WeightedPrefix } from './prefix.js';
+import { touch, type Touched } from './touched.js';
 
 /** Adds rule votes into `model.scratch.rules` and returns the largest (0 when none). */
 export function scoreRules(model: NextItemModel, prefix: WeightedPrefix, touched: Touched): number {

@@ -3,9 +3,9 @@
  * runtime can call `push(event)` per tracked event and `rank()` whenever it needs a list.
  * Ranking a pushed sequence gives exactly what `rank(model, events)` gives for it.
  */
-import type { NextItemModel } from './model';
-import type { RecEvent } from './prefix';
-import { rank, type RankOptions, type Recommendation } from './rank';
+import type { NextItemModel } from './model.js';
+import type { RecEvent } from './prefix.js';
+import { rank, type RankOptions, type Recommendation } from './rank.js';
 
 /** Carried per-session recommendation state. */
 export interface RecommendStream {

@@ -2,7 +2,7 @@
  * Sparse bookkeeping of the items a ranking call has scored, over the model's scratch buffers,
  * so scorers add to dense arrays and the caller visits (and clears) only what was touched.
  */
-import type { NextItemModel } from './model';
+import type { NextItemModel } from './model.js';
 
 /** Items touched so far in one ranking call: `list[0 .. n)`. */
 export interface Touched {

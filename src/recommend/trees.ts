@@ -10,7 +10,7 @@
  * int16 `split` (nTrees × (2^treeDepth − 1)), float32 `threshold` (same count), float32 `leaf`
  * (nTrees × 2^treeDepth).
  */
-import { N_FEATURES } from './features';
+import { N_FEATURES } from './features.js';
 
 /** A tree re-ranker (see the module comment for the layout). */
 export interface TreeReranker {

@@ -7,11 +7,11 @@
  * (`versionchange`), and reopens on next use, so a blocked upgrade never hangs.
  */
 import { deleteDB, openDB, type IDBPDatabase } from 'idb';
-import type { HunchEvent } from '../events';
-import { mergeSession } from '../session';
-import { DB_VERSION, REQUIRED_STORES, migrate, type HunchDB } from './schema';
-import type { PrunePolicy, Store } from './types';
-import { withTimeout } from '../timeout';
+import type { HunchEvent } from '../events.js';
+import { mergeSession } from '../session.js';
+import { DB_VERSION, REQUIRED_STORES, migrate, type HunchDB } from './schema.js';
+import type { PrunePolicy, Store } from './types.js';
+import { withTimeout } from '../timeout.js';
 
 /** Options of {@link openIdbStore}. */
 export interface IdbStoreOptions {

@@ -2,9 +2,9 @@
  * In-memory store: the fallback when IndexedDB is unavailable (private mode, disabled, blocked)
  * and the fast store for unit tests. Same semantics as the IndexedDB store, lost on reload.
  */
-import type { HunchEvent } from '../events';
-import { groupBySession, mergeSession, type SessionRecord } from '../session';
-import type { PrunePolicy, Store } from './types';
+import type { HunchEvent } from '../events.js';
+import { groupBySession, mergeSession, type SessionRecord } from '../session.js';
+import type { PrunePolicy, Store } from './types.js';
 
 const byTs = (a: HunchEvent, b: HunchEvent) => a.ts - b.ts;
 

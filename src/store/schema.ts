@@ -3,8 +3,8 @@
  * step to {@link migrate} for every change; never edit a released step.
  */
 import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
-import type { HunchEvent } from '../events';
-import type { SessionRecord } from '../session';
+import type { HunchEvent } from '../events.js';
+import type { SessionRecord } from '../session.js';
 
 /** Current schema version. */
 export const DB_VERSION = 1;

@@ -2,8 +2,8 @@
  * The store interface: what the instance needs from persistence. Two implementations:
  * `idb-store.ts` (IndexedDB, the default) and `memory-store.ts` (fallback and tests).
  */
-import type { HunchEvent } from '../events';
-import type { SessionRecord } from '../session';
+import type { HunchEvent } from '../events.js';
+import type { SessionRecord } from '../session.js';
 
 /** Which implementation backs the store. */
 export type StorageKind = 'indexeddb' | 'memory';
