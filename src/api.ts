@@ -72,6 +72,21 @@ export interface HunchEventMap {
   personalize: PersonalizeEvent | TasteEvent;
 }
 
+/** The names `on()` accepts, one per key of {@link HunchEventMap} (the compiler keeps them in step). */
+export const HUNCH_EVENT_NAMES = Object.keys({
+  event: 1,
+  flush: 1,
+  session: 1,
+  consent: 1,
+  forget: 1,
+  error: 1,
+  warning: 1,
+  intent: 1,
+  model: 1,
+  trigger: 1,
+  personalize: 1,
+} satisfies Record<keyof HunchEventMap, 1>) as ReadonlyArray<keyof HunchEventMap>;
+
 /** Everything `export()` returns: all stored data as plain JSON. */
 export interface HunchExport {
   /** Always `'hunch-export'`: tells a file of this kind apart. */
@@ -87,11 +102,11 @@ export interface HunchExport {
   /** Where the events were stored (`'indexeddb'`, or `'memory'` after a fallback or without storage consent). */
   storage: StorageKind;
   /**
-   * Every stored event, oldest first. Without storage consent, the events held in memory
-   * (`'pending'`) instead, since nothing was stored.
+   * Every stored event, oldest first, then the events held in memory while consent is
+   * `'pending'` (stored events are included while pending if consent was granted before).
    */
   events: HunchEvent[];
-  /** Session summaries (empty without storage consent). */
+  /** Session summaries of the stored events (empty when nothing was ever stored). */
   sessions: SessionRecord[];
   /** Named values (model state, per-user weights as plain numbers, settings). */
   meta: Record<string, unknown>;
@@ -109,14 +124,19 @@ export interface Hunch {
   flush(): Promise<void>;
   /** All stored data as plain JSON. */
   export(): Promise<HunchExport>;
-  /** Deletes everything hunch stored on this origin (databases, local keys). Capture continues per consent. */
+  /**
+   * Deletes everything this instance stored: its database (`dbName`) and its localStorage keys.
+   * Other tabs using the same `dbName` drop what they still hold of it (unwritten events, the
+   * session, the intent state) and emit `forget` too. Capture continues per consent. Works after
+   * `dispose()` too.
+   */
   forget(): Promise<void>;
   /** Sets consent: `'pending'` holds events in memory, `'granted'` stores them, `'denied'` drops them and erases. */
   consent(state: Consent): Promise<void>;
   /**
    * Listens to an event of {@link HunchEventMap}. A listener that throws never stops the others or
    * the library: the throw is reported once as an `error` with code `'listener'`.
-   * @throws TypeError when `cb` is not a function
+   * @throws TypeError when `name` is not one of {@link HUNCH_EVENT_NAMES} or `cb` is not a function
    */
   on<K extends keyof HunchEventMap>(name: K, cb: (payload: HunchEventMap[K]) => void): void;
   /** Removes a listener added with `on()` (nothing happens if it was not added). */
@@ -172,7 +192,11 @@ export interface Hunch {
     /** Simulates a GPU reset (`WEBGL_lose_context`); predictions continue on the fallback backend. */
     loseWebGLContext(): Promise<boolean>;
   };
-  /** Stops capture, flushes and closes storage. The instance ignores calls afterwards. */
+  /**
+   * Stops capture, flushes and closes storage, and stops the model (also one still loading).
+   * Afterwards `track()` is ignored; `intent()`, `recommend()`, `personalize()`, `metrics()` and
+   * `export()` reject; `forget()` and `consent('denied')` still erase.
+   */
   dispose(): Promise<void>;
   /** Where events are stored now. */
   readonly storage: StorageKind;

@@ -11,8 +11,11 @@ export interface HunchDeps {
   now?: () => number;
   /** Window for auto-capture and lifecycle events. Default `globalThis.window` when present. */
   window?: Window;
-  /** Opens the persistent store. Default: IndexedDB via `openIdbStore`. */
-  openStore?: (dbName: string) => Promise<Store>;
+  /**
+   * Opens the persistent store. Default: IndexedDB via `openIdbStore`. `hooks.deleted` is called
+   * when another tab or instance deletes the database (its `forget()`).
+   */
+  openStore?: (dbName: string, hooks?: { deleted(): void }) => Promise<Store>;
   /** Storage for the cross-tab session pointer. Default `window.localStorage` when usable. */
   localStorage?: Storage;
   /** URL of the folder holding the hunch build (runtime files); the default model is `../models/intent/` from it. */

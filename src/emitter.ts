@@ -4,6 +4,15 @@
  */
 export type Listener<T> = (payload: T) => void;
 
+/**
+ * The checks of `on(name, cb)`, also used where calls are queued before an instance exists.
+ * @throws TypeError when `name` is not in `names` (when given) or `cb` is not a function
+ */
+export function checkListener<K>(name: K, cb: unknown, names?: ReadonlyArray<K>): void {
+  if (names && !names.includes(name)) throw new TypeError(`hunch.on: unknown event "${String(name)}" (known: ${names.join(', ')})`);
+  if (typeof cb !== 'function') throw new TypeError(`hunch.on: listener for "${String(name)}" must be a function`);
+}
+
 /** A typed emitter over the event map `M`. */
 export interface Emitter<M> {
   on<K extends keyof M>(name: K, cb: Listener<M[K]>): void;
@@ -16,13 +25,14 @@ export interface Emitter<M> {
 
 /**
  * Creates an emitter. `onListenerError` receives errors thrown by listeners (default: ignore,
- * so the shopper's page never breaks because a store's listener did).
+ * so the shopper's page never breaks because a store's listener did). With `names`, `on()`
+ * refuses any other name (a typo would otherwise listen forever to nothing).
  */
-export function createEmitter<M>(onListenerError: (err: unknown) => void = () => {}): Emitter<M> {
+export function createEmitter<M>(onListenerError: (err: unknown) => void = () => {}, names?: ReadonlyArray<keyof M>): Emitter<M> {
   const map = new Map<keyof M, Set<Listener<never>>>();
   return {
     on(name, cb) {
-      if (typeof cb !== 'function') throw new TypeError(`hunch.on: listener for "${String(name)}" must be a function`);
+      checkListener(name, cb, names);
       let set = map.get(name);
       if (!set) map.set(name, (set = new Set()));
       set.add(cb as Listener<never>);

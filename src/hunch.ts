@@ -4,7 +4,7 @@
  * Browser globals and storage come in as injected dependencies (`HunchDeps`), so unit tests run
  * it with fakes; `createHunch` supplies the real ones.
  */
-import type { Hunch, HunchEventMap, HunchExport, HunchProblem } from './api.js';
+import { HUNCH_EVENT_NAMES, type Hunch, type HunchEventMap, type HunchExport, type HunchProblem } from './api.js';
 import { captureDom } from './capture/dom.js';
 import { captureNavigation } from './capture/navigation.js';
 import { createEmitter } from './emitter.js';
@@ -49,12 +49,12 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
   const now = deps.now ?? (() => Date.now());
   const win = deps.window ?? (typeof window !== 'undefined' ? window : undefined);
   const ls = deps.localStorage ?? safeLocalStorage(win);
-  const openPersistent = deps.openStore ?? ((dbName: string) => openIdbStore({ dbName }));
+  const openPersistent = deps.openStore ?? ((dbName: string, hooks?: { deleted(): void }) => openIdbStore({ dbName, onDeleted: hooks?.deleted }));
   const timeoutMs = opts.sessionTimeoutMinutes * 60_000;
   const createdAt = now();
 
   const reported = new Set<string>();
-  const emitter = createEmitter<HunchEventMap>((err) => problem('error', 'listener', `a hunch.on() listener threw: ${String(err)}`));
+  const emitter = createEmitter<HunchEventMap>((err) => problem('error', 'listener', `a hunch.on() listener threw: ${String(err)}`), HUNCH_EVENT_NAMES);
   // problems found while creating the instance are emitted on the next task, so listeners
   // attached right after `await createHunch()` hear them
   let creating = true;
@@ -77,6 +77,8 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
   let memoryFallback: Store | undefined;
   /** forget() is running. */
   let erasing = false;
+  /** Everything was forgotten (here or by another tab) and nothing was written since. */
+  let forgotten = false;
   let pendingEvents: HunchEvent[] = [];
   let pointer: PointerStorage = consent === 'granted' ? localPointer(opts.dbName, ls, now) : memoryPointer();
   let mine: SessionPointer | undefined; // this tab's view of the current session
@@ -89,7 +91,8 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
 
   const getStore = (): Promise<Store> => {
     if (!storePromise) {
-      storePromise = openPersistent(opts.dbName).catch((err) => {
+      forgotten = false;
+      storePromise = openPersistent(opts.dbName, { deleted: () => void forgetHere() }).catch((err) => {
         problem('warning', 'storage-fallback', `IndexedDB unavailable (${(err as Error)?.message ?? err}); events are kept in memory for this page only`);
         return fallbackStore();
       });
@@ -132,8 +135,9 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
     },
   });
 
-  // the intent half reads stored history only while consent allows storing
-  const storedHistory = () => (consent === 'granted' ? getStore() : undefined);
+  // the intent half reads stored history only while consent allows storing; after a forget, until
+  // the next write, it reads an empty store (reading must not create the database again)
+  const storedHistory = () => (consent !== 'granted' ? undefined : forgotten && !storePromise ? Promise.resolve(createMemoryStore()) : getStore());
 
   // the intent half loads when the page is idle (or when intent() is first asked)
   const whenIdle = deps.whenIdle ?? defaultWhenIdle;
@@ -152,7 +156,7 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
     rules: () => rules.rules,
     createdAt,
   });
-  if (consent !== 'denied' && deps.loadIntentModule) whenIdle(() => void services.load().catch(() => {}));
+  if (consent !== 'denied' && deps.loadIntentModule) whenIdle(() => void (disposed ? undefined : services.load().catch(() => {})));
 
   const record = (type: HunchEvent['type'], props: EventProps & { dwellMs?: number }) => {
     if (disposed || consent === 'denied') return;
@@ -258,15 +262,39 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
     else await openPersistent(opts.dbName).then((s) => s.destroy(), () => {});
     pointer.clear();
     localPointer(opts.dbName, ls, now).clear();
+    dropLocal();
+  };
+  /** Drops what this instance holds of the forgotten data: buffers, session, the services' state. */
+  const dropLocal = () => {
+    forgotten = true;
     mine = undefined;
     services.reset();
     emitter.emit('forget', undefined);
+  };
+  /**
+   * Another tab (or instance) deleted the database (its `forget()`, or consent denied there):
+   * the deleted data must not come back from here, so this instance drops what it holds of it
+   * (unwritten events, the session, the intent state) as its own `forget()` would. Capture goes on.
+   */
+  const forgetHere = () => {
+    if (erasing) return;
+    writer.discard();
+    pendingEvents = [];
+    storePromise = undefined; // the next write opens (creates) the database afresh
+    memoryFallback = undefined;
+    pointer.clear(); // the forgotten session must not continue (the other tab clears it too)
+    dropLocal();
   };
 
   creating = false;
   setTimeout(() => {
     for (const say of early.splice(0)) say();
   }, 0);
+
+  /** Methods that read or compute reject once the instance is disposed (forget and consent still work). */
+  const alive = (method: string) => {
+    if (disposed) throw new Error(`hunch.${method}: this instance was disposed (create a new one with createHunch())`);
+  };
 
   const instance: Hunch = {
     track(type, props) {
@@ -275,20 +303,27 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
     },
     flush: () => (consent === 'granted' ? writer.flush() : Promise.resolve()),
     async export(): Promise<HunchExport> {
+      alive('export');
       const base = { format: 'hunch-export' as const, version: 1 as const, library: VERSION, exportedAt: new Date(now()).toISOString(), consent };
-      if (consent !== 'granted') {
-        return { ...base, storage: 'memory', events: structuredClone(pendingEvents), sessions: [], meta: {} };
-      }
-      await writer.flush();
-      const store = await getStore();
+      const held = structuredClone(pendingEvents);
+      // what is stored: while granted, and also while 'pending' after it was granted (pending
+      // stops storing but keeps what was stored); events held in memory come after it
+      const source = consent === 'granted' ? (await writer.flush(), getStore()) : storePromise;
+      if (!source) return { ...base, storage: 'memory', events: held, sessions: [], meta: {} };
+      const store = await source;
       const [events, sessions, meta] = await Promise.all([store.getEvents(), store.getSessions(), store.allMeta()]);
-      return { ...base, storage: store.kind, events, sessions, meta };
+      return { ...base, storage: store.kind, events: events.concat(held), sessions, meta };
     },
     forget,
     async consent(state) {
       const next = validateConsent(state);
       const prev = consent;
       consent = next;
+      if (disposed) {
+        // a disposed instance stores nothing more, but a shopper's 'denied' still erases
+        if (next === 'denied') await forget();
+        return;
+      }
       if (next === 'granted' && prev !== 'granted') {
         const held = pendingEvents;
         pendingEvents = [];
@@ -308,19 +343,20 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
       }
       emitter.emit('consent', next);
     },
-    intent: (): Promise<Intent> => services.load().then((s) => s.intent()),
+    intent: async (): Promise<Intent> => (alive('intent'), services.load().then((s) => s.intent())),
     async recommend(options) {
+      alive('recommend');
       if (!opts.recommend.url) throw new Error('hunch.recommend: no item model configured (pass recommend.url, the manifest.json that `npm run train:next-item` wrote)');
       await services.load();
       return services.recs()!.recommend(options);
     },
     // with an item model configured, the shopper's taste is fitted too
-    personalize: () =>
-      services.load().then((s) => {
+    personalize: async () =>
+      (alive('personalize'), services.load()).then((s) => {
         const recs = services.recs();
         return recs ? recs.personalizeWith(() => s.personalize()) : s.personalize();
       }),
-    metrics: () => services.load().then((s) => s.metrics()),
+    metrics: async () => (alive('metrics'), services.load().then((s) => s.metrics())),
     triggers: { add: (rule) => rules.add(rule), remove: (id) => rules.remove(id), list: () => rules.list() },
     get backend() {
       return services.intents()?.backend ?? 'none';
@@ -337,7 +373,7 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
       if (consent === 'granted') await writer.flush();
       await services.intents()?.persist();
       disposed = true;
-      services.intents()?.dispose();
+      services.dispose();
       if (storePromise) (await storePromise).close();
       emitter.clear();
     },

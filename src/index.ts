@@ -16,7 +16,7 @@ export function createHunch(options?: HunchOptions, deps: HunchDeps = {}): Promi
   return create(options, { assetBase: new URL('./', import.meta.url).href, loadIntentModule: () => import('./intent-module.js'), ...deps });
 }
 export type { HunchDeps };
-export type { Hunch, HunchEventMap, HunchExport, HunchProblem, RecommendOptions } from './api.js';
+export { HUNCH_EVENT_NAMES, type Hunch, type HunchEventMap, type HunchExport, type HunchProblem, type RecommendOptions } from './api.js';
 export type { Recommendation } from './recommend/rank.js';
 export type { PersonalizeResult } from './personalize/guard.js';
 export type { TasteResult } from './personalize/taste.js';

@@ -70,6 +70,7 @@ export interface IntentService {
   persist(): Promise<void>;
   /** Forgets the state and fired log. */
   reset(): void;
+  /** Stops the service: later events are ignored and the predictor (worker) is released, also one still loading. */
   dispose(): void;
 }
 
@@ -129,8 +130,9 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
   };
 
   const persist = async () => {
+    if (!state || !dirty) return; // before asking for the store: nothing to write must not open (or recreate) it
     const store = d.store();
-    if (!store || !state || !dirty) return;
+    if (!store) return;
     dirty = false;
     lastPersist = d.now();
     try {
@@ -275,7 +277,8 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
     dispose() {
       disposed = true;
       cancelPersist();
-      predictor?.dispose();
+      if (predictor) predictor.dispose();
+      else void loading?.then((p) => p.dispose()); // a model still loading would otherwise start a worker nobody stops
     },
   };
 }

@@ -51,6 +51,11 @@ export interface LazyServices {
   recs(): RecommendService | undefined;
   /** After `forget()`: drops held events and resets both services. */
   reset(): void;
+  /**
+   * `dispose()`: the services stop, also when their module is still loading (its service is
+   * disposed as soon as it exists, so no model worker starts); later loads reject.
+   */
+  dispose(): void;
 }
 
 /** Creates the lazy half; nothing loads until {@link LazyServices.load}. */
@@ -60,7 +65,9 @@ export function createLazyServices(d: LazyServicesDeps): LazyServices {
   let intents: IntentService | undefined;
   let recs: RecommendService | undefined;
   let loading: Promise<IntentService> | undefined;
+  let disposed = false;
   const load = (): Promise<IntentService> => {
+    if (disposed) return Promise.reject(new Error('hunch: this instance was disposed'));
     if (!loading) {
       if (!deps.loadIntentModule) return Promise.reject(new Error('hunch: intent is not available in this build (no loadIntentModule)'));
       loading = deps.loadIntentModule().then((m) => {
@@ -100,6 +107,7 @@ export function createLazyServices(d: LazyServicesDeps): LazyServices {
         }
         for (const e of backlog.splice(0)) service.onEvent(e);
         intents = service;
+        if (disposed) service.dispose(); // disposed while the module loaded
         return service;
       });
       loading.catch((err) => problem('error', 'intent-module', `intent could not load: ${(err as Error)?.message ?? err}`));
@@ -123,6 +131,11 @@ export function createLazyServices(d: LazyServicesDeps): LazyServices {
       backlog = [];
       intents?.reset();
       recs?.reset();
+    },
+    dispose() {
+      disposed = true;
+      backlog = [];
+      intents?.dispose();
     },
   };
 }

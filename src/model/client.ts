@@ -155,8 +155,10 @@ export async function loadModelPredictor(o: ModelClientOptions): Promise<ModelPr
   let rt: RuntimeOps | undefined;
   let backend = 'js';
   let personal: PersonalHead | null = null; // per-user head (issue #8), used by both kernels
+  let disposed = false;
   const runtimeReady = startRuntime(o, files).then(
     async (ops) => {
+      if (disposed) return ops.dispose(); // disposed while the runtime started: stop its worker now
       const sent = personal;
       if (sent) await ops.setHead(sent);
       rt = ops;
@@ -200,6 +202,9 @@ export async function loadModelPredictor(o: ModelClientOptions): Promise<ModelPr
     },
     stats: () => (rt ? rt.stats() : Promise.resolve({ numTensors: 0, backend })),
     loseContext: () => (rt ? rt.lose() : Promise.resolve(false)),
-    dispose: () => rt?.dispose(),
+    dispose() {
+      disposed = true;
+      rt?.dispose();
+    },
   };
 }

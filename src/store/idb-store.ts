@@ -4,7 +4,9 @@
  * once, so a batch flushed from `pagehide` is complete before the page goes away. Session
  * summaries are then recomputed from the events (idempotent: a retried batch never
  * double-counts). The connection closes itself when another tab upgrades or deletes the database
- * (`versionchange`), and reopens on next use, so a blocked upgrade never hangs.
+ * (`versionchange`), and reopens on next use, so a blocked upgrade never hangs. A deletion by
+ * another connection (another tab's `forget()`) is also reported through `onDeleted`, before the
+ * database goes, so the owner can drop what it still holds of the deleted data.
  */
 import { deleteDB, openDB, type IDBPDatabase } from 'idb';
 import type { HunchEvent } from '../events.js';
@@ -18,6 +20,8 @@ export interface IdbStoreOptions {
   dbName: string;
   /** Give up opening after this long (another tab may block an upgrade), in ms. Default 3000. */
   openTimeoutMs?: number;
+  /** Called when another connection (another tab or instance) deletes the database. */
+  onDeleted?: () => void;
 }
 
 type DB = IDBPDatabase<HunchDB>;
@@ -35,10 +39,11 @@ export async function openIdbStore(opts: IdbStoreOptions): Promise<Store> {
 
   const connect = async (): Promise<DB> => {
     const handlers = {
-      blocking() {
+      blocking(_current: number, next: number | null) {
         // another tab wants to upgrade or delete: let it, and reopen on next use
         db?.close();
         db = undefined;
+        if (next === null) opts.onDeleted?.();
       },
       terminated() {
         db = undefined;

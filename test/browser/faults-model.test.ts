@@ -159,6 +159,36 @@ describe('unload with the model worker busy', () => {
   });
 });
 
+describe('dispose() before the model has loaded', () => {
+  it('no model worker outlives the instance: disposed before the idle-time load, or while the model loads', async () => {
+    const ctx = await context();
+    const page = await start(ctx, { dbName: 'faults-model-dispose' });
+    // 1. disposed at once: the idle-time load must not start the model afterwards
+    await page.evaluate(async () => {
+      const w = window as unknown as PageT;
+      w.h.track('product_view', { itemId: 'a' });
+      await w.h.dispose();
+    });
+    await page.waitForTimeout(4000); // idle callbacks have run by now (requestIdleCallback timeout 3 s)
+    expect(page.workers()).toHaveLength(0);
+    // 2. disposed while the model loads (intent() started it): the worker it starts is stopped
+    const asked = await page.evaluate(async () => {
+      const w = window as unknown as PageT;
+      const h = await w.t.createHunch({ dbName: 'faults-model-dispose-2' });
+      h.track('product_view', { itemId: 'a' });
+      const answer = h.intent().then(() => 'answered', (e: Error) => e.message);
+      await new Promise((r) => setTimeout(r, 0));
+      await h.dispose();
+      return answer;
+    });
+    expect(typeof asked).toBe('string');
+    await page.waitForTimeout(4000);
+    expect(page.workers()).toHaveLength(0);
+    expect(page.errors).toEqual([]);
+    await ctx.close();
+  });
+});
+
 describe('leaks', () => {
   /** Runs `total` events with predictions after a warm-up of `warmup`; returns tensor counts and heap. */
   async function soak(backend: string, warmup: number, total: number) {

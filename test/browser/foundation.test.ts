@@ -4,7 +4,7 @@
  */
 import type { BrowserContext, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { countStored, databases, openPage } from './harness';
+import { countStored, databases, openPage, readDatabase } from './harness';
 import { browser, server, useBrowser } from './setup';
 
 useBrowser();
@@ -197,6 +197,12 @@ describe('durability', () => {
   });
 });
 
+/** The ESM fixture's window (`fixtures/esm.html`). */
+type TabWindow = {
+  t: { ready: Promise<{ track(t: string, p?: object): void; flush(): Promise<void>; forget(): Promise<void>; on(n: string, cb: () => void): void; intent(): Promise<{ events: number; reasons: { itemId?: string }[] }> }> };
+  forgot: number;
+};
+
 describe('concurrency and forget', () => {
   it('4 tabs × 1,000 events → exactly 4,000 stored, no duplicates, consistent sessions', async () => {
     const ctx = await browser.newContext();
@@ -236,6 +242,41 @@ describe('concurrency and forget', () => {
     }
     const current = await Promise.all(pages.map((p) => p.evaluate(() => (window as unknown as { h: { track(t: string): void; sessionId: string } }).h.sessionId)));
     expect(new Set(current).size).toBe(1);
+    await ctx.close();
+  });
+
+  it("forget() in one tab: another open tab writes none of the forgotten data back, and its intent starts afresh", async () => {
+    const ctx = await browser.newContext();
+    const url = `${server.url}/test/browser/fixtures/esm.html?db=forget-tabs`;
+    const [one, two] = [await openPage(ctx, url), await openPage(ctx, url)];
+    await one.evaluate(async () => {
+      const x = await (window as unknown as TabWindow).t.ready;
+      x.track('product_view', { itemId: 'SECRET' });
+      x.track('add_to_cart', { itemId: 'SECRET' });
+      await x.flush();
+    });
+    const before = await two.evaluate(async () => {
+      const x = await (window as unknown as TabWindow).t.ready;
+      (window as unknown as TabWindow).forgot = 0;
+      x.on('forget', () => (window as unknown as TabWindow).forgot++);
+      x.track('product_view', { itemId: 'SECRET2' });
+      await x.flush();
+      return (await x.intent()).events; // tab two's intent state now holds both tabs' session
+    });
+    expect(before).toBeGreaterThan(0);
+    await one.evaluate(async () => (await (window as unknown as TabWindow).t.ready).forget());
+    const after = await two.evaluate(async () => {
+      const x = await (window as unknown as TabWindow).t.ready;
+      x.track('product_view', { itemId: 'NEW' });
+      await x.flush();
+      const i = await x.intent();
+      await new Promise((r) => setTimeout(r, 1500)); // past the intent state's trailing save
+      return { events: i.events, reasons: i.reasons.map((r) => r.itemId), forgot: (window as unknown as TabWindow).forgot };
+    });
+    expect(after).toEqual({ events: 1, reasons: expect.not.arrayContaining(['SECRET', 'SECRET2']), forgot: 1 });
+    const db = await readDatabase(one, 'forget-tabs');
+    expect((db.events as { itemId?: string }[]).map((e) => e.itemId)).toEqual(['NEW']);
+    expect(JSON.stringify(db)).not.toMatch(/SECRET/);
     await ctx.close();
   });
 

@@ -228,6 +228,100 @@ describe('createHunch', () => {
   });
 });
 
+describe('forget, dispose and export at the edges', () => {
+  it('another tab deleting the database (its forget) makes this instance drop what it holds: nothing old is written back', async () => {
+    let hooks: { deleted(): void } | undefined;
+    const store = createMemoryStore();
+    const { h } = await make({}, { openStore: async (_name, x) => ((hooks = x), store), localStorage });
+    const forgets: unknown[] = [];
+    h.on('forget', () => forgets.push(1));
+    h.track('product_view', { itemId: 'SECRET' });
+    await h.flush();
+    const before = h.sessionId;
+    h.track('add_to_cart', { itemId: 'SECRET' }); // tracked, not yet written when the other tab deletes
+    hooks!.deleted(); // the other tab's forget, announced to this connection before the database goes…
+    await store.destroy(); // …and done
+    await h.flush();
+    expect(forgets).toHaveLength(1);
+    expect(await store.countEvents()).toBe(0);
+    h.track('product_view', { itemId: 'NEW' });
+    await h.flush();
+    const { events } = await h.export();
+    expect(events.map((e) => e.itemId)).toEqual(['NEW']);
+    expect(events[0].sessionId).not.toBe(before);
+  });
+
+  it('dispose() after forget() does not open the store again (no empty database comes back)', async () => {
+    const loadIntentModule = () => import('../../src/intent-module.js');
+    const { h, openStore } = await make({ model: { enabled: false } }, { loadIntentModule });
+    h.track('product_view', { itemId: 'a' });
+    await h.intent(); // the intent service holds this session's state
+    await h.flush();
+    await h.forget();
+    const opened = openStore.mock.calls.length;
+    await h.dispose();
+    expect(openStore.mock.calls.length).toBe(opened);
+  });
+
+  it('dispose() before the idle-time load: the intent module never loads, or its service is disposed as soon as it exists', async () => {
+    const idle: Array<() => void> = [];
+    const loadIntentModule = vi.fn();
+    const { h } = await make({}, { whenIdle: (fn) => idle.push(fn), loadIntentModule });
+    await h.dispose();
+    idle.forEach((fn) => fn());
+    expect(loadIntentModule).not.toHaveBeenCalled();
+
+    let finish: (m: unknown) => void = () => {};
+    const disposed = vi.fn();
+    const stub = { onEvent: () => {}, intent: async () => null, persist: async () => {}, dispose: disposed, reset: () => {} };
+    const slow = () => new Promise((r) => (finish = r as (m: unknown) => void)) as ReturnType<NonNullable<HunchDeps['loadIntentModule']>>;
+    const idle2: Array<() => void> = [];
+    const { h: h2 } = await make({}, { whenIdle: (fn) => idle2.push(fn), loadIntentModule: slow });
+    idle2.forEach((fn) => fn()); // loading starts…
+    await h2.dispose(); // …and the instance goes before it ends
+    finish({ createIntentService: () => stub });
+    await new Promise((r) => setTimeout(r, 0));
+    expect(disposed).toHaveBeenCalledTimes(1);
+  });
+
+  it('after dispose(): reading methods reject with a clear error, track() is ignored, forget() and consent("denied") still erase', async () => {
+    const { h, store } = await make();
+    h.track('page_view');
+    await h.dispose();
+    for (const call of [() => h.intent(), () => h.export(), () => h.metrics(), () => h.personalize(), () => h.recommend()]) {
+      await expect(call()).rejects.toThrow(/disposed/);
+    }
+    expect(() => h.track('page_view')).not.toThrow();
+    expect(await store.countEvents()).toBe(1);
+    await h.consent('denied');
+    expect(await store.countEvents()).toBe(0);
+    expect(h.consentState).toBe('denied');
+  });
+
+  it("export() while 'pending' after 'granted' returns what is stored, then what is held", async () => {
+    const { h } = await make();
+    h.track('product_view', { itemId: 'STORED' });
+    await h.flush();
+    await h.consent('pending');
+    h.track('product_view', { itemId: 'HELD' });
+    const ex = await h.export();
+    expect(ex).toMatchObject({ consent: 'pending', storage: 'memory' });
+    expect(ex.events.map((e) => e.itemId)).toEqual(['STORED', 'HELD']);
+    expect(ex.sessions).toHaveLength(1);
+    const fresh = await make({ consent: 'pending' });
+    fresh.h.track('page_view');
+    expect(fresh.openStore).not.toHaveBeenCalled();
+    expect((await fresh.h.export()).events).toHaveLength(1);
+    expect(fresh.openStore).not.toHaveBeenCalled(); // pending from the start: export opens nothing
+  });
+
+  it('on() refuses an unknown event name with a TypeError naming it', async () => {
+    const { h } = await make();
+    expect(() => h.on('triggers' as 'trigger', () => {})).toThrow(/unknown event "triggers"/);
+    expect(() => h.on('trigger', () => {})).not.toThrow();
+  });
+});
+
 describe('auto-capture', () => {
   it('records page views, JSON-LD products, marked-up clicks, search forms, SPA navigation and dwell', async () => {
     document.head.innerHTML = `<script type="application/ld+json">${JSON.stringify({ '@context': 'https://schema.org', '@type': 'Product', sku: 'SKU-1', offers: { price: '19.90' }, category: 'mugs' })}</script>`;
