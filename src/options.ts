@@ -2,6 +2,7 @@
  * Options of `createHunch`, their defaults, validation and clamping. Invalid values throw a
  * TypeError naming the option and why; out-of-range numbers are rejected, not silently changed.
  */
+import { isPreset, unknownPresetMessage } from './triggers.js';
 
 /** Consent state. `'pending'` keeps events in memory only; `'denied'` stores nothing and erases. */
 export type Consent = 'granted' | 'denied' | 'pending';
@@ -34,7 +35,10 @@ export interface HunchOptions {
     /** Run the model in a Web Worker (OffscreenCanvas WebGL) when the browser can. Default `true`. */
     worker?: boolean;
   };
-  /** Trigger presets to enable at start (`'abandonment'`, `'ready-to-buy'`). Default none. */
+  /**
+   * Trigger presets to enable at start (`'abandonment'`, `'ready-to-buy'`). Default none. An
+   * unknown name throws a TypeError naming `triggers[i]`.
+   */
   triggers?: string[];
   /** On-device personalization (`hunch.personalize()`). */
   personalize?: {
@@ -109,7 +113,11 @@ export function validateConsent(v: unknown, field = 'consent'): Consent {
   return v as Consent;
 }
 
-/** Applies defaults and validates. @throws TypeError naming the first invalid option. */
+/**
+ * Applies defaults and validates.
+ * @throws TypeError naming the first invalid option (`hunch: option "retention.days" must be …`;
+ *   for trigger names, `hunch: option "triggers[0]" is an unknown preset "nope" (known: …)`).
+ */
 export function resolveOptions(input: unknown = {}): ResolvedOptions {
   const o = obj('options', input);
   known('', o, ['dbName', 'consent', 'autoCapture', 'sessionTimeoutMinutes', 'retention', 'model', 'triggers', 'personalize', 'recommend']);
@@ -131,7 +139,13 @@ export function resolveOptions(input: unknown = {}): ResolvedOptions {
   const m = obj('model', o.model);
   known('model', m, ['url', 'enabled', 'backend', 'worker']);
   if (m.worker !== undefined && typeof m.worker !== 'boolean') fail('model.worker', 'must be a boolean');
-  if (o.triggers !== undefined && (!Array.isArray(o.triggers) || o.triggers.some((t) => typeof t !== 'string'))) fail('triggers', 'must be an array of preset names');
+  if (o.triggers !== undefined) {
+    if (!Array.isArray(o.triggers)) fail('triggers', 'must be an array of preset names');
+    o.triggers.forEach((t: unknown, i) => {
+      if (typeof t !== 'string') fail(`triggers[${i}]`, `must be a preset name (got ${t === null ? 'null' : typeof t})`);
+      if (!isPreset(t)) fail(`triggers[${i}]`, `is an ${unknownPresetMessage(t)}`);
+    });
+  }
   if (m.url !== undefined && (typeof m.url !== 'string' || m.url.length === 0)) fail('model.url', 'must be a non-empty string');
   if (m.enabled !== undefined && typeof m.enabled !== 'boolean') fail('model.enabled', 'must be a boolean');
   if (m.backend !== undefined && !(BACKENDS as readonly unknown[]).includes(m.backend)) fail('model.backend', `must be one of ${BACKENDS.join(', ')}`);

@@ -29,13 +29,23 @@ export interface TriggerRule {
   cap?: TriggerCap;
 }
 
-/** Built-in rules, by id. */
-export const PRESETS: Readonly<Record<string, TriggerRule>> = Object.freeze({
+/** Built-in rules, by id (frozen: a preset cannot be changed through this export). */
+export const PRESETS: Readonly<Record<string, Readonly<TriggerRule>>> = Object.freeze({
   /** The stage becomes 'abandoning' (which requires a cart). */
-  abandonment: { id: 'abandonment', when: (i, p) => i.stage === 'abandoning' && p?.stage !== 'abandoning' },
+  abandonment: Object.freeze({ id: 'abandonment', when: (i: Intent, p: Intent | undefined) => i.stage === 'abandoning' && p?.stage !== 'abandoning' }),
   /** The stage becomes 'ready' (checkout begun or high purchase probability). */
-  'ready-to-buy': { id: 'ready-to-buy', when: (i, p) => i.stage === 'ready' && p?.stage !== 'ready' },
+  'ready-to-buy': Object.freeze({ id: 'ready-to-buy', when: (i: Intent, p: Intent | undefined) => i.stage === 'ready' && p?.stage !== 'ready' }),
 });
+
+/** Whether `name` is a built-in preset's id (own keys only: `'toString'` or `'__proto__'` are not presets). */
+export function isPreset(name: unknown): name is string {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(PRESETS, name);
+}
+
+/** `unknown preset "x" (known: abandonment, ready-to-buy)`, the name cut to 40 characters. */
+export function unknownPresetMessage(name: string): string {
+  return `unknown preset "${name.slice(0, 40)}" (known: ${Object.keys(PRESETS).join(', ')})`;
+}
 
 /** What fired, per session and rule: count and last time (persisted so a reload keeps the cap). */
 export type FiredLog = Record<string, Record<string, { count: number; last: number }>>;
@@ -43,32 +53,75 @@ export type FiredLog = Record<string, Record<string, { count: number; last: numb
 /** Sessions kept in the fired log (oldest dropped). */
 export const FIRED_LOG_SESSIONS = 20;
 
-/** Validates a rule or resolves a preset name. @throws TypeError naming the field. */
+const CAP_KEYS = ['perSession', 'cooldownMs'] as const;
+
+function fail(field: string, why: string): never {
+  throw new TypeError(`hunch.triggers.add: "${field}" ${why}`);
+}
+
+/** What a bad value was, without calling into it (its toString may throw). */
+function got(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  return typeof v === 'number' ? String(v) : typeof v;
+}
+
+/**
+ * Validates a rule or resolves a preset name, and returns what the rule set stores: the frozen
+ * preset, or a frozen copy `{ id, when, cap? }` of the rule read once now, so changing the
+ * caller's object (or its `cap`) afterwards changes nothing. `when` is still called with the
+ * caller's object as `this`.
+ * @throws TypeError naming the field: an unknown preset; `rule` not an object; `rule.id` not a
+ *   non-empty string; `rule.when` not a function; `rule.cap` not an object (or undefined) with only
+ *   `perSession` (integer ≥ 1) and `cooldownMs` (finite number ≥ 0, ms).
+ */
 export function resolveRule(rule: TriggerRule | string): TriggerRule {
   if (typeof rule === 'string') {
-    const preset = PRESETS[rule];
-    if (!preset) throw new TypeError(`hunch.triggers.add: unknown preset "${rule.slice(0, 40)}" (known: ${Object.keys(PRESETS).join(', ')})`);
-    return preset;
+    if (!isPreset(rule)) throw new TypeError(`hunch.triggers.add: ${unknownPresetMessage(rule)}`);
+    return PRESETS[rule];
   }
-  if (!rule || typeof rule !== 'object') throw new TypeError('hunch.triggers.add: rule must be a preset name or an object');
-  if (typeof rule.id !== 'string' || !rule.id) throw new TypeError('hunch.triggers.add: "id" must be a non-empty string');
-  if (typeof rule.when !== 'function') throw new TypeError('hunch.triggers.add: "when" must be a function');
-  const cap = rule.cap ?? {};
-  if (cap.perSession !== undefined && (!Number.isInteger(cap.perSession) || cap.perSession < 1)) throw new TypeError('hunch.triggers.add: "cap.perSession" must be an integer ≥ 1');
-  if (cap.cooldownMs !== undefined && (!Number.isFinite(cap.cooldownMs) || cap.cooldownMs < 0)) throw new TypeError('hunch.triggers.add: "cap.cooldownMs" must be a number ≥ 0');
-  return rule;
+  if (!rule || typeof rule !== 'object') fail('rule', 'must be a preset name or an object { id, when, cap? }');
+  const { id, when, cap } = rule as { id: unknown; when: unknown; cap: unknown };
+  if (typeof id !== 'string' || !id) fail('rule.id', 'must be a non-empty string');
+  if (typeof when !== 'function') fail('rule.when', 'must be a function');
+  const out: TriggerRule = { id, when: (intent, previous) => when.call(rule, intent, previous) };
+  if (cap !== undefined) {
+    if (cap === null || typeof cap !== 'object' || Array.isArray(cap)) fail('rule.cap', `must be an object { perSession?, cooldownMs? } (got ${got(cap)})`);
+    const c = cap as Record<string, unknown>;
+    for (const k of Object.keys(c)) {
+      if (!(CAP_KEYS as readonly string[]).includes(k)) fail(`rule.cap.${k.slice(0, 40)}`, `is not a known field (allowed: ${CAP_KEYS.join(', ')})`);
+    }
+    const { perSession, cooldownMs } = c;
+    if (perSession !== undefined && (typeof perSession !== 'number' || !Number.isInteger(perSession) || perSession < 1)) {
+      fail('rule.cap.perSession', `must be an integer ≥ 1 (got ${got(perSession)})`);
+    }
+    if (cooldownMs !== undefined && (typeof cooldownMs !== 'number' || !Number.isFinite(cooldownMs) || cooldownMs < 0)) {
+      fail('rule.cap.cooldownMs', `must be a finite number ≥ 0 (got ${got(cooldownMs)})`);
+    }
+    const copy: TriggerCap = {};
+    if (perSession !== undefined) copy.perSession = perSession as number;
+    if (cooldownMs !== undefined) copy.cooldownMs = cooldownMs as number;
+    out.cap = Object.freeze(copy);
+  }
+  return Object.freeze(out);
 }
 
 /** The active rules, by id (adding a rule with an existing id replaces it). */
 export interface RuleSet {
-  /** @throws TypeError for an invalid rule or unknown preset. */
+  /**
+   * Adds a rule (a copy, see {@link resolveRule}) or a preset by name.
+   * @throws TypeError naming the field for an invalid rule or unknown preset.
+   */
   add(rule: TriggerRule | string): void;
   remove(id: string): void;
   list(): string[];
   readonly rules: readonly TriggerRule[];
 }
 
-/** Creates a rule set, starting with the given rules or presets. */
+/**
+ * Creates a rule set, starting with the given rules or presets.
+ * @throws TypeError (from {@link resolveRule}) for an invalid initial rule or unknown preset.
+ */
 export function createRuleSet(initial: ReadonlyArray<TriggerRule | string> = []): RuleSet {
   const rules: TriggerRule[] = [];
   const set: RuleSet = {

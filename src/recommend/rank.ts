@@ -17,22 +17,34 @@ import { scoreRules } from './rules.js';
 import { beginTouched, clearTouched, touch } from './touched.js';
 import { scoreTrees } from './trees.js';
 
-/** Options of {@link rank}. */
+/**
+ * Options of {@link rank}. Any other key throws a TypeError naming it (a misspelt `K` or `limit`
+ * would otherwise be ignored).
+ */
 export interface RankOptions {
   /** Number of items to return: integer 1..1000 (default 10). */
   k?: number;
-  /** Only these item ids may be returned (unknown ids are ignored). */
+  /**
+   * Only these item ids may be returned (ids the model does not know are ignored). An iterable
+   * (array, Set…) of ids: strings, or finite numbers, which are matched as `String(n)` the way
+   * `track()` stores a numeric `itemId`. A string on its own is not accepted (it would be read
+   * character by character).
+   */
   candidates?: Iterable<string>;
-  /** These item ids are never returned. */
+  /** These item ids are never returned. Same form as `candidates`. */
   exclude?: Iterable<string>;
-  /** Return items the history shows as purchased (default false: they are left out). */
+  /** Return items the history shows as purchased: a boolean (default false: they are left out). */
   includePurchased?: boolean;
   /**
    * The shopper's taste vector (`factors.ts` `foldIn`, length = the model's factor dims): the
    * top of the list is re-ordered by it ({@link blendTaste}). Needs a model with item factors.
+   * `hunch.recommend()` sets it from the adopted taste and never passes a caller's own.
    */
   taste?: ArrayLike<number>;
 }
+
+/** The keys {@link RankOptions} accepts. */
+export const RANK_OPTION_KEYS: readonly (keyof RankOptions)[] = Object.freeze(['k', 'candidates', 'exclude', 'includePurchased', 'taste'] as const);
 
 /** One recommendation. */
 export interface Recommendation {
@@ -51,11 +63,18 @@ export const DEFAULT_RERANK_DEPTH = 100;
 
 function idSet(model: NextItemModel, name: string, v: Iterable<string> | undefined): Set<number> | undefined {
   if (v === undefined) return undefined;
+  if (typeof v === 'string') throw new TypeError(`options.${name}: must be an iterable of item ids (strings), not a string; wrap one id in an array`);
   if (v === null || typeof (v as Iterable<string>)[Symbol.iterator] !== 'function') {
-    throw new TypeError(`options.${name} must be an iterable of item ids`);
+    throw new TypeError(`options.${name}: must be an iterable of item ids (strings), e.g. an array or a Set`);
   }
   const out = new Set<number>();
-  for (const id of v) {
+  let n = 0;
+  for (const x of v as Iterable<unknown>) {
+    let id: string;
+    if (typeof x === 'string') id = x;
+    else if (typeof x === 'number' && Number.isFinite(x)) id = String(x);
+    else throw new TypeError(`options.${name}[${n}]: must be an item id, a string or a finite number (got ${x === null ? 'null' : typeof x === 'number' ? x : typeof x})`);
+    n++;
     const i = model.indexOf.get(id);
     if (i !== undefined) out.add(i);
   }
@@ -66,8 +85,11 @@ function idSet(model: NextItemModel, name: string, v: Iterable<string> | undefin
  * Ranks items for `history` (current session events oldest first, or `{ session, past }`).
  * Runs in about a millisecond on a Diginetica-size model.
  * @param sink training tools only: receives the top candidates' features.
- * @throws TypeError naming the option when `k` is not an integer in 1..1000, an id list is not
- *   iterable, or `taste` is given to a model without factors or has the wrong length.
+ * @throws TypeError naming the option when `options` is not an object or has a key other than
+ *   {@link RANK_OPTION_KEYS}, `k` is not an integer in 1..1000, `candidates`/`exclude` is a string,
+ *   not iterable, or holds something other than a string or finite number (named
+ *   `options.candidates[i]`), `includePurchased` is not a boolean, or `taste` is given to a model
+ *   without factors or has the wrong length.
  */
 export function rank(
   model: NextItemModel,
@@ -75,8 +97,17 @@ export function rank(
   options: RankOptions = {},
   sink?: FeatureSink,
 ): Recommendation[] {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) throw new TypeError('options: must be an object, e.g. { k: 10 }');
+  for (const key of Object.keys(options)) {
+    if (!(RANK_OPTION_KEYS as readonly string[]).includes(key)) {
+      throw new TypeError(`options.${key.slice(0, 40)}: is not a known option (known: ${RANK_OPTION_KEYS.join(', ')})`);
+    }
+  }
   const k = options.k ?? 10;
   if (!Number.isInteger(k) || k < 1 || k > 1000) throw new TypeError('options.k must be an integer in 1..1000');
+  if (options.includePurchased !== undefined && typeof options.includePurchased !== 'boolean') {
+    throw new TypeError('options.includePurchased: must be a boolean');
+  }
   const candidates = idSet(model, 'candidates', options.candidates);
   const exclude = idSet(model, 'exclude', options.exclude) ?? new Set<number>();
   if (options.taste !== undefined && !model.factors) throw new TypeError('options.taste: this item model has no factors (train it with --factors)');

@@ -1,5 +1,6 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
+import { createHunch } from '../../src/hunch';
 import { DEFAULTS, resolveOptions } from '../../src/options';
 import { optionsFromDataset } from '../../src/script-proxy';
 
@@ -31,6 +32,9 @@ describe('resolveOptions', () => {
     [{ model: { backend: 'gpu' } }, /"model.backend"/],
     [{ model: { worker: 1 } }, /"model.worker"/],
     [{ triggers: 'abandonment' }, /"triggers"/],
+    [{ triggers: ['nope'] }, /option "triggers\[0\]" is an unknown preset "nope" \(known: abandonment, ready-to-buy\)/],
+    [{ triggers: ['abandonment', 'toString'] }, /"triggers\[1\]" is an unknown preset "toString"/],
+    [{ triggers: ['abandonment', 3] }, /"triggers\[1\]" must be a preset name \(got number\)/],
     [{ personalize: { auto: 'no' } }, /"personalize.auto" must be a boolean/],
     [{ personalize: { every: 3 } }, /"personalize.every" is not a known option/],
     [{ sessionTimeout: 5 }, /"sessionTimeout" is not a known option/],
@@ -38,5 +42,20 @@ describe('resolveOptions', () => {
   ])('rejects %o with a TypeError naming the option', (input, msg) => {
     expect(() => resolveOptions(input)).toThrow(TypeError);
     expect(() => resolveOptions(input)).toThrow(msg);
+  });
+});
+
+describe('createHunch option triggers', () => {
+  it('rejects an unknown trigger preset with a TypeError naming the option triggers[i], before opening anything', async () => {
+    const openStore = () => {
+      throw new Error('must not be reached');
+    };
+    const p = createHunch({ triggers: ['abandonment', 'nope'] }, { openStore });
+    await expect(p).rejects.toThrow(TypeError);
+    await expect(createHunch({ triggers: ['nope'] }, { openStore })).rejects.toThrow(/^hunch: option "triggers\[0\]" is an unknown preset "nope"/);
+  });
+
+  it('accepts the known presets', () => {
+    expect(resolveOptions({ triggers: ['abandonment', 'ready-to-buy'] }).triggers).toEqual(['abandonment', 'ready-to-buy']);
   });
 });

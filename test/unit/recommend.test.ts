@@ -99,8 +99,48 @@ describe('rank()', () => {
     expect(() => rank(m, views('shoe'), { k: 0 })).toThrow(/options\.k/);
     expect(() => rank(m, views('shoe'), { exclude: 3 as unknown as string[] })).toThrow(/options\.exclude/);
     expect(() => rank(m, 'shoe' as never)).toThrow(TypeError);
+    expect(() => rank(m, views('shoe'), null as never)).toThrow(/^options: must be an object/);
     expect(() => resolveParams({ lambdaPos: -1 })).toThrow(/params\.lambdaPos/);
     expect(() => resolveParams({ neighbours: 1.5 })).toThrow(/params\.neighbours/);
+  });
+});
+
+describe('rank() option validation', () => {
+  const m = model();
+  const run = (options: unknown) => () => rank(m, views('shoe'), options as never);
+
+  it('rejects a string as candidates or exclude instead of reading it character by character', () => {
+    expect(run({ candidates: 'lace' })).toThrow(TypeError);
+    expect(run({ candidates: 'lace' })).toThrow('options.candidates: must be an iterable of item ids (strings), not a string');
+    expect(run({ exclude: 'sock' })).toThrow(/^options\.exclude: must be an iterable of item ids \(strings\), not a string/);
+    expect(rank(m, views('shoe'), { candidates: ['lace'] }).map((r) => r.itemId)).toEqual(['lace']);
+  });
+
+  it('rejects a candidate or excluded id that is not a string or finite number, naming options.candidates[i]', () => {
+    expect(run({ candidates: ['lace', null] })).toThrow(/^options\.candidates\[1\]: must be an item id/);
+    expect(run({ candidates: new Set(['lace', { id: 'hat' }]) })).toThrow(/options\.candidates\[1\]/);
+    expect(run({ exclude: [NaN] })).toThrow(/^options\.exclude\[0\]/);
+    expect(run({ candidates: [undefined] })).toThrow(TypeError);
+  });
+
+  it('matches numeric ids as strings, the way track() stores a numeric itemId', () => {
+    const numeric = createModel(buildArtifact(parseSessions('1 2 3\n1 2\n2 3\n4 5\n'), { popularityWeight: 0.001 }));
+    expect(rank(numeric, views('1'), { candidates: [3 as unknown as string] }).map((r) => r.itemId)).toEqual(['3']);
+    expect(rank(numeric, views('1'), { k: 10, exclude: [2 as unknown as string] }).map((r) => r.itemId)).not.toContain('2');
+  });
+
+  it('rejects a non-boolean includePurchased', () => {
+    expect(run({ includePurchased: 'yes' })).toThrow(TypeError);
+    expect(run({ includePurchased: 'yes' })).toThrow(/^options\.includePurchased: must be a boolean/);
+    expect(run({ includePurchased: 1 })).toThrow(/options\.includePurchased/);
+    expect(run({ includePurchased: false })).not.toThrow();
+  });
+
+  it('rejects unknown option keys, naming the key and listing the known ones', () => {
+    expect(run({ K: 5 })).toThrow(TypeError);
+    expect(run({ K: 5 })).toThrow('options.K: is not a known option (known: k, candidates, exclude, includePurchased, taste)');
+    expect(run({ limit: 5 })).toThrow(/^options\.limit: is not a known option/);
+    expect(run({ k: 3, candidates: undefined, exclude: undefined, includePurchased: undefined, taste: undefined })).not.toThrow();
   });
 });
 

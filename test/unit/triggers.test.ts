@@ -1,7 +1,7 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
 import { stageOf, topReasons, type Intent } from '../../src/intent';
-import { createRuleSet, evaluateTriggers, FIRED_LOG_SESSIONS, type FiredLog } from '../../src/triggers';
+import { createRuleSet, evaluateTriggers, FIRED_LOG_SESSIONS, PRESETS, resolveRule, type FiredLog, type TriggerRule } from '../../src/triggers';
 
 const intent = (over: Partial<Intent>): Intent => ({ purchase: 0.1, stage: 'browsing', reasons: [], source: 'model', backend: 'cpu', modelVersion: 'm', sessionId: 's1', events: 1, ...over });
 
@@ -63,13 +63,74 @@ describe('triggers', () => {
   it('validates rules with TypeErrors naming the field; re-adding an id replaces the rule', () => {
     const rules = createRuleSet();
     expect(() => rules.add('nope')).toThrow(/unknown preset/);
-    expect(() => rules.add({ id: '', when: () => true })).toThrow(/"id"/);
-    expect(() => rules.add({ id: 'a', when: 1 as never })).toThrow(/"when"/);
+    expect(() => rules.add({ id: '', when: () => true })).toThrow(/"rule\.id"/);
+    expect(() => rules.add({ id: 'a', when: 1 as never })).toThrow(/"rule\.when"/);
     expect(() => rules.add({ id: 'a', when: () => true, cap: { perSession: 0 } })).toThrow(/perSession/);
     rules.add({ id: 'a', when: () => true });
     rules.add({ id: 'a', when: () => false });
     expect(rules.list()).toEqual(['a']);
     rules.remove('a');
     expect(rules.list()).toEqual([]);
+  });
+
+  it.each([
+    [5, /"rule\.cap" must be an object/],
+    [null, /"rule\.cap" must be an object/],
+    [[1], /"rule\.cap" must be an object/],
+    [{ perSesion: 3 }, /"rule\.cap\.perSesion" is not a known field \(allowed: perSession, cooldownMs\)/],
+    [{ perSession: -1 }, /"rule\.cap\.perSession" must be an integer ≥ 1/],
+    [{ perSession: 1.5 }, /"rule\.cap\.perSession"/],
+    [{ perSession: '2' }, /"rule\.cap\.perSession"/],
+    [{ cooldownMs: NaN }, /"rule\.cap\.cooldownMs" must be a finite number ≥ 0/],
+    [{ cooldownMs: -1 }, /"rule\.cap\.cooldownMs"/],
+    [{ cooldownMs: Infinity }, /"rule\.cap\.cooldownMs"/],
+  ])('rejects cap %o with a TypeError naming rule.cap.*', (cap, msg) => {
+    const rules = createRuleSet();
+    const add = () => rules.add({ id: 'a', when: () => true, cap: cap as never });
+    expect(add).toThrow(TypeError);
+    expect(add).toThrow(msg);
+    expect(rules.list()).toEqual([]);
+  });
+
+  it('accepts a valid cap, and no cap at all', () => {
+    const rules = createRuleSet();
+    rules.add({ id: 'a', when: () => true, cap: { perSession: 3, cooldownMs: 0 } });
+    rules.add({ id: 'b', when: () => true, cap: {} });
+    rules.add({ id: 'c', when: () => true });
+    expect(rules.list()).toEqual(['a', 'b', 'c']);
+  });
+
+  it('stores a copy of the rule: changing its id, when or cap after add() changes nothing', () => {
+    const rules = createRuleSet();
+    const rule: TriggerRule = { id: 'hot', when: (i) => i.purchase > 0.5, cap: { perSession: 1 } };
+    rules.add(rule);
+    rule.id = 'renamed';
+    rule.when = 'oops' as never;
+    rule.cap!.perSession = 5;
+    rule.cap = { perSession: 0 };
+    const errors: unknown[] = [];
+    let log: FiredLog = {};
+    const at = (t: number) => {
+      const r = evaluateTriggers(rules.rules, intent({ purchase: 0.9 }), undefined, log, t, (_, err) => errors.push(err));
+      log = r.log;
+      return r.fired;
+    };
+    expect([at(0), at(10)]).toEqual([['hot'], []]); // the id, when and cap of add() time
+    expect(errors).toEqual([]);
+    expect(rules.list()).toEqual(['hot']);
+  });
+
+  it('calls a copied when() with the original rule as `this`', () => {
+    const rule = { id: 'vip', threshold: 0.8, when(this: { threshold: number }, i: Intent) { return i.purchase > this.threshold; } };
+    const rules = createRuleSet([rule as TriggerRule]);
+    expect(evaluateTriggers(rules.rules, intent({ purchase: 0.9 }), undefined, {}, 0).fired).toEqual(['vip']);
+  });
+
+  it('knows only its own presets: Object.prototype names are unknown, and the presets are frozen', () => {
+    for (const name of ['toString', '__proto__', 'constructor', 'hasOwnProperty']) {
+      expect(() => resolveRule(name)).toThrow(/unknown preset/);
+    }
+    expect(Object.isFrozen(PRESETS.abandonment)).toBe(true);
+    expect(resolveRule('abandonment')).toBe(PRESETS.abandonment);
   });
 });
