@@ -2,21 +2,46 @@
  * The script tag's pieces, pure enough to unit-test: options from `data-*` attributes and the
  * queueing proxy that becomes `window.hunch` (calls before the instance is ready are queued).
  *
- * Attributes: `data-db-name`, `data-consent`, `data-auto-capture` ("false" turns it off),
- * `data-session-timeout-minutes`, `data-retention-days`, `data-retention-max-events`,
- * `data-model-url`, `data-model-backend`, `data-model` ("off" disables the model),
- * `data-model-worker` ("false" keeps the model on the main thread), `data-triggers`
- * (comma-separated presets, e.g. "abandonment,ready-to-buy"), `data-recommend-url` (the store's
- * item model manifest for `hunch.recommend()`), `data-personalize-auto` ("false" keeps
- * personalization to explicit `hunch.personalize()` calls).
+ * Attributes (values are trimmed; the keywords are case-insensitive):
+ * - `data-db-name`: IndexedDB database name.
+ * - `data-consent`: `granted`, `pending` or `denied`.
+ * - `data-auto-capture`: `true` (the default) or `false`.
+ * - `data-session-timeout-minutes`, `data-retention-days`, `data-retention-max-events`: numbers
+ *   (ranges as in `createHunch`; a value that is not a number fails under the option's name).
+ * - `data-model-url`, `data-model-backend` (`auto`, `webgl`, `cpu`).
+ * - `data-model`: `on`/`true` (the default) or `off`/`false` (intent from the heuristic only).
+ * - `data-model-worker`: `true` (the default) or `false` (the model runs on the main thread).
+ * - `data-triggers`: comma-separated presets, e.g. `abandonment,ready-to-buy`.
+ * - `data-recommend-url`: the store's item model manifest for `hunch.recommend()`.
+ * - `data-personalize-auto`: `true` (the default) or `false` (personalization only through
+ *   explicit `hunch.personalize()` calls).
+ *
+ * Any other value of a boolean attribute (`"no"`, `"0"`, `""`, …) is an error, not "on": hunch
+ * does not start, `hunch.ready` rejects with a TypeError naming the attribute
+ * (`hunch: data-auto-capture must be "true" or "false" (got "no")`), and the error is logged.
  */
-import type { Hunch } from './api.js';
+import { HUNCH_EVENT_NAMES, type Hunch, type HunchEventMap } from './api.js';
+import { checkListener } from './emitter.js';
 import type { HunchOptions } from './options.js';
+import { createRuleSet, resolveRule, type RuleSet } from './triggers.js';
 import { validateEvent } from './validate-event.js';
 
-/** Reads createHunch options from a script element's dataset (pure; exported for tests). */
+/** Reads a boolean attribute: `true`/`false` (or `on`/`off` with `onOff`), trimmed, any case. */
+function bool(attr: string, v: string, onOff = false): boolean {
+  const k = v.trim().toLowerCase();
+  if (k === 'true' || (onOff && k === 'on')) return true;
+  if (k === 'false' || (onOff && k === 'off')) return false;
+  const allowed = onOff ? '"on", "off", "true" or "false"' : '"true" or "false"';
+  throw new TypeError(`hunch: ${attr} must be ${allowed} (got ${JSON.stringify(v.slice(0, 40))})`);
+}
+
+/**
+ * Reads createHunch options from a script element's dataset (pure; exported for tests).
+ * @throws TypeError naming the attribute for a boolean attribute that is not one of its keywords
+ *   (other values, numbers included, are checked by `createHunch` under the option's name).
+ */
 export function optionsFromDataset(d: DOMStringMap): HunchOptions {
-  const opts: HunchOptions = { autoCapture: d.autoCapture !== 'false' };
+  const opts: HunchOptions = { autoCapture: d.autoCapture === undefined ? true : bool('data-auto-capture', d.autoCapture) };
   const num = (v: string | undefined) => (v === undefined ? undefined : Number(v));
   if (d.dbName !== undefined) opts.dbName = d.dbName;
   if (d.consent !== undefined) opts.consent = d.consent as HunchOptions['consent'];
@@ -30,11 +55,11 @@ export function optionsFromDataset(d: DOMStringMap): HunchOptions {
     opts.model = {};
     if (d.modelUrl !== undefined) opts.model.url = d.modelUrl;
     if (d.modelBackend !== undefined) opts.model.backend = d.modelBackend as 'auto';
-    if (d.model === 'off') opts.model.enabled = false;
-    if (d.modelWorker !== undefined) opts.model.worker = d.modelWorker !== 'false';
+    if (d.model !== undefined && !bool('data-model', d.model, true)) opts.model.enabled = false;
+    if (d.modelWorker !== undefined) opts.model.worker = bool('data-model-worker', d.modelWorker);
   }
   if (d.recommendUrl !== undefined) opts.recommend = { url: d.recommendUrl };
-  if (d.personalizeAuto !== undefined) opts.personalize = { auto: d.personalizeAuto !== 'false' };
+  if (d.personalizeAuto !== undefined) opts.personalize = { auto: bool('data-personalize-auto', d.personalizeAuto) };
   if (d.triggers !== undefined) opts.triggers = d.triggers.split(',').map((t) => t.trim()).filter(Boolean);
   return opts;
 }
@@ -47,16 +72,66 @@ const PROPS = ['storage', 'consentState', 'sessionId', 'backend', 'warmupMs', 'd
 /** The global: the instance's methods, plus `ready`. */
 export type HunchGlobal = Pick<Hunch, (typeof METHODS)[number] | 'triggers'> & { ready: Promise<Hunch> } & Partial<Pick<Hunch, (typeof PROPS)[number]>>;
 
-/** Builds the queueing proxy around a pending instance. */
-export function createProxy(pending: Promise<Hunch>): HunchGlobal {
+/** A queued call: runs on the instance, or learns that there will be none. */
+interface Queued {
+  run(h: Hunch): void;
+  fail(err: unknown): void;
+}
+
+/** With no instance, these settle as done: there is nothing to flush, stop or record. */
+function resolvesWithoutInstance(name: string, args: unknown[]): boolean {
+  return name === 'flush' || name === 'dispose' || (name === 'consent' && (args[0] === 'granted' || args[0] === 'pending'));
+}
+
+/**
+ * Builds the queueing proxy around a pending instance. `options.triggers` (the presets the
+ * instance starts with) lets `triggers.list()` answer before ready.
+ *
+ * Before ready:
+ * - Calls are judged when they are made, and throw to the caller as the instance would:
+ *   `track` (invalid event), `on` (listener not a function), `triggers.add` (invalid rule or
+ *   unknown preset), each a TypeError naming the field; a call that throws is not queued.
+ *   `track` queues a copy of the event, so a props object the page changes afterwards does not
+ *   alter it.
+ * - Queued calls run in the order they were made, with one exception: `on`, `off`,
+ *   `triggers.add` and `triggers.remove` (in their own call order) run before the other calls,
+ *   so listeners and rules registered before ready hear the events queued before ready.
+ * - `triggers.list()` answers what will be active: the starting presets, then the queued adds
+ *   and removes.
+ * - The promise-returning methods return a promise that settles with the instance's answer.
+ *
+ * If the instance fails to start (`ready` rejects; the error is also logged):
+ * - `track`, `on`, `off` and `triggers.add`/`remove` still validate their arguments (and throw
+ *   as above), and otherwise do nothing; `triggers.list()` is `[]`; the properties are undefined.
+ * - Calls that return data or delete data reject with the startup error: `export`, `intent`,
+ *   `personalize`, `metrics`, `recommend`, `forget`, `consent('denied')` (and a consent value
+ *   that is not valid), because the page would otherwise take an empty answer for a real one,
+ *   or believe data stored on earlier visits was erased when it was not. (A page that ignores
+ *   such a promise gets an `unhandledrejection`, as it would for any failed call.)
+ * - `flush`, `dispose` and `consent('granted' | 'pending')` resolve: with no instance there is
+ *   nothing to flush, stop or record, and pages commonly fire and forget them, so they do not
+ *   add an unhandled rejection to the logged startup error.
+ * The same holds for calls queued before the failure.
+ */
+export function createProxy(pending: Promise<Hunch>, options: Pick<HunchOptions, 'triggers'> = {}): HunchGlobal {
   let inst: Hunch | undefined;
   let failed = false;
-  const queue: Array<(h: Hunch) => void> = [];
+  let failure: unknown;
+  // on/off/triggers.* first (in their call order), then everything else (in its call order)
+  const setup: Queued[] = [];
+  const calls: Queued[] = [];
+  // what triggers.list() will say once ready; an unknown starting preset makes createHunch fail
+  let shadow: RuleSet;
+  try {
+    shadow = createRuleSet(options.triggers ?? []);
+  } catch {
+    shadow = createRuleSet();
+  }
   const ready = pending.then((h) => {
     inst = h;
-    for (const call of queue.splice(0)) {
+    for (const call of [...setup.splice(0), ...calls.splice(0)]) {
       try {
-        call(h);
+        call.run(h);
       } catch (err) {
         console.error('[hunch]', err);
       }
@@ -65,9 +140,13 @@ export function createProxy(pending: Promise<Hunch>): HunchGlobal {
   });
   ready.catch((err) => {
     failed = true;
-    queue.length = 0;
+    failure = err;
+    for (const call of [...setup.splice(0), ...calls.splice(0)]) call.fail(err);
     console.error('[hunch] not started:', err);
   });
+  const sync = (queue: Queued[], run: (h: Hunch) => void) => {
+    if (!failed) queue.push({ run, fail: () => {} });
+  };
   const proxy = { ready } as Record<string, unknown>;
   for (const name of METHODS) {
     proxy[name] = (...args: unknown[]) => {
@@ -77,24 +156,50 @@ export function createProxy(pending: Promise<Hunch>): HunchGlobal {
         // judge the call now: the TypeError reaches the caller, and the queue keeps a copy, so a
         // props object the page reuses or changes before ready cannot alter or lose the event
         const v = validateEvent(args[0], args[1]);
-        if (!failed) queue.push((h) => h.track(v.type, v.props));
+        sync(calls, (h) => h.track(v.type, v.props));
         return undefined;
       }
-      if (name === 'on' || name === 'off') {
-        if (!failed) queue.unshift(fn); // listeners first, so they hear queued events
+      if (name === 'on') {
+        // the instance's own check: an unknown event name or a listener that is not a function
+        checkListener(args[0] as keyof HunchEventMap, args[1], HUNCH_EVENT_NAMES);
+        sync(setup, fn);
         return undefined;
       }
-      return ready.then(fn, () => undefined);
+      if (name === 'off') {
+        sync(setup, fn);
+        return undefined;
+      }
+      if (failed) return resolvesWithoutInstance(name, args) ? Promise.resolve(undefined) : Promise.reject(failure);
+      return new Promise((resolve, reject) => {
+        calls.push({
+          run: (h) => {
+            try {
+              resolve(fn(h));
+            } catch (err) {
+              reject(err);
+            }
+          },
+          fail: (err) => (resolvesWithoutInstance(name, args) ? resolve(undefined) : reject(err)),
+        });
+      });
     };
   }
   for (const name of PROPS) Object.defineProperty(proxy, name, { get: () => inst?.[name], enumerable: true });
-  // triggers: added before ready are queued like listeners
   const triggers: Hunch['triggers'] = {
-    add: (rule) => (inst ? inst.triggers.add(rule) : void queue.unshift((h) => h.triggers.add(rule))),
-    remove: (id) => (inst ? inst.triggers.remove(id) : void queue.push((h) => h.triggers.remove(id))),
-    list: () => inst?.triggers.list() ?? [],
+    add: (rule) => {
+      if (inst) return inst.triggers.add(rule);
+      // judged now (the instance's own validation); the queue keeps what was judged
+      const r = typeof rule === 'string' ? rule : resolveRule(rule);
+      shadow.add(r);
+      sync(setup, (h) => h.triggers.add(r));
+    },
+    remove: (id) => {
+      if (inst) return inst.triggers.remove(id);
+      shadow.remove(id);
+      sync(setup, (h) => h.triggers.remove(id));
+    },
+    list: () => (inst ? inst.triggers.list() : failed ? [] : shadow.list()),
   };
   proxy.triggers = triggers;
   return proxy as unknown as HunchGlobal;
 }
-
