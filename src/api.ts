@@ -163,9 +163,12 @@ export interface Hunch {
   /**
    * Items this shopper may want next, ranked on the device from the current session and recent
    * history (recent, repeated and carted items weigh more; purchased items left out unless
-   * `includePurchased`). Options: `k` (default 10, 1..1000), `candidates`, `exclude`.
+   * `includePurchased`). Options: `k` (default 10, 1..1000), `candidates` and `exclude` (arrays or
+   * Sets of item ids), `includePurchased` (default false).
    * Needs `recommend.url` (the store's item model); loads it on first use.
-   * @throws TypeError for invalid options; Error when no item model is configured or it cannot load
+   * @throws TypeError for invalid options, naming the field: options not an object, an unknown key,
+   *   a string instead of a list of ids, an element that is not an id, a non-boolean
+   *   `includePurchased`, `k` out of range; Error when no item model is configured or it cannot load
    */
   recommend(options?: RecommendOptions): Promise<Recommendation[]>;
   /** Trigger rules over intent updates, with frequency capping (fire `on('trigger')`). */
