@@ -5,6 +5,13 @@
 import type { Predictor } from './model/predictor.js';
 import type { Store } from './store/types.js';
 
+/** A message channel between the tabs of one origin (the shape of `BroadcastChannel`). */
+export interface TabChannel {
+  postMessage(message: unknown): void;
+  onmessage: ((ev: { data: unknown }) => void) | null;
+  close(): void;
+}
+
 /** Edges of the instance; defaults are the browser's. */
 export interface HunchDeps {
   /** Clock, ms since the epoch. Default `Date.now`. */
@@ -16,6 +23,12 @@ export interface HunchDeps {
    * when another tab or instance deletes the database (its `forget()`).
    */
   openStore?: (dbName: string, hooks?: { deleted(): void }) => Promise<Store>;
+  /**
+   * Opens the channel that carries `consent()` changes and `forget()` to the other tabs using the
+   * same `dbName` (messages `{ consent }` or `{ forget: true }`, never event data). Default: the
+   * window's `BroadcastChannel` named `hunch:<dbName>`, when it has one.
+   */
+  channel?: (name: string) => TabChannel | undefined;
   /** Storage for the cross-tab session pointer. Default `window.localStorage` when usable. */
   localStorage?: Storage;
   /** URL of the folder holding the hunch build (runtime files); the default model is `../models/intent/` from it. */

@@ -25,7 +25,7 @@ import type { Store } from './store/types.js';
 import { boundedScrub, validateEvent } from './validate-event.js';
 import { VERSION } from './version.js';
 import { createWriter } from './writer.js';
-import type { HunchDeps } from './deps.js';
+import type { HunchDeps, TabChannel } from './deps.js';
 
 export type { HunchDeps };
 
@@ -250,6 +250,7 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
     } finally {
       erasing = false;
     }
+    tell({ forget: true }); // tabs without an open database (consent pending) hold events too
   };
   const erase = async () => {
     writer.discard();
@@ -291,6 +292,62 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
     for (const say of early.splice(0)) say();
   }, 0);
 
+  /** Applies a consent state: this tab's `consent()` call, or another tab's (through the channel). */
+  const applyConsent = async (next: Consent) => {
+    const prev = consent;
+    consent = next;
+    if (disposed) {
+      // a disposed instance stores nothing more, but a shopper's 'denied' still erases
+      if (next === 'denied') await forget();
+      return;
+    }
+    if (next === 'granted' && prev !== 'granted') {
+      const held = pendingEvents;
+      pendingEvents = [];
+      pointer = localPointer(opts.dbName, ls, now);
+      const last = held[held.length - 1];
+      if (last) pointer.write({ id: last.sessionId, start: held[0].ts, last: last.ts });
+      await getStore();
+      for (const e of held) writer.push(e);
+      await writer.flush();
+    } else if (next === 'denied') {
+      await forget();
+      mine = undefined;
+      pointer = memoryPointer();
+    } else if (next === 'pending' && prev === 'granted') {
+      await writer.flush();
+      pointer = memoryPointer();
+    }
+    emitter.emit('consent', next);
+  };
+
+  // consent and forget are the shopper's, not one tab's: they reach the other tabs of this dbName
+  // (set up once everything a message can call exists)
+  const BC = (win as (Window & { BroadcastChannel?: typeof BroadcastChannel }) | undefined)?.BroadcastChannel;
+  const openChannel = deps.channel ?? ((name: string) => (typeof BC === 'function' ? (new BC(name) as unknown as TabChannel) : undefined));
+  let channel: TabChannel | undefined;
+  try {
+    channel = openChannel(`hunch:${opts.dbName}`);
+  } catch {
+    channel = undefined; // no channel: each tab follows its own calls, as before
+  }
+  const tell = (message: { consent: Consent } | { forget: true }) => {
+    try {
+      channel?.postMessage(message);
+    } catch {
+      // a closed channel (the tab is going away): the other tabs follow their own calls
+    }
+  };
+  if (channel) {
+    channel.onmessage = (ev) => {
+      if (disposed) return;
+      const m = ev.data as { consent?: unknown; forget?: unknown } | null;
+      if (m?.forget === true && !forgotten) forgetHere();
+      else if (m?.consent === 'granted' || m?.consent === 'pending' || m?.consent === 'denied') void applyConsent(m.consent).catch(() => {});
+    };
+    stops.push(() => channel?.close());
+  }
+
   /** Methods that read or compute reject once the instance is disposed (forget and consent still work). */
   const alive = (method: string) => {
     if (disposed) throw new Error(`hunch.${method}: this instance was disposed (create a new one with createHunch())`);
@@ -317,31 +374,8 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
     forget,
     async consent(state) {
       const next = validateConsent(state);
-      const prev = consent;
-      consent = next;
-      if (disposed) {
-        // a disposed instance stores nothing more, but a shopper's 'denied' still erases
-        if (next === 'denied') await forget();
-        return;
-      }
-      if (next === 'granted' && prev !== 'granted') {
-        const held = pendingEvents;
-        pendingEvents = [];
-        pointer = localPointer(opts.dbName, ls, now);
-        const last = held[held.length - 1];
-        if (last) pointer.write({ id: last.sessionId, start: held[0].ts, last: last.ts });
-        await getStore();
-        for (const e of held) writer.push(e);
-        await writer.flush();
-      } else if (next === 'denied') {
-        await forget();
-        mine = undefined;
-        pointer = memoryPointer();
-      } else if (next === 'pending' && prev === 'granted') {
-        await writer.flush();
-        pointer = memoryPointer();
-      }
-      emitter.emit('consent', next);
+      await applyConsent(next);
+      tell({ consent: next });
     },
     intent: async (): Promise<Intent> => (alive('intent'), services.load().then((s) => s.intent())),
     async recommend(options) {

@@ -18,6 +18,7 @@ type Tag = {
   forget(): Promise<void>;
   consent(c: string): Promise<void>;
   on(n: string, cb: (x: unknown) => void): void;
+  consentState?: string;
 };
 type W = { hunch: Tag };
 
@@ -138,6 +139,26 @@ describe('consent', () => {
     await browseWithPii(page);
     await page.waitForTimeout(300);
     expect(await originState(page)).toEqual({ databases: [], localStorage: [], sessionStorage: [], caches: [] });
+    await ctx.close();
+  });
+
+  it("'denied' in one tab reaches another open tab: it erases, stores nothing afterwards, and says so with a consent event", async () => {
+    const ctx = await browser.newContext();
+    const one = await shop(ctx, 'db=faults-deny-tabs');
+    const two = await shop(ctx, 'db=faults-deny-tabs');
+    await two.evaluate(() => {
+      const w = window as unknown as W & { heard: string[] };
+      w.heard = [];
+      w.hunch.on('consent', (c) => w.heard.push(String(c)));
+    });
+    await browseWithPii(two);
+    expect((await readDatabase(one, 'faults-deny-tabs')).events?.length).toBeGreaterThan(5);
+    await one.evaluate(() => (window as unknown as W).hunch.consent('denied'));
+    await two.waitForFunction(() => (window as unknown as W).hunch.consentState === 'denied');
+    await browseWithPii(two); // the other tab keeps browsing
+    await two.waitForTimeout(300);
+    expect(await two.evaluate(() => (window as unknown as { heard: string[] }).heard)).toEqual(['denied']);
+    expect(await originState(two)).toEqual({ databases: [], localStorage: [], sessionStorage: [], caches: [] });
     await ctx.close();
   });
 

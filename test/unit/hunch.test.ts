@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Hunch } from '../../src/api';
 import type { HunchEvent } from '../../src/events';
 import { createHunch, type HunchDeps } from '../../src/hunch';
+import type { TabChannel } from '../../src/deps';
 import { createMemoryStore } from '../../src/store/memory-store';
 import type { Store } from '../../src/store/types';
 
@@ -313,6 +314,51 @@ describe('forget, dispose and export at the edges', () => {
     expect(fresh.openStore).not.toHaveBeenCalled();
     expect((await fresh.h.export()).events).toHaveLength(1);
     expect(fresh.openStore).not.toHaveBeenCalled(); // pending from the start: export opens nothing
+  });
+
+  it("consent() and forget() reach the other tabs of the same dbName: 'denied' there stops storing and erases, 'granted' stores what was held", async () => {
+    // an in-memory BroadcastChannel: messages go to the other channels of the same name, a task later
+    const open = new Map<string, Set<TabChannel>>();
+    const channel = (name: string): TabChannel => {
+      const peers = open.get(name) ?? open.set(name, new Set()).get(name)!;
+      const me: TabChannel = {
+        onmessage: null,
+        postMessage: (data) => peers.forEach((p) => p !== me && setTimeout(() => p.onmessage?.({ data }), 0)),
+        close: () => peers.delete(me),
+      };
+      peers.add(me);
+      return me;
+    };
+    const settle = () => new Promise((r) => setTimeout(r, 10));
+    const shared = createMemoryStore();
+    const a = await make({}, { channel, openStore: async () => shared });
+    const b = await make({}, { channel, openStore: async () => shared });
+    const seen: string[] = [];
+    b.h.on('consent', (c) => seen.push(c));
+    b.h.track('product_view', { itemId: 'B1' });
+    await b.h.flush();
+    await a.h.consent('denied');
+    await settle();
+    expect(b.h.consentState).toBe('denied');
+    expect(seen).toEqual(['denied']);
+    b.h.track('product_view', { itemId: 'B2' });
+    await b.h.flush();
+    expect(await shared.countEvents()).toBe(0); // erased, and nothing stored after
+    await a.h.consent('pending');
+    await settle();
+    b.h.track('product_view', { itemId: 'HELD' });
+    await a.h.consent('granted');
+    await settle();
+    await b.h.flush();
+    expect(b.h.consentState).toBe('granted');
+    expect((await shared.getEvents()).map((e) => e.itemId)).toEqual(['HELD']);
+    // forget() in one tab also drops what a pending tab holds in memory
+    await b.h.consent('pending');
+    await settle();
+    a.h.track('product_view', { itemId: 'A-HELD' });
+    await b.h.forget();
+    await settle();
+    expect((await a.h.export()).events.map((e) => e.itemId)).not.toContain('A-HELD');
   });
 
   it('on() refuses an unknown event name with a TypeError naming it', async () => {
