@@ -99,7 +99,11 @@ export interface HunchExport {
   exportedAt: string;
   /** Consent when exported. */
   consent: Consent;
-  /** Where the events were stored (`'indexeddb'`, or `'memory'` after a fallback or without storage consent). */
+  /**
+   * Where the stored events are: `'indexeddb'`, or `'memory'` after a fallback or when nothing was
+   * ever stored (it can differ from `hunch.storage`, which says where new events go: while
+   * consent is `'pending'` after `'granted'`, the export reads IndexedDB but nothing new is stored).
+   */
   storage: StorageKind;
   /**
    * Every stored event, oldest first, then the events held in memory while consent is

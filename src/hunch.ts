@@ -26,6 +26,7 @@ import { boundedScrub, validateEvent } from './validate-event.js';
 import { VERSION } from './version.js';
 import { createWriter } from './writer.js';
 import type { HunchDeps, TabChannel } from './deps.js';
+import { createTabSync } from './tab-sync.js';
 
 export type { HunchDeps };
 
@@ -135,9 +136,10 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
     },
   });
 
-  // the intent half reads stored history only while consent allows storing; after a forget, until
-  // the next write, it reads an empty store (reading must not create the database again)
-  const storedHistory = () => (consent !== 'granted' ? undefined : forgotten && !storePromise ? Promise.resolve(createMemoryStore()) : getStore());
+  // the intent half reads stored history only while consent allows storing (and never after
+  // dispose); after a forget, until the next write, it reads an empty store (reading must not
+  // create the database again)
+  const storedHistory = () => (consent !== 'granted' || disposed ? undefined : forgotten && !storePromise ? Promise.resolve(createMemoryStore()) : getStore());
 
   // the intent half loads when the page is idle (or when intent() is first asked)
   const whenIdle = deps.whenIdle ?? defaultWhenIdle;
@@ -206,6 +208,110 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
     });
   };
 
+  let lastForgetAt = -Infinity; // when this instance last dropped forgotten data (ms)
+  let forgets = 0; // how many times it did
+
+  /** Drops what was captured but not stored yet: a forget is underway. */
+  const dropUnwritten = () => {
+    writer.discard();
+    pendingEvents = [];
+  };
+  /** Drops what this instance holds of the forgotten data: the session and the services' state. */
+  const dropLocal = () => {
+    forgotten = true;
+    lastForgetAt = now();
+    forgets++;
+    mine = undefined;
+    services.reset();
+    emitter.emit('forget', undefined);
+  };
+  const erase = async () => {
+    dropUnwritten();
+    await writer.flush();
+    const store = storePromise ? await storePromise : undefined;
+    storePromise = undefined;
+    memoryFallback = undefined;
+    if (store) await store.destroy();
+    else await openPersistent(opts.dbName).then((s) => s.destroy(), () => {});
+    pointer.clear();
+    localPointer(opts.dbName, ls, now).clear();
+    dropLocal();
+  };
+  const forget = async () => {
+    const at = now();
+    erasing = true;
+    try {
+      await erase();
+    } finally {
+      erasing = false;
+    }
+    tabs.forgot(at); // tabs without an open database (consent pending) hold events too
+  };
+  /**
+   * Another tab (or instance) deleted the database (its `forget()`, or consent denied there):
+   * the deleted data must not come back from here, so this instance drops what it holds of it
+   * (unwritten events, the session, the intent state) as its own `forget()` would. Capture goes on.
+   */
+  const forgetHere = () => {
+    if (erasing) return;
+    dropUnwritten();
+    const old = storePromise;
+    storePromise = undefined; // the next write opens (creates) the database afresh
+    memoryFallback = undefined;
+    void old?.then((s) => s.close(), () => {});
+    pointer.clear(); // the forgotten session must not continue (the other tab clears it too)
+    dropLocal();
+  };
+
+  /**
+   * Applies a consent state, this tab's `consent()` call or another tab's (`fromTab`), one change
+   * at a time. A 'denied' from another tab only drops what this tab holds: that tab erased the
+   * database already, and erasing again here could delete what it stores after a later 'granted'.
+   */
+  const changeConsent = async (next: Consent, fromTab: boolean) => {
+    const prev = consent;
+    consent = next;
+    if (disposed) {
+      // a disposed instance stores nothing more, but a shopper's 'denied' still erases
+      if (next === 'denied' && !fromTab) await forget();
+      return;
+    }
+    if (next === 'granted' && prev !== 'granted') {
+      const held = pendingEvents;
+      pendingEvents = [];
+      const epoch = forgets;
+      pointer = localPointer(opts.dbName, ls, now);
+      const last = held[held.length - 1];
+      if (last) pointer.write({ id: last.sessionId, start: held[0].ts, last: last.ts });
+      await getStore();
+      if (epoch === forgets) for (const e of held) writer.push(e); // else a forget meanwhile took them
+      await writer.flush();
+    } else if (next === 'denied') {
+      if (fromTab) forgetHere();
+      else await forget();
+      mine = undefined;
+      pointer = memoryPointer();
+    } else if (next === 'pending' && prev === 'granted') {
+      await writer.flush();
+      pointer = memoryPointer();
+    }
+    emitter.emit('consent', next);
+  };
+  let consentChanges: Promise<void> = Promise.resolve();
+  const applyConsent = (next: Consent, fromTab = false) => (consentChanges = consentChanges.catch(() => {}).then(() => changeConsent(next, fromTab)));
+
+  // consent and forget reach the other tabs of this dbName (`tab-sync.ts`)
+  const BC = (win as (Window & { BroadcastChannel?: typeof BroadcastChannel }) | undefined)?.BroadcastChannel;
+  const tabs = createTabSync(deps.channel ?? ((name) => (typeof BC === 'function' ? (new BC(name) as unknown as TabChannel) : undefined)), opts.dbName, {
+    forget(at) {
+      // a forget this instance already followed (through the database's deletion) is not repeated
+      if (!disposed && at > lastForgetAt) forgetHere();
+    },
+    consent(state) {
+      if (!disposed) void applyConsent(state, true).catch(() => {});
+    },
+  });
+
   lifecycle();
   if (opts.autoCapture && win) {
     stops.push(
@@ -243,110 +349,10 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
     void prune();
   }
 
-  const forget = async () => {
-    erasing = true;
-    try {
-      await erase();
-    } finally {
-      erasing = false;
-    }
-    tell({ forget: true }); // tabs without an open database (consent pending) hold events too
-  };
-  const erase = async () => {
-    writer.discard();
-    pendingEvents = [];
-    await writer.flush();
-    const store = storePromise ? await storePromise : undefined;
-    storePromise = undefined;
-    memoryFallback = undefined;
-    if (store) await store.destroy();
-    else await openPersistent(opts.dbName).then((s) => s.destroy(), () => {});
-    pointer.clear();
-    localPointer(opts.dbName, ls, now).clear();
-    dropLocal();
-  };
-  /** Drops what this instance holds of the forgotten data: buffers, session, the services' state. */
-  const dropLocal = () => {
-    forgotten = true;
-    mine = undefined;
-    services.reset();
-    emitter.emit('forget', undefined);
-  };
-  /**
-   * Another tab (or instance) deleted the database (its `forget()`, or consent denied there):
-   * the deleted data must not come back from here, so this instance drops what it holds of it
-   * (unwritten events, the session, the intent state) as its own `forget()` would. Capture goes on.
-   */
-  const forgetHere = () => {
-    if (erasing) return;
-    writer.discard();
-    pendingEvents = [];
-    storePromise = undefined; // the next write opens (creates) the database afresh
-    memoryFallback = undefined;
-    pointer.clear(); // the forgotten session must not continue (the other tab clears it too)
-    dropLocal();
-  };
-
   creating = false;
   setTimeout(() => {
     for (const say of early.splice(0)) say();
   }, 0);
-
-  /** Applies a consent state: this tab's `consent()` call, or another tab's (through the channel). */
-  const applyConsent = async (next: Consent) => {
-    const prev = consent;
-    consent = next;
-    if (disposed) {
-      // a disposed instance stores nothing more, but a shopper's 'denied' still erases
-      if (next === 'denied') await forget();
-      return;
-    }
-    if (next === 'granted' && prev !== 'granted') {
-      const held = pendingEvents;
-      pendingEvents = [];
-      pointer = localPointer(opts.dbName, ls, now);
-      const last = held[held.length - 1];
-      if (last) pointer.write({ id: last.sessionId, start: held[0].ts, last: last.ts });
-      await getStore();
-      for (const e of held) writer.push(e);
-      await writer.flush();
-    } else if (next === 'denied') {
-      await forget();
-      mine = undefined;
-      pointer = memoryPointer();
-    } else if (next === 'pending' && prev === 'granted') {
-      await writer.flush();
-      pointer = memoryPointer();
-    }
-    emitter.emit('consent', next);
-  };
-
-  // consent and forget are the shopper's, not one tab's: they reach the other tabs of this dbName
-  // (set up once everything a message can call exists)
-  const BC = (win as (Window & { BroadcastChannel?: typeof BroadcastChannel }) | undefined)?.BroadcastChannel;
-  const openChannel = deps.channel ?? ((name: string) => (typeof BC === 'function' ? (new BC(name) as unknown as TabChannel) : undefined));
-  let channel: TabChannel | undefined;
-  try {
-    channel = openChannel(`hunch:${opts.dbName}`);
-  } catch {
-    channel = undefined; // no channel: each tab follows its own calls, as before
-  }
-  const tell = (message: { consent: Consent } | { forget: true }) => {
-    try {
-      channel?.postMessage(message);
-    } catch {
-      // a closed channel (the tab is going away): the other tabs follow their own calls
-    }
-  };
-  if (channel) {
-    channel.onmessage = (ev) => {
-      if (disposed) return;
-      const m = ev.data as { consent?: unknown; forget?: unknown } | null;
-      if (m?.forget === true && !forgotten) forgetHere();
-      else if (m?.consent === 'granted' || m?.consent === 'pending' || m?.consent === 'denied') void applyConsent(m.consent).catch(() => {});
-    };
-    stops.push(() => channel?.close());
-  }
 
   /** Methods that read or compute reject once the instance is disposed (forget and consent still work). */
   const alive = (method: string) => {
@@ -375,7 +381,7 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
     async consent(state) {
       const next = validateConsent(state);
       await applyConsent(next);
-      tell({ consent: next });
+      tabs.consented(next);
     },
     intent: async (): Promise<Intent> => (alive('intent'), services.load().then((s) => s.intent())),
     async recommend(options) {
@@ -410,6 +416,7 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
       services.dispose();
       if (storePromise) (await storePromise).close();
       emitter.clear();
+      tabs.close(); // stops listening; forget() and consent('denied') still tell the other tabs
     },
     get storage() {
       return consent === 'granted' ? storeKind : 'memory';

@@ -17,7 +17,7 @@ import { AUTO_EVERY_SESSIONS } from './personalize/personalizer.js';
 import { runSliced } from './slice.js';
 import { guardTaste, skippedTaste, type TasteOptions, type TasteResult } from './personalize/taste.js';
 import { checkTaste, factorsKey } from './recommend/factors.js';
-import { createRecommendStream, loadNextItemModel, type NextItemModel, type RankOptions, type Recommendation, type RecommendStream } from './recommend/index.js';
+import { checkOptionsObject, createRecommendStream, loadNextItemModel, type NextItemModel, type RankOptions, type Recommendation, type RecommendStream } from './recommend/index.js';
 import type { Store } from './store/types.js';
 
 /** Events of history replayed into the ranker at load (current session and recent past ones). */
@@ -101,6 +101,8 @@ export function createRecommendService(d: RecommendServiceDeps): RecommendServic
   let record: StoredTaste | undefined;
   let running: Promise<TasteResult> | undefined;
   let autoQueued = false;
+  /** Counts resets (forget): a run that began before one must not keep or save the taste it fitted. */
+  let generation = 0;
   const emit = (e: TasteEvent) => d.emit?.(e);
   const now = () => (d.now ? d.now() : Date.now());
 
@@ -170,6 +172,7 @@ export function createRecommendService(d: RecommendServiceDeps): RecommendServic
 
   const doRun = async (reason: 'manual' | 'auto'): Promise<TasteResult> => {
     const t0 = performance.now();
+    const gen = generation;
     await load();
     const storeP = d.store();
     if (!storeP) throw new Error('personalization needs storage (consent not granted)');
@@ -182,6 +185,7 @@ export function createRecommendService(d: RecommendServiceDeps): RecommendServic
     const history = (await store.getEvents({ limit: TASTE_HISTORY_EVENTS })).filter((e) => e.sessionId !== cur && e.itemId !== undefined);
     const current = record?.taste ?? null;
     const { result, taste } = await runSliced(guardTaste(model!, history, current, d.tasteOptions));
+    if (gen !== generation) throw new Error('personalization stopped: the data it was fitting was forgotten meanwhile');
     if (model!.factors) {
       record = {
         factors: factorsKey(model!.factors),
@@ -232,7 +236,7 @@ export function createRecommendService(d: RecommendServiceDeps): RecommendServic
       }
     },
     async recommend(options = {}) {
-      if (options === null || typeof options !== 'object') throw new TypeError('options: must be an object, e.g. { k: 10 }');
+      checkOptionsObject(options); // before taking `taste` out of it
       await load();
       // the adopted taste, never one passed in: `taste` is not a public option
       const { taste: _ignored, ...rest } = options;
@@ -249,6 +253,7 @@ export function createRecommendService(d: RecommendServiceDeps): RecommendServic
       }
     },
     reset() {
+      generation++;
       backlog = [];
       record = undefined;
       if (model) stream = createRecommendStream(model);

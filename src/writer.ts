@@ -9,7 +9,7 @@
  * to the memory store).
  */
 import type { HunchEvent } from './events.js';
-import { isQuotaError, type PrunePolicy, type Store } from './store/types.js';
+import { isDeletedError, isQuotaError, type PrunePolicy, type Store } from './store/types.js';
 
 /** What the writer needs from the instance. */
 export interface WriterDeps {
@@ -57,6 +57,9 @@ export function createWriter(deps: WriterDeps): Writer {
         deps.written(batch.length);
         return;
       } catch (err) {
+        // the database was deleted under this batch (forget() here or in another tab): its events
+        // were forgotten, so they are dropped, never written into a new database
+        if (isDeletedError(err)) return;
         if (isQuotaError(err) && attempt < QUOTA_RETRIES) {
           try {
             await store.prune(deps.quotaPolicy(attempt + 1, await store.countEvents()));

@@ -161,6 +161,7 @@ export async function loadModelPredictor(o: ModelClientOptions): Promise<ModelPr
       if (disposed) return ops.dispose(); // disposed while the runtime started: stop its worker now
       const sent = personal;
       if (sent) await ops.setHead(sent);
+      if (disposed) return ops.dispose(); // …or while the personal head was on its way
       rt = ops;
       if (personal !== sent) await ops.setHead(personal); // changed while the head was on its way
       backend = ops.info.backend;

@@ -93,6 +93,8 @@ export function createPersonalizer(d: PersonalizerDeps): Personalizer {
   let record: StoredPersonalHead | undefined;
   let running: Promise<PersonalizeResult> | undefined;
   let autoQueued = false;
+  /** Counts resets (forget): a run that began before one must not save or apply what it fitted. */
+  let generation = 0;
 
   const model = async () => {
     const p = await d.predictor();
@@ -130,6 +132,7 @@ export function createPersonalizer(d: PersonalizerDeps): Personalizer {
 
   const doRun = async (reason: 'manual' | 'auto'): Promise<PersonalizeResult> => {
     const t0 = performance.now();
+    const gen = generation;
     const storeP = d.store();
     if (!storeP) throw new Error('personalization needs storage (consent not granted)');
     const store = await storeP;
@@ -142,6 +145,7 @@ export function createPersonalizer(d: PersonalizerDeps): Personalizer {
       d.emit({ status: 'progress', phase: 'fit', done: v.iteration, total: v.maxIter }),
     );
     const all = (await store.getSessions()).filter((s) => s.id !== d.sessionId()).length;
+    if (gen !== generation) throw new Error('personalization stopped: the data it was fitting was forgotten meanwhile');
     const changed = result.adopted || result.reverted;
     const inUse = result.adopted ? head : result.reverted ? null : (record?.head ?? null);
     await save(store, {
@@ -219,6 +223,7 @@ export function createPersonalizer(d: PersonalizerDeps): Personalizer {
       return { modelVersion: p.modelVersion, sessions: scored.length, global: scorePredictions(y, last(g)), personalized: record?.head ? scorePredictions(y, last(record.head)) : null };
     },
     async reset(p) {
+      generation++;
       record = undefined;
       await p?.setHead?.(null);
     },

@@ -82,6 +82,14 @@ function idSet(model: NextItemModel, name: string, v: Iterable<string> | undefin
 }
 
 /**
+ * Checks that ranking options are an object (`{ k: 10 }`, not a number or an array).
+ * @throws TypeError otherwise
+ */
+export function checkOptionsObject(options: unknown): asserts options is RankOptions {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) throw new TypeError('options: must be an object, e.g. { k: 10 }');
+}
+
+/**
  * Ranks items for `history` (current session events oldest first, or `{ session, past }`).
  * Runs in about a millisecond on a Diginetica-size model.
  * @param sink training tools only: receives the top candidates' features.
@@ -97,7 +105,7 @@ export function rank(
   options: RankOptions = {},
   sink?: FeatureSink,
 ): Recommendation[] {
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) throw new TypeError('options: must be an object, e.g. { k: 10 }');
+  checkOptionsObject(options);
   for (const key of Object.keys(options)) {
     if (!(RANK_OPTION_KEYS as readonly string[]).includes(key)) {
       throw new TypeError(`options.${key.slice(0, 40)}: is not a known option (known: ${RANK_OPTION_KEYS.join(', ')})`);

@@ -6,13 +6,17 @@
  * double-counts). The connection closes itself when another tab upgrades or deletes the database
  * (`versionchange`), and reopens on next use, so a blocked upgrade never hangs. A deletion by
  * another connection (another tab's `forget()`) is also reported through `onDeleted`, before the
- * database goes, so the owner can drop what it still holds of the deleted data.
+ * database goes, so the owner can drop what it still holds of the deleted data. Once its database
+ * is deleted (by `destroy()` or by another connection), a store never reconnects: every call
+ * rejects with a `DatabaseDeletedError`, so work that started before the deletion (a batch, a
+ * personalization run) cannot recreate the database with what was deleted. The owner opens a new
+ * store for new data.
  */
 import { deleteDB, openDB, type IDBPDatabase } from 'idb';
 import type { HunchEvent } from '../events.js';
 import { mergeSession } from '../session.js';
 import { DB_VERSION, REQUIRED_STORES, migrate, type HunchDB } from './schema.js';
-import type { PrunePolicy, Store } from './types.js';
+import { DATABASE_DELETED, type PrunePolicy, type Store } from './types.js';
 import { withTimeout } from '../timeout.js';
 
 /** Options of {@link openIdbStore}. */
@@ -36,6 +40,7 @@ export async function openIdbStore(opts: IdbStoreOptions): Promise<Store> {
   if (typeof indexedDB === 'undefined' || !indexedDB) throw new Error('IndexedDB is not available');
   let db: DB | undefined;
   let opening: Promise<DB> | undefined;
+  let deleted = false;
 
   const connect = async (): Promise<DB> => {
     const handlers = {
@@ -43,7 +48,10 @@ export async function openIdbStore(opts: IdbStoreOptions): Promise<Store> {
         // another tab wants to upgrade or delete: let it, and reopen on next use
         db?.close();
         db = undefined;
-        if (next === null) opts.onDeleted?.();
+        if (next === null) {
+          deleted = true;
+          opts.onDeleted?.();
+        }
       },
       terminated() {
         db = undefined;
@@ -64,6 +72,7 @@ export async function openIdbStore(opts: IdbStoreOptions): Promise<Store> {
   };
 
   const getDb = (): Promise<DB> => {
+    if (deleted) return Promise.reject(Object.assign(new Error(`IndexedDB "${dbName}" was deleted`), { name: DATABASE_DELETED }));
     if (db) return Promise.resolve(db);
     if (!opening) {
       const pending = withTimeout(connect(), timeout, `opening IndexedDB "${dbName}"`);
@@ -169,6 +178,7 @@ export async function openIdbStore(opts: IdbStoreOptions): Promise<Store> {
       return Object.fromEntries(all.map((r) => [r.key, r.value]));
     },
     async destroy() {
+      deleted = true;
       db?.close();
       db = undefined;
       await withTimeout(deleteDB(dbName), Math.max(timeout, 5000), `deleting IndexedDB "${dbName}"`);

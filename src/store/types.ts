@@ -45,6 +45,14 @@ export interface Store {
   close(): void;
 }
 
+/** Name of the error a store's calls reject with once its database was deleted (`forget()`, here or in another tab). */
+export const DATABASE_DELETED = 'DatabaseDeletedError';
+
+/** True when `err` says the store's database was deleted: what was being written was forgotten. */
+export function isDeletedError(err: unknown): boolean {
+  return (err as { name?: string } | null)?.name === DATABASE_DELETED;
+}
+
 /** True when `err` is a quota error (DOMException or the error of an aborted transaction). */
 export function isQuotaError(err: unknown): boolean {
   const name = (err as { name?: string } | null)?.name;

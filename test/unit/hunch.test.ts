@@ -229,6 +229,22 @@ describe('createHunch', () => {
   });
 });
 
+/** An in-memory BroadcastChannel: messages go to the other open channels of the same name, a task later. */
+function channelBus() {
+  const open = new Map<string, Set<TabChannel>>();
+  return (name: string): TabChannel => {
+    const peers = open.get(name) ?? open.set(name, new Set()).get(name)!;
+    const me: TabChannel = {
+      onmessage: null,
+      postMessage: (data) => peers.forEach((p) => p !== me && setTimeout(() => p.onmessage?.({ data }), 0)),
+      close: () => peers.delete(me),
+    };
+    peers.add(me);
+    return me;
+  };
+}
+const settle = () => new Promise((r) => setTimeout(r, 10));
+
 describe('forget, dispose and export at the edges', () => {
   it('another tab deleting the database (its forget) makes this instance drop what it holds: nothing old is written back', async () => {
     let hooks: { deleted(): void } | undefined;
@@ -317,19 +333,7 @@ describe('forget, dispose and export at the edges', () => {
   });
 
   it("consent() and forget() reach the other tabs of the same dbName: 'denied' there stops storing and erases, 'granted' stores what was held", async () => {
-    // an in-memory BroadcastChannel: messages go to the other channels of the same name, a task later
-    const open = new Map<string, Set<TabChannel>>();
-    const channel = (name: string): TabChannel => {
-      const peers = open.get(name) ?? open.set(name, new Set()).get(name)!;
-      const me: TabChannel = {
-        onmessage: null,
-        postMessage: (data) => peers.forEach((p) => p !== me && setTimeout(() => p.onmessage?.({ data }), 0)),
-        close: () => peers.delete(me),
-      };
-      peers.add(me);
-      return me;
-    };
-    const settle = () => new Promise((r) => setTimeout(r, 10));
+    const channel = channelBus();
     const shared = createMemoryStore();
     const a = await make({}, { channel, openStore: async () => shared });
     const b = await make({}, { channel, openStore: async () => shared });
@@ -359,6 +363,84 @@ describe('forget, dispose and export at the edges', () => {
     await b.h.forget();
     await settle();
     expect((await a.h.export()).events.map((e) => e.itemId)).not.toContain('A-HELD');
+  });
+
+  it('a tab follows each forget once: the database deletion and the message of one forget do not drop later events; a pending tab follows every forget', async () => {
+    const channel = channelBus();
+    let hooks: { deleted(): void } | undefined;
+    const shared = createMemoryStore();
+    const a = await make({}, { channel, openStore: async () => shared });
+    const b = await make({}, { channel, openStore: async (_n, x) => ((hooks = x), shared) });
+    const c = await make({ consent: 'pending' }, { channel });
+    const forgot = { b: 0, c: 0 };
+    b.h.on('forget', () => forgot.b++);
+    c.h.on('forget', () => forgot.c++);
+    const destroy = shared.destroy;
+    shared.destroy = async () => (hooks!.deleted(), destroy()); // as IndexedDB tells b's connection
+    await a.h.forget();
+    b.h.track('product_view', { itemId: 'AFTER' }); // after the deletion, before the message arrives
+    await settle();
+    await b.h.flush();
+    expect(forgot).toEqual({ b: 1, c: 1 });
+    expect((await shared.getEvents()).map((e) => e.itemId)).toEqual(['AFTER']);
+    c.h.track('product_view', { itemId: 'HELD-2' });
+    await a.h.forget(); // a second forget still reaches the pending tab
+    await settle();
+    expect(forgot.c).toBe(2);
+    expect((await c.h.export()).events).toEqual([]);
+  });
+
+  it("a 'denied' from another tab drops what this tab holds without erasing again or echoing a forget", async () => {
+    const channel = channelBus();
+    const shared = createMemoryStore();
+    const destroyed = vi.fn();
+    const a = await make({}, { channel, openStore: async () => shared });
+    const b = await make({}, { channel, openStore: async () => ({ ...shared, destroy: async () => (destroyed(), shared.destroy()) }) });
+    const aForgets: unknown[] = [];
+    a.h.on('forget', () => aForgets.push(1));
+    b.h.track('product_view', { itemId: 'B' });
+    await a.h.consent('denied');
+    await a.h.consent('granted'); // the shopper changes their mind at once
+    a.h.track('product_view', { itemId: 'A-AFTER' });
+    await settle();
+    await a.h.flush();
+    expect(b.h.consentState).toBe('granted');
+    expect(destroyed).not.toHaveBeenCalled(); // b did not erase a second time
+    expect(aForgets).toHaveLength(1); // and sent no forget back to a
+    expect((await shared.getEvents()).map((e) => e.itemId)).toEqual(['A-AFTER']);
+  });
+
+  it("after dispose(), forget() still reaches the other tabs", async () => {
+    const channel = channelBus();
+    const a = await make({}, { channel });
+    const b = await make({ consent: 'pending' }, { channel });
+    b.h.track('product_view', { itemId: 'HELD' });
+    await a.h.dispose();
+    await a.h.forget();
+    await settle();
+    expect((await b.h.export()).events).toEqual([]);
+  });
+
+  it('a batch whose database is deleted under it (another tab\'s forget) is dropped, not written into a new database', async () => {
+    let hooks: { deleted(): void } | undefined;
+    const { slow, release } = gatedStore();
+    const fresh = createMemoryStore();
+    const stores = [slow, fresh];
+    const deleted = Object.assign(new Error('IndexedDB "hunch" was deleted'), { name: 'DatabaseDeletedError' });
+    const gone: Store = { ...slow, putEvents: async (list) => (await slow.putEvents(list), Promise.reject(deleted)) };
+    stores[0] = gone;
+    const { h } = await make({}, { openStore: async (_n, x) => ((hooks = x), stores.shift() ?? fresh) });
+    const errors: string[] = [];
+    h.on('error', (e) => errors.push(e.code));
+    h.track('product_view', { itemId: 'OLD' });
+    const flushing = h.flush(); // the batch is in flight…
+    hooks!.deleted(); // …when another tab deletes the database
+    release();
+    await flushing;
+    h.track('product_view', { itemId: 'NEW' });
+    await h.flush();
+    expect((await fresh.getEvents()).map((e) => e.itemId)).toEqual(['NEW']);
+    expect(errors).toEqual([]); // no 'storage-write' fallback to memory storage
   });
 
   it('on() refuses an unknown event name with a TypeError naming it', async () => {

@@ -76,6 +76,16 @@ describe('recommend service: per-user taste', () => {
     await expect(fresh.svc.recommend(5 as never)).rejects.toThrow(/options: must be an object/);
   });
 
+  it('a run that a forget() overtakes keeps and saves nothing of what it fitted', async () => {
+    const { store, model } = await setup();
+    let svc: ReturnType<typeof createRecommendService> | undefined;
+    // forget() lands while the run reads the history (the flush before it)
+    svc = createRecommendService({ url: '/m', store: () => Promise.resolve(store), flush: async () => svc!.reset(), loadModel: async () => model, sessionId: () => 'open' });
+    await expect(svc.personalize()).rejects.toThrow(/forgotten meanwhile/);
+    expect(await store.getMeta(TASTE_META)).toBeUndefined();
+    expect((await svc.recommend({ k: 6 })).map((r) => r.itemId)).toEqual(rank(model, [], { k: 6 }).map((r) => r.itemId));
+  });
+
   it('a model without factors reports a skipped run and stores nothing', async () => {
     const { store, svc } = await setup(createModel(buildArtifact(LOG)));
     const r = await svc.personalize();
