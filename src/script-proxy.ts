@@ -16,7 +16,8 @@
  * - `data-personalize-auto`: `true` (the default) or `false` (personalization only through
  *   explicit `hunch.personalize()` calls).
  *
- * Any other value of a boolean attribute (`"no"`, `"0"`, `""`, …) is an error, not "on": hunch
+ * A boolean attribute present but empty is on (HTML's idiom: `<script data-auto-capture …>`).
+ * Any other value of a boolean attribute (`"no"`, `"0"`, …) is an error, not "on": hunch
  * does not start, `hunch.ready` rejects with a TypeError naming the attribute
  * (`hunch: data-auto-capture must be "true" or "false" (got "no")`), and the error is logged.
  */
@@ -29,7 +30,7 @@ import { validateEvent } from './validate-event.js';
 /** Reads a boolean attribute: `true`/`false` (or `on`/`off` with `onOff`), trimmed, any case. */
 function bool(attr: string, v: string, onOff = false): boolean {
   const k = v.trim().toLowerCase();
-  if (k === 'true' || (onOff && k === 'on')) return true;
+  if (k === '' || k === 'true' || (onOff && k === 'on')) return true; // present and empty: HTML's boolean-attribute idiom
   if (k === 'false' || (onOff && k === 'off')) return false;
   const allowed = onOff ? '"on", "off", "true" or "false"' : '"true" or "false"';
   throw new TypeError(`hunch: ${attr} must be ${allowed} (got ${JSON.stringify(v.slice(0, 40))})`);
@@ -76,6 +77,8 @@ export type HunchGlobal = Pick<Hunch, (typeof METHODS)[number] | 'triggers'> & {
 interface Queued {
   run(h: Hunch): void;
   fail(err: unknown): void;
+  /** A queued `off(name, cb)`: a later `on` of the same listener cancels it. */
+  off?: readonly [unknown, unknown];
 }
 
 /** With no instance, these settle as done: there is nothing to flush, stop or record. */
@@ -93,9 +96,11 @@ function resolvesWithoutInstance(name: string, args: unknown[]): boolean {
  *   unknown preset), each a TypeError naming the field; a call that throws is not queued.
  *   `track` queues a copy of the event, so a props object the page changes afterwards does not
  *   alter it.
- * - Queued calls run in the order they were made, with one exception: `on`, `off`,
- *   `triggers.add` and `triggers.remove` (in their own call order) run before the other calls,
- *   so listeners and rules registered before ready hear the events queued before ready.
+ * - Queued calls run in the order they were made, with one exception: `on`, `triggers.add` and
+ *   `triggers.remove` (in their own call order) run before the other calls, so listeners and
+ *   rules registered before ready hear the events queued before ready. `off` keeps its place
+ *   among the other calls, so a listener hears what was tracked before it was removed; an `on`
+ *   of the same listener after an `off` cancels that `off`.
  * - `triggers.list()` answers what will be active: the starting presets, then the queued adds
  *   and removes.
  * - The promise-returning methods return a promise that settles with the instance's answer.
@@ -162,11 +167,15 @@ export function createProxy(pending: Promise<Hunch>, options: Pick<HunchOptions,
       if (name === 'on') {
         // the instance's own check: an unknown event name or a listener that is not a function
         checkListener(args[0] as keyof HunchEventMap, args[1], HUNCH_EVENT_NAMES);
+        // listeners go first, so they hear the queued events; an earlier queued off() of this
+        // listener is cancelled (on after off leaves it listening)
+        for (let i = calls.length - 1; i >= 0; i--) if (calls[i].off?.[0] === args[0] && calls[i].off?.[1] === args[1]) calls.splice(i, 1);
         sync(setup, fn);
         return undefined;
       }
       if (name === 'off') {
-        sync(setup, fn);
+        // in call order with the events: the listener hears what was tracked before off()
+        if (!failed) calls.push({ run: fn, fail: () => {}, off: [args[0], args[1]] });
         return undefined;
       }
       if (failed) return resolvesWithoutInstance(name, args) ? Promise.resolve(undefined) : Promise.reject(failure);

@@ -99,6 +99,22 @@ describe('script-tag proxy: order of calls before ready', () => {
     expect(heard).toEqual(['page_view', 'search']);
   });
 
+  it('a listener removed before ready still hears what was tracked before off(), and nothing after', async () => {
+    const { pending, resolve } = deferred();
+    const proxy = createProxy(pending);
+    const { h } = fakeInstance();
+    const heard: string[] = [];
+    const cb = (e: { type: string }) => heard.push(e.type);
+    proxy.track('page_view');
+    proxy.on('event', cb);
+    proxy.track('search', { query: 'x' });
+    proxy.off('event', cb);
+    proxy.track('product_view', { itemId: 'a' });
+    resolve(h);
+    await proxy.ready;
+    expect(heard).toEqual(['page_view', 'search']);
+  });
+
   it('two triggers.add() with the same id before ready: the later one replaces the earlier', async () => {
     const { pending, resolve } = deferred();
     const proxy = createProxy(pending);
@@ -311,7 +327,6 @@ describe('script-tag attributes (optionsFromDataset)', () => {
   it.each([
     ['autoCapture', 'data-auto-capture', 'no', '"true" or "false"'],
     ['autoCapture', 'data-auto-capture', '0', '"true" or "false"'],
-    ['autoCapture', 'data-auto-capture', '', '"true" or "false"'],
     ['model', 'data-model', 'no', '"on", "off", "true" or "false"'],
     ['model', 'data-model', 'disabled', '"on", "off", "true" or "false"'],
     ['modelWorker', 'data-model-worker', 'no', '"true" or "false"'],
@@ -321,6 +336,13 @@ describe('script-tag attributes (optionsFromDataset)', () => {
     const read = () => optionsFromDataset({ [key]: value });
     expect(read).toThrow(TypeError);
     expect(read).toThrow(`hunch: ${attr} must be ${allowed} (got ${JSON.stringify(value)})`);
+  });
+
+  it('a boolean attribute present but empty is on (HTML\'s boolean-attribute idiom)', () => {
+    expect(optionsFromDataset({ autoCapture: '' }).autoCapture).toBe(true);
+    expect(optionsFromDataset({ modelWorker: '' }).model?.worker).toBe(true);
+    expect(optionsFromDataset({ model: '' }).model?.enabled).toBeUndefined();
+    expect(optionsFromDataset({ personalizeAuto: ' ' }).personalize).toEqual({ auto: true });
   });
 
   it('a numeric attribute that is not a number fails in createHunch under the option name', () => {
