@@ -20,13 +20,12 @@ import { resolveOptions, validateConsent, type Consent, type HunchOptions, type 
 import { advanceSession, chooseSession, type SessionPointer } from './session.js';
 import { localPointer, memoryPointer, type PointerStorage } from './session-pointer.js';
 import { openIdbStore } from './store/idb-store.js';
-import { createMemoryStore } from './store/memory-store.js';
-import type { Store } from './store/types.js';
 import { boundedScrub, validateEvent } from './validate-event.js';
 import { VERSION } from './version.js';
 import { createWriter } from './writer.js';
 import type { HunchDeps, TabChannel } from './deps.js';
 import { createTabSync } from './tab-sync.js';
+import { createStoreSlot } from './store-slot.js';
 
 export type { HunchDeps };
 
@@ -73,13 +72,8 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
 
   let consent: Consent = opts.consent;
   let disposed = false;
-  let storePromise: Promise<Store> | undefined;
-  let storeKind: Store['kind'] = 'memory';
-  let memoryFallback: Store | undefined;
   /** forget() is running. */
   let erasing = false;
-  /** Everything was forgotten (here or by another tab) and nothing was written since. */
-  let forgotten = false;
   let pendingEvents: HunchEvent[] = [];
   let pointer: PointerStorage = consent === 'granted' ? localPointer(opts.dbName, ls, now) : memoryPointer();
   let mine: SessionPointer | undefined; // this tab's view of the current session
@@ -87,20 +81,14 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
   const tabId = randomId();
   const nextId = idSequence(tabId);
 
-  const fallbackStore = () => (memoryFallback ??= createMemoryStore());
   const currentSessionId = () => chooseSession(mine, pointer.read(), now(), timeoutMs)?.id;
 
-  const getStore = (): Promise<Store> => {
-    if (!storePromise) {
-      forgotten = false;
-      storePromise = openPersistent(opts.dbName, { deleted: () => void forgetHere() }).catch((err) => {
-        problem('warning', 'storage-fallback', `IndexedDB unavailable (${(err as Error)?.message ?? err}); events are kept in memory for this page only`);
-        return fallbackStore();
-      });
-      storePromise.then((s) => (storeKind = s.kind));
-    }
-    return storePromise;
-  };
+  const slot = createStoreSlot({
+    open: (hooks) => openPersistent(opts.dbName, hooks),
+    unavailable: (err) => problem('warning', 'storage-fallback', `IndexedDB unavailable (${(err as Error)?.message ?? err}); events are kept in memory for this page only`),
+    deletedElsewhere: () => forgetHere(),
+  });
+  const getStore = slot.get;
 
   const retentionPolicy = (maxEvents = opts.retention.maxEvents) => ({
     maxEvents,
@@ -123,10 +111,7 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
     quotaPolicy: (tighten, count) => retentionPolicy(Math.min(opts.retention.maxEvents, Math.floor(count * (1 - 0.2 * tighten)))),
     async fallback(batch, err) {
       problem('error', 'storage-write', `writing to IndexedDB failed (${(err as Error)?.name ?? err}); switching to memory storage`);
-      const mem = fallbackStore();
-      storePromise = Promise.resolve(mem);
-      storeKind = 'memory';
-      await mem.putEvents(batch);
+      await slot.toMemory().putEvents(batch);
     },
     written(count) {
       emitter.emit('flush', { count });
@@ -136,10 +121,8 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
     },
   });
 
-  // the intent half reads stored history only while consent allows storing (and never after
-  // dispose); after a forget, until the next write, it reads an empty store (reading must not
-  // create the database again)
-  const storedHistory = () => (consent !== 'granted' || disposed ? undefined : forgotten && !storePromise ? Promise.resolve(createMemoryStore()) : getStore());
+  // the intent half reads stored history only while consent allows storing (and never after dispose)
+  const storedHistory = () => (consent !== 'granted' || disposed ? undefined : slot.forReading());
 
   // the intent half loads when the page is idle (or when intent() is first asked)
   const whenIdle = deps.whenIdle ?? defaultWhenIdle;
@@ -218,7 +201,6 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
   };
   /** Drops what this instance holds of the forgotten data: the session and the services' state. */
   const dropLocal = () => {
-    forgotten = true;
     lastForgetAt = now();
     forgets++;
     mine = undefined;
@@ -228,11 +210,7 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
   const erase = async () => {
     dropUnwritten();
     await writer.flush();
-    const store = storePromise ? await storePromise : undefined;
-    storePromise = undefined;
-    memoryFallback = undefined;
-    if (store) await store.destroy();
-    else await openPersistent(opts.dbName).then((s) => s.destroy(), () => {});
+    await slot.destroy();
     pointer.clear();
     localPointer(opts.dbName, ls, now).clear();
     dropLocal();
@@ -255,10 +233,7 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
   const forgetHere = () => {
     if (erasing) return;
     dropUnwritten();
-    const old = storePromise;
-    storePromise = undefined; // the next write opens (creates) the database afresh
-    memoryFallback = undefined;
-    void old?.then((s) => s.close(), () => {});
+    slot.release(); // the next write opens (creates) the database afresh
     pointer.clear(); // the forgotten session must not continue (the other tab clears it too)
     dropLocal();
   };
@@ -339,7 +314,7 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
   // spilled on pagehide if the page leaves first), so a page's first clicks are never missed
   if (consent === 'denied') {
     // denied at start: erase whatever an earlier visit stored
-    await openPersistent(opts.dbName).then((s) => s.destroy(), () => {});
+    await slot.destroy();
     pointer.clear();
     localPointer(opts.dbName, ls, now).clear();
   } else if (consent === 'granted') {
@@ -371,7 +346,7 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
       const held = structuredClone(pendingEvents);
       // what is stored: while granted, and also while 'pending' after it was granted (pending
       // stops storing but keeps what was stored); events held in memory come after it
-      const source = consent === 'granted' ? (await writer.flush(), getStore()) : storePromise;
+      const source = consent === 'granted' ? (await writer.flush(), getStore()) : slot.current();
       if (!source) return { ...base, storage: 'memory', events: held, sessions: [], meta: {} };
       const store = await source;
       const [events, sessions, meta] = await Promise.all([store.getEvents(), store.getSessions(), store.allMeta()]);
@@ -414,12 +389,12 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
       await services.intents()?.persist();
       disposed = true;
       services.dispose();
-      if (storePromise) (await storePromise).close();
+      (await slot.current())?.close();
       emitter.clear();
       tabs.close(); // stops listening; forget() and consent('denied') still tell the other tabs
     },
     get storage() {
-      return consent === 'granted' ? storeKind : 'memory';
+      return consent === 'granted' ? slot.kind : 'memory';
     },
     get consentState() {
       return consent;

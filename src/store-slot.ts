@@ -1,0 +1,87 @@
+/**
+ * The instance's store, as one slot: opened on first use (IndexedDB, or memory when IndexedDB
+ * cannot open), switched to memory when a write fails, and let go when everything is forgotten
+ * (here, or in another tab: then the database is already gone). After a forget, reading finds an
+ * empty store and only the next write opens (creates) a database again, so asking for history
+ * never brings back an empty database that `forget()` just deleted.
+ */
+import { createMemoryStore } from './store/memory-store.js';
+import type { StorageKind, Store } from './store/types.js';
+
+/** What the slot needs. */
+export interface StoreSlotDeps {
+  /** Opens the persistent store; `deleted` is called when another connection deletes its database. */
+  open(hooks?: { deleted(): void }): Promise<Store>;
+  /** IndexedDB could not open: events are kept in memory (said once by the caller). */
+  unavailable(err: unknown): void;
+  /** Another tab or instance deleted the database. */
+  deletedElsewhere(): void;
+}
+
+/** The slot. */
+export interface StoreSlot {
+  /** The store, opened on first use. */
+  get(): Promise<Store>;
+  /** The store when one is open or opening; undefined before the first use and after a forget. */
+  current(): Promise<Store> | undefined;
+  /** For reading: the store, or an empty one after a forget until the next write. */
+  forReading(): Promise<Store>;
+  /** Where new events go: `'indexeddb'`, or `'memory'` (fallback, or not opened yet). */
+  readonly kind: StorageKind;
+  /** A write failed: memory from now on. Returns the memory store. */
+  toMemory(): Store;
+  /** Lets go of the store (closing it) without deleting anything: another tab deleted the database. */
+  release(): void;
+  /** Deletes the database (the open store's, or one opened for the purpose) and lets go. */
+  destroy(): Promise<void>;
+}
+
+/** Creates an empty slot; nothing opens until {@link StoreSlot.get}. */
+export function createStoreSlot(d: StoreSlotDeps): StoreSlot {
+  let opened: Promise<Store> | undefined;
+  let memory: Store | undefined;
+  let kind: StorageKind = 'memory';
+  let forgotten = false; // everything was forgotten and nothing was written since
+  const fallback = () => (memory ??= createMemoryStore());
+  const letGo = () => {
+    const old = opened;
+    opened = undefined;
+    memory = undefined;
+    forgotten = true;
+    return old;
+  };
+  const get = (): Promise<Store> => {
+    if (!opened) {
+      forgotten = false;
+      opened = d.open({ deleted: d.deletedElsewhere }).catch((err) => {
+        d.unavailable(err);
+        return fallback();
+      });
+      opened.then((s) => (kind = s.kind));
+    }
+    return opened;
+  };
+  return {
+    get,
+    current: () => opened,
+    forReading: () => (forgotten && !opened ? Promise.resolve(createMemoryStore()) : get()),
+    get kind() {
+      return kind;
+    },
+    toMemory() {
+      const mem = fallback();
+      opened = Promise.resolve(mem);
+      kind = 'memory';
+      return mem;
+    },
+    release() {
+      void letGo()?.then((s) => s.close(), () => {});
+    },
+    async destroy() {
+      const old = letGo();
+      const store = old ? await old : undefined;
+      if (store) await store.destroy();
+      else await d.open().then((s) => s.destroy(), () => {});
+    },
+  };
+}
