@@ -4,7 +4,7 @@
  */
 import type { BrowserContext, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { countStored, databases, openPage, readDatabase } from './harness';
+import { countStored, databases, launchBrowser, openPage, readDatabase, serve } from './harness';
 import { browser, server, useBrowser } from './setup';
 
 useBrowser();
@@ -202,6 +202,52 @@ type TabWindow = {
   t: { ready: Promise<{ track(t: string, p?: object): void; flush(): Promise<void>; forget(): Promise<void>; on(n: string, cb: () => void): void; intent(): Promise<{ events: number; reasons: { itemId?: string }[] }> }> };
   forgot: number;
 };
+
+describe('back/forward cache', () => {
+  it('a page running hunch (storage, model worker, tab channel) is still restored from the back/forward cache', async () => {
+    const bfcBrowser = await launchBrowser([], { backForwardCache: true });
+    // the test server says no-store, and Chromium does not cache a page whose own fetches (here the
+    // model files) received no-store: this server allows caching, as a store's would for its assets
+    const cached = await serve(() => ({ 'cache-control': 'no-cache' }));
+    try {
+      /** Opens `url`, runs `work`, leaves for another page and comes back: was the page restored from the cache? */
+      const restored = async (url: string, work?: (page: Page) => Promise<unknown>) => {
+        const ctx = await bfcBrowser.newContext();
+        const page = await ctx.newPage();
+        await page.addInitScript(() => {
+          const w = window as unknown as { shows: boolean[] };
+          w.shows = [];
+          addEventListener('pageshow', (e) => w.shows.push(e.persisted));
+        });
+        await page.goto(`${cached.url}${url}`);
+        await work?.(page);
+        await page.goto(`${cached.url}/test/browser/fixtures/empty.html?away`);
+        await page.goBack({ waitUntil: 'commit' }); // a page restored from the cache fires no load event
+        await page.waitForFunction(() => (window as unknown as { shows?: boolean[] }).shows?.length === 2 || document.readyState === 'complete');
+        await page.waitForTimeout(200);
+        const shows = await page.evaluate(() => (window as unknown as { shows: boolean[] }).shows);
+        await ctx.close();
+        return shows.includes(true);
+      };
+      // control: a page with an unload handler is not cached, so a false result is possible
+      expect(await restored('/test/browser/fixtures/unload.html')).toBe(false);
+      expect(await restored('/test/browser/fixtures/empty.html')).toBe(true);
+      const busy = async (page: Page) =>
+        page.evaluate(async () => {
+          const h = await (window as unknown as TabWindow).t.ready;
+          h.track('product_view', { itemId: 'a', price: 10 });
+          h.track('add_to_cart', { itemId: 'a', price: 10 });
+          await h.flush();
+          await h.intent(); // the model loads, its worker starts
+        });
+      expect(await restored('/test/browser/fixtures/esm.html?db=bfcache-esm', busy)).toBe(true);
+      expect(await restored('/test/browser/fixtures/plain.html', (page) => page.evaluate(() => (window as unknown as W).hunch.ready))).toBe(true);
+    } finally {
+      await bfcBrowser.close();
+      await cached.close();
+    }
+  });
+});
 
 describe('concurrency and forget', () => {
   it('4 tabs × 1,000 events → exactly 4,000 stored, no duplicates, consistent sessions', async () => {

@@ -20,12 +20,16 @@ export interface Served {
   close(): Promise<void>;
 }
 
-/** Launches headless Chromium. @throws with install instructions when it is missing. */
-export async function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
+/**
+ * Launches headless Chromium. `backForwardCache: true` keeps the back/forward cache on (Playwright
+ * turns it off by default).
+ * @throws with install instructions when it is missing.
+ */
+export async function launchBrowser(extraArgs: string[] = [], o: { backForwardCache?: boolean } = {}): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`Chromium not found at ${CHROMIUM}. Install it with: apt-get update && apt-get install -y chromium (or set CHROMIUM_PATH). bash .ci/run does this for you.`);
   }
-  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...CHROMIUM_ARGS, ...extraArgs] });
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...CHROMIUM_ARGS, ...extraArgs], ...(o.backForwardCache ? { ignoreDefaultArgs: ['--disable-back-forward-cache'] } : {}) });
 }
 
 /** Serves the repository root; `headers(path)` may add response headers (CSP tests). */
