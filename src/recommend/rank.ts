@@ -48,6 +48,7 @@ export const RANK_OPTION_KEYS: readonly (keyof RankOptions)[] = Object.freeze(['
 
 /** One recommendation. */
 export interface Recommendation {
+  /** The store's item id, as in its item model (and as tracked). */
   itemId: string;
   /** Score (higher is better; comparable within one call only). */
   score: number;
