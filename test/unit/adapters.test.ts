@@ -107,9 +107,10 @@ describe('adapters parse each store format, skipping and counting malformed rows
         ',2024-05-01T10:02:00,,purchase,,,',
         'u1,soon,,purchase,,,',
         'u1,2024-05-01T10:02:00,,jump,,,',
+        'u1,1714557660000000,,product_view,sku-1,,', // epoch microseconds: year 56302, not a click
       ].join('\n'),
     );
-    expect(r.stats).toEqual({ rows: 6, malformed: 3, unmapped: 0 });
+    expect(r.stats).toEqual({ rows: 7, malformed: 4, unmapped: 0 });
     expect(r.events.map((e) => [e.type, e.ts])).toEqual([
       ['product_view', Date.UTC(2024, 4, 1, 10)],
       ['add_to_cart', Date.UTC(2024, 4, 1, 10, 1)],

@@ -39,22 +39,29 @@ export function lines(text: string): string[] {
   return text.split(/\r?\n/).filter((l) => l.trim() !== '');
 }
 
+/** Times outside [1990, 2100) are not clickstream times (e.g. epoch microseconds read as ms). */
+const TIME_RANGE = [Date.UTC(1990, 0, 1), Date.UTC(2100, 0, 1)] as const;
+
 /**
  * Parses a timestamp: epoch ms (digits, ≥ 1e11), epoch seconds (digits, < 1e11), or a date
  * string (`2019-10-01 00:00:00 UTC`, ISO 8601). Strings without a zone are read as UTC.
- * @returns ms since the epoch, or `NaN` when unparsable
+ * @returns ms since the epoch, or `NaN` when unparsable or outside the years 1990–2099 (so epoch
+ *   microseconds count as malformed instead of splitting every session into single events)
  */
 export function parseTime(s: string): number {
   const t = s.trim();
   if (t === '') return NaN;
+  let ms: number;
   if (/^\d+(\.\d+)?$/.test(t)) {
     const n = Number(t);
-    return n < 1e11 ? n * 1000 : n;
+    ms = n < 1e11 ? n * 1000 : n;
+  } else {
+    let iso = t.replace(' UTC', 'Z').replace(/^(\d{4}-\d\d-\d\d) (\d)/, '$1T$2');
+    if (/^\d{4}-\d\d-\d\d$/.test(iso)) iso += 'T00:00:00Z';
+    else if (/T[\d:.]+$/.test(iso)) iso += 'Z';
+    ms = Date.parse(iso);
   }
-  let iso = t.replace(' UTC', 'Z').replace(/^(\d{4}-\d\d-\d\d) (\d)/, '$1T$2');
-  if (/^\d{4}-\d\d-\d\d$/.test(iso)) iso += 'T00:00:00Z';
-  else if (/T[\d:.]+$/.test(iso)) iso += 'Z';
-  return Date.parse(iso);
+  return ms >= TIME_RANGE[0] && ms < TIME_RANGE[1] ? ms : NaN;
 }
 
 /**

@@ -8,8 +8,9 @@
  * The 7 fits run as child processes, `--jobs` at a time (default: the number of cores).
  * Prints a markdown table; `--json FILE` writes `{ pooled, holdout, stores, time_split, … }`.
  */
-import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { HOLDOUT_STORES, TRAINING_STORES } from '../data/index.js';
@@ -18,21 +19,34 @@ import type { Example } from './dataset.js';
 import { MODEL_NAMES, type ModelName } from './fit-all.js';
 import { bootstrapIndices } from './metrics.js';
 import { MODEL_DIR } from './paths.js';
+import { failCli, intArg, parseArgs, UsageError, type CliSpec } from '../next-item/args.js';
 import { progress } from './progress.js';
 import { markdownReport } from './report.js';
 import { seededRandom } from './rng.js';
 import { scoreScope, type ModelReport, type Scored } from './scores.js';
 
-function arg(name: string, def?: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : def;
-}
+const SPEC: CliSpec = {
+  usage:
+    'npm run eval:intent -- [--json FILE] [--folds 5] [--boot 500] [--jobs N] [--model DIR]\nEvaluates the intent model and three baselines on the shared data (../shared/data or HUNCH_DATA): grouped CV, time split, holdout stores.',
+  flags: {
+    json: 'also write the figures as JSON to FILE',
+    folds: 'folds of the user-grouped cross-validation (default 5, at least 2)',
+    boot: 'bootstrap resamples for the 95% CIs (default 500)',
+    jobs: 'fits run at a time, each in its own process (default: the number of cores)',
+    model: `the committed model scored on the holdout stores (default ${MODEL_DIR})`,
+  },
+};
+
+/** Child processes still running: stopped when the eval fails, so none outlives it. */
+const children = new Set<ChildProcess>();
 
 /** Runs one job in a child process (same Node flags, so tsx's loader applies). */
 function runChild(job: string, folds: number, modelDir: string): Promise<JobResult> {
   const script = fileURLToPath(new URL('./eval-job.ts', import.meta.url));
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...process.execArgv, script, job, String(folds), modelDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    children.add(child);
+    child.on('exit', () => children.delete(child));
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -105,10 +119,14 @@ class Collector {
 
 async function main(): Promise<void> {
   const started = Date.now();
-  const folds = Number(arg('folds', '5'));
-  const boot = Number(arg('boot', '500'));
-  const jobs = Number(arg('jobs', String(availableParallelism())));
-  const modelDir = arg('model', MODEL_DIR)!;
+  const args = parseArgs(process.argv.slice(2), SPEC);
+  for (const k of ['json', 'model']) if (args.get(k) === 'true') throw new UsageError(`--${k}: needs a value`);
+  const folds = intArg(args, 'folds', 5, 2, 50);
+  const boot = intArg(args, 'boot', 500, 0);
+  const jobs = intArg(args, 'jobs', availableParallelism(), 1, 64);
+  const modelDir = args.get('model') ?? MODEL_DIR;
+  // checked now, not minutes later when the holdout job needs it
+  if (!existsSync(join(modelDir, 'model.json'))) throw new UsageError(`--model: no model.json in ${modelDir}`);
   const data = loadEvalData();
   const names = jobNames(folds);
   let done = 0;
@@ -151,11 +169,11 @@ async function main(): Promise<void> {
     seconds: (Date.now() - started) / 1000,
   };
   process.stdout.write(markdownReport(report));
-  const json = arg('json');
+  const json = args.get('json');
   if (json) writeFileSync(json, `${JSON.stringify(report, null, 2)}\n`);
 }
 
 main().catch((e: unknown) => {
-  process.stderr.write(`eval failed: ${e instanceof Error ? e.stack : String(e)}\n`);
-  process.exit(1);
+  for (const child of children) child.kill(); // the other fits would run on for minutes
+  failCli('eval:intent', e);
 });

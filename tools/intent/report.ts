@@ -42,12 +42,13 @@ export function markdownReport(r: {
   holdout: Record<string, ModelReport>;
   stores: Record<string, Record<string, ModelReport>>;
   time_split: { pooled: Record<string, ModelReport> };
+  settings: { folds: number };
   seconds: number;
 }): string {
   const parts = [
     '## Purchase intent: evaluation',
     '',
-    table('Pooled, 5-fold CV grouped by user (training stores)', r.pooled),
+    table(`Pooled, ${r.settings.folds}-fold CV grouped by user (training stores)`, r.pooled),
     byEvents('Pooled CV', r.pooled),
     table('Holdout stores (committed model)', r.holdout),
     byEvents('Holdout', r.holdout),

@@ -131,7 +131,8 @@ export function trainIntentNet(train: readonly Example[], val: readonly Example[
           tf.tidy(() => {
             const { xs, mask } = batchTensors(b, FEATURE_DIM);
             const { logits } = forward(weights, xs, mask);
-            const oh = tf.cast(tf.oneHot(tf.tensor1d(b.rows.map((r) => storeIdx.get(r.store) ?? 0), 'int32'), stores.length), 'float32');
+            // one-hot store rows built directly (tf.oneHot refuses depth 1: a store training on its own logs)
+            const oh = tf.tensor2d(b.rows.map((r) => stores.map((_, i) => (i === (storeIdx.get(r.store) ?? 0) ? 1 : 0))), [b.rows.length, stores.length]);
             const z = tf.add(logits, tf.matMul(oh, vars.sb)); // [B,T] + [B,1]
             const y = tf.tensor2d(b.rows.flatMap((r) => new Array<number>(b.T).fill(r.label)), [b.rows.length, b.T]);
             const w = tf.tensor2d(sessionWeights(b, lastWeight), [b.rows.length, b.T]);

@@ -1,15 +1,19 @@
 /**
- * `npm run train:intent [-- --out DIR] [--seed 7]`
+ * `npm run train:intent [-- --out DIR] [--seed 7] [--csv FILE --out DIR [--store NAME]]`
  *
  * Trains the shipped purchase-intent model on the training stores (REES46, JD, Diginetica) with
  * a fixed seed and early stopping on a user-grouped validation split, then writes
  * `model.json`, `weights.bin` and `meta.json` to `models/intent/` (or `--out`).
+ * With `--csv`, a store trains the same model on its own logs (the generic CSV of
+ * `tools/data/adapters/generic.ts`) instead; `--out` is then required, so a store's model never
+ * overwrites the shipped one.
  */
 import { FEATURE_DIM, FEATURE_NAMES, FEATURE_VERSION } from '../../src/features/index.js';
 import { saveIntentNetToDir } from '../../src/model/intent-load-node.js';
 import { INTENT_ARCH_VERSION } from '../../src/model/intent-io.js';
 import { disposeIntentWeights, netShape } from '../../src/model/intent-net.js';
-import { loadStore, TRAINING_STORES } from '../data/index.js';
+import { loadGenericCsv, loadStore, TRAINING_STORES } from '../data/index.js';
+import { failCli, intArg, parseArgs, UsageError, type CliSpec } from '../next-item/args.js';
 import { toExamples } from './dataset.js';
 import { auc, bestF1Threshold } from './metrics.js';
 import { MODEL_DIR } from './paths.js';
@@ -19,17 +23,27 @@ import { userSplit } from './split.js';
 import { trainIntentNet, type TrainOptions } from './train-core.js';
 import { useBackend } from './tf-node.js';
 
-function arg(name: string, def: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : def;
-}
+const SPEC: CliSpec = {
+  usage: 'npm run train:intent -- [--out DIR] [--seed 7] [--csv FILE --out DIR [--store NAME]]\nTrains the purchase-intent model and writes model.json, weights.bin and meta.json.',
+  flags: {
+    out: `output folder (default ${MODEL_DIR}, the shipped model; required with --csv)`,
+    seed: 'random seed of the split and the fit (default 7)',
+    csv: "train on this generic CSV (timestamp,user_id,session_id,event_type,item_id,category_id,price) instead of the training stores",
+    store: 'store name recorded for --csv (default "generic")',
+  },
+};
 
 async function main(): Promise<void> {
   const started = Date.now();
-  const out = arg('out', MODEL_DIR);
-  const seed = Number(arg('seed', '7'));
+  const args = parseArgs(process.argv.slice(2), SPEC);
+  const csv = args.get('csv');
+  for (const k of ['out', 'csv', 'store']) if (args.get(k) === 'true') throw new UsageError(`--${k}: needs a value`);
+  if (csv && !args.has('out')) throw new UsageError('--csv: pass --out DIR too (a model trained on your logs must not overwrite the shipped one)');
+  const out = args.get('out') ?? MODEL_DIR;
+  const seed = intArg(args, 'seed', 7, 0);
   await useBackend('wasm');
-  const data = TRAINING_STORES.map((s) => loadStore(s));
+  const data = csv ? [loadGenericCsv(csv, args.get('store') ?? 'generic')] : TRAINING_STORES.map((s) => loadStore(s));
+  if (!data.some((d) => d.sessions.some((x) => x.label === 1))) throw new UsageError(`no buying session to learn from in ${csv ?? 'the training stores'}`);
   const examples = data.flatMap((d) => toExamples(d.sessions));
   const { train, val } = userSplit(examples, 0.15, seed);
   const opts: TrainOptions = { seed };
@@ -55,7 +69,7 @@ async function main(): Promise<void> {
     archVersion: INTENT_ARCH_VERSION,
     architecture: `gated recurrent cell without reset gate, one fused matmul [x,h]·W (${FEATURE_DIM}+${netShape(r.weights).hidden} → ${2 * netShape(r.weights).hidden}); head hidden·w + b`,
     hidden: netShape(r.weights).hidden,
-    command: 'npm run train:intent',
+    command: csv ? `npm run train:intent -- --csv ${csv}` : 'npm run train:intent',
     training: {
       seed,
       stores,
@@ -86,7 +100,4 @@ async function main(): Promise<void> {
   );
 }
 
-main().catch((e: unknown) => {
-  process.stderr.write(`train failed: ${e instanceof Error ? e.stack : String(e)}\n`);
-  process.exit(1);
-});
+main().catch((e: unknown) => failCli('train:intent', e));

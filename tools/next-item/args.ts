@@ -1,24 +1,83 @@
-/** Minimal `--flag value` / `--flag` parser for the next-item CLIs and `tools/intent/cv.ts`. */
+/**
+ * Minimal `--flag value` / `--flag=value` / `--flag` parser for the CLIs (next-item, intent).
+ * With a {@link CliSpec}, `--help` (or `-h`) prints the usage and exits 0, and a flag the spec
+ * does not list is an error that names it and lists the known ones, so a typo never runs a job
+ * with defaults (and never writes where the user did not mean to).
+ */
 
-/** Parsed flags: `--name value` → name: value; a bare `--name` → name: 'true'. */
-export function parseArgs(argv: readonly string[]): Map<string, string> {
+/** What a CLI accepts. */
+export interface CliSpec {
+  /** First line(s) of `--help`: the command and what it does. */
+  usage: string;
+  /** Flag name (without `--`) → one-line description, default included. */
+  flags: Record<string, string>;
+}
+
+/** A mistake in how a CLI was called: printed as a message, without a stack trace. */
+export class UsageError extends TypeError {
+  override name = 'UsageError';
+}
+
+/** The `--help` text of a spec. */
+export function helpText(spec: CliSpec): string {
+  const width = Math.max(...Object.keys(spec.flags).map((k) => k.length)) + 4;
+  return `${spec.usage}\n\nFlags:\n${Object.entries(spec.flags)
+    .map(([k, v]) => `  --${k.padEnd(width - 2)}${v}`)
+    .join('\n')}\n  --help${' '.repeat(Math.max(1, width - 6))}this text\n`;
+}
+
+/**
+ * Parsed flags: `--name value` or `--name=value` → name: value; a bare `--name` → name: 'true'.
+ * @throws UsageError for a positional argument, or (with `spec`) a flag the spec does not list
+ */
+export function parseArgs(argv: readonly string[], spec?: CliSpec): Map<string, string> {
   const out = new Map<string, string>();
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--') continue;
-    if (!a.startsWith('--')) throw new TypeError(`unexpected argument "${a}" (flags are --name value)`);
+    if (spec && (a === '--help' || a === '-h')) {
+      process.stdout.write(helpText(spec));
+      process.exit(0);
+    }
+    if (!a.startsWith('--')) throw new UsageError(`unexpected argument "${a}" (flags are --name value)`);
     const eq = a.indexOf('=');
-    if (eq > 0) out.set(a.slice(2, eq), a.slice(eq + 1));
-    else if (i + 1 < argv.length && !argv[i + 1].startsWith('--')) out.set(a.slice(2), argv[++i]);
-    else out.set(a.slice(2), 'true');
+    const name = eq > 0 ? a.slice(2, eq) : a.slice(2);
+    if (spec && !(name in spec.flags)) throw new UsageError(`unknown flag --${name} (known: ${Object.keys(spec.flags).map((k) => `--${k}`).join(', ')}; --help for more)`);
+    if (eq > 0) out.set(name, a.slice(eq + 1));
+    else if (i + 1 < argv.length && !argv[i + 1].startsWith('--')) out.set(name, argv[++i]);
+    else out.set(name, 'true');
   }
   return out;
+}
+
+/**
+ * A whole-number flag within `[min, max]`.
+ * @throws UsageError when it is not one
+ */
+export function intArg(args: Map<string, string>, name: string, def: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  const raw = args.get(name);
+  if (raw === undefined) return def;
+  const v = Number(raw);
+  if (!Number.isInteger(v) || v < min || v > max) throw new UsageError(`--${name}: must be a whole number from ${min}${max < Number.MAX_SAFE_INTEGER ? ` to ${max}` : ' up'} (got "${raw}")`);
+  return v;
+}
+
+/**
+ * How a CLI ends on an error: a usage error or a missing file is one line (with a hint for data
+ * that is not there); anything else keeps its stack trace.
+ */
+export function failCli(tool: string, e: unknown): never {
+  const err = e as NodeJS.ErrnoException | undefined;
+  if (err instanceof UsageError) process.stderr.write(`${tool}: ${err.message}\n`);
+  else if (err?.code === 'ENOENT') process.stderr.write(`${tool}: no such file: ${err.path ?? err.message}\n  (the data is read from ../shared/data, or from HUNCH_DATA when set)\n`);
+  else process.stderr.write(`${tool} failed: ${err instanceof Error ? err.stack : String(e)}\n`);
+  process.exit(1);
 }
 
 /** Datasets named by `--dataset` (comma list or `all`), validated against `known`. */
 export function datasetsArg(args: Map<string, string>, known: readonly string[]): string[] {
   const v = args.get('dataset') ?? 'all';
   const list = v === 'all' ? [...known] : v.split(',').map((s) => s.trim());
-  for (const d of list) if (!known.includes(d)) throw new TypeError(`--dataset: unknown "${d}" (known: ${known.join(', ')}, all)`);
+  for (const d of list) if (!known.includes(d)) throw new UsageError(`--dataset: unknown "${d}" (known: ${known.join(', ')}, all)`);
   return list;
 }

@@ -12,7 +12,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createModel } from '../../src/recommend/model';
-import { datasetsArg, parseArgs } from './args';
+import { datasetsArg, failCli, parseArgs, type CliSpec } from './args';
 import { DATASETS, readTestPrefixes } from './data';
 import { evaluate, hunchRanker } from './evaluate';
 import { MODELS_DIR, readArtifact } from './io';
@@ -28,8 +28,17 @@ interface Row {
 
 const r2 = (x: number): number => Math.round(x * 100) / 100;
 
+const SPEC: CliSpec = {
+  usage: 'npm run eval:next-item -- [--dataset diginetica|retailrocket|tmall|all] [--models DIR] [--json FILE]\nRanks every test prefix with the committed item model and the V-SKNN baseline; prints P@20 and MRR@20.',
+  flags: {
+    dataset: 'diginetica, retailrocket, tmall, a comma list, or all (default all)',
+    models: `folder of the item models (default ${MODELS_DIR})`,
+    json: 'also write the figures as JSON to FILE',
+  },
+};
+
 function main(): void {
-  const args = parseArgs(process.argv.slice(2));
+  const args = parseArgs(process.argv.slice(2), SPEC);
   const datasets = datasetsArg(args, DATASETS);
   const models = args.get('models') ?? MODELS_DIR;
   const rows = new Map<string, Row>();
@@ -69,4 +78,8 @@ function main(): void {
   }
 }
 
-main();
+try {
+  main();
+} catch (e) {
+  failCli('eval:next-item', e);
+}

@@ -25,7 +25,7 @@ import { DEFAULT_RERANK_DEPTH } from '../../src/recommend/rank';
 import type { ItemFactors } from '../../src/recommend/factors';
 import { createModel } from '../../src/recommend/model';
 import { DEFAULT_PARAMS, resolveParams, type RankParams } from '../../src/recommend/params';
-import { datasetsArg, parseArgs } from './args';
+import { datasetsArg, failCli, parseArgs, type CliSpec } from './args';
 import { artifactSessions, buildArtifact } from './build';
 import { DATASETS, readTrainSessions, splitValidation, type Dataset } from './data';
 import { ALS_DEFAULTS, selectBeta, trainItemFactors } from './factors';
@@ -42,8 +42,24 @@ function gridSize<P>(g: Grid<P>): number {
   return Object.values(g).reduce((n: number, v) => n + (v as unknown[]).length, 0);
 }
 
+const SPEC: CliSpec = {
+  usage: 'npm run train:next-item -- [--dataset diginetica|retailrocket|tmall|all] [--out DIR] [flags]\nTrains the item model of each dataset (sessions/<dataset>/train_sessions.txt) and writes <out>/<dataset>/manifest.json + model.bin.',
+  flags: {
+    dataset: 'diginetica, retailrocket, tmall, a comma list, or all (default all)',
+    out: `output folder (default ${MODELS_DIR}, the committed artifacts)`,
+    rounds: 'rounds of coordinate ascent on the ranking parameters (default 0: the tuned ones)',
+    'val-fraction': 'share of the newest sessions held out for validation (default 0.1)',
+    'val-every': 'every n-th validation case is a tuning case (default 4)',
+    start: "JSON of ranking parameters overriding the tuned ones, e.g. '{\"lambdaPos\":2}'",
+    reranker: 'trees (default), linear or none',
+    rerank: 'false: the older spelling of --reranker none',
+    trees: 'boosted trees of the tree re-ranker (default 150)',
+    factors: 'also train item factors of this many dims for per-user taste (default 0: none)',
+  },
+};
+
 function main(): void {
-  const args = parseArgs(process.argv.slice(2));
+  const args = parseArgs(process.argv.slice(2), SPEC);
   const datasets = datasetsArg(args, DATASETS);
   const out = args.get('out') ?? MODELS_DIR;
   const rounds = Number(args.get('rounds') ?? 0);
@@ -170,4 +186,8 @@ function round2(x: number): number {
   return Math.round(x * 100) / 100;
 }
 
-main();
+try {
+  main();
+} catch (e) {
+  failCli('train:next-item', e);
+}

@@ -1,0 +1,99 @@
+// @vitest-environment node
+/**
+ * The Node CLIs as a store calls them: strict flags, clear usage errors, and `train:intent --csv`
+ * training on a store's own generic CSV into a folder of its choosing (never over the shipped model).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadIntentNetFromDir } from '../../src/model/intent-load-node';
+import { disposeIntentWeights } from '../../src/model/intent-net';
+import { helpText, intArg, parseArgs, UsageError } from '../../tools/next-item/args';
+
+const run = promisify(execFile);
+const repo = new URL('../../', import.meta.url).pathname;
+const dir = mkdtempSync(join(tmpdir(), 'hunch-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+  await tf.ready();
+});
+
+const SPEC = { usage: 'tool -- [--out DIR]', flags: { out: 'output folder', folds: 'folds (default 5)' } };
+
+describe('CLI flags', () => {
+  it('reads --name value and --name=value; a flag the spec does not list is a UsageError naming it', () => {
+    expect([...parseArgs(['--out', 'a', '--folds=3'], SPEC)]).toEqual([
+      ['out', 'a'],
+      ['folds', '3'],
+    ]);
+    expect(() => parseArgs(['--otu', 'a'], SPEC)).toThrow(UsageError);
+    expect(() => parseArgs(['--otu', 'a'], SPEC)).toThrow(/unknown flag --otu \(known: --out, --folds/);
+    expect(() => parseArgs(['stray'], SPEC)).toThrow(/unexpected argument "stray"/);
+    expect(helpText(SPEC)).toMatch(/--out\s+output folder/);
+  });
+
+  it('whole-number flags are checked against their range', () => {
+    const a = parseArgs(['--folds', '1'], SPEC);
+    expect(() => intArg(a, 'folds', 5, 2)).toThrow(/--folds: must be a whole number from 2 up \(got "1"\)/);
+    expect(intArg(parseArgs(['--folds', '4'], SPEC), 'folds', 5, 2)).toBe(4);
+    expect(intArg(new Map(), 'folds', 5, 2)).toBe(5);
+    expect(() => intArg(parseArgs(['--folds', 'x'], SPEC), 'folds', 5, 2)).toThrow(UsageError);
+  });
+});
+
+/** A store's log in the generic CSV: 120 shoppers, one in four sessions ends in a purchase. */
+function storeCsv(): string {
+  const rows = ['timestamp,user_id,session_id,event_type,item_id,category_id,price'];
+  let t = Date.UTC(2024, 4, 1);
+  for (let u = 0; u < 120; u++) {
+    const buys = u % 4 === 0;
+    const n = 3 + (u % 5);
+    for (let i = 0; i < n; i++) {
+      t += 40_000;
+      rows.push(`${new Date(t).toISOString()},u${u},,product_view,sku-${(u * 7 + i) % 30},c${i % 3},${10 + (i % 7)}`);
+    }
+    if (buys) {
+      rows.push(`${new Date((t += 30_000)).toISOString()},u${u},,add_to_cart,sku-${u % 30},c0,12`);
+      rows.push(`${new Date((t += 60_000)).toISOString()},u${u},,purchase,sku-${u % 30},c0,12`);
+    }
+    t += 3_600_000; // the next shopper's visit
+  }
+  rows.push('not a time,u1,,product_view,sku-1,,'); // counted as malformed, not fatal
+  return rows.join('\n');
+}
+
+describe('train:intent on a store\'s own CSV', () => {
+  const tsx = join(repo, 'node_modules/.bin/tsx');
+  const train = join(repo, 'tools/intent/train.ts');
+  const shipped = readFileSync(join(repo, 'models/intent/weights.bin'));
+
+  it('--csv without --out is refused, so the shipped model cannot be overwritten', async () => {
+    const csv = join(dir, 'store.csv');
+    writeFileSync(csv, storeCsv());
+    await expect(run(tsx, [train, '--csv', csv], { cwd: repo })).rejects.toMatchObject({ code: 1, stderr: expect.stringMatching(/--csv: pass --out DIR too/) });
+    await expect(run(tsx, [train, '--otu', dir], { cwd: repo })).rejects.toMatchObject({ code: 1, stderr: expect.stringMatching(/unknown flag --otu/) });
+    expect(readFileSync(join(repo, 'models/intent/weights.bin')).equals(shipped)).toBe(true);
+  });
+
+  it('--csv FILE --out DIR trains a model that loads, with the store recorded in its metadata', async () => {
+    const csv = join(dir, 'store.csv');
+    writeFileSync(csv, storeCsv());
+    const out = join(dir, 'model');
+    const { stdout } = await run(tsx, [train, '--csv', csv, '--store', 'mystore', '--out', out], { cwd: repo });
+    expect(JSON.parse(stdout.slice(stdout.indexOf('{')))).toMatchObject({ out });
+    const meta = JSON.parse(readFileSync(join(out, 'meta.json'), 'utf8'));
+    expect(Object.keys(meta.training.stores)).toEqual(['mystore']);
+    expect(meta.training.stores.mystore).toMatchObject({ malformed: 1 });
+    expect(meta.training.sessions.positives).toBe(30);
+    const loaded = await loadIntentNetFromDir(out);
+    expect(loaded.model.modelVersion).toMatch(/^1\.1-/);
+    disposeIntentWeights(loaded.weights);
+    expect(readFileSync(join(repo, 'models/intent/weights.bin')).equals(shipped)).toBe(true);
+  }, 60_000);
+});
