@@ -1,14 +1,14 @@
 /**
- * Child-process entry of the eval: `tsx tools/intent/eval-job.ts <job> <folds> <modelDir>`;
- * writes the job's {@link JobResult} as JSON on stdout.
+ * Child-process entry of the eval: `tsx tools/intent/eval-job.ts <job> <folds> <modelDir>
+ * [<csv> <store>]`; writes the job's {@link JobResult} as JSON on stdout.
  */
-import { runJob } from './eval-jobs.js';
+import { loadEvalData, runJob } from './eval-jobs.js';
 import { useBackend } from './tf-node.js';
 
 async function main(): Promise<void> {
-  const [job, folds, modelDir] = process.argv.slice(2);
+  const [job, folds, modelDir, csv, store] = process.argv.slice(2);
   await useBackend('wasm');
-  const r = await runJob(job, Number(folds), modelDir);
+  const r = await runJob(job, Number(folds), modelDir, loadEvalData(csv ? { path: csv, store } : undefined));
   process.stdout.write(JSON.stringify(r));
 }
 

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadIntentNetFromDir } from '../../src/model/intent-load-node.js';
 import { disposeIntentWeights } from '../../src/model/intent-net.js';
-import { HOLDOUT_STORES, loadStore, TRAINING_STORES, type StoreData } from '../data/index.js';
+import { hasData, HOLDOUT_STORES, loadGenericCsv, loadStore, TRAINING_STORES, type StoreData } from '../data/index.js';
 import { toExamples, type Example } from './dataset.js';
 import { fitAll, MODEL_NAMES, type ModelName } from './fit-all.js';
 import { EVENTS_SEEN } from './scores.js';
@@ -19,19 +19,38 @@ export const EVAL_SEED = 7;
 /** Everything the eval needs: counts and examples, training and holdout. */
 export interface EvalData {
   stores: StoreData[];
+  /** Sessions of the cross-validation and the time split. */
   train: Example[];
+  /** Sessions the committed model scores. */
   holdout: Example[];
+  /** What the baselines of the holdout job are fitted on (empty: no holdout job). */
+  reference: Example[];
 }
 
-/** Loads all stores and encodes their sessions (deterministic order). */
-export function loadEvalData(): EvalData {
+/** A store's own generic CSV (`--csv`), evaluated instead of the shared training stores. */
+export interface OwnCsv {
+  path: string;
+  store: string;
+}
+
+/**
+ * Loads and encodes the sessions (deterministic order). By default: the training stores for the
+ * CV and the time split, the holdout stores for the committed model (baselines fitted on the
+ * training stores). With `csv`, a store's own log takes both roles: CV and time split on its
+ * sessions (models trained on its logs), and the committed model scored on all of them, with the
+ * baselines fitted on the shared training stores when they are there (else no holdout job).
+ */
+export function loadEvalData(csv?: OwnCsv): EvalData {
+  if (csv) {
+    const own = loadGenericCsv(csv.path, csv.store);
+    const shared = hasData() ? TRAINING_STORES.map((s) => loadStore(s)) : [];
+    const ex = toExamples(own.sessions);
+    return { stores: [own], train: ex, holdout: ex, reference: shared.flatMap((d) => toExamples(d.sessions)) };
+  }
   const stores = [...TRAINING_STORES, ...HOLDOUT_STORES].map((s) => loadStore(s));
   const isTrain = (s: string) => (TRAINING_STORES as readonly string[]).includes(s);
-  return {
-    stores,
-    train: stores.filter((d) => isTrain(d.store)).flatMap((d) => toExamples(d.sessions)),
-    holdout: stores.filter((d) => !isTrain(d.store)).flatMap((d) => toExamples(d.sessions)),
-  };
+  const train = stores.filter((d) => isTrain(d.store)).flatMap((d) => toExamples(d.sessions));
+  return { stores, train, holdout: stores.filter((d) => !isTrain(d.store)).flatMap((d) => toExamples(d.sessions)), reference: train };
 }
 
 /** What one job returns: test example indices (into `train` or `holdout`) and predictions. */
@@ -55,9 +74,9 @@ export function cvFold(train: readonly Example[], folds: number, f: number): { f
   return { fitSet: train.filter((_, i) => fold[i] !== f), testIdx: train.map((_, i) => i).filter((i) => fold[i] === f), seed: EVAL_SEED + f };
 }
 
-/** Names of the jobs for `folds`-fold CV. */
-export function jobNames(folds: number): string[] {
-  return [...Array.from({ length: folds }, (_, f) => `cv:${f}`), 'time', 'holdout'];
+/** Names of the jobs for `folds`-fold CV (the holdout job only when `holdout`). */
+export function jobNames(folds: number, holdout = true): string[] {
+  return [...Array.from({ length: folds }, (_, f) => `cv:${f}`), 'time', ...(holdout ? ['holdout'] : [])];
 }
 
 /**
@@ -86,7 +105,7 @@ export async function runJob(job: string, folds: number, modelDir: string, data:
     const meta = JSON.parse(await readFile(join(modelDir, 'meta.json'), 'utf8')) as { threshold: number };
     pretrained = { weights: shipped.weights, threshold: meta.threshold };
     modelVersion = shipped.model.modelVersion;
-    fitSet = train;
+    fitSet = data.reference;
     testIdx = holdout.map((_, i) => i);
     set = 'holdout';
   } else throw new TypeError(`job: unknown "${job}"`);

@@ -1,5 +1,5 @@
 /**
- * `npm run eval:intent [-- --json FILE] [--folds 5] [--boot 500] [--jobs N] [--model DIR]`
+ * `npm run eval:intent [-- --json FILE] [--folds 5] [--boot 500] [--jobs N] [--model DIR] [--csv FILE [--store NAME]]`
  *
  * Evaluates hunch's intent model against three baselines on the same folds, in one run:
  * 5-fold cross-validation grouped by user over all training-store sessions (each scored once,
@@ -7,6 +7,8 @@
  * holdout stores scored by the committed model (baselines trained on all training stores).
  * The 7 fits run as child processes, `--jobs` at a time (default: the number of cores).
  * Prints a markdown table; `--json FILE` writes `{ pooled, holdout, stores, time_split, … }`.
+ * With `--csv FILE`, a store's own log (the generic CSV) replaces the shared data: CV and time
+ * split on its sessions, and the committed model scored on all of them (`loadEvalData`).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
@@ -14,7 +16,7 @@ import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { HOLDOUT_STORES, TRAINING_STORES } from '../data/index.js';
-import { EVAL_SEED, jobNames, loadEvalData, type JobResult } from './eval-jobs.js';
+import { EVAL_SEED, jobNames, loadEvalData, type JobResult, type OwnCsv } from './eval-jobs.js';
 import type { Example } from './dataset.js';
 import { MODEL_NAMES, type ModelName } from './fit-all.js';
 import { bootstrapIndices } from './metrics.js';
@@ -27,8 +29,10 @@ import { scoreScope, type ModelReport, type Scored } from './scores.js';
 
 const SPEC: CliSpec = {
   usage:
-    'npm run eval:intent -- [--json FILE] [--folds 5] [--boot 500] [--jobs N] [--model DIR]\nEvaluates the intent model and three baselines on the shared data (../shared/data or HUNCH_DATA): grouped CV, time split, holdout stores.',
+    'npm run eval:intent -- [--json FILE] [--folds 5] [--boot 500] [--jobs N] [--model DIR] [--csv FILE [--store NAME]]\nEvaluates the intent model and three baselines: grouped CV, time split and the committed model on the holdout stores (shared data: ../shared/data or HUNCH_DATA), or on a store\'s own CSV with --csv.',
   flags: {
+    csv: "evaluate on this generic CSV instead: CV and time split on its sessions, and the committed model scored on all of them (its baselines fitted on the shared training stores when present)",
+    store: 'store name for --csv (default "generic")',
     json: 'also write the figures as JSON to FILE',
     folds: 'folds of the user-grouped cross-validation (default 5, at least 2)',
     boot: 'bootstrap resamples for the 95% CIs (default 500)',
@@ -41,10 +45,11 @@ const SPEC: CliSpec = {
 const children = new Set<ChildProcess>();
 
 /** Runs one job in a child process (same Node flags, so tsx's loader applies). */
-function runChild(job: string, folds: number, modelDir: string): Promise<JobResult> {
+function runChild(job: string, folds: number, modelDir: string, csv?: OwnCsv): Promise<JobResult> {
   const script = fileURLToPath(new URL('./eval-job.ts', import.meta.url));
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...process.execArgv, script, job, String(folds), modelDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const args = [script, job, String(folds), modelDir, ...(csv ? [csv.path, csv.store] : [])];
+    const child = spawn(process.execPath, [...process.execArgv, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     children.add(child);
     child.on('exit', () => children.delete(child));
     let out = '';
@@ -120,20 +125,24 @@ class Collector {
 async function main(): Promise<void> {
   const started = Date.now();
   const args = parseArgs(process.argv.slice(2), SPEC);
-  for (const k of ['json', 'model']) if (args.get(k) === 'true') throw new UsageError(`--${k}: needs a value`);
+  for (const k of ['json', 'model', 'csv', 'store']) if (args.get(k) === 'true') throw new UsageError(`--${k}: needs a value`);
+  const csvPath = args.get('csv');
+  const csv: OwnCsv | undefined = csvPath ? { path: csvPath, store: args.get('store') ?? 'generic' } : undefined;
+  if (!csv && args.has('store')) throw new UsageError('--store: only with --csv');
   const folds = intArg(args, 'folds', 5, 2, 50);
   const boot = intArg(args, 'boot', 500, 0);
   const jobs = intArg(args, 'jobs', availableParallelism(), 1, 64);
   const modelDir = args.get('model') ?? MODEL_DIR;
   // checked now, not minutes later when the holdout job needs it
   if (!existsSync(join(modelDir, 'model.json'))) throw new UsageError(`--model: no model.json in ${modelDir}`);
-  const data = loadEvalData();
-  const names = jobNames(folds);
+  const data = loadEvalData(csv);
+  if (!data.train.some((e) => e.label === 1) || !data.train.some((e) => e.label === 0)) throw new UsageError(`no sessions of both outcomes (bought / not) to evaluate in ${csv?.path ?? 'the training stores'}`);
+  const names = jobNames(folds, data.reference.length > 0);
   let done = 0;
   progress('eval', 0, names.length, `${names.length} fits, ${jobs} at a time`);
   const results = await pool(
     names.map((job) => async () => {
-      const r = await runChild(job, folds, modelDir);
+      const r = await runChild(job, folds, modelDir, csv);
       progress('eval', ++done, names.length, job);
       return r;
     }),
@@ -147,18 +156,23 @@ async function main(): Promise<void> {
     else if (r.job === 'time') ts.add(r, data.train);
     else ho.add(r, data.holdout);
   }
+  // with --csv the store's own log plays both parts: its CV (a model trained on its logs) is the
+  // "training store" figure, and the committed model on its sessions the "holdout" one
+  const trainStores: readonly string[] = csv ? [csv.store] : TRAINING_STORES;
+  const holdoutStores: readonly string[] = csv ? [] : HOLDOUT_STORES;
   const stores: Record<string, Record<string, ModelReport>> = {};
-  for (const s of TRAINING_STORES) stores[s] = cv.score(boot, (e) => e.store === s);
-  for (const s of HOLDOUT_STORES) stores[s] = ho.score(boot, (e) => e.store === s);
+  for (const s of trainStores) stores[s] = cv.score(boot, (e) => e.store === s);
+  for (const s of holdoutStores) stores[s] = ho.score(boot, (e) => e.store === s);
   const timeStores: Record<string, Record<string, ModelReport>> = {};
-  for (const s of TRAINING_STORES) timeStores[s] = ts.score(boot, (e) => e.store === s);
+  for (const s of trainStores) timeStores[s] = ts.score(boot, (e) => e.store === s);
   const report = {
     pooled: cv.score(boot),
-    holdout: ho.score(boot),
+    holdout: ho.ex.length ? ho.score(boot) : {},
     stores,
     time_split: { pooled: ts.score(boot), stores: timeStores },
     settings: {
       folds,
+      csv: csv ? { file: csv.path, store: csv.store, holdoutBaselines: data.reference.length ? 'fitted on the shared training stores' : 'no shared data: no holdout job' } : undefined,
       bootstrap: boot,
       seed: EVAL_SEED,
       modelVersion: results.find((r) => r.modelVersion)?.modelVersion,

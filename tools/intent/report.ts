@@ -42,17 +42,18 @@ export function markdownReport(r: {
   holdout: Record<string, ModelReport>;
   stores: Record<string, Record<string, ModelReport>>;
   time_split: { pooled: Record<string, ModelReport> };
-  settings: { folds: number };
+  settings: { folds: number; csv?: { store: string } };
   seconds: number;
 }): string {
+  const own = r.settings.csv?.store;
+  const hasHoldout = Object.keys(r.holdout).length > 0;
   const parts = [
     '## Purchase intent: evaluation',
     '',
-    table(`Pooled, ${r.settings.folds}-fold CV grouped by user (training stores)`, r.pooled),
+    table(`Pooled, ${r.settings.folds}-fold CV grouped by user (${own ? `${own}: models trained on its own logs` : 'training stores'})`, r.pooled),
     byEvents('Pooled CV', r.pooled),
-    table('Holdout stores (committed model)', r.holdout),
-    byEvents('Holdout', r.holdout),
-    table('Time split (last 20% of each training store)', r.time_split.pooled),
+    ...(hasHoldout ? [table(own ? `${own}: the committed model (baselines trained on the shared training stores)` : 'Holdout stores (committed model)', r.holdout), byEvents('Holdout', r.holdout)] : []),
+    table(`Time split (last 20% of ${own ?? 'each training store'})`, r.time_split.pooled),
     ...Object.entries(r.stores).map(([s, scope]) => table(`Store ${s}`, scope)),
     `_${r.seconds.toFixed(0)} s_`,
     '',
