@@ -11,7 +11,7 @@
  */
 import { disposeIntentWeights } from '../../src/model/intent-net.js';
 import { loadStore, TRAINING_STORES } from '../data/index.js';
-import { parseArgs } from '../next-item/args.js';
+import { failCli, intArg, parseArgs, UsageError, type CliSpec } from '../next-item/args.js';
 import { toExamples } from './dataset.js';
 import { cvFold } from './eval-jobs.js';
 import { auc, logLoss } from './metrics.js';
@@ -22,13 +22,22 @@ import { useBackend } from './tf-node.js';
 
 const FOLDS = 5;
 
+const SPEC: CliSpec = {
+  usage: 'npx tsx tools/intent/cv.ts [--set key=value,…] [--seeds 1] [--seed-offset 0]\nhunch\'s network alone through the eval\'s grouped 5-fold CV on the training stores; prints one JSON line.',
+  flags: {
+    set: 'training options as key=number pairs, e.g. hidden=16,learningRate=0.03',
+    seeds: 'fits per fold whose logits are averaged (default 1)',
+    'seed-offset': 'shifts the seeds, for a different draw (default 0)',
+  },
+};
+
 /** Parses `key=value,…` into numeric training options. */
 function parseSet(text: string): TrainOptions {
   const out: Record<string, number> = {};
   for (const kv of text.split(',').filter(Boolean)) {
     const [k, v] = kv.split('=');
     const n = Number(v);
-    if (!k || !Number.isFinite(n)) throw new TypeError(`--set: "${kv}" is not key=number`);
+    if (!k || !Number.isFinite(n)) throw new UsageError(`--set: "${kv}" is not key=number`);
     out[k] = n;
   }
   return out as TrainOptions;
@@ -36,10 +45,10 @@ function parseSet(text: string): TrainOptions {
 
 async function main(): Promise<void> {
   const started = Date.now();
-  const args = parseArgs(process.argv.slice(2));
+  const args = parseArgs(process.argv.slice(2), SPEC);
   const opts = parseSet(args.get('set') ?? '');
-  const seeds = Number(args.get('seeds') ?? 1);
-  const offset = Number(args.get('seed-offset') ?? 0);
+  const seeds = intArg(args, 'seeds', 1, 1, 100);
+  const offset = intArg(args, 'seed-offset', 0, 0);
   await useBackend('wasm');
   const train = TRAINING_STORES.flatMap((s) => toExamples(loadStore(s).sessions));
   const z = new Float64Array(train.length);
@@ -67,7 +76,4 @@ async function main(): Promise<void> {
   process.stdout.write(`${JSON.stringify(out)}\n`);
 }
 
-main().catch((e: unknown) => {
-  process.stderr.write(`cv failed: ${e instanceof Error ? e.stack : String(e)}\n`);
-  process.exit(1);
-});
+main().catch((e: unknown) => failCli('cv', e));
