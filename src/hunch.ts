@@ -4,7 +4,8 @@
  * Browser globals and storage come in as injected dependencies (`HunchDeps`), so unit tests run
  * it with fakes; `createHunch` supplies the real ones.
  */
-import { HUNCH_EVENT_NAMES, type Hunch, type HunchEventMap, type HunchExport, type HunchProblem } from './api.js';
+import { HUNCH_EVENT_NAMES, type Hunch, type HunchEventMap, type HunchExport } from './api.js';
+import { createProblemReporter } from './problems.js';
 import { captureDom } from './capture/dom.js';
 import { captureNavigation } from './capture/navigation.js';
 import { createEmitter } from './emitter.js';
@@ -53,22 +54,9 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
   const timeoutMs = opts.sessionTimeoutMinutes * 60_000;
   const createdAt = now();
 
-  const reported = new Set<string>();
   const emitter = createEmitter<HunchEventMap>((err) => problem('error', 'listener', `a hunch.on() listener threw: ${String(err)}`), HUNCH_EVENT_NAMES);
-  // problems found while creating the instance are emitted on the next task, so listeners
-  // attached right after `await createHunch()` hear them
-  let creating = true;
-  const early: Array<() => void> = [];
-  function problem(kind: 'error' | 'warning', code: string, message: string) {
-    if (reported.has(code)) return;
-    reported.add(code);
-    const say = () => {
-      if (emitter.count(kind) === 0 && typeof console !== 'undefined') console.warn(`[hunch] ${message}`);
-      emitter.emit(kind, { code, message } satisfies HunchProblem);
-    };
-    if (creating) early.push(say);
-    else say();
-  }
+  const problems = createProblemReporter(emitter);
+  const problem = problems.report;
 
   let consent: Consent = opts.consent;
   let disposed = false;
@@ -324,10 +312,7 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
     void prune();
   }
 
-  creating = false;
-  setTimeout(() => {
-    for (const say of early.splice(0)) say();
-  }, 0);
+  problems.ready();
 
   /** Methods that read or compute reject once the instance is disposed (forget and consent still work). */
   const alive = (method: string) => {
