@@ -149,8 +149,8 @@ export function createProxy(pending: Promise<Hunch>, options: Pick<HunchOptions,
     for (const call of [...setup.splice(0), ...calls.splice(0)]) call.fail(err);
     console.error('[hunch] not started:', err);
   });
-  const sync = (queue: Queued[], run: (h: Hunch) => void) => {
-    if (!failed) queue.push({ run, fail: () => {} });
+  const sync = (queue: Queued[], run: (h: Hunch) => void, off?: Queued['off']) => {
+    if (!failed) queue.push({ run, fail: () => {}, off });
   };
   const proxy = { ready } as Record<string, unknown>;
   for (const name of METHODS) {
@@ -175,7 +175,7 @@ export function createProxy(pending: Promise<Hunch>, options: Pick<HunchOptions,
       }
       if (name === 'off') {
         // in call order with the events: the listener hears what was tracked before off()
-        if (!failed) calls.push({ run: fn, fail: () => {}, off: [args[0], args[1]] });
+        sync(calls, fn, [args[0], args[1]]);
         return undefined;
       }
       if (failed) return resolvesWithoutInstance(name, args) ? Promise.resolve(undefined) : Promise.reject(failure);

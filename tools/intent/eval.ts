@@ -21,7 +21,7 @@ import type { Example } from './dataset.js';
 import { MODEL_NAMES, type ModelName } from './fit-all.js';
 import { bootstrapIndices } from './metrics.js';
 import { MODEL_DIR } from './paths.js';
-import { failCli, intArg, parseArgs, UsageError, type CliSpec } from '../next-item/args.js';
+import { failCli, intArg, parseArgs, requireValues, UsageError, type CliSpec } from '../next-item/args.js';
 import { progress } from './progress.js';
 import { markdownReport } from './report.js';
 import { seededRandom } from './rng.js';
@@ -125,7 +125,7 @@ class Collector {
 async function main(): Promise<void> {
   const started = Date.now();
   const args = parseArgs(process.argv.slice(2), SPEC);
-  for (const k of ['json', 'model', 'csv', 'store']) if (args.get(k) === 'true') throw new UsageError(`--${k}: needs a value`);
+  requireValues(args, ['json', 'model', 'csv', 'store']);
   const csvPath = args.get('csv');
   const csv: OwnCsv | undefined = csvPath ? { path: csvPath, store: args.get('store') ?? 'generic' } : undefined;
   if (!csv && args.has('store')) throw new UsageError('--store: only with --csv');

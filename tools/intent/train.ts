@@ -13,7 +13,7 @@ import { saveIntentNetToDir } from '../../src/model/intent-load-node.js';
 import { INTENT_ARCH_VERSION } from '../../src/model/intent-io.js';
 import { disposeIntentWeights, netShape } from '../../src/model/intent-net.js';
 import { loadGenericCsv, loadStore, TRAINING_STORES } from '../data/index.js';
-import { failCli, intArg, parseArgs, UsageError, type CliSpec } from '../next-item/args.js';
+import { failCli, intArg, parseArgs, requireValues, UsageError, type CliSpec } from '../next-item/args.js';
 import { toExamples } from './dataset.js';
 import { auc, bestF1Threshold } from './metrics.js';
 import { MODEL_DIR } from './paths.js';
@@ -37,7 +37,7 @@ async function main(): Promise<void> {
   const started = Date.now();
   const args = parseArgs(process.argv.slice(2), SPEC);
   const csv = args.get('csv');
-  for (const k of ['out', 'csv', 'store']) if (args.get(k) === 'true') throw new UsageError(`--${k}: needs a value`);
+  requireValues(args, ['out', 'csv', 'store']);
   if (csv && !args.has('out')) throw new UsageError('--csv: pass --out DIR too (a model trained on your logs must not overwrite the shipped one)');
   const out = args.get('out') ?? MODEL_DIR;
   const seed = intArg(args, 'seed', 7, 0);

@@ -51,6 +51,14 @@ export function parseArgs(argv: readonly string[], spec?: CliSpec): Map<string, 
 }
 
 /**
+ * Checks that these flags, when given, came with a value (a bare `--out` reads as `'true'`).
+ * @throws UsageError naming the first that did not
+ */
+export function requireValues(args: Map<string, string>, names: readonly string[]): void {
+  for (const k of names) if (args.get(k) === 'true') throw new UsageError(`--${k}: needs a value`);
+}
+
+/**
  * A whole-number flag within `[min, max]`.
  * @throws UsageError when it is not one
  */
