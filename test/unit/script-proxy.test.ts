@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Hunch, HunchEventMap } from '../../src/api';
 import { createEmitter } from '../../src/emitter';
-import { resolveOptions } from '../../src/options';
+import { resolveOptions, type HunchOptions } from '../../src/options';
 import { createProxy, optionsFromDataset } from '../../src/script-proxy';
 import { createRuleSet, type TriggerRule } from '../../src/triggers';
 
@@ -281,47 +281,39 @@ describe('script-tag proxy: the instance fails to start', () => {
 });
 
 describe('script-tag attributes (optionsFromDataset)', () => {
+  /** Where each boolean attribute lands in the options. */
+  const read = {
+    autoCapture: (o: HunchOptions) => o.autoCapture,
+    model: (o: HunchOptions) => o.model?.enabled,
+    modelWorker: (o: HunchOptions) => o.model?.worker,
+    personalizeAuto: (o: HunchOptions) => o.personalize,
+  };
   it.each([
-    ['false', false],
-    ['FALSE', false],
-    [' False ', false],
-    ['true', true],
-    ['TRUE', true],
-  ])('data-auto-capture=%j is %s', (v, on) => {
-    expect(optionsFromDataset({ autoCapture: v }).autoCapture).toBe(on);
+    ['autoCapture', 'false', false],
+    ['autoCapture', 'FALSE', false],
+    ['autoCapture', ' False ', false],
+    ['autoCapture', 'true', true],
+    ['autoCapture', 'TRUE', true],
+    ['model', 'off', false],
+    ['model', 'OFF', false],
+    ['model', 'false', false],
+    ['model', ' False', false],
+    ['model', 'on', undefined],
+    ['model', 'true', undefined],
+    ['model', 'On', undefined],
+    ['modelWorker', 'false', false],
+    ['modelWorker', 'FALSE', false],
+    ['modelWorker', 'true', true],
+    ['modelWorker', ' True ', true],
+    ['personalizeAuto', 'false', { auto: false }],
+    ['personalizeAuto', 'False', { auto: false }],
+    ['personalizeAuto', 'true', { auto: true }],
+  ] as const)('%s=%j reads as %j', (key, v, expected) => {
+    expect(read[key](optionsFromDataset({ [key]: v }))).toEqual(expected);
   });
 
   it('data-auto-capture absent keeps capture on', () => {
     expect(optionsFromDataset({}).autoCapture).toBe(true);
-  });
-
-  it.each([
-    ['off', false],
-    ['OFF', false],
-    ['false', false],
-    [' False', false],
-    ['on', undefined],
-    ['true', undefined],
-    ['On', undefined],
-  ])('data-model=%j sets model.enabled to %s', (v, enabled) => {
-    expect(optionsFromDataset({ model: v }).model?.enabled).toBe(enabled);
-  });
-
-  it.each([
-    ['false', false],
-    ['FALSE', false],
-    ['true', true],
-    [' True ', true],
-  ])('data-model-worker=%j is %s', (v, worker) => {
-    expect(optionsFromDataset({ modelWorker: v }).model?.worker).toBe(worker);
-  });
-
-  it.each([
-    ['false', false],
-    ['False', false],
-    ['true', true],
-  ])('data-personalize-auto=%j is %s', (v, auto) => {
-    expect(optionsFromDataset({ personalizeAuto: v }).personalize).toEqual({ auto });
   });
 
   it.each([
