@@ -1,7 +1,8 @@
 // @vitest-environment node
 /**
  * The Node CLIs as a store calls them: strict flags, clear usage errors, and `train:intent --csv`
- * training on a store's own generic CSV into a folder of its choosing (never over the shipped model).
+ * and `train:next-item --csv / --sessions` training on a store's own logs into a folder of its
+ * choosing (never over the shipped models).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
@@ -13,7 +14,12 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadIntentNetFromDir } from '../../src/model/intent-load-node';
 import { disposeIntentWeights } from '../../src/model/intent-net';
+import { createModel } from '../../src/recommend/model';
+import { rank } from '../../src/recommend/rank';
+import type { NormalizedEvent } from '../../tools/data/types';
 import { helpText, intArg, parseArgs, UsageError } from '../../tools/next-item/args';
+import { readArtifact } from '../../tools/next-item/io';
+import { itemSessions } from '../../tools/next-item/store-sessions';
 
 const run = promisify(execFile);
 const repo = new URL('../../', import.meta.url).pathname;
@@ -115,5 +121,74 @@ describe('train:intent and eval:intent on a store\'s own CSV', () => {
     expect(r.holdout).toEqual({});
     expect(r.settings.csv).toMatchObject({ store: 'mystore', holdoutBaselines: 'no shared data: no holdout job' });
     await expect(run(tsx, [join(repo, 'tools/intent/eval.ts'), '--store', 'x'], { cwd: repo })).rejects.toMatchObject({ stderr: expect.stringMatching(/--store: only with --csv/) });
+  }, 120_000);
+});
+
+/**
+ * A store's log in the generic CSV for the item model: 300 visits, each walking a chain of 40
+ * items (sku-k, sku-k+1, …), with a cart add and a removal of the current item now and then.
+ */
+function chainCsv(): string {
+  const rows = ['timestamp,user_id,session_id,event_type,item_id,category_id,price'];
+  let t = Date.UTC(2024, 4, 1);
+  for (let v = 0; v < 300; v++) {
+    const start = (v * 7) % 40;
+    const n = 3 + (v % 6);
+    for (let i = 0; i < n; i++) {
+      const item = `sku-${(start + i) % 40}`;
+      rows.push(`${new Date((t += 20_000)).toISOString()},u${v % 90},,product_view,${item},c,10`);
+      if (i === 1 && v % 3 === 0) rows.push(`${new Date((t += 5_000)).toISOString()},u${v % 90},,add_to_cart,${item},c,10`);
+      if (i === 2 && v % 3 === 0) rows.push(`${new Date((t += 5_000)).toISOString()},u${v % 90},,remove_from_cart,${item},c,10`);
+    }
+    t += 3_600_000; // the next visit
+  }
+  return rows.join('\n');
+}
+
+describe("train:next-item on a store's own log", () => {
+  const tsx = join(repo, 'node_modules/.bin/tsx');
+  const train = join(repo, 'tools/next-item/train.ts');
+
+  it('item sessions: what the ranker sees of each visit (removes skipped), split on 30-minute gaps, oldest first, single items left out', () => {
+    const ev = (userId: string, ts: number, type: NormalizedEvent['type'], itemId: string): NormalizedEvent => ({ store: 's', userId, sessionId: '', ts, type, itemId, categoryId: '' });
+    const min = 60_000;
+    const r = itemSessions([
+      ev('b', 100 * min, 'product_view', 'x'),
+      ev('a', 0, 'product_view', 'p'),
+      ev('a', 1 * min, 'add_to_cart', 'p'),
+      ev('a', 2 * min, 'remove_from_cart', 'p'),
+      ev('a', 3 * min, 'search', ''),
+      ev('a', 4 * min, 'purchase', 'q'),
+      ev('a', 40 * min, 'product_view', 'r'), // 36 minutes later: a new visit, of one item
+      ev('b', 101 * min, 'product_view', 'y'),
+    ]);
+    expect(r).toEqual({ sessions: [['p', 'p', 'q'], ['x', 'y']], short: 1 });
+  });
+
+  it('--csv / --sessions need --out and refuse --dataset, so the committed artifacts cannot be overwritten', async () => {
+    const csv = join(dir, 'chain.csv');
+    writeFileSync(csv, chainCsv());
+    await expect(run(tsx, [train, '--csv', csv], { cwd: repo })).rejects.toMatchObject({ code: 1, stderr: expect.stringMatching(/--csv: pass --out DIR too/) });
+    await expect(run(tsx, [train, '--csv', csv, '--dataset', 'tmall', '--out', dir], { cwd: repo })).rejects.toMatchObject({ stderr: expect.stringMatching(/--dataset does not go with --csv/) });
+    await expect(run(tsx, [train, '--csv', csv, '--sessions', csv, '--out', dir], { cwd: repo })).rejects.toMatchObject({ stderr: expect.stringMatching(/not both/) });
+    await expect(run(tsx, [train, '--csv', csv, '--like', 'amazon', '--out', dir], { cwd: repo })).rejects.toMatchObject({ stderr: expect.stringMatching(/--like: unknown "amazon"/) });
+    const few = join(dir, 'few.txt');
+    writeFileSync(few, 'a b\nb c\n');
+    await expect(run(tsx, [train, '--sessions', few, '--out', join(dir, 'few')], { cwd: repo })).rejects.toMatchObject({ stderr: expect.stringMatching(/too few sessions \(2; at least 20/) });
+  }, 60_000);
+
+  it('--csv FILE --out DIR writes an artifact that loads and ranks the chain\'s next item first', async () => {
+    const csv = join(dir, 'chain.csv');
+    writeFileSync(csv, chainCsv());
+    const out = join(dir, 'items');
+    const { stdout, stderr } = await run(tsx, [train, '--csv', csv, '--store', 'mystore', '--out', out, '--trees', '10'], { cwd: repo });
+    expect(stderr).toMatch(/mystore: 300 sessions of 2\+ items read from .* \(0 shorter left out; 1\d{3} rows, 0 malformed skipped\)/);
+    const p20 = Number(/validation hunch P@20 ([\d.]+)/.exec(stdout)?.[1]);
+    expect(p20).toBeGreaterThan(90); // the chain is learnable: the next item is almost always in the top 20
+    const { artifact, manifest } = readArtifact(out);
+    expect(manifest.meta).toMatchObject({ dataset: 'mystore' });
+    expect(artifact.itemIds.length).toBe(40);
+    const recs = rank(createModel(artifact), [{ itemId: 'sku-11' }, { itemId: 'sku-12' }], { k: 3 });
+    expect(recs[0].itemId).toBe('sku-13');
   }, 120_000);
 });

@@ -22,10 +22,37 @@ export interface SessionizeOptions {
 }
 
 /**
- * Groups events by user (and native session id), splits on gaps, and labels each session:
- * the prefix (events before the first purchase) and whether a purchase happened. Events with
- * equal times keep their input order. Sessions cut off by the window end, and sessions whose
- * first event is a purchase (empty prefix), are left out and counted.
+ * Groups events by store, user and native session id, orders each group by time (equal times
+ * keep their input order) and splits it where consecutive events are more than `gapMs` apart.
+ * No event is dropped; sessions come in group order, each in time order. Used by
+ * {@link sessionize} (intent labels) and by the next-item CLI (whole sessions' items).
+ * @param gapMs gap that starts a new session, ms (default {@link SESSION_GAP_MS})
+ */
+export function splitSessions(events: readonly NormalizedEvent[], gapMs = SESSION_GAP_MS): NormalizedEvent[][] {
+  const byUser = new Map<string, NormalizedEvent[]>();
+  for (const e of events) {
+    const key = `${e.store}\u0000${e.userId}\u0000${e.sessionId}`;
+    let list = byUser.get(key);
+    if (!list) byUser.set(key, (list = []));
+    list.push(e);
+  }
+  const out: NormalizedEvent[][] = [];
+  for (const list of byUser.values()) {
+    const sorted = list.map((e, i) => ({ e, i })).sort((a, b) => a.e.ts - b.e.ts || a.i - b.i).map((x) => x.e);
+    let start = 0;
+    for (let i = 1; i <= sorted.length; i++) {
+      if (i < sorted.length && sorted[i].ts - sorted[i - 1].ts <= gapMs) continue;
+      out.push(sorted.slice(start, i));
+      start = i;
+    }
+  }
+  return out;
+}
+
+/**
+ * Splits events into sessions ({@link splitSessions}) and labels each: the prefix (events
+ * before the first purchase) and whether a purchase happened. Sessions cut off by the window
+ * end, and sessions whose first event is a purchase (empty prefix), are left out and counted.
  * @returns sessions ordered by start time, with `sessionId` set to `<store>:<user>:<tag><n>`.
  */
 export function sessionize(
@@ -34,45 +61,31 @@ export function sessionize(
 ): { sessions: LabeledSession[]; stats: SessionStats } {
   const gap = opts.gapMs ?? SESSION_GAP_MS;
   const windowEnd = opts.windowEndMs ?? -Infinity;
-  const byUser = new Map<string, NormalizedEvent[]>();
-  for (const e of events) {
-    const key = `${e.store}\u0000${e.userId}\u0000${e.sessionId}`;
-    let list = byUser.get(key);
-    if (!list) byUser.set(key, (list = []));
-    list.push(e);
-  }
   const stats: SessionStats = { sessions: 0, cutOff: 0, cutOffWithPurchase: 0, emptyPrefix: 0, kept: 0, positives: 0 };
   const sessions: LabeledSession[] = [];
   const counters = new Map<string, number>();
-  for (const list of byUser.values()) {
-    const sorted = list.map((e, i) => ({ e, i })).sort((a, b) => a.e.ts - b.e.ts || a.i - b.i).map((x) => x.e);
-    let start = 0;
-    for (let i = 1; i <= sorted.length; i++) {
-      if (i < sorted.length && sorted[i].ts - sorted[i - 1].ts <= gap) continue;
-      const part = sorted.slice(start, i);
-      start = i;
-      stats.sessions++;
-      if (Number.isFinite(windowEnd) && part[part.length - 1].ts > windowEnd - gap) {
-        stats.cutOff++;
-        if (part.some((e) => e.type === 'purchase')) stats.cutOffWithPurchase++;
-        continue;
-      }
-      const buy = part.findIndex((e) => e.type === 'purchase');
-      if (buy === 0) {
-        stats.emptyPrefix++;
-        continue;
-      }
-      const first = part[0];
-      const userKey = `${first.store}:${first.userId}`;
-      const n = counters.get(userKey) ?? 0;
-      counters.set(userKey, n + 1);
-      const sessionId = `${userKey}:${opts.tag ?? ''}${n}`;
-      const prefix = (buy < 0 ? part : part.slice(0, buy)).map((e) => ({ ...e, sessionId }));
-      const label = buy < 0 ? 0 : 1;
-      sessions.push({ store: first.store, userId: first.userId, sessionId, events: prefix, label, startMs: first.ts });
-      stats.kept++;
-      stats.positives += label;
+  for (const part of splitSessions(events, gap)) {
+    stats.sessions++;
+    if (Number.isFinite(windowEnd) && part[part.length - 1].ts > windowEnd - gap) {
+      stats.cutOff++;
+      if (part.some((e) => e.type === 'purchase')) stats.cutOffWithPurchase++;
+      continue;
     }
+    const buy = part.findIndex((e) => e.type === 'purchase');
+    if (buy === 0) {
+      stats.emptyPrefix++;
+      continue;
+    }
+    const first = part[0];
+    const userKey = `${first.store}:${first.userId}`;
+    const n = counters.get(userKey) ?? 0;
+    counters.set(userKey, n + 1);
+    const sessionId = `${userKey}:${opts.tag ?? ''}${n}`;
+    const prefix = (buy < 0 ? part : part.slice(0, buy)).map((e) => ({ ...e, sessionId }));
+    const label = buy < 0 ? 0 : 1;
+    sessions.push({ store: first.store, userId: first.userId, sessionId, events: prefix, label, startMs: first.ts });
+    stats.kept++;
+    stats.positives += label;
   }
   sessions.sort((a, b) => a.startMs - b.startMs || (a.sessionId < b.sessionId ? -1 : 1));
   return { sessions, stats };

@@ -2,6 +2,12 @@
  * `npm run train:next-item -- [--dataset diginetica|retailrocket|tmall|all] [--out DIR]
  *   [--rounds 0] [--val-fraction 0.1] [--val-every 4] [--start '{json params}']
  *   [--reranker trees|linear|none] [--trees 150] [--factors DIMS]`
+ * `npm run train:next-item -- --csv FILE | --sessions FILE --out DIR [--store NAME] [--like DATASET] [flags]`
+ *
+ * With `--csv` (the generic event CSV) or `--sessions` (one session of item ids a line), a store
+ * trains on its own log (`store-sessions.ts`) and the artifact goes to `--out` itself (required,
+ * so the committed artifacts are never overwritten); its ranking parameters start from the tuned
+ * ones of `--like` (default diginetica), and `--rounds 1` tunes them on the store's validation.
  *
  * For each dataset: carve a validation split from the end of train_sessions.txt (newest
  * sessions; every prefix predicting its next item, every `val-every`-th case kept: the tuning
@@ -25,9 +31,10 @@ import { DEFAULT_RERANK_DEPTH } from '../../src/recommend/rank';
 import type { ItemFactors } from '../../src/recommend/factors';
 import { createModel } from '../../src/recommend/model';
 import { DEFAULT_PARAMS, resolveParams, type RankParams } from '../../src/recommend/params';
-import { datasetsArg, failCli, parseArgs, type CliSpec } from './args';
+import { datasetsArg, failCli, parseArgs, requireValues, UsageError, type CliSpec } from './args';
 import { artifactSessions, buildArtifact } from './build';
 import { DATASETS, readTrainSessions, splitValidation, type Dataset } from './data';
+import { readStoreSessions } from './store-sessions';
 import { ALS_DEFAULTS, selectBeta, trainItemFactors } from './factors';
 import { evaluate, hunchRanker } from './evaluate';
 import { HUNCH_GRID, TUNED, VSKNN_GRID } from './grids';
@@ -38,15 +45,26 @@ import { fitTrees } from './trees';
 import { coordinateAscent, type Grid } from './tune';
 import { DEFAULT_VSKNN, vsknnRanker, type VsknnParams } from './vsknn';
 
+/** Fewest sessions of 2+ items a training run accepts (it holds out the newest for validation). */
+const MIN_SESSIONS = 20;
+
 function gridSize<P>(g: Grid<P>): number {
   return Object.values(g).reduce((n: number, v) => n + (v as unknown[]).length, 0);
 }
 
 const SPEC: CliSpec = {
-  usage: 'npm run train:next-item -- [--dataset diginetica|retailrocket|tmall|all] [--out DIR] [flags]\nTrains the item model of each dataset (sessions/<dataset>/train_sessions.txt) and writes <out>/<dataset>/manifest.json + model.bin.',
+  usage:
+    'npm run train:next-item -- [--dataset diginetica|retailrocket|tmall|all] [--out DIR] [flags]\n' +
+    'Trains the item model of each dataset (sessions/<dataset>/train_sessions.txt) and writes <out>/<dataset>/manifest.json + model.bin.\n' +
+    'npm run train:next-item -- --csv FILE | --sessions FILE --out DIR [--store NAME] [--like DATASET] [flags]\n' +
+    "Trains on a store's own log and writes DIR/manifest.json + model.bin.",
   flags: {
     dataset: 'diginetica, retailrocket, tmall, a comma list, or all (default all)',
-    out: `output folder (default ${MODELS_DIR}, the committed artifacts)`,
+    out: `output folder (default ${MODELS_DIR}, the committed artifacts; required with --csv / --sessions)`,
+    csv: "train on this generic event CSV (timestamp,user_id,session_id,event_type,item_id,category_id,price) instead of the datasets",
+    sessions: 'train on this sessions file (one session a line, item ids separated by spaces, oldest first) instead of the datasets',
+    store: 'name recorded in the artifact for --csv / --sessions (default "generic")',
+    like: 'with --csv / --sessions: the dataset whose tuned ranking parameters to start from (default diginetica)',
     rounds: 'rounds of coordinate ascent on the ranking parameters (default 0: the tuned ones)',
     'val-fraction': 'share of the newest sessions held out for validation (default 0.1)',
     'val-every': 'every n-th validation case is a tuning case (default 4)',
@@ -58,33 +76,76 @@ const SPEC: CliSpec = {
   },
 };
 
+/** One artifact to train: its name, its sessions (oldest first), where it goes, where tuning starts. */
+interface Job {
+  name: string;
+  sessions: () => string[][];
+  dir: string;
+  tuned: (typeof TUNED)[Dataset];
+}
+
+/** The jobs the flags ask for: the shared datasets, or one store file. */
+function jobsOf(args: Map<string, string>): Job[] {
+  requireValues(args, ['out', 'csv', 'sessions', 'store', 'like', 'dataset']);
+  const file = args.get('csv') ?? args.get('sessions');
+  if (!file) {
+    if (args.has('store') || args.has('like')) throw new UsageError('--store and --like go with --csv or --sessions');
+    const out = args.get('out') ?? MODELS_DIR;
+    return datasetsArg(args, DATASETS).map((d) => ({ name: d, sessions: () => readTrainSessions(d), dir: join(out, d), tuned: TUNED[d as Dataset] }));
+  }
+  if (args.has('csv') && args.has('sessions')) throw new UsageError('pass --csv or --sessions, not both');
+  if (args.has('dataset')) throw new UsageError('--dataset does not go with --csv / --sessions (use --like to pick the starting parameters)');
+  const out = args.get('out');
+  if (!out) throw new UsageError(`--${args.has('csv') ? 'csv' : 'sessions'}: pass --out DIR too (a model trained on your logs must not overwrite the committed ones)`);
+  const like = args.get('like') ?? 'diginetica';
+  if (!(DATASETS as readonly string[]).includes(like)) throw new UsageError(`--like: unknown "${like}" (known: ${DATASETS.join(', ')})`);
+  const name = args.get('store') ?? 'generic';
+  return [
+    {
+      name,
+      sessions: () => {
+        const read = readStoreSessions(file, args.has('csv') ? 'csv' : 'sessions');
+        const p = read.parse;
+        process.stderr.write(
+          `${name}: ${read.sessions.length} sessions of 2+ items read from ${file} (${read.short} shorter left out` +
+            (p ? `; ${p.rows} rows, ${p.malformed} malformed skipped` : '') +
+            ')\n',
+        );
+        return read.sessions;
+      },
+      dir: out,
+      tuned: TUNED[like as Dataset],
+    },
+  ];
+}
+
 function main(): void {
   const args = parseArgs(process.argv.slice(2), SPEC);
-  const datasets = datasetsArg(args, DATASETS);
-  const out = args.get('out') ?? MODELS_DIR;
+  const jobs = jobsOf(args);
   const rounds = Number(args.get('rounds') ?? 0);
   const valFraction = Number(args.get('val-fraction') ?? 0.1);
   const valEvery = Number(args.get('val-every') ?? 4);
-  if (!Number.isInteger(rounds) || rounds < 0) throw new TypeError('--rounds must be an integer ≥ 0');
-  if (!(valFraction > 0 && valFraction < 1)) throw new TypeError('--val-fraction must be in (0, 1)');
-  if (!Number.isInteger(valEvery) || valEvery < 1) throw new TypeError('--val-every must be an integer ≥ 1');
+  if (!Number.isInteger(rounds) || rounds < 0) throw new UsageError('--rounds must be an integer ≥ 0');
+  if (!(valFraction > 0 && valFraction < 1)) throw new UsageError('--val-fraction must be in (0, 1)');
+  if (!Number.isInteger(valEvery) || valEvery < 1) throw new UsageError('--val-every must be an integer ≥ 1');
   const dims = Number(args.get('factors') ?? 0);
-  if (!Number.isInteger(dims) || dims < 0 || dims > 256) throw new TypeError('--factors must be an integer in 0..256 (0 = none)');
+  if (!Number.isInteger(dims) || dims < 0 || dims > 256) throw new UsageError('--factors must be an integer in 0..256 (0 = none)');
   const rerankKind = args.get('reranker') ?? (args.get('rerank') === 'false' ? 'none' : 'trees');
-  if (!['trees', 'linear', 'none'].includes(rerankKind)) throw new TypeError('--reranker must be trees, linear or none');
+  if (!['trees', 'linear', 'none'].includes(rerankKind)) throw new UsageError('--reranker must be trees, linear or none');
   const nTrees = Number(args.get('trees') ?? 150);
-  if (!Number.isInteger(nTrees) || nTrees < 1) throw new TypeError('--trees must be an integer ≥ 1');
+  if (!Number.isInteger(nTrees) || nTrees < 1) throw new UsageError('--trees must be an integer ≥ 1');
 
-  for (const dataset of datasets) {
+  for (const { name: dataset, sessions: read, dir, tuned } of jobs) {
     const start = resolveParams({
       ...DEFAULT_PARAMS,
-      ...TUNED[dataset as Dataset].hunch,
+      ...tuned.hunch,
       ...(JSON.parse(args.get('start') ?? '{}') as Partial<RankParams>),
     });
     const t0 = Date.now();
-    const sessions = readTrainSessions(dataset);
+    const sessions = read();
     const { fit, validation } = splitValidation(sessions, valFraction);
     const cases = validation.filter((_, i) => i % valEvery === 0);
+    if (sessions.length < MIN_SESSIONS || cases.length === 0) throw new UsageError(`${dataset}: too few sessions (${sessions.length}; at least ${MIN_SESSIONS} with validation cases to run, and hundreds for a useful model)`);
     process.stderr.write(`${dataset}: ${sessions.length} sessions; fit ${fit.length}, validation ${cases.length} cases\n`);
     const fitArtifact = buildArtifact(fit);
 
@@ -103,8 +164,8 @@ function main(): void {
     // beats the tuned blend on the tuning cases.
     let reranker: Reranker | undefined;
     let rerankResult: { p20: number; mrr20: number } | undefined;
-    if (rerankKind !== 'none') {
-      const rest = validation.filter((_, i) => i % valEvery !== 0);
+    const rest = validation.filter((_, i) => i % valEvery !== 0);
+    if (rerankKind !== 'none' && rest.length > 0) {
       const stride = Math.max(1, Math.ceil(rest.length / (rerankKind === 'trees' ? 60_000 : 30_000)));
       const rCases = rest.filter((_, i) => i % stride === 0);
       const plain = createModel(fitArtifact, hunch.best.params, null);
@@ -122,7 +183,7 @@ function main(): void {
     const baseBar = new Progress(`${dataset} tune V-SKNN`, rounds * gridSize(VSKNN_GRID) + 1);
     n = 0;
     const baseline = coordinateAscent<VsknnParams>(
-      { ...DEFAULT_VSKNN, ...TUNED[dataset as Dataset].baseline },
+      { ...DEFAULT_VSKNN, ...tuned.baseline },
       rounds > 0 ? VSKNN_GRID : {},
       (p) => evaluate(vsknnRanker(fitModel, p), cases),
       rounds,
@@ -168,7 +229,7 @@ function main(): void {
         baseline: baseline.best.params,
       },
     });
-    const gz = writeArtifact(join(out, dataset), manifest, binary);
+    const gz = writeArtifact(dir, manifest, binary);
     process.stdout.write(
       `${dataset}: validation hunch P@20 ${hunch.best.p20.toFixed(2)} MRR@20 ${hunch.best.mrr20.toFixed(2)}; ` +
         (rerankResult
