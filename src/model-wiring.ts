@@ -45,6 +45,7 @@ export function predictorLoader(
       backend: opts.model.backend,
       assetBase,
       worker: opts.model.worker,
+      fetchTimeoutMs: opts.model.timeoutMs,
       onFallback: (reason, backend) => sink.problem('warning', 'backend-fallback', `intent model moved to the ${backend} backend: ${reason}`),
       onRuntime: (r) => {
         if ('error' in r) {

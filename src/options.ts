@@ -30,10 +30,19 @@ export interface HunchOptions {
     url?: string;
     /** `false` disables the model; intent comes from the heuristic. Default `true`. */
     enabled?: boolean;
-    /** Backend: `'auto'` = WebGL, falling back to CPU (also mid-session, e.g. on a lost context). Default `'auto'`. */
+    /**
+     * TensorFlow.js backend. Default `'auto'`: WebGL, falling back to CPU (also mid-session, e.g.
+     * on a lost context). `'webgl'`: WebGL only at start (where it cannot start, the plain-JS kernel
+     * keeps answering; a context lost mid-session still moves to CPU). `'cpu'`: CPU only.
+     */
     backend?: 'auto' | 'webgl' | 'cpu';
     /** Run the model in a Web Worker (OffscreenCanvas WebGL) when the browser can. Default `true`. */
     worker?: boolean;
+    /**
+     * Longest wait for the model files, in ms. Default 30,000; 1,000..600,000. When they do not
+     * arrive in time, intent comes from the heuristic (one `error`, code `model-load`).
+     */
+    timeoutMs?: number;
   };
   /**
    * Trigger presets to enable at start (`'abandonment'`, `'ready-to-buy'`). Default none. An
@@ -62,8 +71,8 @@ export interface ResolvedOptions {
   autoCapture: boolean;
   sessionTimeoutMinutes: number;
   retention: { days: number; maxEvents: number };
-  model: { url: string | undefined; enabled: boolean; backend: 'auto' | 'webgl' | 'cpu'; worker: boolean };
-  triggers: string[];
+  model: { url: string | undefined; enabled: boolean; backend: 'auto' | 'webgl' | 'cpu'; worker: boolean; timeoutMs: number };
+  triggers: readonly string[];
   personalize: { auto: boolean };
   recommend: { url: string | undefined };
 }
@@ -75,8 +84,8 @@ export const DEFAULTS: Readonly<ResolvedOptions> = Object.freeze({
   autoCapture: false,
   sessionTimeoutMinutes: 30,
   retention: Object.freeze({ days: 90, maxEvents: 50_000 }),
-  model: Object.freeze({ url: undefined, enabled: true, backend: 'auto' as const, worker: true }),
-  triggers: [] as string[],
+  model: Object.freeze({ url: undefined, enabled: true, backend: 'auto' as const, worker: true, timeoutMs: 30_000 }),
+  triggers: Object.freeze([]),
   personalize: Object.freeze({ auto: true }),
   recommend: Object.freeze({ url: undefined }),
 });
@@ -137,7 +146,7 @@ export function resolveOptions(input: unknown = {}): ResolvedOptions {
   const r = obj('retention', o.retention);
   known('retention', r, ['days', 'maxEvents']);
   const m = obj('model', o.model);
-  known('model', m, ['url', 'enabled', 'backend', 'worker']);
+  known('model', m, ['url', 'enabled', 'backend', 'worker', 'timeoutMs']);
   if (m.worker !== undefined && typeof m.worker !== 'boolean') fail('model.worker', 'must be a boolean');
   if (o.triggers !== undefined) {
     if (!Array.isArray(o.triggers)) fail('triggers', 'must be an array of preset names');
@@ -160,9 +169,10 @@ export function resolveOptions(input: unknown = {}): ResolvedOptions {
     },
     model: {
       url: m.url as string | undefined,
-      enabled: (m.enabled as boolean | undefined) ?? true,
-      backend: (m.backend as ResolvedOptions['model']['backend'] | undefined) ?? 'auto',
-      worker: (m.worker as boolean | undefined) ?? true,
+      enabled: (m.enabled as boolean | undefined) ?? DEFAULTS.model.enabled,
+      backend: (m.backend as ResolvedOptions['model']['backend'] | undefined) ?? DEFAULTS.model.backend,
+      worker: (m.worker as boolean | undefined) ?? DEFAULTS.model.worker,
+      timeoutMs: num('model.timeoutMs', m.timeoutMs, 1_000, 600_000, DEFAULTS.model.timeoutMs, true),
     },
     triggers: [...((o.triggers as string[] | undefined) ?? [])],
     personalize: { auto: (pers.auto as boolean | undefined) ?? DEFAULTS.personalize.auto },

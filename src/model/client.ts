@@ -29,6 +29,13 @@ export interface ModelClientOptions {
   onFallback?(reason: string, backend: string): void;
   /** Longest wait for the runtime to start, ms. Default 60,000. */
   timeoutMs?: number;
+  /** Longest wait for the model files, ms. Default 30,000 (then the caller falls back to the heuristic). */
+  fetchTimeoutMs?: number;
+  /**
+   * Longest wait for one step of the started runtime, ms. Default 10,000. A step that fails or
+   * takes longer stops the runtime; the plain-JS kernel answers from then on, with the same state.
+   */
+  stepTimeoutMs?: number;
   /** Called once the TensorFlow.js runtime took over (or could not start: `error`). */
   onRuntime?(r: { backend: string; thread: 'worker' | 'main'; readyMs: number } | { error: string }): void;
   /** Fetch for the model files. Default: global `fetch`. */
@@ -143,12 +150,12 @@ async function startRuntime(o: ModelClientOptions, files: ModelFiles): Promise<R
  * Starts the model: fetches and checks its files, answers with the JS kernel at once, and hands
  * over to the TensorFlow.js runtime (worker first) when it is ready. `warmupMs` is the time from
  * this call to the first answer; `onRuntime` reports the takeover.
- * @throws Error when the model files are unusable (404, corrupt, other feature version): the
- *   caller falls back to the heuristic
+ * @throws Error when the model files are unusable (404, corrupt, other feature version) or do not
+ *   arrive within `fetchTimeoutMs`: the caller falls back to the heuristic
  */
 export async function loadModelPredictor(o: ModelClientOptions): Promise<ModelPredictor> {
   const t0 = performance.now();
-  const files = await fetchModelFiles(o.fetch ?? ((u) => fetch(u)), o.url);
+  const files = await withTimeout(fetchModelFiles(o.fetch ?? ((u) => fetch(u)), o.url), o.fetchTimeoutMs ?? 30_000, 'fetching the intent model');
   const net: JsNet = decodeJsNet(files);
   jsStep(net, [], new Float32Array(net.D)); // the first answer: proves the weights compute
   const warmupMs = performance.now() - t0;
@@ -173,6 +180,14 @@ export async function loadModelPredictor(o: ModelClientOptions): Promise<ModelPr
     },
   );
   runtimeReady.catch(() => {}); // the JS kernel keeps answering
+  /** Stops a runtime that failed a call; the JS kernel answers from then on. */
+  const drop = (ops: RuntimeOps, err: unknown): void => {
+    if (rt !== ops) return;
+    rt = undefined;
+    ops.dispose();
+    backend = 'js';
+    o.onFallback?.(`model runtime failed: ${String((err as Error)?.message ?? err)}`, backend);
+  };
   return {
     get source() {
       return personal ? ('personalized' as const) : ('model' as const);
@@ -180,7 +195,8 @@ export async function loadModelPredictor(o: ModelClientOptions): Promise<ModelPr
     jsNet: net,
     async setHead(head) {
       personal = head;
-      if (rt) await rt.setHead(head);
+      const ops = rt;
+      if (ops) await withTimeout(ops.setHead(head), o.stepTimeoutMs ?? 10_000, 'setting the personal head').catch((err) => drop(ops, err));
     },
     get backend() {
       return backend;
@@ -194,7 +210,16 @@ export async function loadModelPredictor(o: ModelClientOptions): Promise<ModelPr
     runtimeReady,
     async step(hidden, x) {
       if (!rt) return jsStep(net, hidden, x, personal ?? undefined);
-      const r = await rt.step(hidden, Array.from(x));
+      const ops = rt;
+      let r: Awaited<ReturnType<RuntimeOps['step']>>;
+      try {
+        r = await withTimeout(ops.step(hidden, Array.from(x)), o.stepTimeoutMs ?? 10_000, 'a model step');
+      } catch (err) {
+        // the runtime died (worker crashed, context gone for good) or hangs: stop it and carry on
+        // with the plain-JS kernel, which takes the same hidden state
+        drop(ops, err);
+        return jsStep(net, hidden, x, personal ?? undefined);
+      }
       if (r.backend !== backend) {
         backend = r.backend;
         o.onFallback?.(r.fallback ?? 'backend changed', backend);

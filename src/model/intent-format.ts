@@ -44,6 +44,16 @@ export interface IntentModelJson {
 export const INTENT_WEIGHT_NAMES = { W: 'intent/gates/kernel', b: 'intent/gates/bias', hw: 'intent/head/kernel', hb: 'intent/head/bias' } as const;
 
 /**
+ * Shape of each named weight for input size `D` and hidden size `H` (the checks of every loader).
+ * @param D features per step (`inputDim`)
+ * @param H hidden units (`hidden`)
+ */
+export function intentWeightShapes(D: number, H: number): Record<string, number[]> {
+  const N = INTENT_WEIGHT_NAMES;
+  return { [N.W]: [D + H, 2 * H], [N.b]: [2 * H], [N.hw]: [H + D, 1], [N.hb]: [1] };
+}
+
+/**
  * Checks `model.json` against this code: format, architecture and feature version, input size.
  * @throws Error naming the mismatch
  */

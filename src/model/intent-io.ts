@@ -6,7 +6,9 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { FEATURE_DIM, FEATURE_VERSION } from '../features/index.js';
-import { INTENT_ARCH_VERSION, INTENT_FILES, INTENT_FORMAT, INTENT_WEIGHT_NAMES, checkIntentModelJson, type IntentModelJson } from './intent-format.js';
+import type { FetchLike } from '../fetch-like.js';
+import { INTENT_ARCH_VERSION, INTENT_FILES, INTENT_FORMAT, INTENT_WEIGHT_NAMES, checkIntentModelJson, intentWeightShapes, type IntentModelJson } from './intent-format.js';
+import { fetchModelFiles } from './model-files.js';
 import { netShape, type IntentWeights } from './intent-net.js';
 
 export { INTENT_FORMAT, INTENT_ARCH_VERSION, INTENT_FILES, INTENT_WEIGHT_NAMES, checkIntentModelJson, type BaseRateInfo, type IntentModelJson } from './intent-format.js';
@@ -62,8 +64,7 @@ export function deserializeIntentNet(modelJson: unknown, weightsBin: ArrayBuffer
   const m = checkIntentModelJson(modelJson);
   const specs = (m.weightsManifest ?? []).flatMap((g) => g.weights);
   const t = tf.io.decodeWeights(weightsBin, specs as tf.io.WeightsManifestEntry[]);
-  const H = m.hidden;
-  const want: Record<string, number[]> = { [NAMES.W]: [FEATURE_DIM + H, 2 * H], [NAMES.b]: [2 * H], [NAMES.hw]: [H + FEATURE_DIM, 1], [NAMES.hb]: [1] };
+  const want = intentWeightShapes(FEATURE_DIM, m.hidden);
   for (const [name, shape] of Object.entries(want)) {
     const got = t[name];
     if (!got || got.shape.join() !== shape.join()) {
@@ -81,23 +82,16 @@ export function deserializeIntentNet(modelJson: unknown, weightsBin: ArrayBuffer
   };
 }
 
-/** The part of `fetch` the loader uses (pass `fetch`, or a stub in tests). */
-export type FetchLike = (url: string) => Promise<{ ok: boolean; status: number; json(): Promise<unknown>; arrayBuffer(): Promise<ArrayBuffer> }>;
+export type { FetchLike } from '../fetch-like.js';
 
 /**
- * Loads the model from `<baseUrl>/model.json` and the weight file it names (browser or worker).
+ * Loads the model from `<baseUrl>/model.json` and the weights file it names, into tensors (Node
+ * tools and tests; the browser fetches with `fetchModelFiles` and decodes in the worker).
  * @param fetchFn `fetch` or a compatible function
  * @param baseUrl folder URL, with or without a trailing slash
  * @throws Error naming the file and HTTP status on a failed request, or the mismatch on a bad model
  */
 export async function loadIntentNet(fetchFn: FetchLike, baseUrl: string): Promise<{ weights: IntentWeights; model: IntentModelJson }> {
-  const base = baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`;
-  const res = await fetchFn(base + INTENT_FILES.model);
-  if (!res.ok) throw new Error(`intent model: ${base + INTENT_FILES.model} answered HTTP ${res.status}`);
-  const modelJson = (await res.json()) as IntentModelJson;
-  const paths = (modelJson.weightsManifest ?? []).flatMap((g) => g.paths);
-  if (paths.length !== 1) throw new Error('intent model: expected exactly one weights file in weightsManifest');
-  const bin = await fetchFn(base + paths[0]);
-  if (!bin.ok) throw new Error(`intent model: ${base + paths[0]} answered HTTP ${bin.status}`);
-  return deserializeIntentNet(modelJson, await bin.arrayBuffer());
+  const { modelJson, bin } = await fetchModelFiles(fetchFn, baseUrl);
+  return deserializeIntentNet(modelJson, bin);
 }

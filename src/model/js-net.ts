@@ -5,7 +5,7 @@
  * with the same hidden state. Same math as `intent-net.ts`:
  * `[z, c] = [x, h]·W + b; h' = h + σ(z)⊙(tanh(c) − h); logit = [h', x]·w_head + b_head`.
  */
-import { INTENT_WEIGHT_NAMES, type IntentModelJson } from './intent-format.js';
+import { INTENT_WEIGHT_NAMES, intentWeightShapes, type IntentModelJson } from './intent-format.js';
 import type { ModelFiles } from './model-files.js';
 
 /** Decoded weights, row-major. */
@@ -30,7 +30,7 @@ export function decodeJsNet({ modelJson, bin }: ModelFiles): JsNet {
   const m: IntentModelJson = modelJson;
   const D = m.inputDim;
   const H = m.hidden;
-  const want: Record<string, number[]> = { [INTENT_WEIGHT_NAMES.W]: [D + H, 2 * H], [INTENT_WEIGHT_NAMES.b]: [2 * H], [INTENT_WEIGHT_NAMES.hw]: [H + D, 1], [INTENT_WEIGHT_NAMES.hb]: [1] };
+  const want = intentWeightShapes(D, H);
   const arrays: Record<string, Float32Array> = {};
   let offset = 0;
   for (const spec of m.weightsManifest.flatMap((g) => g.weights)) {

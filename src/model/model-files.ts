@@ -2,10 +2,10 @@
  * Fetches the intent model's files (`model.json` and the weights it names) and checks them, with
  * no TensorFlow.js: used by the main thread, which passes the bytes on to the worker.
  */
+import type { FetchLike } from '../fetch-like.js';
 import { checkIntentModelJson, INTENT_FILES, type IntentModelJson } from './intent-format.js';
 
-/** The part of `fetch` the loaders use. */
-export type FetchLike = (url: string) => Promise<{ ok: boolean; status: number; json(): Promise<unknown>; arrayBuffer(): Promise<ArrayBuffer> }>;
+export type { FetchLike } from '../fetch-like.js';
 
 /** The model's files as fetched. */
 export interface ModelFiles {
@@ -14,8 +14,10 @@ export interface ModelFiles {
 }
 
 /**
- * Fetches `<url>/model.json` and its weights file.
- * @throws Error naming the file and HTTP status, invalid JSON, or the version mismatch
+ * Fetches `<url>/model.json` and its one weights file.
+ * @param url folder URL, with or without a trailing slash
+ * @throws Error naming the file and HTTP status, invalid JSON, a weights manifest that does not
+ *   name exactly one file, or the version mismatch
  */
 export async function fetchModelFiles(fetchFn: FetchLike, url: string): Promise<ModelFiles> {
   const base = url.endsWith('/') ? url : `${url}/`;
@@ -28,8 +30,9 @@ export async function fetchModelFiles(fetchFn: FetchLike, url: string): Promise<
     throw new Error(`intent model: ${base + INTENT_FILES.model} is not valid JSON`);
   }
   const modelJson = checkIntentModelJson(raw);
-  const path = modelJson.weightsManifest?.[0]?.paths?.[0];
-  if (typeof path !== 'string') throw new Error('intent model: model.json names no weights file');
+  const paths = (modelJson.weightsManifest ?? []).flatMap((g) => g.paths ?? []);
+  const path = paths[0];
+  if (paths.length !== 1 || typeof path !== 'string') throw new Error('intent model: model.json must name exactly one weights file');
   const wres = await fetchFn(base + path);
   if (!wres.ok) throw new Error(`intent model: ${base + path} answered HTTP ${wres.status}`);
   return { modelJson, bin: await wres.arrayBuffer() };

@@ -56,7 +56,7 @@ export interface Runtime {
 }
 
 async function selectBackend(want: 'auto' | RuntimeBackend): Promise<RuntimeBackend> {
-  const order: RuntimeBackend[] = want === 'auto' ? ['webgl', 'cpu'] : want === 'webgl' ? ['webgl', 'cpu'] : ['cpu'];
+  const order: RuntimeBackend[] = want === 'auto' ? ['webgl', 'cpu'] : [want]; // 'webgl' is strict at start (the JS kernel answers where it cannot start)
   for (const name of order) {
     try {
       if (await tf.setBackend(name)) {

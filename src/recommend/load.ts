@@ -5,12 +5,12 @@
  * Decoding and indexing run in slices that yield to the page (`runSliced`), so loading a
  * Diginetica-size model (~400 ms of work) never blocks the main thread for long.
  */
+import type { FetchLike } from '../fetch-like.js';
 import { runSliced } from '../slice.js';
 import { decodeArtifactSteps, type ArtifactManifest } from './artifact.js';
 import { createModelSteps, type NextItemModel } from './model.js';
 
-/** Minimal fetch signature the loader needs. */
-export type FetchLike = (url: string) => Promise<{ ok: boolean; status: number; json(): Promise<unknown>; arrayBuffer(): Promise<ArrayBuffer> }>;
+export type { FetchLike } from '../fetch-like.js';
 
 /**
  * Loads the model whose manifest is at `manifestUrl` (e.g. `/models/next-item/diginetica/manifest.json`).
@@ -23,7 +23,11 @@ export async function loadNextItemModel(manifestUrl: string, fetchFn?: FetchLike
   if (!res.ok) throw new Error(`next-item manifest: HTTP ${res.status} for ${manifestUrl}`);
   const manifest = (await res.json()) as ArtifactManifest;
   if (!manifest || typeof manifest.binary !== 'string') throw new TypeError('manifest.binary must be a file name');
-  const binUrl = new URL(manifest.binary, new URL(manifestUrl, 'http://localhost/')).href;
+  const manifestAbs = new URL(manifestUrl, 'http://localhost/');
+  const binAbs = new URL(manifest.binary, manifestAbs);
+  // the one request a manifest decides: never to another origin
+  if (binAbs.origin !== manifestAbs.origin) throw new TypeError(`manifest.binary must be on the manifest's origin (got ${manifest.binary})`);
+  const binUrl = binAbs.href;
   const rel = /^[a-z]+:\/\//i.test(manifestUrl) ? binUrl : binUrl.replace(/^http:\/\/localhost/, '');
   const bin = await f(rel);
   if (!bin.ok) throw new Error(`next-item binary: HTTP ${bin.status} for ${rel}`);

@@ -108,6 +108,48 @@ describe('model files that cannot be used', () => {
   });
 });
 
+describe('model files that never arrive', () => {
+  it('a stalled model.json request → one model-load error after model.timeoutMs, the heuristic answers, capture unaffected', async () => {
+    const ctx = await context();
+    await ctx.route('**/stalled-model/**', () => {}); // never answered
+    const db = 'faults-model-stalled';
+    const page = await start(ctx, { dbName: db, model: { url: '/stalled-model/', timeoutMs: 1000 } });
+    const { intent, log } = await shopAndAsk(page, 's', 12);
+    expect(log.errors.map((e) => e.code)).toEqual(['model-load']);
+    expect(log.errors[0].message).toMatch(/timed out after 1000 ms/);
+    expect(intent).toMatchObject({ source: 'heuristic', backend: 'none', events: 12 });
+    expect(await storedWith(page, db, 's')).toBe(12);
+    expect(page.errors).toEqual([]);
+    await ctx.close();
+  });
+});
+
+describe('the model worker crashes mid-session', () => {
+  it('the plain-JS kernel takes over with the same state: one warning, predictions continue, the worker is stopped', async (t) => {
+    const ctx = await context();
+    const db = 'faults-model-crash';
+    const page = await start(ctx, { dbName: db });
+    await page.waitForFunction(() => (window as unknown as PageT).log.model.some((m) => m.status === 'runtime' || m.status === 'runtime-failed'), undefined, { timeout: 90_000 });
+    const before = await shopAndAsk(page, 'c', 10);
+    const worker = page.workers().find((w) => w.url().includes('hunch-worker'));
+    if (!worker) t.skip(`no model worker in this Chromium (backend ${before.intent.backend})`);
+    expect(before.intent.source).toBe('model');
+    await worker!.evaluate(() => setTimeout(() => { throw new Error('simulated worker crash'); }));
+    const after = await shopAndAsk(page, 'd', 10);
+    expect(after.intent).toMatchObject({ source: 'model', backend: 'js', events: 20 });
+    expect(Number.isFinite(after.intent.purchase)).toBe(true);
+    const fallbacks = after.log.warnings.filter((w) => w.code === 'backend-fallback');
+    expect(fallbacks).toHaveLength(1);
+    expect(fallbacks[0].message).toMatch(/model runtime failed/);
+    expect(after.log.errors).toEqual([]);
+    await expect.poll(() => page.workers().length).toBe(0);
+    expect(await storedWith(page, db, 'c')).toBe(10);
+    expect(await storedWith(page, db, 'd')).toBe(10);
+    expect(page.errors).toEqual([]);
+    await ctx.close();
+  });
+});
+
 describe('WebGL context lost mid-session', () => {
   it('predictions continue on the fallback backend with a warning, no error, capture unaffected', async (t) => {
     const ctx = await context();

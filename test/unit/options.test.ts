@@ -7,7 +7,7 @@ import { optionsFromDataset } from '../../src/script-proxy';
 describe('resolveOptions', () => {
   it('applies documented defaults', () => {
     const o = resolveOptions();
-    expect(o).toEqual({ ...DEFAULTS, retention: { days: 90, maxEvents: 50_000 }, model: { url: undefined, enabled: true, backend: 'auto', worker: true }, triggers: [] });
+    expect(o).toEqual({ ...DEFAULTS, retention: { days: 90, maxEvents: 50_000 }, model: { url: undefined, enabled: true, backend: 'auto', worker: true, timeoutMs: 30_000 }, triggers: [] });
     expect(o.sessionTimeoutMinutes).toBe(30);
     expect(o.consent).toBe('granted');
     expect(o.personalize).toEqual({ auto: true });
@@ -31,6 +31,8 @@ describe('resolveOptions', () => {
     [{ retention: { keep: 1 } }, /"retention.keep" is not a known option/],
     [{ model: { backend: 'gpu' } }, /"model.backend"/],
     [{ model: { worker: 1 } }, /"model.worker"/],
+    [{ model: { timeoutMs: 500 } }, /"model.timeoutMs" must be between 1000 and 600000/],
+    [{ model: { timeoutMs: 1500.5 } }, /"model.timeoutMs" must be a finite integer/],
     [{ triggers: 'abandonment' }, /"triggers"/],
     [{ triggers: ['nope'] }, /option "triggers\[0\]" is an unknown preset "nope" \(known: abandonment, ready-to-buy\)/],
     [{ triggers: ['abandonment', 'toString'] }, /"triggers\[1\]" is an unknown preset "toString"/],

@@ -156,6 +156,17 @@ describe('loading in slices', () => {
     for (const id of ['i1', 'i7', 'i300']) expect(rank(sliced, views(id), { k: 10 })).toEqual(rank(direct, views(id), { k: 10 }));
     expect(itemStats(sliced).succCount).toEqual(itemStats(direct).succCount);
   });
+
+  it("a manifest cannot send the binary request to another origin (the library's only requests are model files)", async () => {
+    const asked: string[] = [];
+    const fetchFn = async (url: string) => {
+      asked.push(url);
+      return { ok: true, status: 200, json: async () => ({ format: 'hunch-next-item', binary: 'https://elsewhere.example/x.bin' }), arrayBuffer: async () => new ArrayBuffer(0) };
+    };
+    await expect(loadNextItemModel('/m/manifest.json', fetchFn)).rejects.toThrow(/manifest.binary must be on the manifest's origin/);
+    await expect(loadNextItemModel('https://shop.example/m/manifest.json', fetchFn)).rejects.toThrow(TypeError);
+    expect(asked).toEqual(['/m/manifest.json', 'https://shop.example/m/manifest.json']);
+  });
 });
 
 describe('committed artifacts with re-rankers', () => {
