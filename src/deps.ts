@@ -24,8 +24,14 @@ export interface HunchDeps {
    */
   openStore?: (dbName: string, hooks?: { deleted(): void }) => Promise<Store>;
   /**
+   * Deletes the persistent store without opening it (`forget()` before anything was opened, or
+   * while storage fell back to memory). Default: `deleteDB` of IndexedDB, when `openStore` is not
+   * given; otherwise the store is opened and destroyed.
+   */
+  deleteStore?: (dbName: string) => Promise<void>;
+  /**
    * Opens the channel that carries `consent()` changes and `forget()` to the other tabs using the
-   * same `dbName` (messages `{ consent }` or `{ forget: true }`, never event data). Default: the
+   * same `dbName` (messages `{ consent }` or `{ forget: <ms> }`, the forget's start time; never event data). Default: the
    * window's `BroadcastChannel` named `hunch:<dbName>`, when it has one.
    */
   channel?: (name: string) => TabChannel | undefined;

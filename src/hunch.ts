@@ -18,9 +18,9 @@ import { createRuleSet } from './triggers.js';
 import type { EventProps, EventType, HunchEvent } from './events.js';
 import { idSequence, randomId } from './ids.js';
 import { resolveOptions, validateConsent, type Consent, type HunchOptions, type ResolvedOptions } from './options.js';
-import { advanceSession, chooseSession, type SessionPointer } from './session.js';
+import { advanceSession, chooseSession, groupBySession, isLive, mergeSession, type SessionPointer } from './session.js';
 import { localPointer, memoryPointer, type PointerStorage } from './session-pointer.js';
-import { openIdbStore } from './store/idb-store.js';
+import { deleteIdbStore, openIdbStore } from './store/idb-store.js';
 import { boundedScrub, validateEvent } from './validate-event.js';
 import { VERSION } from './version.js';
 import { createWriter } from './writer.js';
@@ -60,6 +60,7 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
 
   let consent: Consent = opts.consent;
   let disposed = false;
+  let disposing: Promise<void> | undefined;
   /** forget() is running. */
   let erasing = false;
   let pendingEvents: HunchEvent[] = [];
@@ -70,18 +71,23 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
   const nextId = idSequence(tabId);
 
   const currentSessionId = () => chooseSession(mine, pointer.read(), now(), timeoutMs)?.id;
+  const liveSessionId = () => {
+    const p = chooseSession(mine, pointer.read(), now(), timeoutMs);
+    return isLive(p, now(), timeoutMs) ? p.id : undefined;
+  };
 
   const slot = createStoreSlot({
     open: (hooks) => openPersistent(opts.dbName, hooks),
     unavailable: (err) => problem('warning', 'storage-fallback', `IndexedDB unavailable (${(err as Error)?.message ?? err}); events are kept in memory for this page only`),
     deletedElsewhere: () => forgetHere(),
+    remove: deps.deleteStore ? () => deps.deleteStore!(opts.dbName) : deps.openStore ? undefined : () => deleteIdbStore(opts.dbName),
   });
   const getStore = slot.get;
 
   const retentionPolicy = (maxEvents = opts.retention.maxEvents) => ({
     maxEvents,
     before: now() - opts.retention.days * DAY_MS,
-    keepSession: pointer.read()?.id,
+    keepSession: liveSessionId(), // not a session that has already timed out (e.g. the last visit's, at start)
   });
 
   const prune = async () => {
@@ -169,6 +175,7 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
       // while it tears the page down) is also kept in localStorage for the next page load
       // (never while forget() runs: its batches in flight are about to be erased)
       spillUntilWritten(ls, opts.dbName, tabId, writer, consent === 'granted' && !erasing);
+      pointer.flush(); // the last few seconds of activity, so a reload within the timeout continues the session
       void services.intents()?.persist();
     };
     win.document.addEventListener('visibilitychange', onHide);
@@ -195,13 +202,20 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
     services.reset();
     emitter.emit('forget', undefined);
   };
+  /**
+   * Deletes everything stored. What this page holds and the local keys go even when the database
+   * cannot be deleted (blocked past the timeout): then the returned promise rejects, saying so.
+   */
   const erase = async () => {
     dropUnwritten();
-    await writer.flush();
-    await slot.destroy();
-    pointer.clear();
-    localPointer(opts.dbName, ls, now).clear();
-    dropLocal();
+    try {
+      await writer.flush();
+      await slot.destroy();
+    } finally {
+      pointer.clear();
+      localPointer(opts.dbName, ls, now).clear();
+      dropLocal();
+    }
   };
   const forget = async () => {
     const at = now();
@@ -210,8 +224,8 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
       await erase();
     } finally {
       erasing = false;
+      tabs.forgot(at); // tabs without an open database (consent pending) hold events too, and theirs may delete it
     }
-    tabs.forgot(at); // tabs without an open database (consent pending) hold events too
   };
   /**
    * Another tab (or instance) deleted the database (its `forget()`, or consent denied there):
@@ -301,8 +315,13 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
   // capture is already listening while storage opens: early events wait in the writer (and are
   // spilled on pagehide if the page leaves first), so a page's first clicks are never missed
   if (consent === 'denied') {
-    // denied at start: erase whatever an earlier visit stored
-    await slot.destroy();
+    // denied at start: erase whatever an earlier visit stored (a failure is said, never thrown:
+    // the page still gets its instance, which stores nothing)
+    try {
+      await slot.destroy();
+    } catch (err) {
+      problem('error', 'storage-erase', `could not delete the stored data: ${(err as Error)?.message ?? err}`);
+    }
     pointer.clear();
     localPointer(opts.dbName, ls, now).clear();
   } else if (consent === 'granted') {
@@ -335,6 +354,14 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
       if (!source) return { ...base, storage: 'memory', events: held, sessions: [], meta: {} };
       const store = await source;
       const [events, sessions, meta] = await Promise.all([store.getEvents(), store.getSessions(), store.allMeta()]);
+      // after a failed write moved storage to memory, IndexedDB still holds what came before
+      const earlier = await slot.earlier()?.then((s) => Promise.all([s.getEvents(), s.allMeta()])).catch(() => undefined);
+      if (earlier) {
+        const ids = new Set(events.map((e) => e.id));
+        const stored = earlier[0].filter((e) => !ids.has(e.id)).concat(events);
+        const merged = [...groupBySession(stored).values()].map((g) => mergeSession(undefined, g)).sort((a, b) => a.start - b.start);
+        return { ...base, storage: store.kind, events: stored.concat(held), sessions: merged, meta: { ...earlier[1], ...meta } };
+      }
       return { ...base, storage: store.kind, events: events.concat(held), sessions, meta };
     },
     forget,
@@ -367,16 +394,25 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
     debug: debugFacade(services.intents),
     on: (name, cb) => emitter.on(name, cb),
     off: (name, cb) => emitter.off(name, cb),
-    async dispose() {
-      if (disposed) return;
-      for (const stop of stops.splice(0)) stop();
-      if (consent === 'granted') await writer.flush();
-      await services.intents()?.persist();
-      disposed = true;
-      services.dispose();
-      (await slot.current())?.close();
-      emitter.clear();
-      tabs.close(); // stops listening; forget() and consent('denied') still tell the other tabs
+    dispose() {
+      // one teardown, however often it is called, and completed even when the last writes fail
+      disposing ??= (async () => {
+        for (const stop of stops.splice(0)) stop();
+        pointer.flush();
+        try {
+          if (consent === 'granted') await writer.flush();
+          await services.intents()?.persist();
+        } catch (err) {
+          problem('warning', 'dispose', `the last writes before dispose() failed: ${(err as Error)?.message ?? err}`);
+        } finally {
+          disposed = true;
+          services.dispose();
+          emitter.clear();
+          tabs.close(); // stops listening; forget() and consent('denied') still tell the other tabs
+          (await slot.current()?.catch(() => undefined))?.close();
+        }
+      })();
+      return disposing;
     },
     get storage() {
       return consent === 'granted' ? slot.kind : 'memory';

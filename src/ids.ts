@@ -1,5 +1,5 @@
 /**
- * Unique ids for events and sessions. An event id is `<tabId>-<counter>`: the tab id is random
+ * Unique ids for events and sessions. An event id is `<tabId>-<counter>` (see {@link idSequence}): the tab id is random
  * per page load, so ids never collide across tabs, and a retried batch rewrites the same keys
  * instead of duplicating records.
  */
@@ -15,8 +15,13 @@ export function randomId(): string {
   return Math.random().toString(36).slice(2) + Math.random().toString(36).slice(2);
 }
 
-/** Returns a function producing `<prefix>-<n>` ids, n counting from 1. */
+/**
+ * Returns a function producing `<prefix>-<n>` ids, n counting from 1 in base 36, zero-padded to
+ * 8 digits (2.8 × 10¹² ids per tab). The padding makes ids sort as text in the order they were
+ * made: IndexedDB orders events with the same `ts` (many per millisecond) by id, and the intent
+ * state's resume relies on the store's order being the order of tracking.
+ */
 export function idSequence(prefix = randomId()): () => string {
   let n = 0;
-  return () => `${prefix}-${(++n).toString(36)}`;
+  return () => `${prefix}-${(++n).toString(36).padStart(8, '0')}`;
 }

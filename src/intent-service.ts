@@ -164,7 +164,9 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
       if (state?.lastEventId) {
         const i = events.findIndex((e) => e.id === state!.lastEventId);
         if (i >= 0) from = i + 1;
-        for (const e of events.slice(0, from)) processed.add(e.id);
+        // only this page's events can still arrive live; earlier pages' never will, and
+        // remembering them would hold every id of a long session
+        for (const e of events.slice(0, from)) if (e.ts >= (d.liveSince ?? 0)) processed.add(e.id);
       }
       for (const e of events.slice(from)) await apply(p, e, e.ts >= (d.liveSince ?? 0), true);
       if (state) current = toIntent(state, p);

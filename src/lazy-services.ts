@@ -88,7 +88,7 @@ export function createLazyServices(d: LazyServicesDeps): LazyServices {
           emitPersonalize: (e) => emitter.emit('personalize', e),
           autoPersonalize: opts.personalize.auto,
           problem,
-          whenIdle: (fn) => fn(), // the module itself was loaded at idle time
+          whenIdle: d.whenIdle, // automatic personalization runs at idle time, as documented
           liveSince: d.createdAt,
         });
         if (opts.recommend.url) {
@@ -107,10 +107,18 @@ export function createLazyServices(d: LazyServicesDeps): LazyServices {
         }
         for (const e of backlog.splice(0)) service.onEvent(e);
         intents = service;
-        if (disposed) service.dispose(); // disposed while the module loaded
+        if (disposed) {
+          // disposed while the module loaded
+          service.dispose();
+          recs?.dispose();
+        }
         return service;
       });
-      loading.catch((err) => problem('error', 'intent-module', `intent could not load: ${(err as Error)?.message ?? err}`));
+      const failed = loading;
+      failed.catch((err) => {
+        problem('error', 'intent-module', `intent could not load: ${(err as Error)?.message ?? err}`);
+        if (loading === failed) loading = undefined; // a network blip is not forever: the next call loads again
+      });
     }
     return loading;
   };
@@ -136,6 +144,7 @@ export function createLazyServices(d: LazyServicesDeps): LazyServices {
       disposed = true;
       backlog = [];
       intents?.dispose();
+      recs?.dispose();
     },
   };
 }

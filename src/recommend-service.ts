@@ -89,6 +89,8 @@ export interface RecommendService {
   personalizeWith(head: () => Promise<PersonalizeResult>): Promise<PersonalizeResult & { recommend: TasteResult }>;
   /** Forgets the carried history and the taste (forget / consent denied). */
   reset(): void;
+  /** Stops automatic runs; a run in progress neither saves nor applies its result. */
+  dispose(): void;
 }
 
 /** Creates the service; the model loads on the first `recommend()`, `personalize()` or `load()`. */
@@ -103,6 +105,7 @@ export function createRecommendService(d: RecommendServiceDeps): RecommendServic
   let autoQueued = false;
   /** Counts resets (forget): a run that began before one must not keep or save the taste it fitted. */
   let generation = 0;
+  let disposed = false;
   const emit = (e: TasteEvent) => d.emit?.(e);
   const now = () => (d.now ? d.now() : Date.now());
 
@@ -209,12 +212,12 @@ export function createRecommendService(d: RecommendServiceDeps): RecommendServic
   };
 
   function maybeAuto(): void {
-    if (autoQueued || d.autoPersonalize === false || !model?.factors) return;
+    if (disposed || autoQueued || d.autoPersonalize === false || !model?.factors) return;
     autoQueued = true;
     (d.whenIdle ?? ((fn) => setTimeout(fn, 0)))(() => {
       void (async () => {
         try {
-          const storeP = d.store();
+          const storeP = disposed ? undefined : d.store();
           if (!storeP) return;
           if (await due(await storeP)) await personalize('auto');
         } catch {
@@ -245,7 +248,8 @@ export function createRecommendService(d: RecommendServiceDeps): RecommendServic
     },
     personalize,
     async personalizeWith(head) {
-      const taste = await personalize();
+      // the item model failing (not served, corrupt) must not cost the shopper the head's run
+      const taste = await personalize().catch((err: unknown) => skippedTaste(`the item model is unavailable: ${String((err as Error)?.message ?? err)}`));
       try {
         return { ...(await head()), recommend: taste };
       } catch (err) {
@@ -258,6 +262,11 @@ export function createRecommendService(d: RecommendServiceDeps): RecommendServic
       record = undefined;
       if (model) stream = createRecommendStream(model);
       sessionId = undefined;
+    },
+    dispose() {
+      disposed = true;
+      generation++; // a run in progress neither saves nor applies what it fitted
+      backlog = [];
     },
   };
 }

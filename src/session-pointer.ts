@@ -9,6 +9,8 @@ import type { SessionPointer } from './session.js';
 export interface PointerStorage {
   read(): SessionPointer | undefined;
   write(p: SessionPointer): void;
+  /** Writes activity held back by the write slack (at page hide and dispose), unless another tab moved on. */
+  flush(): void;
   clear(): void;
 }
 
@@ -28,7 +30,7 @@ export function keysWithPrefix(ls: Storage, prefix: string): string[] {
 /** In-memory pointer storage (one tab only). */
 export function memoryPointer(): PointerStorage {
   let p: SessionPointer | undefined;
-  return { read: () => p, write: (x) => void (p = x), clear: () => void (p = undefined) };
+  return { read: () => p, write: (x) => void (p = x), flush: () => {}, clear: () => void (p = undefined) };
 }
 
 /**
@@ -81,6 +83,21 @@ export function localPointer(dbName: string, ls: Storage | undefined, clock: () 
         ls!.setItem(key, JSON.stringify(p));
         written = p;
         storedId = p.id;
+      } catch {
+        broken = true;
+      }
+    },
+    flush() {
+      const p = mem.read();
+      if (broken || !p || (written && written.id === p.id && written.last >= p.last)) return;
+      try {
+        const raw = ls!.getItem(key);
+        const stored = raw ? (JSON.parse(raw) as SessionPointer | null) : undefined;
+        if (stored && stored.id !== p.id && stored.last > p.last) return; // another tab's newer session
+        ls!.setItem(key, JSON.stringify(p));
+        written = p;
+        storedId = p.id;
+        cached = undefined;
       } catch {
         broken = true;
       }

@@ -52,13 +52,18 @@ export function advanceSession(
  * first wins (ties: smaller id), so tabs that started sessions at the same moment converge on one.
  */
 export function chooseSession(mine: SessionPointer | undefined, shared: SessionPointer | undefined, now: number, timeoutMs: number): SessionPointer | undefined {
-  const live = (p: SessionPointer | undefined) => p !== undefined && now - p.last < timeoutMs && p.last - now < timeoutMs;
+  const live = (p: SessionPointer | undefined) => isLive(p, now, timeoutMs);
   const a = live(mine) ? mine : undefined;
   const b = live(shared) ? shared : undefined;
   if (!a || !b) return a ?? b ?? shared ?? mine;
   if (a.id === b.id) return { id: a.id, start: Math.min(a.start, b.start), last: Math.max(a.last, b.last) };
   const first = a.start < b.start || (a.start === b.start && a.id < b.id) ? a : b;
   return { id: first.id, start: first.start, last: Math.max(a.last, b.last) };
+}
+
+/** True when the session's last activity is less than `timeoutMs` from `now` (either way, for clock skew between tabs). */
+export function isLive(p: SessionPointer | undefined, now: number, timeoutMs: number): p is SessionPointer {
+  return p !== undefined && now - p.last < timeoutMs && p.last - now < timeoutMs;
 }
 
 /** Merges a batch of events of one session into its summary (pure; input is not mutated). */

@@ -16,6 +16,8 @@ export interface StoreSlotDeps {
   unavailable(err: unknown): void;
   /** Another tab or instance deleted the database. */
   deletedElsewhere(): void;
+  /** Deletes the persistent store without opening it; without it, `destroy()` opens one to destroy it. */
+  remove?(): Promise<void>;
 }
 
 /** The slot. */
@@ -30,9 +32,17 @@ export interface StoreSlot {
   readonly kind: StorageKind;
   /** A write failed: memory from now on. Returns the memory store. */
   toMemory(): Store;
+  /**
+   * The persistent store in use before {@link toMemory}: what it holds is still stored (and
+   * belongs in `export()`). Undefined when there was none, and after a forget.
+   */
+  earlier(): Promise<Store> | undefined;
   /** Lets go of the store (closing it) without deleting anything: another tab deleted the database. */
   release(): void;
-  /** Deletes the database (the open store's, or one opened for the purpose) and lets go. */
+  /**
+   * Deletes the database and lets go: the open store's, and the persistent one by name when none
+   * was open or storage had fallen back to memory (an earlier visit's data may be there).
+   */
   destroy(): Promise<void>;
 }
 
@@ -42,11 +52,13 @@ export function createStoreSlot(d: StoreSlotDeps): StoreSlot {
   let memory: Store | undefined;
   let kind: StorageKind = 'memory';
   let forgotten = false; // everything was forgotten and nothing was written since
+  let before: Promise<Store> | undefined; // the persistent store toMemory() replaced
   const fallback = () => (memory ??= createMemoryStore());
   const letGo = () => {
     const old = opened;
     opened = undefined;
     memory = undefined;
+    before = undefined;
     forgotten = true;
     return old;
   };
@@ -68,7 +80,9 @@ export function createStoreSlot(d: StoreSlotDeps): StoreSlot {
     get kind() {
       return kind;
     },
+    earlier: () => before,
     toMemory() {
+      if (kind === 'indexeddb') before = opened;
       const mem = fallback();
       opened = Promise.resolve(mem);
       kind = 'memory';
@@ -81,7 +95,9 @@ export function createStoreSlot(d: StoreSlotDeps): StoreSlot {
       const old = letGo();
       const store = old ? await old : undefined;
       if (store) await store.destroy();
-      else await d.open().then((s) => s.destroy(), () => {});
+      if (store?.kind === 'indexeddb') return;
+      if (d.remove) await d.remove();
+      else if (!store) await d.open().then((s) => s.destroy(), () => {});
     },
   };
 }

@@ -2,8 +2,8 @@
  * The IndexedDB store (via `idb`). Events are written in one relaxed-durability transaction per
  * batch; the request for every event is issued synchronously and the transaction committed at
  * once, so a batch flushed from `pagehide` is complete before the page goes away. Session
- * summaries are then recomputed from the events (idempotent: a retried batch never
- * double-counts). The connection closes itself when another tab upgrades or deletes the database
+ * summaries are then updated from the batch alone (idempotent: a retried batch never
+ * double-counts, and a summary that missed a batch is rebuilt from its events). The connection closes itself when another tab upgrades or deletes the database
  * (`versionchange`), and reopens on next use, so a blocked upgrade never hangs. A deletion by
  * another connection (another tab's `forget()`) is also reported through `onDeleted`, before the
  * database goes, so the owner can drop what it still holds of the deleted data. Once its database
@@ -14,7 +14,7 @@
  */
 import { deleteDB, openDB, type IDBPDatabase } from 'idb';
 import type { HunchEvent } from '../events.js';
-import { mergeSession } from '../session.js';
+import { groupBySession, mergeSession } from '../session.js';
 import { DB_VERSION, REQUIRED_STORES, migrate, type HunchDB } from './schema.js';
 import { DATABASE_DELETED, type PrunePolicy, type Store } from './types.js';
 import { withTimeout } from '../timeout.js';
@@ -29,6 +29,26 @@ export interface IdbStoreOptions {
 }
 
 type DB = IDBPDatabase<HunchDB>;
+
+/** Key range of one session's events in the `by-session` index ([sessionId, ts]). */
+const sessionRange = (sid: string) => IDBKeyRange.bound([sid, -Infinity], [sid, Infinity]);
+
+/** The batch without repeated ids (the last copy wins, as the store's puts do). */
+function uniqueById(list: readonly HunchEvent[]): HunchEvent[] {
+  return [...new Map(list.map((e) => [e.id, e])).values()];
+}
+
+/** Time allowed for deleting a database (another tab may block it), ms. */
+const DELETE_TIMEOUT_MS = 5000;
+
+/**
+ * Deletes a hunch database by name without opening it.
+ * @throws when the deletion fails or is blocked past 5 s
+ */
+export async function deleteIdbStore(dbName: string): Promise<void> {
+  if (typeof indexedDB === 'undefined' || !indexedDB) return;
+  await withTimeout(deleteDB(dbName), DELETE_TIMEOUT_MS, `deleting IndexedDB "${dbName}"`);
+}
 
 /**
  * Opens (creating or upgrading) the database and returns the store.
@@ -89,16 +109,39 @@ export async function openIdbStore(opts: IdbStoreOptions): Promise<Store> {
     return opening;
   };
 
+  /** Rebuilds session summaries from their events (prune; a summary that fell out of step). */
   const recomputeSessions = async (d: DB, sessionIds: Iterable<string>) => {
     const tx = d.transaction(['events', 'sessions'], 'readwrite', { durability: 'relaxed' });
     const idx = tx.objectStore('events').index('by-session');
     const sessions = tx.objectStore('sessions');
     for (const sid of sessionIds) {
-      const events = await idx.getAll(IDBKeyRange.bound([sid, -Infinity], [sid, Infinity]));
+      const events = await idx.getAll(sessionRange(sid));
       if (events.length) await sessions.put(mergeSession(undefined, events));
       else await sessions.delete(sid);
     }
     await tx.done;
+  };
+
+  /**
+   * Updates the summaries of the sessions a written batch touched, reading only the batch: when
+   * the stored count is the summary's plus the batch's, the batch was new and is merged in; when
+   * it equals the summary's, the batch was a retry and nothing changes. Anything else (a summary
+   * that missed a batch, a partial retry) rebuilds that session from its events. Counting keys is
+   * cheap next to reading the session's events, which made every batch cost O(session length).
+   */
+  const updateSessions = async (d: DB, batch: readonly HunchEvent[]) => {
+    const stale: string[] = [];
+    const tx = d.transaction(['events', 'sessions'], 'readwrite', { durability: 'relaxed' });
+    const idx = tx.objectStore('events').index('by-session');
+    const sessions = tx.objectStore('sessions');
+    for (const [sid, events] of groupBySession(uniqueById(batch))) {
+      const [rec, stored] = await Promise.all([sessions.get(sid), idx.count(sessionRange(sid))]);
+      if (rec && stored === rec.count) continue;
+      if (stored === (rec?.count ?? 0) + events.length) await sessions.put(mergeSession(rec, events));
+      else stale.push(sid);
+    }
+    await tx.done;
+    if (stale.length) await recomputeSessions(d, stale);
   };
 
   await getDb();
@@ -113,7 +156,7 @@ export async function openIdbStore(opts: IdbStoreOptions): Promise<Store> {
       tx.commit?.();
       await tx.done;
       try {
-        await recomputeSessions(d, new Set(list.map((e) => e.sessionId)));
+        await updateSessions(d, list);
       } catch {
         // the events are safe; the summary is recomputed with the session's next batch
       }
@@ -122,7 +165,7 @@ export async function openIdbStore(opts: IdbStoreOptions): Promise<Store> {
       const d = await getDb();
       let list: HunchEvent[];
       if (q.sessionId !== undefined) {
-        list = await d.getAllFromIndex('events', 'by-session', IDBKeyRange.bound([q.sessionId, -Infinity], [q.sessionId, Infinity]));
+        list = await d.getAllFromIndex('events', 'by-session', sessionRange(q.sessionId));
       } else if (q.limit !== undefined) {
         list = [];
         let cursor = await d.transaction('events').store.index('by-ts').openCursor(null, 'prev');
@@ -181,7 +224,7 @@ export async function openIdbStore(opts: IdbStoreOptions): Promise<Store> {
       deleted = true;
       db?.close();
       db = undefined;
-      await withTimeout(deleteDB(dbName), Math.max(timeout, 5000), `deleting IndexedDB "${dbName}"`);
+      await withTimeout(deleteDB(dbName), Math.max(timeout, DELETE_TIMEOUT_MS), `deleting IndexedDB "${dbName}"`);
     },
     close() {
       db?.close();

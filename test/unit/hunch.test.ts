@@ -94,6 +94,100 @@ describe('createHunch', () => {
     expect(sessions).toEqual(['start', 'timeout']);
   });
 
+  it("pruning at start removes a previous session older than retention.days (it has timed out, so it is not the current one)", async () => {
+    const DAY = 86_400_000;
+    let t = 1_000 * DAY;
+    const store = createMemoryStore();
+    const first = await createHunch({ retention: { days: 90 } }, { openStore: async () => store, window, whenIdle: () => {}, now: () => t });
+    first.track('product_view', { itemId: 'old' });
+    await first.dispose();
+    t += 100 * DAY;
+    const { h } = await make({ retention: { days: 90 } }, { openStore: async () => store, now: () => t });
+    await h.flush();
+    await vi.waitFor(async () => expect(await store.countEvents()).toBe(0));
+    h.track('product_view', { itemId: 'new' });
+    await h.flush();
+    expect((await store.getEvents()).map((e) => e.itemId)).toEqual(['new']);
+  });
+
+  it('a reload within the timeout continues the session: activity held back by the pointer write slack is written at pagehide', async () => {
+    let t = 5_000_000;
+    const { h } = await make({}, { now: () => t });
+    h.track('page_view');
+    t += 4_000; // within the slack: not written yet
+    h.track('product_view', { itemId: 'a' });
+    window.dispatchEvent(new Event('pagehide'));
+    const stored = JSON.parse(localStorage.getItem('hunch:hunch:session') ?? '{}');
+    expect(stored.last).toBe(t);
+    t += 30 * 60_000 - 2_000; // 29 min 58 s after the last event: still the same session
+    const { h: next } = await make({}, { now: () => t });
+    const reasons: string[] = [];
+    next.on('session', (s) => reasons.push(s.reason));
+    next.track('page_view');
+    await next.flush();
+    expect(reasons).toEqual([]);
+    expect(new Set((await next.export()).events.map((e) => e.sessionId)).size).toBe(1);
+  });
+
+  it('dispose() is one teardown however often it is called, and completes when its last write fails', async () => {
+    const store = createMemoryStore();
+    const failing: Store = { ...store, putEvents: async () => Promise.reject(new Error('disk gone')) };
+    const disposedService = vi.fn();
+    const stub = { onEvent: () => {}, intent: async () => null, persist: async () => Promise.reject(new Error('disk gone')), dispose: disposedService, reset: () => {} };
+    const { h } = await make({}, { openStore: async () => failing, loadIntentModule: async () => ({ createIntentService: () => stub }) as never });
+    const warnings: string[] = [];
+    h.on('warning', (p) => warnings.push(p.code));
+    await h.intent().catch(() => {});
+    h.track('page_view');
+    const a = h.dispose();
+    const b = h.dispose();
+    expect(b).toBe(a);
+    await a; // resolves: a failing last write is said, not thrown at the page
+    expect(warnings).toContain('dispose');
+    expect(disposedService).toHaveBeenCalledTimes(1);
+    await expect(h.intent()).rejects.toThrow(/disposed/);
+  });
+
+  it('a failed load of the intent module is not forever: the next call loads it again', async () => {
+    const problems: string[] = [];
+    const stub = { onEvent: () => {}, intent: async () => ({ purchase: 0.5 }), persist: async () => {}, dispose: () => {}, reset: () => {} };
+    const loadIntentModule = vi.fn().mockRejectedValueOnce(new Error('network blip')).mockResolvedValue({ createIntentService: () => stub });
+    const { h } = await make({}, { loadIntentModule });
+    h.on('error', (p) => problems.push(p.code));
+    await expect(h.intent()).rejects.toThrow(/network blip/);
+    expect(await h.intent()).toEqual({ purchase: 0.5 });
+    expect(loadIntentModule).toHaveBeenCalledTimes(2);
+    expect(problems).toEqual(['intent-module']);
+  });
+
+  it('forget() whose database deletion fails (blocked) still drops what the page holds and the local keys, tells the other tabs, and rejects saying so', async () => {
+    const store = createMemoryStore();
+    const blocked: Store = { ...store, destroy: async () => Promise.reject(new Error('deleting IndexedDB "hunch" timed out after 5000 ms')) };
+    const sent: unknown[] = [];
+    const channel = () => ({ postMessage: (m: unknown) => sent.push(m), close: () => {}, onmessage: null }) as unknown as TabChannel;
+    const { h } = await make({}, { openStore: async () => blocked, channel });
+    const forgot: number[] = [];
+    h.on('forget', () => forgot.push(1));
+    h.track('product_view', { itemId: 'a' });
+    await h.flush();
+    expect(localStorage.getItem('hunch:hunch:session')).not.toBeNull();
+    await expect(h.forget()).rejects.toThrow(/timed out/);
+    expect(localStorage.getItem('hunch:hunch:session')).toBeNull();
+    expect(forgot).toHaveLength(1);
+    expect(sent).toContainEqual({ forget: expect.any(Number) });
+  });
+
+  it("consent 'denied' at start whose deletion fails: createHunch still resolves (one storage-erase error), and nothing is stored", async () => {
+    const { h, store } = await make({ consent: 'denied' }, { deleteStore: async () => Promise.reject(new Error('blocked')) });
+    const errors: Array<{ code: string; message: string }> = [];
+    h.on('error', (p) => errors.push(p));
+    h.track('page_view');
+    await h.flush();
+    await new Promise((r) => setTimeout(r, 0)); // problems found during creation are said on the next task
+    expect(await store.countEvents()).toBe(0);
+    expect(errors).toEqual([{ code: 'storage-erase', message: expect.stringMatching(/could not delete the stored data: blocked/) }]);
+  });
+
   it('pending consent stores nothing and never opens storage; granting stores what was held', async () => {
     const { h, openStore, store } = await make({ consent: 'pending' });
     h.track('product_view', { itemId: 'x' });
@@ -139,6 +233,23 @@ describe('createHunch', () => {
     expect(errors).toEqual(['storage-write']);
     expect(h.storage).toBe('memory');
     expect((await h.export()).events).toHaveLength(5);
+  });
+
+  it('export() after a failed write moved storage to memory still shows what IndexedDB holds from before', async () => {
+    const inner = createMemoryStore();
+    let fail = false;
+    const flaky: Store = { ...inner, kind: 'indexeddb', putEvents: (list) => (fail ? Promise.reject(Object.assign(new Error('full'), { name: 'UnknownError' })) : inner.putEvents(list)) };
+    const { h } = await make({}, { openStore: async () => flaky });
+    h.track('product_view', { itemId: 'before' });
+    await h.flush();
+    fail = true;
+    h.track('product_view', { itemId: 'after' });
+    await h.flush();
+    expect(h.storage).toBe('memory');
+    const out = await h.export();
+    expect(out.events.map((e) => e.itemId)).toEqual(['before', 'after']);
+    expect(out.sessions).toHaveLength(1);
+    expect(out.sessions[0].count).toBe(2);
   });
 
   it('prunes and retries on QuotaExceededError, keeping the current session', async () => {

@@ -140,4 +140,11 @@ describe('recommend service: per-user taste', () => {
     expect(r).toMatchObject({ adopted: false, examples: 0, skipped: 'personalization needs the intent model', recommend: { adopted: true } });
     expect(Number.isNaN(r.before)).toBe(true);
   });
+
+  it('personalizeWith: an item model that cannot load costs only the taste; the head still runs', async () => {
+    const head = { adopted: true, reverted: false, before: 0.3, after: 0.2, base: 0.3, examples: 9, sessions: { train: 2, holdout: 1 } };
+    const svc = createRecommendService({ url: '/m', store: () => Promise.resolve(createMemoryStore()), flush: async () => {}, loadModel: () => Promise.reject(new Error('HTTP 404')), sessionId: () => 'open' });
+    const r = await svc.personalizeWith(async () => head);
+    expect(r).toMatchObject({ ...head, recommend: { adopted: false, skipped: expect.stringMatching(/item model is unavailable: HTTP 404/) } });
+  });
 });

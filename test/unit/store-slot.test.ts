@@ -60,6 +60,18 @@ describe('store slot', () => {
     expect(open).toHaveBeenCalledTimes(1);
   });
 
+  it('destroy() with remove(): deletes by name without opening (no database is created to be deleted), and also after a fall back to memory', async () => {
+    const open = vi.fn(async () => Promise.reject(new Error('blocked')));
+    const remove = vi.fn(async () => {});
+    const slot = createStoreSlot({ open, unavailable: () => {}, deletedElsewhere: () => {}, remove });
+    await slot.destroy();
+    expect(open).not.toHaveBeenCalled();
+    expect(remove).toHaveBeenCalledTimes(1);
+    expect((await slot.get()).kind).toBe('memory'); // IndexedDB would not open: memory
+    await slot.destroy(); // an earlier visit's database may still be there
+    expect(remove).toHaveBeenCalledTimes(2);
+  });
+
   it('toMemory() switches new writes to one memory store', async () => {
     const { slot } = slotWith();
     await slot.get();

@@ -3,6 +3,7 @@ import 'fake-indexeddb/auto';
 import { openDB } from 'idb';
 import { describe, expect, it } from 'vitest';
 import type { HunchEvent } from '../../src/events';
+import { idSequence } from '../../src/ids';
 import { openIdbStore } from '../../src/store/idb-store';
 import { createMemoryStore } from '../../src/store/memory-store';
 import type { Store } from '../../src/store/types';
@@ -29,6 +30,24 @@ describe.each(impls)('%s store', (_name, make) => {
       ['s2', 1, false],
     ]);
     expect(await s.countEvents()).toBe(4);
+  });
+
+  it('events tracked in the same millisecond come back in the order they were made (ids sort as made)', async () => {
+    const s = await make();
+    const next = idSequence('tab');
+    const made = Array.from({ length: 1300 }, (_, i): HunchEvent => ({ id: next(), type: 'product_view', ts: 5000, sessionId: 's', itemId: `i${i}` }));
+    await s.putEvents(made);
+    expect((await s.getEvents()).map((e) => e.itemId)).toEqual(made.map((e) => e.itemId));
+    expect((await s.getEvents({ sessionId: 's' })).map((e) => e.itemId)).toEqual(made.map((e) => e.itemId));
+  });
+
+  it('a partly retried batch, and a batch after a summary that missed one, still give exact session counts', async () => {
+    const s = await make();
+    await s.putEvents([ev(1), ev(2)]);
+    await s.putEvents([ev(2), ev(3)]); // ev(2) again, ev(3) new
+    expect((await s.getSessions())[0]).toMatchObject({ count: 3, start: 1001, end: 1003 });
+    await s.putEvents([ev(3), ev(1)]); // a whole retry
+    expect((await s.getSessions())[0].count).toBe(3);
   });
 
   it('is idempotent: rewriting a batch keeps one record and correct counts', async () => {
@@ -61,6 +80,20 @@ describe.each(impls)('%s store', (_name, make) => {
     await s.destroy();
     const again = s.kind === 'memory' ? s : await make();
     if (s.kind === 'memory') expect(await again.countEvents()).toBe(0);
+  });
+});
+
+describe('indexeddb session summaries', () => {
+  it('a summary that missed a batch (its transaction lost with the page) is rebuilt by the next batch', async () => {
+    const name = `test-${++dbSeq}`;
+    const s = await openIdbStore({ dbName: name });
+    await s.putEvents([ev(1), ev(2)]);
+    const raw = await openDB(name);
+    await raw.put('events', ev(3)); // stored, but the summary never saw it
+    raw.close();
+    await s.putEvents([ev(4, 's1', 'purchase')]);
+    expect((await s.getSessions())[0]).toMatchObject({ id: 's1', count: 4, end: 1004, purchased: true });
+    s.close();
   });
 });
 
