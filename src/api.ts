@@ -165,6 +165,15 @@ export interface Hunch {
   /** Calibration (10 bins, ECE), AUC and Brier of the model's last prediction in each ended session on this device, global vs personalized head. */
   metrics(): Promise<DeviceMetrics>;
   /**
+   * Undoes the last change `personalize()` made: the per-user head (and, with an item model, the
+   * taste) in use before it is put back and saved, e.g. when a store sees the personal model
+   * misbehave. One level: what it replaces is not kept, so a second call goes back to the
+   * pretrained head (no taste). Queued behind a run in progress. `head` / `recommend`: whether
+   * the one in use changed (`recommend` only with `recommend.url`).
+   * @throws Error (rejects) after `dispose()`
+   */
+  rollback(): Promise<{ head: boolean; recommend?: boolean }>;
+  /**
    * Items this shopper may want next, ranked on the device from the current session and recent
    * history (recent, repeated and carted items weigh more; purchased items left out unless
    * `includePurchased`). Options: `k` (default 10, 1..1000), `candidates` and `exclude` (arrays or

@@ -384,6 +384,13 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
         return recs ? recs.personalizeWith(() => s.personalize()) : s.personalize();
       }),
     metrics: async () => (alive('metrics'), services.load().then((s) => s.metrics())),
+    async rollback() {
+      alive('rollback');
+      const s = await services.load();
+      const recs = services.recs();
+      const head = await s.rollback();
+      return recs ? { head, recommend: await recs.rollback() } : { head };
+    },
     triggers: { add: (rule) => rules.add(rule), remove: (id) => rules.remove(id), list: () => rules.list() },
     get backend() {
       return services.intents()?.backend ?? 'none';

@@ -66,6 +66,8 @@ export interface IntentService {
   personalize(): Promise<PersonalizeResult>;
   /** Calibration, AUC and Brier of past predictions on this device, global vs personalized. */
   metrics(): Promise<DeviceMetrics>;
+  /** Goes back to the per-user head in use before the last change (`Personalizer.rollback`). */
+  rollback(): Promise<boolean>;
   /** Writes the session state now. */
   persist(): Promise<void>;
   /** Forgets the state and fired log. */
@@ -266,6 +268,7 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
     },
     personalize: () => personalizer.run('manual'),
     metrics: () => personalizer.metrics(),
+    rollback: () => personalizer.rollback(),
     persist: () => chain.then(persist),
     reset() {
       void personalizer.reset(predictor);

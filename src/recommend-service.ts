@@ -89,6 +89,11 @@ export interface RecommendService {
   personalizeWith(head: () => Promise<PersonalizeResult>): Promise<PersonalizeResult & { recommend: TasteResult }>;
   /** Forgets the carried history and the taste (forget / consent denied). */
   reset(): void;
+  /**
+   * Goes back to the taste in use before the last change, queued behind a run in progress (one
+   * level, as the head's). Resolves true when the taste in use changed.
+   */
+  rollback(): Promise<boolean>;
   /** Stops automatic runs; a run in progress neither saves nor applies its result. */
   dispose(): void;
 }
@@ -101,7 +106,7 @@ export function createRecommendService(d: RecommendServiceDeps): RecommendServic
   let sessionId: string | undefined;
   let backlog: HunchEvent[] = [];
   let record: StoredTaste | undefined;
-  let running: Promise<TasteResult> | undefined;
+  let running: Promise<unknown> | undefined; // the last queued run or rollback
   let autoQueued = false;
   /** Counts resets (forget): a run that began before one must not keep or save the taste it fitted. */
   let generation = 0;
@@ -127,7 +132,8 @@ export function createRecommendService(d: RecommendServiceDeps): RecommendServic
       await store.deleteMeta(TASTE_META); // new item factors: the taste no longer fits
       return;
     }
-    record = { ...saved, taste: saved.taste ? Array.from(checkTaste(saved.taste, f.dims, 'personal:taste.taste')) : null };
+    const check = (v: number[] | null, field: string) => (v ? Array.from(checkTaste(v, f.dims, field)) : null);
+    record = { ...saved, taste: check(saved.taste, 'personal:taste.taste'), previous: check(saved.previous, 'personal:taste.previous') };
   };
 
   const replay = async () => {
@@ -262,6 +268,21 @@ export function createRecommendService(d: RecommendServiceDeps): RecommendServic
       record = undefined;
       if (model) stream = createRecommendStream(model);
       sessionId = undefined;
+    },
+    rollback() {
+      const next = (running ?? Promise.resolve()).catch(() => {}).then(async () => {
+        await load();
+        const storeP = d.store();
+        if (!storeP || !record || (!record.taste && !record.previous)) return false;
+        const gen = generation;
+        const store = await storeP;
+        if (gen !== generation || !record) return false; // forgotten meanwhile
+        record = { ...record, taste: record.previous, previous: null, at: now() };
+        await store.setMeta(TASTE_META, record);
+        return true;
+      });
+      running = next;
+      return next;
     },
     dispose() {
       disposed = true;

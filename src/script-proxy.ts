@@ -66,7 +66,7 @@ export function optionsFromDataset(d: DOMStringMap): HunchOptions {
 }
 
 /** Methods forwarded to the instance; calls before it is ready are queued. */
-const METHODS = ['track', 'flush', 'export', 'forget', 'consent', 'on', 'off', 'dispose', 'intent', 'personalize', 'metrics', 'recommend'] as const;
+const METHODS = ['track', 'flush', 'export', 'forget', 'consent', 'on', 'off', 'dispose', 'intent', 'personalize', 'metrics', 'rollback', 'recommend'] as const;
 /** Read-only properties read through to the instance once ready. */
 const PROPS = ['storage', 'consentState', 'sessionId', 'backend', 'warmupMs', 'debug'] as const;
 
@@ -109,7 +109,7 @@ function resolvesWithoutInstance(name: string, args: unknown[]): boolean {
  * - `track`, `on`, `off` and `triggers.add`/`remove` still validate their arguments (and throw
  *   as above), and otherwise do nothing; `triggers.list()` is `[]`; the properties are undefined.
  * - Calls that return data or delete data reject with the startup error: `export`, `intent`,
- *   `personalize`, `metrics`, `recommend`, `forget`, `consent('denied')` (and a consent value
+ *   `personalize`, `metrics`, `rollback`, `recommend`, `forget`, `consent('denied')` (and a consent value
  *   that is not valid), because the page would otherwise take an empty answer for a real one,
  *   or believe data stored on earlier visits was erased when it was not. (A page that ignores
  *   such a promise gets an `unhandledrejection`, as it would for any failed call.)

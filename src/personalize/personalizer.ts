@@ -81,8 +81,12 @@ export interface Personalizer {
   run(reason?: 'manual' | 'auto'): Promise<PersonalizeResult>;
   /** Starts a run at idle time when enough sessions ended since the last one. */
   maybeAuto(): void;
-  /** Goes back to the head in use before the last adoption. */
-  rollback(): Promise<void>;
+  /**
+   * Goes back to the head in use before the last change (an adoption or a revert), queued behind a
+   * run in progress. One level: the head it replaces is not kept, so a second call goes to the
+   * pretrained head. Resolves true when the head in use changed.
+   */
+  rollback(): Promise<boolean>;
   metrics(): Promise<DeviceMetrics>;
   /** Forgets the in-memory head (after `forget()`) and puts the pretrained head back in `p`. */
   reset(p?: Predictor): Promise<void>;
@@ -91,7 +95,7 @@ export interface Personalizer {
 /** Creates a personalizer. */
 export function createPersonalizer(d: PersonalizerDeps): Personalizer {
   let record: StoredPersonalHead | undefined;
-  let running: Promise<PersonalizeResult> | undefined;
+  let running: Promise<unknown> | undefined; // the last queued run or rollback
   let autoQueued = false;
   /** Counts resets (forget): a run that began before one must not save or apply what it fitted. */
   let generation = 0;
@@ -181,7 +185,7 @@ export function createPersonalizer(d: PersonalizerDeps): Personalizer {
         return;
       }
       const size = p.jsNet.H + p.jsNet.D;
-      record = { ...saved, head: saved.head ? checkHead(saved.head, size) : null };
+      record = { ...saved, head: saved.head ? checkHead(saved.head, size) : null, previous: saved.previous ? checkHead(saved.previous, size) : null };
       if (record.head) await p.setHead(record.head);
     },
     run,
@@ -203,12 +207,20 @@ export function createPersonalizer(d: PersonalizerDeps): Personalizer {
         })();
       });
     },
-    async rollback() {
-      const storeP = d.store();
-      if (!storeP || !record) return;
-      const { setHead } = await model();
-      await save(await storeP, { ...record, head: record.previous, previous: null });
-      await setHead(record.head);
+    rollback() {
+      const next = (running ?? Promise.resolve()).catch(() => {}).then(async () => {
+        const storeP = d.store();
+        if (!storeP || !record || (!record.head && !record.previous)) return false;
+        const gen = generation;
+        const { setHead } = await model();
+        const store = await storeP;
+        if (gen !== generation || !record) return false; // forgotten meanwhile
+        await save(store, { ...record, head: record.previous, previous: null, at: d.now() });
+        await setHead(record.head);
+        return true;
+      });
+      running = next;
+      return next;
     },
     async metrics() {
       const storeP = d.store();

@@ -416,7 +416,7 @@ describe('forget, dispose and export at the edges', () => {
     const { h, store } = await make();
     h.track('page_view');
     await h.dispose();
-    for (const call of [() => h.intent(), () => h.export(), () => h.metrics(), () => h.personalize(), () => h.recommend()]) {
+    for (const call of [() => h.intent(), () => h.export(), () => h.metrics(), () => h.personalize(), () => h.rollback(), () => h.recommend()]) {
       await expect(call()).rejects.toThrow(/disposed/);
     }
     expect(() => h.track('page_view')).not.toThrow();

@@ -212,6 +212,26 @@ describe('personalizer (memory store, fake predictor)', () => {
     expect((await pers.metrics()).personalized).toBeNull();
   });
 
+  it('rollback() undoes the last change and saves it (one level); with nothing to undo it changes nothing', async () => {
+    const net = tinyNet();
+    const store = createMemoryStore();
+    for (let i = 0; i < 15; i++) await store.putEvents(session(`b${i}`, i * 3_600_000, i % 2 ? ['product_view', 'add_to_cart', 'purchase'] : ['product_view', 'product_view', 'add_to_cart']));
+    const p = fakePredictor(net);
+    const pers = createPersonalizer({ store: () => Promise.resolve(store), predictor: async () => p, sessionId: () => 'current', now: () => 7, emit: () => {}, whenIdle: (fn) => fn(), options: { lambda: 1, lambdaBias: 0.1 } });
+    expect(await pers.rollback()).toBe(false); // nothing adopted yet
+    const run = pers.run();
+    const undo = pers.rollback(); // queued behind the run
+    expect((await run).adopted).toBe(true);
+    expect(await undo).toBe(true);
+    expect(p.head).toBeNull(); // the pretrained head, in use before the adoption
+    expect(await store.getMeta<StoredPersonalHead>(PERSONAL_META)).toMatchObject({ head: null, previous: null, at: 7 });
+    expect(await pers.rollback()).toBe(false);
+    // a reload keeps the rolled-back state
+    const p2 = fakePredictor(net);
+    await createPersonalizer({ store: () => Promise.resolve(store), predictor: async () => p2, sessionId: () => undefined, now: () => 8, emit: () => {}, whenIdle: (fn) => fn() }).restore(p2);
+    expect(p2.source).toBe('model');
+  });
+
   it(`runs by itself at idle time once ${AUTO_EVERY_SESSIONS} sessions ended since the last run, not before`, async () => {
     const net = tinyNet();
     const store = createMemoryStore();

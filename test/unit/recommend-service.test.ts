@@ -47,6 +47,19 @@ describe('recommend service: per-user taste', () => {
     expect((await svc.recommend({ k: 6 })).map((r) => r.itemId)).toEqual(rank(model, [], { k: 6 }).map((r) => r.itemId));
   });
 
+  it('rollback() puts back the ranking in use before the last adoption, saved for the next page', async () => {
+    const { store, svc, model } = await setup();
+    const before = (await svc.recommend({ k: 6 })).map((r) => r.itemId);
+    expect(await svc.rollback()).toBe(false);
+    expect((await svc.personalize()).adopted).toBe(true);
+    expect((await svc.recommend({ k: 6 })).map((r) => r.itemId)).not.toEqual(before);
+    expect(await svc.rollback()).toBe(true);
+    expect((await svc.recommend({ k: 6 })).map((r) => r.itemId)).toEqual(before);
+    expect(await store.getMeta<StoredTaste>(TASTE_META)).toMatchObject({ taste: null, previous: null });
+    const again = createRecommendService({ url: '/m', store: () => Promise.resolve(store), flush: async () => {}, loadModel: async () => model, sessionId: () => 'open' });
+    expect((await again.recommend({ k: 6 })).map((r) => r.itemId)).toEqual(before);
+  });
+
   it('a new instance restores the stored taste; other factors invalidate it', async () => {
     const a = await setup();
     await a.svc.personalize();
