@@ -35,8 +35,9 @@ export interface HunchEventMap {
   /** A batch was written to storage; `count`: events in it. */
   flush: { count: number };
   /**
-   * A new session started: `reason` `'start'` for the first event of this instance, `'timeout'`
-   * after `sessionTimeoutMinutes` of inactivity; `sessionId` is the new session's id.
+   * A new session started; `sessionId` is its id. `reason`: `'timeout'` when an earlier session
+   * (of this page or an earlier one, in any tab) had no event for `sessionTimeoutMinutes`;
+   * `'start'` when this browser knows no earlier session (first visit, or after `forget()`).
    */
   session: { sessionId: string; reason: 'start' | 'timeout' };
   /** Consent changed. */

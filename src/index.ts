@@ -10,6 +10,9 @@ import type { HunchOptions } from './options.js';
  * Creates a hunch instance: validates options, opens storage (IndexedDB, or memory when that
  * fails), starts auto-capture when asked, and schedules the intent model to load when the page
  * is idle, from the files next to this module (`model.url` overrides).
+ * @param options see {@link HunchOptions}; every field is optional
+ * @param deps the instance's edges (clock, storage, channel, model loader …) for tests and
+ *   unusual hosts; the defaults are the browser's (see {@link HunchDeps})
  * @throws TypeError (the promise rejects) naming an invalid option
  */
 export function createHunch(options?: HunchOptions, deps: HunchDeps = {}): Promise<Hunch> {

@@ -26,7 +26,7 @@ export interface HunchOptions {
   };
   /** Intent model loading (used by the model runtime). */
   model?: {
-    /** Base URL of the model files (`model.json`, weights, meta). Default: `models/intent/` next to the package build. */
+    /** Folder URL of the model files (`model.json`, weights, meta), relative to the page's URL. Default: `../models/intent/` from the hunch build's folder. */
     url?: string;
     /** `false` disables the model; intent comes from the heuristic. Default `true`. */
     enabled?: boolean;
@@ -59,7 +59,7 @@ export interface HunchOptions {
   };
   /** Recommendations (`hunch.recommend()`). */
   recommend?: {
-    /** URL of the store's item model `manifest.json` (written by `npm run train:next-item`). No default: the model is the store's own. */
+    /** URL of the store's item model `manifest.json` (written by `npm run train:next-item`), relative to the page's URL. No default: the model is the store's own. */
     url?: string;
   };
 }

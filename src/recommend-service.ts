@@ -245,12 +245,12 @@ export function createRecommendService(d: RecommendServiceDeps): RecommendServic
       }
     },
     async recommend(options = {}) {
-      checkOptionsObject(options); // before taking `taste` out of it
+      checkOptionsObject(options);
+      // the adopted taste, never one passed in: `taste` is rank()'s option, not recommend()'s
+      if ('taste' in options) throw new TypeError('options.taste: is not an option of recommend() (the taste personalize() adopted is used; known: k, candidates, exclude, includePurchased)');
       await load();
-      // the adopted taste, never one passed in: `taste` is not a public option
-      const { taste: _ignored, ...rest } = options;
       const taste = record?.taste;
-      return stream!.rank(taste ? { ...rest, taste } : rest);
+      return stream!.rank(taste ? { ...options, taste } : options);
     },
     personalize,
     async personalizeWith(head) {

@@ -93,7 +93,3 @@ export function groupBySession(events: readonly HunchEvent[]): Map<string, Hunch
   return m;
 }
 
-/** A session has ended when no event arrived for `timeoutMs` (or it has a purchase and is over). */
-export function sessionEnded(rec: SessionRecord, now: number, timeoutMs: number): boolean {
-  return now - rec.end >= timeoutMs;
-}

@@ -23,11 +23,14 @@ export interface FeatureState {
   items: Array<[string, number]>;
   /** Events that carried an item id. */
   itemEvents: number;
-  /** Distinct items seen (not bounded by memory). */
+  /**
+   * Distinct items seen. An item counts as new when it is not among the last 32 remembered in
+   * `items`, so in a session of more than 32 distinct items a revisit of an early one counts again.
+   */
   distinctItems: number;
   /** Recent distinct categories, most recent last. */
   categories: string[];
-  /** Distinct categories seen (not bounded by memory). */
+  /** Distinct categories seen (new when not among the last 32 remembered in `categories`). */
   distinctCategories: number;
   /** Browse steps (page_view, product_view, search). */
   views: number;

@@ -1,8 +1,9 @@
 /**
- * A predictor turns one encoded event into a purchase logit, carrying a hidden state. Three kinds
- * share this shape: the TensorFlow.js model (in a worker or on the main thread), the heuristic,
- * and the Node reference. `advance` is the one place a session's state moves forward, so the
- * browser and the Node reference compute the same numbers.
+ * A predictor turns one encoded event into a purchase logit, carrying a hidden state. The model
+ * (plain-JS kernel first, then the TensorFlow.js runtime in a worker or on the main thread) and
+ * the heuristic share this shape. `advance` is the one place a session's state moves forward in
+ * the library; `tools/intent/reference.ts` computes the same numbers independently (tfjs-core
+ * `step`), which is what the browser tests compare against.
  */
 import type { HunchEvent } from '../events.js';
 import { encodeEvent } from '../features/index.js';
@@ -15,7 +16,7 @@ import { applyStep, type SessionState } from './session-state.js';
 /** What a predictor is and does. */
 export interface Predictor {
   source: IntentSource;
-  /** TensorFlow.js backend in use, or `'none'`. */
+  /** Where the model runs: `'js'` (plain-JS kernel), a TensorFlow.js backend (`'webgl'`, `'cpu'`), or `'none'` (heuristic). */
   readonly backend: string;
   modelVersion: string;
   /** Log-odds before any event. */

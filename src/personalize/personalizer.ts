@@ -39,7 +39,11 @@ export interface StoredPersonalHead {
   at: number;
 }
 
-/** Progress and results (`on('personalize')`). */
+/**
+ * Progress and results (`on('personalize')`). `progress`: in phase `replay`, `done` of `total`
+ * ended sessions replayed through the model; in phase `fit`, Newton iteration `done` of at most
+ * `total`. `durationMs`: wall time of the run, ms.
+ */
 export type PersonalizeEvent =
   | { status: 'start'; reason: 'manual' | 'auto' }
   | { status: 'progress'; phase: 'replay' | 'fit'; done: number; total: number }

@@ -73,7 +73,7 @@ describe('recommend service: per-user taste', () => {
     expect(await a.store.getMeta(TASTE_META)).toBeUndefined();
   });
 
-  it('recommend() ranks with the adopted taste only: a taste passed in is ignored, and options that are not an object are a TypeError', async () => {
+  it('recommend() ranks with the adopted taste only: a taste passed in is a TypeError naming it, as are options that are not an object', async () => {
     const withTaste = await setup();
     const plain = (await withTaste.svc.recommend({ k: 6 })).map((r) => r.itemId);
     await withTaste.svc.personalize();
@@ -81,10 +81,11 @@ describe('recommend service: per-user taste', () => {
     expect(tasted).not.toEqual(plain); // the adopted taste changes the list…
     const { taste } = (await withTaste.store.getMeta<StoredTaste>(TASTE_META))!;
     const asOption = (t: number[]) => ({ k: 6, taste: t }) as Parameters<typeof withTaste.svc.recommend>[0];
-    // …but passed in by a caller it does nothing, with no taste adopted or with another one
+    // …but a caller cannot pass one (rank()'s option, not recommend()'s)
     const fresh = await setup();
-    expect((await fresh.svc.recommend(asOption(taste!))).map((r) => r.itemId)).toEqual(plain);
-    expect((await withTaste.svc.recommend(asOption([0, 0]))).map((r) => r.itemId)).toEqual(tasted);
+    await expect(fresh.svc.recommend(asOption(taste!))).rejects.toThrow(/options.taste: is not an option of recommend\(\)/);
+    await expect(withTaste.svc.recommend(asOption([0, 0]))).rejects.toThrow(TypeError);
+    expect((await withTaste.svc.recommend({ k: 6 })).map((r) => r.itemId)).toEqual(tasted);
     await expect(fresh.svc.recommend(null as never)).rejects.toThrow(TypeError);
     await expect(fresh.svc.recommend(5 as never)).rejects.toThrow(/options: must be an object/);
   });
