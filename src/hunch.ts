@@ -18,12 +18,13 @@ import { createRuleSet } from './triggers.js';
 import type { EventProps, EventType, HunchEvent } from './events.js';
 import { idSequence, randomId } from './ids.js';
 import { resolveOptions, validateConsent, type Consent, type HunchOptions, type ResolvedOptions } from './options.js';
-import { advanceSession, chooseSession, groupBySession, isLive, mergeSession, type SessionPointer } from './session.js';
+import { advanceSession, chooseSession, isLive, type SessionPointer } from './session.js';
 import { localPointer, memoryPointer, type PointerStorage } from './session-pointer.js';
 import { deleteIdbStore, openIdbStore } from './store/idb-store.js';
 import { boundedScrub, validateEvent } from './validate-event.js';
 import { VERSION } from './version.js';
 import { createWriter } from './writer.js';
+import { exportData } from './export-data.js';
 import type { HunchDeps, TabChannel } from './deps.js';
 import { createTabSync } from './tab-sync.js';
 import { createStoreSlot } from './store-slot.js';
@@ -351,18 +352,7 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
       // what is stored: while granted, and also while 'pending' after it was granted (pending
       // stops storing but keeps what was stored); events held in memory come after it
       const source = consent === 'granted' ? (await writer.flush(), getStore()) : slot.current();
-      if (!source) return { ...base, storage: 'memory', events: held, sessions: [], meta: {} };
-      const store = await source;
-      const [events, sessions, meta] = await Promise.all([store.getEvents(), store.getSessions(), store.allMeta()]);
-      // after a failed write moved storage to memory, IndexedDB still holds what came before
-      const earlier = await slot.earlier()?.then((s) => Promise.all([s.getEvents(), s.allMeta()])).catch(() => undefined);
-      if (earlier) {
-        const ids = new Set(events.map((e) => e.id));
-        const stored = earlier[0].filter((e) => !ids.has(e.id)).concat(events);
-        const merged = [...groupBySession(stored).values()].map((g) => mergeSession(undefined, g)).sort((a, b) => a.start - b.start);
-        return { ...base, storage: store.kind, events: stored.concat(held), sessions: merged, meta: { ...earlier[1], ...meta } };
-      }
-      return { ...base, storage: store.kind, events: events.concat(held), sessions, meta };
+      return { ...base, ...(await exportData(await source, slot.earlier(), held)) };
     },
     forget,
     async consent(state) {
