@@ -53,8 +53,9 @@ export interface HunchEventMap {
   /**
    * The intent model changed hands: `'ready'` when its first answer is possible (plain-JS kernel,
    * `warmupMs` after loading started), `'runtime'` when the TensorFlow.js runtime took over
-   * (`backend`, `thread`, `readyMs`), `'runtime-failed'` when it could not start (the JS kernel
-   * keeps answering; `error` says why).
+   * (`backend`, `thread`, `readyMs`), `'runtime-failed'` when it could not start, or stopped
+   * later (a crashed worker, a step not answered in 10 s): the JS kernel keeps answering, with
+   * the same state; `error` says why.
    * - `backend`: what answers now, `'js'`, `'webgl'` or `'cpu'`;
    * - `thread`: where the TensorFlow.js runtime runs, `'worker'` or `'main'`;
    * - `warmupMs`, `readyMs`: ms from the start of loading to the first answer / to the runtime's

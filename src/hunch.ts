@@ -176,7 +176,7 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
       // while it tears the page down) is also kept in localStorage for the next page load
       // (never while forget() runs: its batches in flight are about to be erased)
       spillUntilWritten(ls, opts.dbName, tabId, writer, consent === 'granted' && !erasing);
-      pointer.flush(); // the last few seconds of activity, so a reload within the timeout continues the session
+      if (!erasing) pointer.flush(); // the last few seconds of activity, so a reload within the timeout continues the session
       void services.intents()?.persist();
     };
     win.document.addEventListener('visibilitychange', onHide);
@@ -209,12 +209,14 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
    */
   const erase = async () => {
     dropUnwritten();
+    // the local keys go first: a page closed while the database is being deleted must not
+    // leave the forgotten session to continue on the next load
+    pointer.clear();
+    localPointer(opts.dbName, ls, now).clear();
     try {
       await writer.flush();
       await slot.destroy();
     } finally {
-      pointer.clear();
-      localPointer(opts.dbName, ls, now).clear();
       dropLocal();
     }
   };
@@ -251,7 +253,13 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
     consent = next;
     if (disposed) {
       // a disposed instance stores nothing more, but a shopper's 'denied' still erases
-      if (next === 'denied' && !fromTab) await forget();
+      if (next === 'denied' && !fromTab) {
+        try {
+          await forget();
+        } finally {
+          tabs.consented(next);
+        }
+      }
       return;
     }
     if (next === 'granted' && prev !== 'granted') {
@@ -265,10 +273,17 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
       if (epoch === forgets) for (const e of held) writer.push(e); // else a forget meanwhile took them
       await writer.flush();
     } else if (next === 'denied') {
-      if (fromTab) forgetHere();
-      else await forget();
       mine = undefined;
-      pointer = memoryPointer();
+      try {
+        if (fromTab) forgetHere();
+        else await forget();
+      } finally {
+        // stored nothing more from here on, and said so, even when the deletion failed
+        pointer = memoryPointer();
+        if (!fromTab) tabs.consented(next);
+        emitter.emit('consent', next);
+      }
+      return;
     } else if (next === 'pending' && prev === 'granted') {
       await writer.flush();
       pointer = memoryPointer();
@@ -358,7 +373,7 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
     async consent(state) {
       const next = validateConsent(state);
       await applyConsent(next);
-      tabs.consented(next);
+      if (next !== 'denied') tabs.consented(next); // a denial is sent by changeConsent, even when its erase fails
     },
     intent: async (): Promise<Intent> => (alive('intent'), services.load().then((s) => s.intent())),
     async recommend(options) {

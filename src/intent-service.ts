@@ -266,9 +266,10 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
     get stepsRun() {
       return stepsRun;
     },
-    personalize: () => personalizer.run('manual'),
+    // after the stored head is restored (the first event or idle time may not have come yet)
+    personalize: () => enqueue(async () => {}).then(() => personalizer.run('manual')),
     metrics: () => personalizer.metrics(),
-    rollback: () => personalizer.rollback(),
+    rollback: () => enqueue(async () => {}).then(() => personalizer.rollback()),
     persist: () => chain.then(persist),
     reset() {
       void personalizer.reset(predictor);

@@ -70,7 +70,8 @@ export function createLazyServices(d: LazyServicesDeps): LazyServices {
     if (disposed) return Promise.reject(new Error('hunch: this instance was disposed'));
     if (!loading) {
       if (!deps.loadIntentModule) return Promise.reject(new Error('hunch: intent is not available in this build (no loadIntentModule)'));
-      loading = deps.loadIntentModule().then((m) => {
+      const imported = deps.loadIntentModule();
+      loading = imported.then((m) => {
         const loadPredictor =
           deps.loadPredictor ??
           predictorLoader(m, opts, modelUrl(opts, d.pageUrl(), deps.assetBase), deps.assetBase, {
@@ -92,8 +93,15 @@ export function createLazyServices(d: LazyServicesDeps): LazyServices {
           liveSince: d.createdAt,
         });
         if (opts.recommend.url) {
+          let url: string;
+          try {
+            url = optionUrl(opts.recommend.url, d.pageUrl(), deps.assetBase);
+          } catch (err) {
+            service.dispose(); // nothing half-built stays running
+            throw err;
+          }
           recs = m.createRecommendService({
-            url: optionUrl(opts.recommend.url, d.pageUrl(), deps.assetBase),
+            url,
             store: d.store,
             flush: d.flush,
             sessionId: d.sessionId,
@@ -115,9 +123,11 @@ export function createLazyServices(d: LazyServicesDeps): LazyServices {
         return service;
       });
       const failed = loading;
-      failed.catch((err) => {
-        problem('error', 'intent-module', `intent could not load: ${(err as Error)?.message ?? err}`);
-        if (loading === failed) loading = undefined; // a network blip is not forever: the next call loads again
+      failed.catch((err) => problem('error', 'intent-module', `intent could not load: ${(err as Error)?.message ?? err}`));
+      // a module that did not arrive (a network blip) is not forever: the next call imports it
+      // again. A failure after it arrived (e.g. a malformed recommend.url) would only repeat.
+      imported.catch(() => {
+        if (loading === failed) loading = undefined;
       });
     }
     return loading;

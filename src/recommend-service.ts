@@ -255,7 +255,7 @@ export function createRecommendService(d: RecommendServiceDeps): RecommendServic
     personalize,
     async personalizeWith(head) {
       // the item model failing (not served, corrupt) must not cost the shopper the head's run
-      const taste = await personalize().catch((err: unknown) => skippedTaste(`the item model is unavailable: ${String((err as Error)?.message ?? err)}`));
+      const taste = await personalize().catch((err: unknown) => skippedTaste(String((err as Error)?.message ?? err)));
       try {
         return { ...(await head()), recommend: taste };
       } catch (err) {
@@ -271,7 +271,8 @@ export function createRecommendService(d: RecommendServiceDeps): RecommendServic
     },
     rollback() {
       const next = (running ?? Promise.resolve()).catch(() => {}).then(async () => {
-        await load();
+        // an item model that cannot load has no taste to undo (and must not fail the head's undo)
+        if (!(await load().then(() => true, () => false))) return false;
         const storeP = d.store();
         if (!storeP || !record || (!record.taste && !record.previous)) return false;
         const gen = generation;

@@ -94,8 +94,11 @@ export function localPointer(dbName: string, ls: Storage | undefined, clock: () 
         const raw = ls!.getItem(key);
         const stored = raw ? (JSON.parse(raw) as SessionPointer | null) : undefined;
         if (stored && stored.id !== p.id && stored.last > p.last) return; // another tab's newer session
-        ls!.setItem(key, JSON.stringify(p));
-        written = p;
+        // the same session: never set another tab's fresher activity back
+        const out = stored && stored.id === p.id ? { id: p.id, start: Math.min(stored.start, p.start), last: Math.max(stored.last, p.last) } : p;
+        if (stored && stored.id === out.id && stored.start === out.start && stored.last === out.last) return;
+        ls!.setItem(key, JSON.stringify(out));
+        written = out;
         storedId = p.id;
         cached = undefined;
       } catch {

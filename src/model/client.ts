@@ -36,7 +36,7 @@ export interface ModelClientOptions {
    * takes longer stops the runtime; the plain-JS kernel answers from then on, with the same state.
    */
   stepTimeoutMs?: number;
-  /** Called once the TensorFlow.js runtime took over (or could not start: `error`). */
+  /** Called once the TensorFlow.js runtime took over, or with `error` when it could not start or failed later (the JS kernel answers then). */
   onRuntime?(r: { backend: string; thread: 'worker' | 'main'; readyMs: number } | { error: string }): void;
   /** Fetch for the model files. Default: global `fetch`. */
   fetch?: FetchLike;
@@ -180,13 +180,13 @@ export async function loadModelPredictor(o: ModelClientOptions): Promise<ModelPr
     },
   );
   runtimeReady.catch(() => {}); // the JS kernel keeps answering
-  /** Stops a runtime that failed a call; the JS kernel answers from then on. */
+  /** Stops a runtime that failed a call; the JS kernel answers from then on (said as a runtime failure). */
   const drop = (ops: RuntimeOps, err: unknown): void => {
-    if (rt !== ops) return;
+    if (rt !== ops || disposed) return;
     rt = undefined;
     ops.dispose();
     backend = 'js';
-    o.onFallback?.(`model runtime failed: ${String((err as Error)?.message ?? err)}`, backend);
+    o.onRuntime?.({ error: `model runtime failed: ${String((err as Error)?.message ?? err)}` });
   };
   return {
     get source() {
@@ -231,6 +231,7 @@ export async function loadModelPredictor(o: ModelClientOptions): Promise<ModelPr
     dispose() {
       disposed = true;
       rt?.dispose();
+      rt = undefined; // a step in flight never answers now: it must not report a failure later
     },
   };
 }

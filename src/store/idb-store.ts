@@ -2,8 +2,9 @@
  * The IndexedDB store (via `idb`). Events are written in one relaxed-durability transaction per
  * batch; the request for every event is issued synchronously and the transaction committed at
  * once, so a batch flushed from `pagehide` is complete before the page goes away. Session
- * summaries are then updated from the batch alone (idempotent: a retried batch never
- * double-counts, and a summary that missed a batch is rebuilt from its events). The connection closes itself when another tab upgrades or deletes the database
+ * summaries are then updated from the batch's new events alone (looked up in the same
+ * transaction, so a retried batch never double-counts; a summary that missed a batch is rebuilt
+ * from its events). The connection closes itself when another tab upgrades or deletes the database
  * (`versionchange`), and reopens on next use, so a blocked upgrade never hangs. A deletion by
  * another connection (another tab's `forget()`) is also reported through `onDeleted`, before the
  * database goes, so the owner can drop what it still holds of the deleted data. Once its database
@@ -123,21 +124,21 @@ export async function openIdbStore(opts: IdbStoreOptions): Promise<Store> {
   };
 
   /**
-   * Updates the summaries of the sessions a written batch touched, reading only the batch: when
-   * the stored count is the summary's plus the batch's, the batch was new and is merged in; when
-   * it equals the summary's, the batch was a retry and nothing changes. Anything else (a summary
-   * that missed a batch, a partial retry) rebuilds that session from its events. Counting keys is
-   * cheap next to reading the session's events, which made every batch cost O(session length).
+   * Merges the events a batch newly stored into their sessions' summaries, reading only them. The
+   * stored key count checks the result: a summary that missed a batch (its transaction lost with
+   * the page) or that another tab's concurrent batch changed in between is rebuilt from its
+   * events. Re-reading the whole session for every batch made each write cost O(session length).
    */
-  const updateSessions = async (d: DB, batch: readonly HunchEvent[]) => {
+  const updateSessions = async (d: DB, fresh: readonly HunchEvent[]) => {
+    if (!fresh.length) return;
     const stale: string[] = [];
     const tx = d.transaction(['events', 'sessions'], 'readwrite', { durability: 'relaxed' });
     const idx = tx.objectStore('events').index('by-session');
     const sessions = tx.objectStore('sessions');
-    for (const [sid, events] of groupBySession(uniqueById(batch))) {
+    for (const [sid, events] of groupBySession(fresh)) {
       const [rec, stored] = await Promise.all([sessions.get(sid), idx.count(sessionRange(sid))]);
-      if (rec && stored === rec.count) continue;
-      if (stored === (rec?.count ?? 0) + events.length) await sessions.put(mergeSession(rec, events));
+      const merged = mergeSession(rec, events);
+      if (merged.count === stored) await sessions.put(merged);
       else stale.push(sid);
     }
     await tx.done;
@@ -152,11 +153,18 @@ export async function openIdbStore(opts: IdbStoreOptions): Promise<Store> {
       if (!list.length) return;
       const d = await getDb();
       const tx = d.transaction('events', 'readwrite', { durability: 'relaxed' });
-      for (const e of list) void tx.store.put(e).catch(() => {}); // failures surface in tx.done
+      // each key is looked up before its put, in the same transaction, so the summary update
+      // knows exactly which events are new (a retried batch adds nothing)
+      const existed = list.map((e) => {
+        const had = tx.store.getKey(e.id);
+        void tx.store.put(e).catch(() => {}); // failures surface in tx.done
+        return had;
+      });
       tx.commit?.();
-      await tx.done;
+      const [existedKeys] = await Promise.all([Promise.all(existed.map((k) => k.catch(() => undefined))), tx.done]);
+      const fresh = uniqueById(list.filter((_, i) => existedKeys[i] === undefined));
       try {
-        await updateSessions(d, list);
+        await updateSessions(d, fresh);
       } catch {
         // the events are safe; the summary is recomputed with the session's next batch
       }

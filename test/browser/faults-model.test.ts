@@ -125,7 +125,7 @@ describe('model files that never arrive', () => {
 });
 
 describe('the model worker crashes mid-session', () => {
-  it('the plain-JS kernel takes over with the same state: one warning, predictions continue, the worker is stopped', async (t) => {
+  it('the plain-JS kernel takes over with the same state: one warning, a runtime-failed model event, predictions continue, the worker is stopped', async (t) => {
     const ctx = await context();
     const db = 'faults-model-crash';
     const page = await start(ctx, { dbName: db });
@@ -138,9 +138,10 @@ describe('the model worker crashes mid-session', () => {
     const after = await shopAndAsk(page, 'd', 10);
     expect(after.intent).toMatchObject({ source: 'model', backend: 'js', events: 20 });
     expect(Number.isFinite(after.intent.purchase)).toBe(true);
-    const fallbacks = after.log.warnings.filter((w) => w.code === 'backend-fallback');
-    expect(fallbacks).toHaveLength(1);
-    expect(fallbacks[0].message).toMatch(/model runtime failed/);
+    const said = after.log.warnings.filter((w) => w.code === 'model-runtime');
+    expect(said).toHaveLength(1);
+    expect(said[0].message).toMatch(/model runtime failed/);
+    expect(after.log.model.filter((m) => m.status === 'runtime-failed')).toEqual([expect.objectContaining({ backend: 'js', error: expect.stringMatching(/model runtime failed/) })]);
     expect(after.log.errors).toEqual([]);
     await expect.poll(() => page.workers().length).toBe(0);
     expect(await storedWith(page, db, 'c')).toBe(10);

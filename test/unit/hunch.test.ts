@@ -188,6 +188,54 @@ describe('createHunch', () => {
     expect(errors).toEqual([{ code: 'storage-erase', message: expect.stringMatching(/could not delete the stored data: blocked/) }]);
   });
 
+  it("consent('denied') whose deletion fails still tells the other tabs, says 'consent', and stores nothing more", async () => {
+    const store = createMemoryStore();
+    const blocked: Store = { ...store, destroy: async () => Promise.reject(new Error('deleting IndexedDB "hunch" timed out after 5000 ms')) };
+    const sent: unknown[] = [];
+    const channel = () => ({ postMessage: (m: unknown) => sent.push(m), close: () => {}, onmessage: null }) as unknown as TabChannel;
+    const { h } = await make({}, { openStore: async () => blocked, channel });
+    const consents: string[] = [];
+    h.on('consent', (c) => consents.push(c));
+    h.track('page_view');
+    await h.flush();
+    await expect(h.consent('denied')).rejects.toThrow(/timed out/);
+    expect(sent).toContainEqual({ consent: 'denied' });
+    expect(consents).toEqual(['denied']);
+    expect(h.consentState).toBe('denied');
+    h.track('page_view');
+    await h.flush();
+    expect(localStorage.getItem('hunch:hunch:session')).toBeNull();
+  });
+
+  it('a page closed while forget() deletes the database does not write the forgotten session back', async () => {
+    let release = () => {};
+    const gate = new Promise<void>((r) => (release = r));
+    const store = createMemoryStore();
+    const slow: Store = { ...store, destroy: async () => (await gate, store.destroy()) };
+    let t = 1_000_000;
+    const { h } = await make({}, { openStore: async () => slow, now: () => t });
+    h.track('page_view');
+    t += 3000; // within the pointer's write slack
+    h.track('page_view');
+    const f = h.forget();
+    await new Promise((r) => setTimeout(r, 0));
+    window.dispatchEvent(new Event('pagehide')); // the page goes away while the deletion runs
+    expect(localStorage.getItem('hunch:hunch:session')).toBeNull();
+    release();
+    await f;
+  });
+
+  it('a load that fails after the intent module arrived (a malformed recommend.url) leaves no service running and is not retried forever', async () => {
+    let created = 0;
+    let disposed = 0;
+    const stub = { onEvent: () => {}, intent: async () => null, persist: async () => {}, dispose: () => void disposed++, reset: () => {} };
+    const loadIntentModule = vi.fn(async () => ({ createIntentService: () => (created++, stub), createRecommendService: () => stub }) as never);
+    const { h } = await make({ recommend: { url: 'http://' } }, { loadIntentModule });
+    for (let i = 0; i < 3; i++) await expect(h.intent()).rejects.toThrow(/Invalid URL/);
+    expect(loadIntentModule).toHaveBeenCalledTimes(1);
+    expect(created - disposed).toBe(0);
+  });
+
   it('pending consent stores nothing and never opens storage; granting stores what was held', async () => {
     const { h, openStore, store } = await make({ consent: 'pending' });
     h.track('product_view', { itemId: 'x' });

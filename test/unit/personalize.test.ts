@@ -10,6 +10,7 @@ import { guardedPersonalize } from '../../src/personalize/guard';
 import { checkHead, globalHead, headLogitOf } from '../../src/personalize/head';
 import { meanLogLoss } from '../../src/personalize/loss';
 import { rocAuc, scorePredictions } from '../../src/personalize/metrics';
+import { createIntentService } from '../../src/intent-service';
 import { AUTO_EVERY_SESSIONS, createPersonalizer, PERSONAL_META, type PersonalizeEvent, type StoredPersonalHead } from '../../src/personalize/personalizer';
 import { runSliced } from '../../src/slice';
 import { createMemoryStore } from '../../src/store/memory-store';
@@ -210,6 +211,21 @@ describe('personalizer (memory store, fake predictor)', () => {
     expect(saved?.head).toBeNull();
     expect(saved?.previous?.b).toBeCloseTo(bad.b, 6);
     expect((await pers.metrics()).personalized).toBeNull();
+  });
+
+  it('personalize() and rollback() of the intent service wait for the stored head to be restored (called before the first event or idle time)', async () => {
+    const net = tinyNet();
+    const store = createMemoryStore();
+    const head = { w: new Array(net.H + net.D).fill(0.01), b: 0.2 };
+    await store.setMeta(PERSONAL_META, { modelVersion: net.modelVersion, head, previous: null, last: null, endedSessions: 0, at: 1 } satisfies StoredPersonalHead);
+    const p = fakePredictor(net);
+    const idle: Array<() => void> = [];
+    const svc = createIntentService({ loadPredictor: async () => p, store: () => Promise.resolve(store), sessionId: () => 's', now: () => 10, emitIntent: () => {}, emitTrigger: () => {}, rules: () => [], problem: () => {}, whenIdle: (fn) => idle.push(fn) });
+    expect(await svc.rollback()).toBe(true); // the restored personal head is undone…
+    for (const fn of idle.splice(0)) fn();
+    await svc.intent();
+    expect(p.head).toBeNull(); // …and not put back by a later restore
+    expect((await store.getMeta<StoredPersonalHead>(PERSONAL_META))?.head).toBeNull();
   });
 
   it('rollback() undoes the last change and saves it (one level); with nothing to undo it changes nothing', async () => {

@@ -60,6 +60,11 @@ describe('recommend service: per-user taste', () => {
     expect((await again.recommend({ k: 6 })).map((r) => r.itemId)).toEqual(before);
   });
 
+  it('rollback() with an item model that cannot load resolves false (nothing to undo) instead of failing the head\'s undo', async () => {
+    const svc = createRecommendService({ url: '/m', store: () => Promise.resolve(createMemoryStore()), flush: async () => {}, loadModel: () => Promise.reject(new Error('HTTP 404')), sessionId: () => 'open' });
+    await expect(svc.rollback()).resolves.toBe(false);
+  });
+
   it('a new instance restores the stored taste; other factors invalidate it', async () => {
     const a = await setup();
     await a.svc.personalize();
@@ -159,6 +164,6 @@ describe('recommend service: per-user taste', () => {
     const head = { adopted: true, reverted: false, before: 0.3, after: 0.2, base: 0.3, examples: 9, sessions: { train: 2, holdout: 1 } };
     const svc = createRecommendService({ url: '/m', store: () => Promise.resolve(createMemoryStore()), flush: async () => {}, loadModel: () => Promise.reject(new Error('HTTP 404')), sessionId: () => 'open' });
     const r = await svc.personalizeWith(async () => head);
-    expect(r).toMatchObject({ ...head, recommend: { adopted: false, skipped: expect.stringMatching(/item model is unavailable: HTTP 404/) } });
+    expect(r).toMatchObject({ ...head, recommend: { adopted: false, skipped: expect.stringMatching(/HTTP 404/) } });
   });
 });

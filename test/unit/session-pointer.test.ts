@@ -48,4 +48,23 @@ describe('localPointer', () => {
     expect(storage.getItem('hunch:db:session')).toBeNull();
     expect(storage.getItem('other')).toBe('1');
   });
+
+  it("flush() at pagehide writes held-back activity, but never sets another tab's fresher activity on the same session back", () => {
+    let t = 1_000_000;
+    const { storage } = countingStorage();
+    const a = localPointer('db', storage, () => t);
+    const b = localPointer('db', storage, () => t);
+    a.write({ id: 'S', start: 1_000_000, last: 1_000_000 });
+    t += 3_000;
+    a.write({ id: 'S', start: 1_000_000, last: t }); // held back by the slack
+    a.flush();
+    expect(JSON.parse(storage.getItem('hunch:db:session')!).last).toBe(t);
+    t += 600_000; // ten minutes later the shopper is active in tab B…
+    b.write({ id: 'S', start: 1_000_000, last: t });
+    const bLast = t;
+    a.write({ id: 'S', start: 1_000_000, last: 1_004_000 }); // …while tab A held an older time back
+    t += 1_000;
+    a.flush(); // tab A closes
+    expect(JSON.parse(storage.getItem('hunch:db:session')!)).toEqual({ id: 'S', start: 1_000_000, last: bLast });
+  });
 });
