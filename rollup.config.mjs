@@ -17,12 +17,15 @@ const version = () => ({
   },
 });
 
-const plugins = (min) => [
+/** The first script a storefront loads gets extra compression passes (ES2020 output, as its source). */
+const SCRIPT_TAG_TERSER = { ecma: 2020, toplevel: true, compress: { passes: 3, ecma: 2020 } };
+
+const plugins = (min, terserOptions = {}) => [
   typescript({ tsconfig: './tsconfig.build.json', declaration: false, emitDeclarationOnly: false, noEmit: false, outDir: 'dist', rootDir: 'src' }),
   version(),
   nodeResolve({ browser: true }),
   commonjs(),
-  ...(min ? [terser({ format: { comments: false } })] : []),
+  ...(min ? [terser({ format: { comments: false }, ...terserOptions })] : []),
 ];
 
 export default [
@@ -34,7 +37,7 @@ export default [
   {
     input: 'src/script-tag.ts',
     output: { file: 'dist/hunch.iife.js', format: 'iife', sourcemap: false },
-    plugins: plugins(true),
+    plugins: plugins(true, SCRIPT_TAG_TERSER),
   },
   // the intent half for the script tag, loaded when the page is idle
   {

@@ -12,7 +12,6 @@ import { createEmitter } from './emitter.js';
 import type { Intent } from './intent.js';
 import { defaultWhenIdle, safeLocalStorage } from './browser-env.js';
 import { createLazyServices } from './lazy-services.js';
-import { debugFacade } from './model-wiring.js';
 import { spillUntilWritten, takeSpilled } from './spill.js';
 import { createRuleSet } from './triggers.js';
 import type { EventProps, EventType, HunchEvent } from './events.js';
@@ -378,7 +377,7 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
     intent: async (): Promise<Intent> => (alive('intent'), services.load().then((s) => s.intent())),
     async recommend(options) {
       alive('recommend');
-      if (!opts.recommend.url) throw new Error('hunch.recommend: no item model configured (pass recommend.url, the manifest.json that `npm run train:next-item` wrote)');
+      if (!opts.recommend.url) throw new Error('hunch.recommend: no item model (set recommend.url)');
       await services.load();
       return services.recs()!.recommend(options);
     },
@@ -403,7 +402,10 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
     get warmupMs() {
       return services.intents()?.warmupMs;
     },
-    debug: debugFacade(services.intents),
+    debug: {
+      runtime: async () => (await services.intents()?.runtimeInfo?.()) ?? { thread: 'none', backend: 'none', numTensors: 0, steps: 0 },
+      loseWebGLContext: async () => (await services.intents()?.loseContext?.()) ?? false,
+    },
     on: (name, cb) => emitter.on(name, cb),
     off: (name, cb) => emitter.off(name, cb),
     dispose() {

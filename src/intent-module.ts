@@ -6,3 +6,4 @@
 export { createIntentService, type IntentService, type IntentServiceDeps } from './intent-service.js';
 export { loadModelPredictor, type ModelPredictor } from './model/client.js';
 export { createRecommendService, type RecommendService } from './recommend-service.js';
+export { startServices, type ServiceFactories } from './start-services.js';

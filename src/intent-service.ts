@@ -6,6 +6,7 @@
  */
 import type { HunchEvent } from './events.js';
 import { sigmoid, stageOf, topReasons, type Intent } from './intent.js';
+import type { ModelPredictor } from './model/client.js';
 import { advance, heuristicPredictor, type Predictor } from './model/predictor.js';
 import { newSessionState, type SessionState } from './model/session-state.js';
 import { createPersonalizer, type DeviceMetrics, type PersonalizeEvent } from './personalize/personalizer.js';
@@ -68,6 +69,10 @@ export interface IntentService {
   metrics(): Promise<DeviceMetrics>;
   /** Goes back to the per-user head in use before the last change (`Personalizer.rollback`). */
   rollback(): Promise<boolean>;
+  /** `hunch.debug.runtime()`: where and how the model runs, its live tensors, steps run. */
+  runtimeInfo(): Promise<{ thread: 'worker' | 'main' | 'none'; backend: string; numTensors: number; steps: number }>;
+  /** `hunch.debug.loseWebGLContext()`: simulates a GPU reset; false without a WebGL runtime. */
+  loseContext(): Promise<boolean>;
   /** Writes the session state now. */
   persist(): Promise<void>;
   /** Forgets the state and fired log. */
@@ -270,6 +275,13 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
     personalize: () => enqueue(async () => {}).then(() => personalizer.run('manual')),
     metrics: () => personalizer.metrics(),
     rollback: () => enqueue(async () => {}).then(() => personalizer.rollback()),
+    async runtimeInfo() {
+      const m = predictor as Partial<ModelPredictor> | undefined;
+      if (!m?.stats) return { thread: 'none' as const, backend: predictor?.backend ?? 'none', numTensors: 0, steps: stepsRun };
+      const st = await m.stats();
+      return { thread: m.thread ?? 'main', backend: m.backend ?? 'none', numTensors: st.numTensors, steps: stepsRun };
+    },
+    loseContext: async () => ((predictor as Partial<ModelPredictor> | undefined)?.loseContext?.() ?? false),
     persist: () => chain.then(persist),
     reset() {
       void personalizer.reset(predictor);

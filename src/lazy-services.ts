@@ -10,7 +10,6 @@ import type { HunchDeps } from './deps.js';
 import type { Emitter } from './emitter.js';
 import type { HunchEvent } from './events.js';
 import type { IntentService } from './intent-service.js';
-import { modelUrl, optionUrl, predictorLoader } from './model-wiring.js';
 import type { ResolvedOptions } from './options.js';
 import type { RecommendService } from './recommend-service.js';
 import type { Store } from './store/types.js';
@@ -60,7 +59,7 @@ export interface LazyServices {
 
 /** Creates the lazy half; nothing loads until {@link LazyServices.load}. */
 export function createLazyServices(d: LazyServicesDeps): LazyServices {
-  const { deps, opts, emitter, problem } = d;
+  const { deps, problem } = d;
   let backlog: HunchEvent[] = [];
   let intents: IntentService | undefined;
   let recs: RecommendService | undefined;
@@ -69,50 +68,13 @@ export function createLazyServices(d: LazyServicesDeps): LazyServices {
   const load = (): Promise<IntentService> => {
     if (disposed) return Promise.reject(new Error('hunch: this instance was disposed'));
     if (!loading) {
-      if (!deps.loadIntentModule) return Promise.reject(new Error('hunch: intent is not available in this build (no loadIntentModule)'));
+      if (!deps.loadIntentModule) return Promise.reject(new Error('hunch: no intent module in this build'));
       const imported = deps.loadIntentModule();
       loading = imported.then((m) => {
-        const loadPredictor =
-          deps.loadPredictor ??
-          predictorLoader(m, opts, modelUrl(opts, d.pageUrl(), deps.assetBase), deps.assetBase, {
-            emitModel: (x) => emitter.emit('model', x),
-            problem,
-          });
-        const service = m.createIntentService({
-          loadPredictor,
-          store: d.store,
-          sessionId: d.sessionId,
-          now: d.now,
-          emitIntent: (i) => emitter.emit('intent', i),
-          emitTrigger: (t) => emitter.emit('trigger', t),
-          rules: d.rules,
-          emitPersonalize: (e) => emitter.emit('personalize', e),
-          autoPersonalize: opts.personalize.auto,
-          problem,
-          whenIdle: d.whenIdle, // automatic personalization runs at idle time, as documented
-          liveSince: d.createdAt,
-        });
-        if (opts.recommend.url) {
-          let url: string;
-          try {
-            url = optionUrl(opts.recommend.url, d.pageUrl(), deps.assetBase);
-          } catch (err) {
-            service.dispose(); // nothing half-built stays running
-            throw err;
-          }
-          recs = m.createRecommendService({
-            url,
-            store: d.store,
-            flush: d.flush,
-            sessionId: d.sessionId,
-            emit: (e) => emitter.emit('personalize', e),
-            autoPersonalize: opts.personalize.auto,
-            whenIdle: d.whenIdle,
-            now: d.now,
-            problem,
-          });
-          for (const e of backlog) recs.onEvent(e);
-        }
+        const started = m.startServices(d);
+        const service = started.service;
+        recs = started.recs;
+        if (recs) for (const e of backlog) recs.onEvent(e);
         for (const e of backlog.splice(0)) service.onEvent(e);
         intents = service;
         if (disposed) {

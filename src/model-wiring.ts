@@ -1,11 +1,9 @@
 /**
  * How the instance reaches the intent model: where the model files are, how the predictor is
- * started (reporting hand-overs and fallbacks as `model` / `warning` events), and the `debug`
- * diagnostics. Split out of `hunch.ts`; runs on the main thread, imports no TensorFlow.js.
+ * started (reporting hand-overs and fallbacks as `model` / `warning` events). Part of the lazily
+ * loaded module; runs on the main thread, imports no TensorFlow.js.
  */
-import type { Hunch, HunchEventMap } from './api.js';
-import type { IntentService } from './intent-service.js';
-import type { ModelPredictor } from './model/client.js';
+import type { HunchEventMap } from './api.js';
 import type { Predictor } from './model/predictor.js';
 import type { ResolvedOptions } from './options.js';
 
@@ -31,7 +29,7 @@ export interface WiringSink {
  * heuristic answers). Rejects when no model URL can be found.
  */
 export function predictorLoader(
-  m: typeof import('./intent-module.js'),
+  m: Pick<typeof import('./intent-module.js'), 'loadModelPredictor'>,
   opts: ResolvedOptions,
   url: string | undefined,
   assetBase: string | undefined,
@@ -56,23 +54,5 @@ export function predictorLoader(
     });
     sink.emitModel({ status: 'ready', backend: p.backend, warmupMs: p.warmupMs, modelVersion: p.modelVersion });
     return p;
-  };
-}
-
-/** The instance's `debug` diagnostics over whatever intent service is loaded. */
-export function debugFacade(intents: () => IntentService | undefined): Hunch['debug'] {
-  const predictor = () => intents()?.predictor as Partial<ModelPredictor> | undefined;
-  return {
-    async runtime() {
-      const p = predictor();
-      const steps = intents()?.stepsRun ?? 0;
-      if (!p || !p.stats) return { thread: 'none' as const, backend: intents()?.backend ?? 'none', numTensors: 0, steps };
-      const st = await p.stats();
-      return { thread: p.thread ?? 'main', backend: p.backend ?? 'none', numTensors: st.numTensors, steps };
-    },
-    async loseWebGLContext() {
-      const p = predictor();
-      return p?.loseContext ? p.loseContext() : false;
-    },
   };
 }

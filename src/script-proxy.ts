@@ -42,26 +42,32 @@ function bool(attr: string, v: string, onOff = false): boolean {
  *   (other values, numbers included, are checked by `createHunch` under the option's name).
  */
 export function optionsFromDataset(d: DOMStringMap): HunchOptions {
-  const opts: HunchOptions = { autoCapture: d.autoCapture === undefined ? true : bool('data-auto-capture', d.autoCapture) };
-  const num = (v: string | undefined) => (v === undefined ? undefined : Number(v));
-  if (d.dbName !== undefined) opts.dbName = d.dbName;
-  if (d.consent !== undefined) opts.consent = d.consent as HunchOptions['consent'];
-  if (d.sessionTimeoutMinutes !== undefined) opts.sessionTimeoutMinutes = num(d.sessionTimeoutMinutes);
-  if (d.retentionDays !== undefined || d.retentionMaxEvents !== undefined) {
-    opts.retention = {};
-    if (d.retentionDays !== undefined) opts.retention.days = num(d.retentionDays);
-    if (d.retentionMaxEvents !== undefined) opts.retention.maxEvents = num(d.retentionMaxEvents);
+  const opts: Record<string, unknown> & HunchOptions = { autoCapture: d.autoCapture === undefined ? true : bool('data-auto-capture', d.autoCapture) };
+  // dataset key → [option group (or '' for top level), option name, how the value is read]
+  const str = (v: string) => v;
+  const num = (v: string) => Number(v);
+  const on = (attr: string) => (v: string) => bool(attr, v);
+  const table: Array<[string, string, string, (v: string) => unknown]> = [
+    ['dbName', '', 'dbName', str],
+    ['consent', '', 'consent', str],
+    ['sessionTimeoutMinutes', '', 'sessionTimeoutMinutes', num],
+    ['retentionDays', 'retention', 'days', num],
+    ['retentionMaxEvents', 'retention', 'maxEvents', num],
+    ['modelUrl', 'model', 'url', str],
+    ['modelBackend', 'model', 'backend', str],
+    ['model', 'model', 'enabled', (v) => (bool('data-model', v, true) ? undefined : false)], // on is the default
+    ['modelWorker', 'model', 'worker', on('data-model-worker')],
+    ['recommendUrl', 'recommend', 'url', str],
+    ['personalizeAuto', 'personalize', 'auto', on('data-personalize-auto')],
+    ['triggers', '', 'triggers', (v) => v.split(',').map((t) => t.trim()).filter(Boolean)],
+  ];
+  for (const [key, group, name, read] of table) {
+    const v = d[key];
+    if (v === undefined) continue;
+    const value = read(v);
+    const target = group ? ((opts[group] ??= {}) as Record<string, unknown>) : opts;
+    if (value !== undefined) target[name] = value;
   }
-  if (d.modelUrl !== undefined || d.modelBackend !== undefined || d.model !== undefined || d.modelWorker !== undefined) {
-    opts.model = {};
-    if (d.modelUrl !== undefined) opts.model.url = d.modelUrl;
-    if (d.modelBackend !== undefined) opts.model.backend = d.modelBackend as 'auto';
-    if (d.model !== undefined && !bool('data-model', d.model, true)) opts.model.enabled = false;
-    if (d.modelWorker !== undefined) opts.model.worker = bool('data-model-worker', d.modelWorker);
-  }
-  if (d.recommendUrl !== undefined) opts.recommend = { url: d.recommendUrl };
-  if (d.personalizeAuto !== undefined) opts.personalize = { auto: bool('data-personalize-auto', d.personalizeAuto) };
-  if (d.triggers !== undefined) opts.triggers = d.triggers.split(',').map((t) => t.trim()).filter(Boolean);
   return opts;
 }
 

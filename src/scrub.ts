@@ -4,15 +4,19 @@
  *
  * - emails → `[email]` (everywhere)
  * - payment card numbers (13–19 digits, spaces/dashes allowed) → `[card]`; in ids only when the
- *   Luhn check passes, so long numeric SKUs survive
+ *   Luhn check passes, so long numeric SKUs survive, and never a bare 13- or 14-digit run whose
+ *   GS1 check digit is right (a GTIN-13/EAN/ISBN-13 or GTIN-14 is an item number, not a card)
  * - phone numbers → `[phone]`: a digit run starting with `+` or split by separators with ≥ 7
  *   digits; in free text (`mode: 'text'`) also a bare run of 9–12 digits. Ids keep bare digit runs.
  * - a run of digit groups longer than any card or phone (> 19 digits) → `[number]` when it starts
  *   with `+` or has separators (≥ 2 in ids), since a phone or card may hide inside; bare runs
  *   (ids, hashes) are kept. Digits glued to letters (`abc123`) are identifiers: only that group.
  * - URLs: user:password@ removed, every query value and the fragment's key=value pairs removed
- *   (keys kept: `?q=&page=`), path scrubbed as text, also where percent-encoding hides the data
- *   (`jane%40example.com`; such a path is then stored decoded).
+ *   (keys kept: `?q=&page=`), path scrubbed as text, except that a path segment of digits only
+ *   (`/ip/airpods/604342441/`) is scrubbed as an id: numeric product ids and GTINs stay, a
+ *   Luhn-valid card number does not; digits split by separators ("/030/1234567") are text.
+ * - text and ids are also checked with `%XX` escapes decoded (`jane%40example.com`); when that
+ *   reveals something to remove, the string is stored decoded, else unchanged.
  */
 
 /** How aggressively to scrub: `'text'` for free text (queries, URLs), `'id'` for item/category ids. */
@@ -61,8 +65,15 @@ function cardWindow(s: string, groups: readonly number[], end: number): boolean 
   return false;
 }
 
-/** Scrubs emails, card and phone numbers from `s`. Linear in `s.length`. */
-export function scrubText(s: string, mode: ScrubMode = 'text'): string {
+/** GS1 mod-10 check (GTIN, EAN, ISBN-13) over the digits s[from..to). */
+function gs1(s: string, from: number, to: number): boolean {
+  let sum = 0;
+  for (let i = to - 1, w = 1; i >= from; i--, w = 4 - w) sum += (s.charCodeAt(i) - 48) * w;
+  return sum % 10 === 0;
+}
+
+/** One scrubbing pass over `s` as written (no decoding). Linear in `s.length`. */
+function scan(s: string, mode: ScrubMode | 'path'): string {
   let out = '';
   let emitted = 0; // s[0..emitted) already copied to out
   let leftLimit = 0; // left expansion of an email never crosses this (keeps the scan linear)
@@ -145,16 +156,18 @@ export function scrubText(s: string, mode: ScrubMode = 'text'): string {
         ({ nd, seps, end, shape } = before);
       }
       // dates and times (2024-11-29, 29.11.2024, 12:30) are not phone numbers
-      const dateLike = shape === '4-2-2' || shape === '2-2-4' || shape === '1-2-4' || shape === '2-1-4' || shape === '4-1-2' || shape === '4-2-1' || shape === '4-1-1';
+      const dateLike = /^(?:4-[12]-[12]|[12]-[12]-4)$/.test(shape);
+      // in a URL path, a segment of digits only ("/ip/airpods/604342441/") is an id
+      const text = mode === 'text' || (mode === 'path' && !(seps === 0 && !plus && s.charCodeAt(i - 1) === 47 && (end === n || s.charCodeAt(end) === 47)));
       let tag = '';
       if (nd > 19) {
         // longer than any card or phone: a bare run is an id or hash, but a run of groups may
         // hide one (a phone next to a card, digits typed around a card number)
-        if (plus || seps >= 2 || (mode === 'text' && seps >= 1)) tag = '[number]';
+        if (plus || seps >= 2 || (text && seps >= 1)) tag = '[number]';
         else if (cardGroup) tag = '[card]';
-      } else if (nd >= 13 && (mode === 'text' || cardWindow(s, groups, end))) tag = '[card]';
-      else if (!dateLike && nd >= 7 && nd <= 15 && (plus || seps >= 2 || (mode === 'text' && seps >= 1))) tag = '[phone]';
-      else if (mode === 'text' && nd >= 9 && nd <= 12) tag = '[phone]';
+      } else if (nd >= 13 && (text || (cardWindow(s, groups, end) && !(seps === 0 && !plus && nd <= 14 && gs1(s, i, end))))) tag = '[card]';
+      else if (!dateLike && nd >= 7 && nd <= 15 && (plus || seps >= 2 || (text && seps >= 1))) tag = '[phone]';
+      else if (text && nd >= 9 && nd <= 12) tag = '[phone]';
       if (tag) {
         out += s.slice(emitted, i) + tag;
         emitted = end;
@@ -185,13 +198,17 @@ function decodeAscii(s: string): string {
   return from === 0 ? s : out + s.slice(from);
 }
 
-/** Scrubs URL text, also personal data hidden by percent-encoding (`jane%40example.com`). */
-function scrubUrlText(s: string): string {
-  if (!s.includes('%')) return scrubText(s);
+/**
+ * Scrubs emails, card and phone numbers from `s` (see the module comment for what `mode`
+ * keeps; `'path'` is text with digits-only URL path segments read as ids), also those hidden by
+ * percent-encoding. Linear in `s.length`.
+ */
+export function scrubText(s: string, mode: ScrubMode | 'path' = 'text'): string {
+  if (!s.includes('%')) return scan(s, mode);
   const decoded = decodeAscii(s);
-  const clean = scrubText(decoded);
+  const clean = scan(decoded, mode);
   // keep the original encoding unless decoding revealed something to remove
-  return clean === decoded ? scrubText(s) : clean;
+  return clean === decoded ? scan(s, mode) : clean;
 }
 
 function scrubPairs(part: string, sep: string): string {
@@ -201,7 +218,7 @@ function scrubPairs(part: string, sep: string): string {
       const eq = kv.indexOf('=');
       return eq < 0 ? kv : kv.slice(0, eq) + '=';
     })
-    .map((k) => scrubUrlText(k))
+    .map((k) => scrubText(k))
     .join(sep);
 }
 
@@ -232,8 +249,8 @@ export function scrubUrl(url: string): string {
     const at = rest.lastIndexOf('@', hostEnd);
     if (at >= hostStart) rest = rest.slice(0, hostStart) + rest.slice(at + 1);
   }
-  let result = scrubUrlText(rest);
+  let result = scrubText(rest, 'path');
   if (query !== null) result += '?' + scrubPairs(query, '&');
-  if (hash >= 0) result += '#' + (fragment.includes('=') ? scrubPairs(fragment, '&') : scrubUrlText(fragment));
+  if (hash >= 0) result += '#' + (fragment.includes('=') ? scrubPairs(fragment, '&') : scrubText(fragment));
   return result;
 }

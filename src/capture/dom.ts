@@ -1,11 +1,14 @@
 /**
  * Capture from marked-up elements: clicks on `[data-hunch-event]` (add_to_cart, remove_from_cart,
  * begin_checkout, purchase, product_view) with `data-hunch-item`, `-price`, `-category`,
- * `-quantity`, and submits of `form[data-hunch-event="search"]` (query from the input named by
- * `data-hunch-query`, else the first search/text input). Listeners are passive, never cancel the
- * page's own behaviour, and never throw into the page.
+ * `-quantity`; submits of `form[data-hunch-event="search"]` (query from the input named by
+ * `data-hunch-query`, else the first search/text input) and of forms marked with another event
+ * (`<form data-hunch-event="add_to_cart" data-hunch-item=…>`: recorded on submit, not on the
+ * click of its button). Marked elements inside open shadow roots count. Listeners are passive,
+ * never cancel the page's own behaviour, and never throw into the page.
  */
 import { isEventType, type EventProps, type EventType } from '../events.js';
+import { parsePrice } from './price.js';
 
 /** Where captured events go. `track` may throw (invalid markup); errors go to `error`. */
 export interface CaptureSink {
@@ -13,23 +16,33 @@ export interface CaptureSink {
   error(err: unknown): void;
 }
 
-/** Parses a number attribute such as "19.99", "$1,299.00" or "2"; undefined when absent. */
+/**
+ * Parses a number attribute such as "19.99", "$1,299.00", "19,90 €", "Price: $19.90" or
+ * "2 items" with {@link parsePrice}: undefined when absent or when its digits are no readable
+ * number (the field is then left out, the event kept); NaN when it holds no digit at all
+ * ("free"), which is invalid markup.
+ */
 export function parseNumberAttr(v: string | undefined): number | undefined {
   if (v === undefined || v.trim() === '') return undefined;
-  const n = Number(v.replace(/[^0-9.\-eE]/g, ''));
-  return Number.isFinite(n) ? n : NaN;
+  return /\d/.test(v) ? parsePrice(v) : NaN;
 }
 
-/** Reads the event props of a marked-up element. */
-export function propsFromElement(el: HTMLElement): EventProps {
+/**
+ * Reads the event props of a marked-up element. `unreadable` hears each `data-hunch-price` /
+ * `-quantity` attribute whose digits could not be read (left out of the props).
+ */
+export function propsFromElement(el: HTMLElement, unreadable?: (attr: string, value: string) => void): EventProps {
   const d = el.dataset;
   const props: EventProps = {};
   if (d.hunchItem) props.itemId = d.hunchItem;
   if (d.hunchCategory) props.categoryId = d.hunchCategory;
-  const price = parseNumberAttr(d.hunchPrice);
-  if (price !== undefined) props.price = price;
-  const qty = parseNumberAttr(d.hunchQuantity);
-  if (qty !== undefined) props.quantity = qty;
+  for (const field of ['price', 'quantity'] as const) {
+    const attr = `data-hunch-${field}`;
+    const raw = el.getAttribute(attr) ?? undefined;
+    const n = parseNumberAttr(raw);
+    if (n !== undefined) props[field] = n;
+    else if (raw?.trim()) unreadable?.(attr, raw);
+  }
   return props;
 }
 
@@ -42,17 +55,37 @@ function searchQuery(form: HTMLFormElement): string | undefined {
 
 /** Starts DOM capture on `doc`; returns a function that stops it. */
 export function captureDom(doc: Document, sink: CaptureSink): () => void {
+  // a click on a <label> makes the browser click its control too, in the same task: that
+  // second, synthetic click is not the shopper's and is skipped
+  let labelled: EventTarget | null = null;
+
+  const record = (el: HTMLElement, type: string | undefined) => {
+    // search is the event of a form's submit, not of a click
+    if (!isEventType(type) || (type === 'search' && el.tagName !== 'FORM')) throw new TypeError(`hunch capture: data-hunch-event="${String(type).slice(0, 40)}" is not a clickable event type`);
+    sink.track(
+      type,
+      propsFromElement(el, (attr, value) => sink.error(new TypeError(`hunch capture: ${attr}="${value.slice(0, 40)}" is not a number; recorded without it`))),
+    );
+  };
+
   const onClick = (ev: Event) => {
     try {
-      const target = ev.target as Element | null;
-      const el = target && typeof target.closest === 'function' ? (target.closest('[data-hunch-event]') as HTMLElement | null) : null;
-      if (!el || el.tagName === 'FORM') return;
-      const type = el.dataset.hunchEvent;
-      if (!isEventType(type) || type === 'search') {
-        sink.error(new TypeError(`hunch capture: data-hunch-event="${String(type).slice(0, 40)}" is not a clickable event type`));
+      const path = ev.composedPath();
+      const target = path[0] as Element | undefined;
+      if (target && target === labelled) {
+        labelled = null;
         return;
       }
-      sink.track(type, propsFromElement(el));
+      // the innermost marked element, also inside open shadow roots
+      const el = path.find((n) => (n as Element).hasAttribute?.('data-hunch-event')) as HTMLElement | undefined;
+      // a form's event is recorded on submit
+      if (!el || el.tagName === 'FORM') return;
+      const label = typeof target?.closest === 'function' ? (target.closest('label') as HTMLLabelElement | null) : null;
+      if (label?.control && label.control !== target && el.contains(label.control)) {
+        labelled = label.control;
+        setTimeout(() => (labelled = null), 0);
+      }
+      record(el, el.dataset.hunchEvent);
     } catch (err) {
       sink.error(err);
     }
@@ -60,7 +93,8 @@ export function captureDom(doc: Document, sink: CaptureSink): () => void {
   const onSubmit = (ev: Event) => {
     try {
       const form = ev.target as HTMLFormElement | null;
-      if (!form || form.tagName !== 'FORM' || form.dataset.hunchEvent !== 'search') return;
+      if (!form || form.tagName !== 'FORM' || !form.dataset.hunchEvent) return;
+      if (form.dataset.hunchEvent !== 'search') return record(form, form.dataset.hunchEvent);
       const query = searchQuery(form);
       if (query) sink.track('search', { query });
     } catch (err) {

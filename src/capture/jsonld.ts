@@ -3,7 +3,13 @@
  * page when a Product node (Product, IndividualProduct, ProductModel, ProductGroup, SomeProducts)
  * is at the top level or in `@graph`; products nested in lists (`ItemList`), offers or
  * `mainEntity` of another page type are listings or references, not a product view.
+ *
+ * A ProductGroup (Google's variant markup) is one product view: its id is `productGroupID`
+ * (else the usual id fields) and its price the group's own offer, else the lowest price among
+ * its `hasVariant` products. Text wrapped in `<!-- -->` or CDATA markers, as browsers and
+ * crawlers accept, is unwrapped before parsing.
  */
+import { parsePrice } from './price.js';
 
 /** What a product view records from JSON-LD. */
 export interface JsonLdProduct {
@@ -16,7 +22,7 @@ export interface JsonLdProduct {
 export const MAX_PRODUCTS_PER_BLOCK = 50;
 
 const PRODUCT_TYPES = new Set(['Product', 'IndividualProduct', 'ProductModel', 'ProductGroup', 'SomeProducts']);
-const ID_FIELDS = ['sku', 'productID', 'gtin13', 'gtin', 'gtin14', 'gtin12', 'gtin8', 'isbn', 'mpn', '@id', 'name'] as const;
+const ID_FIELDS = ['productGroupID', 'sku', 'productID', 'gtin13', 'gtin', 'gtin14', 'gtin12', 'gtin8', 'isbn', 'mpn', '@id', 'name'] as const;
 
 type Node = Record<string, unknown>;
 
@@ -45,8 +51,8 @@ function scalarString(v: unknown, depth = 0): string | undefined {
 }
 
 function toPrice(v: unknown): number | undefined {
-  const n = typeof v === 'number' ? v : typeof v === 'string' ? Number(v.replace(/[^0-9.\-]/g, '')) : NaN;
-  return Number.isFinite(n) && n >= 0 ? n : undefined;
+  const n = typeof v === 'number' ? v : typeof v === 'string' ? parsePrice(v) : undefined;
+  return n !== undefined && Number.isFinite(n) && n >= 0 ? n : undefined;
 }
 
 function offerPrice(offers: unknown, depth = 0): number | undefined {
@@ -62,9 +68,15 @@ function offerPrice(offers: unknown, depth = 0): number | undefined {
   return (
     toPrice(offers.price) ??
     toPrice(offers.lowPrice) ??
-    (isNode(offers.priceSpecification) ? toPrice(offers.priceSpecification.price) : undefined) ??
+    offerPrice(offers.priceSpecification, depth + 1) ??
     offerPrice(offers.offers, depth + 1)
   );
+}
+
+/** Lowest offer price among a ProductGroup's variants (at most 100 read). */
+function lowestVariantPrice(variants: unknown): number | undefined {
+  const low = Math.min(...(Array.isArray(variants) ? variants.slice(0, 100) : [variants]).map((v) => (isNode(v) ? offerPrice(v.offers) : undefined) ?? Infinity));
+  return low < Infinity ? low : undefined;
 }
 
 function toProduct(n: Node): JsonLdProduct | undefined {
@@ -72,7 +84,7 @@ function toProduct(n: Node): JsonLdProduct | undefined {
   for (const f of ID_FIELDS) if ((itemId = scalarString(n[f]))) break;
   if (!itemId) return undefined;
   const out: JsonLdProduct = { itemId };
-  const price = offerPrice(n.offers);
+  const price = offerPrice(n.offers) ?? lowestVariantPrice(n.hasVariant);
   if (price !== undefined) out.price = price;
   const category = scalarString(n.category);
   if (category) out.categoryId = category;
@@ -80,14 +92,27 @@ function toProduct(n: Node): JsonLdProduct | undefined {
 }
 
 /**
- * Products described by one JSON-LD block, at most {@link MAX_PRODUCTS_PER_BLOCK}. Returns `[]`
- * for invalid JSON or non-product pages; never throws, and stays linear in the block's size.
+ * JSON text without the `<!-- -->` or CDATA wrappers (`//<![CDATA[ … //]]>`) old templates put
+ * around it: for text starting with `<` or `/`, the CDATA markers are dropped and what lies
+ * between the first `{`/`[` and the last `}`/`]` is kept.
  */
-export function productsFromJsonLd(text: string): JsonLdProduct[] {
+function unwrap(t: string): string {
+  if (!/^\s*[</]/.test(t)) return t;
+  t = t.replace(/<!\[CDATA\[|\]\]>/g, '');
+  return t.slice(t.search(/[[{]/), Math.max(t.lastIndexOf('}'), t.lastIndexOf(']')) + 1);
+}
+
+/**
+ * Products described by one JSON-LD block, at most {@link MAX_PRODUCTS_PER_BLOCK}. Returns `[]`
+ * for invalid JSON (after calling `onInvalid` with the parse error) or non-product pages; never
+ * throws, and stays linear in the block's size.
+ */
+export function productsFromJsonLd(text: string, onInvalid?: (err: unknown) => void): JsonLdProduct[] {
   let data: unknown;
   try {
-    data = JSON.parse(text);
-  } catch {
+    data = JSON.parse(unwrap(text));
+  } catch (err) {
+    onInvalid?.(err);
     return [];
   }
   const roots = Array.isArray(data) ? data : [data];

@@ -1,8 +1,25 @@
 /**
- * Page-level capture: a page_view on start and on every SPA navigation (history.pushState /
- * replaceState changing the path, popstate, hashchange); product_view from schema.org Product
- * JSON-LD on each page, including blocks an SPA inserts later; visible time per page (`dwell`)
- * from the Page Visibility API, reported when the page is hidden or left.
+ * Page-level capture: a page_view on start, on every SPA navigation and on a return from the
+ * back/forward cache; product_view from schema.org Product JSON-LD on each page, including blocks
+ * an SPA inserts or rewrites later; visible time per page (`dwell`) from the Page Visibility API,
+ * reported when the page is hidden or left.
+ *
+ * What is a new page: a change of path (`pushState`, `replaceState`, back/forward), a change of
+ * hash route (`#/…`, `#!/…`), or a change of query string that makes a history entry
+ * (`pushState`, back/forward: `?page=2` is another page of results). A query change by
+ * `replaceState` is the same page updating its address (a variant pick `?variant=2`, tracking
+ * parameters stripped) and a plain anchor (`#reviews`) is no navigation either.
+ *
+ * Which JSON-LD belongs to which page: each `<script type="application/ld+json">` is read once
+ * per text it holds. A navigation does not re-read blocks already read with their current text:
+ * those belong to the page being left, even while the SPA has not removed them yet. Blocks added
+ * or rewritten after the last read count for the page shown when they are read, whether the SPA
+ * renders before it calls `pushState` (same task) or after it (same task or later). So each
+ * product shown gets one product_view; a product whose block an SPA renders again as a new
+ * element after navigating is shown again. A page restored from the back/forward cache reads
+ * all its blocks afresh. A block that does not parse while the document is still loading may be
+ * half-streamed: it is read again at DOMContentLoaded; invalid JSON-LD after that is reported
+ * through `error` once per text.
  */
 import { productsFromJsonLd } from './jsonld.js';
 
@@ -19,19 +36,35 @@ export const MIN_DWELL_MS = 100;
 
 const LD_SELECTOR = 'script[type="application/ld+json"]';
 
-/** Starts navigation capture on `win`; returns a function that stops it and restores history. */
+/** How the address changed: a new history entry, the current one rewritten, or back/forward. */
+export type NavigationKind = 'push' | 'replace' | 'traverse';
+
+/** True when going from `from` to `to` by `kind` shows a new page (see the module comment). */
+export function isNewPage(from: string, to: string, kind: NavigationKind): boolean {
+  const a = new URL(from);
+  const b = new URL(to);
+  const route = (u: URL) => (/^#!?\//.test(u.hash) ? u.hash : '');
+  return a.pathname !== b.pathname || route(a) !== route(b) || (a.search !== b.search && kind !== 'replace');
+}
+
+/**
+ * Starts navigation capture on `win`; returns a function that stops it. History methods are
+ * wrapped; stopping puts the originals back unless another script wrapped them since, in which
+ * case hunch's wrappers stay in its chain and only pass calls through.
+ */
 export function captureNavigation(win: Window, sink: NavigationSink, now: () => number = () => Date.now()): () => void {
   const doc = win.document;
   const history = win.history;
   let url = win.location.href;
   let seen = new Set<string>(); // product ids reported for the current page
-  let scanned = new WeakSet<Element>();
+  let read = new WeakMap<Element, string>(); // each block's text when it was last read
   let visibleSince: number | undefined = doc.visibilityState === 'visible' ? now() : undefined;
   let dwellMs = 0;
+  let stopped = false;
 
   const guard = (fn: () => void) => {
     try {
-      fn();
+      if (!stopped) fn();
     } catch (err) {
       sink.error(err);
     }
@@ -40,9 +73,15 @@ export function captureNavigation(win: Window, sink: NavigationSink, now: () => 
   const scan = () =>
     guard(() => {
       for (const el of Array.from(doc.querySelectorAll(LD_SELECTOR))) {
-        if (scanned.has(el)) continue;
-        scanned.add(el);
-        for (const p of productsFromJsonLd(el.textContent ?? '')) {
+        const text = el.textContent ?? '';
+        if (read.get(el) === text || !text.trim()) continue;
+        let invalid: unknown;
+        const products = productsFromJsonLd(text, (err) => (invalid = err));
+        // a block still streaming in is read again once the document is parsed
+        if (invalid !== undefined && doc.readyState === 'loading') continue;
+        read.set(el, text);
+        if (invalid !== undefined) sink.error(new SyntaxError(`hunch capture: invalid JSON-LD (${(invalid as Error)?.message})`));
+        for (const p of products) {
           if (seen.has(p.itemId)) continue;
           seen.add(p.itemId);
           sink.productView(p);
@@ -61,70 +100,83 @@ export function captureNavigation(win: Window, sink: NavigationSink, now: () => 
 
   const enterPage = () => {
     seen = new Set();
-    scanned = new WeakSet();
     sink.pageView(url);
-    // SPAs render after navigating: scan now and once the frame settles
     scan();
+    // without MutationObserver, blocks an SPA renders right after navigating are read here
     win.setTimeout(scan, 0);
   };
 
-  const checkNavigation = () =>
+  const navigated = (kind: NavigationKind) =>
     guard(() => {
       const next = win.location.href;
-      const strip = (u: string) => u.split('#')[0];
-      const hashRoute = (u: string) => u.includes('#/') || u.includes('#!/');
-      if (next === url || (strip(next) === strip(url) && !hashRoute(next) && !hashRoute(url))) {
-        url = next;
-        return;
-      }
-      reportDwell();
+      const fresh = isNewPage(url, next, kind);
+      if (fresh) reportDwell(); // for the page being left
       url = next;
+      if (!fresh) return;
       visibleSince = doc.visibilityState === 'visible' ? now() : undefined;
       enterPage();
     });
 
-  const origPush = history.pushState;
-  const origReplace = history.replaceState;
-  history.pushState = function (this: History, ...args: Parameters<History['pushState']>) {
-    const r = origPush.apply(this, args);
-    checkNavigation();
-    return r;
+  const wrap = (name: 'pushState' | 'replaceState', kind: NavigationKind) => {
+    const orig = history[name];
+    const wrapper = function (this: History, ...args: Parameters<History['pushState']>) {
+      const r = orig.apply(this, args);
+      navigated(kind);
+      return r;
+    };
+    history[name] = wrapper;
+    return () => {
+      if (history[name] === wrapper) history[name] = orig;
+    };
   };
-  history.replaceState = function (this: History, ...args: Parameters<History['replaceState']>) {
-    const r = origReplace.apply(this, args);
-    checkNavigation();
-    return r;
-  };
+  const unwrapPush = wrap('pushState', 'push');
+  const unwrapReplace = wrap('replaceState', 'replace');
 
+  const onTraverse = () => navigated('traverse');
   const onVisibility = () =>
     guard(() => {
       if (doc.visibilityState === 'hidden') reportDwell();
       else visibleSince = now();
     });
   const onPageHide = () => guard(reportDwell);
+  const onPageShow = (ev: PageTransitionEvent) =>
+    guard(() => {
+      if (!ev.persisted) return;
+      // restored from the back/forward cache: the shopper sees the page again
+      visibleSince = doc.visibilityState === 'visible' ? now() : undefined;
+      read = new WeakMap();
+      enterPage();
+    });
 
+  const isLd = (n: Node | null) => !!n && (n as Element).matches?.(LD_SELECTOR);
   const observer =
     typeof MutationObserver !== 'undefined'
       ? new MutationObserver((records) => {
-          if (records.some((r) => Array.from(r.addedNodes).some((n) => (n as Element).matches?.(LD_SELECTOR) || (n as Element).querySelector?.(LD_SELECTOR)))) scan();
+          const touched = (r: MutationRecord) =>
+            isLd(r.target) || isLd(r.target.parentNode) || Array.from(r.addedNodes).some((n) => isLd(n) || !!(n as Element).querySelector?.(LD_SELECTOR));
+          if (records.some(touched)) scan();
         })
       : undefined;
 
-  win.addEventListener('popstate', checkNavigation);
-  win.addEventListener('hashchange', checkNavigation);
+  win.addEventListener('popstate', onTraverse);
+  win.addEventListener('hashchange', onTraverse);
   doc.addEventListener('visibilitychange', onVisibility);
   win.addEventListener('pagehide', onPageHide);
-  observer?.observe(doc.documentElement, { childList: true, subtree: true });
+  win.addEventListener('pageshow', onPageShow);
+  // childList: blocks added, or their text replaced; characterData: their text node edited
+  observer?.observe(doc.documentElement, { childList: true, subtree: true, characterData: true });
   enterPage();
   if (doc.readyState === 'loading') doc.addEventListener('DOMContentLoaded', scan, { once: true });
 
   return () => {
-    if (history.pushState !== origPush) history.pushState = origPush;
-    if (history.replaceState !== origReplace) history.replaceState = origReplace;
-    win.removeEventListener('popstate', checkNavigation);
-    win.removeEventListener('hashchange', checkNavigation);
+    stopped = true;
+    unwrapPush();
+    unwrapReplace();
+    win.removeEventListener('popstate', onTraverse);
+    win.removeEventListener('hashchange', onTraverse);
     doc.removeEventListener('visibilitychange', onVisibility);
     win.removeEventListener('pagehide', onPageHide);
+    win.removeEventListener('pageshow', onPageShow);
     observer?.disconnect();
   };
 }

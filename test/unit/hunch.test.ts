@@ -3,6 +3,8 @@ import type { Hunch } from '../../src/api';
 import type { HunchEvent } from '../../src/events';
 import { createHunch, type HunchDeps } from '../../src/hunch';
 import type { TabChannel } from '../../src/deps';
+import type { LazyServicesDeps } from '../../src/lazy-services';
+import { startServices, type ServiceFactories } from '../../src/start-services';
 import { createMemoryStore } from '../../src/store/memory-store';
 import type { Store } from '../../src/store/types';
 
@@ -24,6 +26,12 @@ async function make(opts: Parameters<typeof createHunch>[0] = {}, deps: HunchDep
 
 const types = (events: HunchEvent[]) => events.map((e) => e.type);
 
+/** A stand-in for the lazily loaded intent module: its real service wiring over stub services. */
+function stubModule(createIntentService: (d: never) => unknown, createRecommendService?: (d: never) => unknown) {
+  const f = { createIntentService, createRecommendService, loadModelPredictor: () => Promise.reject(new Error('no model in this test')) } as unknown as ServiceFactories;
+  return { startServices: (d: LazyServicesDeps) => startServices(d, f) } as unknown as Awaited<ReturnType<NonNullable<HunchDeps['loadIntentModule']>>>;
+}
+
 /** A memory store whose writes hang until `release()`, as a transaction does while the browser tears the page down. */
 function gatedStore() {
   let release = () => {};
@@ -43,10 +51,10 @@ describe('createHunch', () => {
     const seen: Array<[string, boolean | undefined]> = [];
     const stub = { onEvent: () => {}, intent: async () => null, persist: async () => {}, dispose: () => {}, reset: () => {} } as unknown;
     const loadIntentModule = async () =>
-      ({
-        createIntentService: (d: { autoPersonalize?: boolean }) => (seen.push(['intent', d.autoPersonalize]), stub),
-        createRecommendService: (d: { autoPersonalize?: boolean }) => (seen.push(['recommend', d.autoPersonalize]), stub),
-      }) as unknown as Awaited<ReturnType<NonNullable<HunchDeps['loadIntentModule']>>>;
+      stubModule(
+        (d: { autoPersonalize?: boolean }) => (seen.push(['intent', d.autoPersonalize]), stub),
+        (d: { autoPersonalize?: boolean }) => (seen.push(['recommend', d.autoPersonalize]), stub),
+      );
     const { h } = await make({ recommend: { url: '/m/manifest.json' }, ...(auto === undefined ? {} : { personalize: { auto } }) }, { loadIntentModule });
     await h.intent();
     expect(seen).toEqual([
@@ -134,7 +142,7 @@ describe('createHunch', () => {
     const failing: Store = { ...store, putEvents: async () => Promise.reject(new Error('disk gone')) };
     const disposedService = vi.fn();
     const stub = { onEvent: () => {}, intent: async () => null, persist: async () => Promise.reject(new Error('disk gone')), dispose: disposedService, reset: () => {} };
-    const { h } = await make({}, { openStore: async () => failing, loadIntentModule: async () => ({ createIntentService: () => stub }) as never });
+    const { h } = await make({}, { openStore: async () => failing, loadIntentModule: async () => stubModule(() => stub) });
     const warnings: string[] = [];
     h.on('warning', (p) => warnings.push(p.code));
     await h.intent().catch(() => {});
@@ -151,7 +159,7 @@ describe('createHunch', () => {
   it('a failed load of the intent module is not forever: the next call loads it again', async () => {
     const problems: string[] = [];
     const stub = { onEvent: () => {}, intent: async () => ({ purchase: 0.5 }), persist: async () => {}, dispose: () => {}, reset: () => {} };
-    const loadIntentModule = vi.fn().mockRejectedValueOnce(new Error('network blip')).mockResolvedValue({ createIntentService: () => stub });
+    const loadIntentModule = vi.fn().mockRejectedValueOnce(new Error('network blip')).mockResolvedValue(stubModule(() => stub));
     const { h } = await make({}, { loadIntentModule });
     h.on('error', (p) => problems.push(p.code));
     await expect(h.intent()).rejects.toThrow(/network blip/);
@@ -229,7 +237,7 @@ describe('createHunch', () => {
     let created = 0;
     let disposed = 0;
     const stub = { onEvent: () => {}, intent: async () => null, persist: async () => {}, dispose: () => void disposed++, reset: () => {} };
-    const loadIntentModule = vi.fn(async () => ({ createIntentService: () => (created++, stub), createRecommendService: () => stub }) as never);
+    const loadIntentModule = vi.fn(async () => stubModule(() => (created++, stub), () => stub));
     const { h } = await make({ recommend: { url: 'http://' } }, { loadIntentModule });
     for (let i = 0; i < 3; i++) await expect(h.intent()).rejects.toThrow(/Invalid URL/);
     expect(loadIntentModule).toHaveBeenCalledTimes(1);
@@ -455,7 +463,7 @@ describe('forget, dispose and export at the edges', () => {
     const { h: h2 } = await make({}, { whenIdle: (fn) => idle2.push(fn), loadIntentModule: slow });
     idle2.forEach((fn) => fn()); // loading starts…
     await h2.dispose(); // …and the instance goes before it ends
-    finish({ createIntentService: () => stub });
+    finish(stubModule(() => stub));
     await new Promise((r) => setTimeout(r, 0));
     expect(disposed).toHaveBeenCalledTimes(1);
   });

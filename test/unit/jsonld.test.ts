@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { productsFromJsonLd } from '../../src/capture/jsonld';
+import { parsePrice } from '../../src/capture/price';
 import { dataRoot } from '../data-root';
 
 describe('productsFromJsonLd', () => {
@@ -33,6 +34,46 @@ describe('productsFromJsonLd', () => {
     expect(productsFromJsonLd(JSON.stringify({ '@type': 'Organization', name: 'x' }))).toEqual([]);
   });
 
+  it.each([
+    ['19,99', 19.99],
+    ['1.299,00', 1299],
+    ['1 299,00 €', 1299],
+    ['1,299.00', 1299],
+    [19.99, 19.99],
+  ])('reads the offer price %j as %d', (price, expected) => {
+    expect(productsFromJsonLd(JSON.stringify({ '@type': 'Product', sku: 'P', offers: { price } }))).toEqual([{ itemId: 'P', price: expected }]);
+  });
+
+  it('takes the first priced priceSpecification of a list; an unreadable price is no price', () => {
+    const spec = [{ '@type': 'UnitPriceSpecification', priceType: 'ListPrice' }, { '@type': 'UnitPriceSpecification', price: '24,50' }];
+    expect(productsFromJsonLd(JSON.stringify({ '@type': 'Product', sku: 'P', offers: { priceSpecification: spec } }))).toEqual([{ itemId: 'P', price: 24.5 }]);
+    expect(productsFromJsonLd(JSON.stringify({ '@type': 'Product', sku: 'P', offers: { price: 'on request' } }))).toEqual([{ itemId: 'P' }]);
+  });
+
+  it('a ProductGroup is one product: productGroupID with the lowest variant price', () => {
+    const group = {
+      '@type': 'ProductGroup',
+      name: 'Wool coat',
+      productGroupID: 'COAT-44',
+      variesBy: 'https://schema.org/size',
+      hasVariant: [
+        { '@type': 'Product', sku: 'COAT-44-M', offers: { price: '129.00' } },
+        { '@type': 'Product', sku: 'COAT-44-S', offers: { price: 119 } },
+      ],
+    };
+    expect(productsFromJsonLd(JSON.stringify(group))).toEqual([{ itemId: 'COAT-44', price: 119 }]);
+  });
+
+  it('unwraps HTML-comment and CDATA wrappers; reports what still does not parse', () => {
+    const ld = JSON.stringify({ '@type': 'Product', sku: 'W' });
+    for (const text of [`<!-- ${ld} -->`, `//<![CDATA[\n${ld}\n//]]>`, `/*<![CDATA[*/${ld}/*]]>*/`, `<!--\n//<![CDATA[\n${ld}\n//]]>\n-->`]) {
+      expect({ text, out: productsFromJsonLd(text) }).toEqual({ text, out: [{ itemId: 'W' }] });
+    }
+    const bad: unknown[] = [];
+    expect(productsFromJsonLd('{"@type":"Product","sku":"W",}', (e) => bad.push(e))).toEqual([]);
+    expect(bad).toHaveLength(1);
+  });
+
   const file = join(dataRoot(), 'holdout/jsonld/schemaorg-product-examples.json');
   it.skipIf(!existsSync(file))(`agrees with the schema.org examples' expectProductView (needs ${file}; set HUNCH_DATA)`, () => {
     const { examples } = JSON.parse(readFileSync(file, 'utf8')) as { examples: { id: number; expectProductView: boolean; jsonld: unknown }[] };
@@ -40,5 +81,33 @@ describe('productsFromJsonLd', () => {
     for (const ex of examples) {
       expect({ id: ex.id, found: productsFromJsonLd(JSON.stringify(ex.jsonld)).length > 0 }).toEqual({ id: ex.id, found: ex.expectProductView });
     }
+  });
+});
+
+describe('parsePrice', () => {
+  it.each([
+    ['1,299.00', 1299],
+    ['1.299,00', 1299],
+    ['19,99', 19.99],
+    ['€19,99', 19.99],
+    ['1 299,00 €', 1299],
+    ['1\u00a0299,00\u00a0€', 1299],
+    ["CHF 1'299.50", 1299.5],
+    ['$1,299', 1299],
+    ['1,299', 1299],
+    ['19.90 EUR', 19.9],
+    ['Price: $19.90', 19.9],
+    ['0.299', 0.299],
+    ['.99', 0.99],
+    ['₹1,00,000', 100000],
+    ['1.299.000', 1299000],
+    ['2 items', 2],
+    ['10', 10],
+  ])('%j → %d', (text, expected) => {
+    expect(parsePrice(text)).toBe(expected);
+  });
+
+  it.each(['', 'free', '-5', '1.2.3', '19.90 20.00', '1,2,3', '1.299,000,00'])('%j → undefined (no price rather than a wrong one)', (text) => {
+    expect(parsePrice(text)).toBeUndefined();
   });
 });

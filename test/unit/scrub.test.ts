@@ -27,6 +27,34 @@ describe('scrubText', () => {
     expect(scrubText('bob@shop.com', 'id')).toBe('[email]');
   });
 
+  it('keeps GTIN-8/12/13/14 and ISBN-13 item ids (GS1 check digit), still removes cards that fail it', () => {
+    // 5901234123457 also passes the Luhn check: the card check used to take it
+    for (const gtin of ['96385074', '036000291452', '4006381333931', '5901234123457', '9780306406157', '10012345678902']) expect(scrubText(gtin, 'id')).toBe(gtin);
+    expect(scrubText('4111111111111111', 'id')).toBe('[card]'); // 16 digits: never a GTIN
+    expect(scrubText('4111 1111 1111 1', 'id')).not.toContain('4111'); // grouped like a card: not a GTIN
+  });
+
+  it('a random GTIN-13/14 item id is kept (no Luhn false positives)', () => {
+    let seed = 7;
+    const digit = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % 10);
+    for (const len of [13, 14]) {
+      for (let k = 0; k < 500; k++) {
+        let body = '';
+        for (let i = 0; i < len - 1; i++) body += digit();
+        let sum = 0;
+        for (let i = 0; i < body.length; i++) sum += Number(body[body.length - 1 - i]) * (i % 2 === 0 ? 3 : 1);
+        const gtin = body + ((10 - (sum % 10)) % 10);
+        expect(scrubText(gtin, 'id')).toBe(gtin);
+      }
+    }
+  });
+
+  it('finds emails hidden by percent-encoding in ids; other encoded ids stay as they are', () => {
+    expect(scrubText('jane.doe%40example.com', 'id')).toBe('[email]');
+    expect(scrubText('https://shop.example/p/shirt?ref=mail&e=jane%40example.com#product', 'id')).toBe('https://shop.example/p/shirt?ref=mail&e=[email]#product');
+    expect(scrubText('red%20shirt%2FXL', 'id')).toBe('red%20shirt%2FXL');
+  });
+
   // Absolute timing belongs to the browser suite and the bench; here we check the scaling: 16×
   // the input must cost about 16× the time, not 256× (a backtracking blow-up is quadratic or
   // worse). The bound is loose (100×) because GC and other processes share the CPU.
@@ -54,6 +82,14 @@ describe('scrubText', () => {
 describe('scrubUrl', () => {
   it('drops credentials, query values and fragment values; scrubs the path', () => {
     expect(scrubUrl('https://bob:pw@shop.com/u/bob@x.com/p?q=shoes&email=a%40b.com#token=123')).toBe('https://shop.com/u/[email]/p?q=&email=#token=');
+  });
+  it('keeps digits-only path segments as ids (product ids, GTINs); cards, phones with separators and query values still go', () => {
+    expect(scrubUrl('https://www.walmart.com/ip/Apple-AirPods-Pro/604342441')).toBe('https://www.walmart.com/ip/Apple-AirPods-Pro/604342441');
+    expect(scrubUrl('/p/4006381333931/')).toBe('/p/4006381333931/');
+    expect(scrubUrl('/pay/4111111111111111/done')).toBe('/pay/[card]/done');
+    expect(scrubUrl('/call/555-123-4567')).toBe('/call/[phone]');
+    expect(scrubUrl('/call/030/1234567')).toBe('/call/[phone]'); // adjacent digit segments stay text: one phone number
+    expect(scrubUrl('/p/604342441?phone=5551234567')).toBe('/p/604342441?phone=');
   });
   it('keeps hash routes and relative URLs', () => {
     expect(scrubUrl('/shop/#/product/42')).toBe('/shop/#/product/42');

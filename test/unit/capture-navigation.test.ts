@@ -1,0 +1,169 @@
+/**
+ * Navigation capture in happy-dom, with a recording sink: which JSON-LD product belongs to which
+ * page across SPA navigations, what counts as a new page, back/forward-cache returns, and
+ * dispose() next to other history wrappers.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { captureNavigation, isNewPage } from '../../src/capture/navigation';
+
+const LD = (sku: string) => JSON.stringify({ '@context': 'https://schema.org', '@type': 'Product', sku, offers: { price: '10' } });
+const tick = () => new Promise((r) => setTimeout(r, 5));
+
+let log: string[];
+let errors: string[];
+let stop: () => void;
+
+/** Replaces the page's JSON-LD with one block for `sku` (none for null), as an SPA re-render does. */
+function render(sku: string | null) {
+  document.getElementById('ld')?.remove();
+  if (!sku) return;
+  const s = document.createElement('script');
+  s.type = 'application/ld+json';
+  s.id = 'ld';
+  s.textContent = LD(sku);
+  document.body.append(s);
+}
+
+function start() {
+  stop = captureNavigation(window, {
+    pageView: (url) => log.push('page ' + new URL(url).pathname + new URL(url).search),
+    productView: (p) => log.push('product ' + p.itemId),
+    dwell: () => {},
+    error: (e) => errors.push(String((e as Error).message)),
+  });
+}
+
+beforeEach(async () => {
+  history.replaceState({}, '', '/p/a');
+  log = [];
+  errors = [];
+  document.body.innerHTML = '';
+  render('A');
+  start();
+  await tick();
+  expect(log).toEqual(['page /p/a', 'product A']);
+  log.length = 0;
+});
+afterEach(() => stop());
+
+describe('JSON-LD products per page across SPA navigation', () => {
+  it.each([
+    ['push, then render in the same task', () => (history.pushState({}, '', '/p/b'), render('B'))],
+    ['render, then push in the same task', () => (render('B'), history.pushState({}, '', '/p/b'))],
+    ['push, then rewrite the same <script> in the same task', () => (history.pushState({}, '', '/p/b'), (document.getElementById('ld')!.textContent = LD('B')))],
+  ])('%s: one product_view, for the new product only', async (_, go) => {
+    go();
+    await tick();
+    expect(log).toEqual(['page /p/b', 'product B']);
+  });
+
+  it.each([
+    ['push, render 20 ms later', async () => (history.pushState({}, '', '/p/b'), await tick(), render('B'))],
+    ['push, rewrite the text node 20 ms later', async () => (history.pushState({}, '', '/p/b'), await tick(), ((document.getElementById('ld')!.firstChild as Text).data = LD('B')))],
+    ['render, push 20 ms later', async () => (render('B'), await tick(), history.pushState({}, '', '/p/b'))],
+  ])('%s: one product_view for the new product, none again for the old', async (_, go) => {
+    await go();
+    await tick();
+    expect(log.filter((l) => l.startsWith('product'))).toEqual(['product B']);
+    expect(log).toContain('page /p/b');
+  });
+
+  it('a page without JSON-LD reports no product, even before the SPA removes the old block', async () => {
+    history.pushState({}, '', '/cart');
+    await tick();
+    render(null);
+    await tick();
+    expect(log).toEqual(['page /cart']);
+  });
+
+  it('a block rewritten in place on the same page is read again; the same product is not reported twice', async () => {
+    const ld = document.getElementById('ld')!;
+    ld.textContent = LD('A').replace('"10"', '"12"');
+    await tick();
+    expect(log).toEqual([]);
+    ld.textContent = JSON.stringify([JSON.parse(LD('A')), JSON.parse(LD('A2'))]);
+    await tick();
+    expect(log).toEqual(['product A2']);
+  });
+
+  it('invalid JSON-LD is reported once per text; a block being written (empty) is not', async () => {
+    const s = document.createElement('script');
+    s.type = 'application/ld+json';
+    document.body.append(s);
+    await tick();
+    expect(errors).toEqual([]);
+    s.textContent = '{"@type":"Product","sku":"X",}';
+    await tick();
+    document.body.append(document.createElement('div'));
+    await tick();
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/invalid JSON-LD/);
+    s.textContent = '<!-- {"@type":"Product","sku":"X"} -->';
+    await tick();
+    expect(log).toEqual(['product X']);
+  });
+});
+
+describe('what counts as a new page', () => {
+  it.each([
+    ['/p/a', '/p/a?variant=2', 'replace', false],
+    ['/p/a?utm_source=x', '/p/a', 'replace', false],
+    ['/p/a', '/p/a#reviews', 'push', false],
+    ['/p/a', '/p/a', 'push', false],
+    ['/c/shoes', '/c/shoes?page=2', 'push', true],
+    ['/c/shoes?page=2', '/c/shoes', 'traverse', true],
+    ['/p/a', '/p/b', 'replace', true],
+    ['/#/a', '/#/b', 'traverse', true],
+    ['/#!/a', '/#!/a?x=1', 'replace', true],
+  ] as const)('%s → %s by %s: %s', (from, to, kind, expected) => {
+    expect(isNewPage('https://shop.example' + from, 'https://shop.example' + to, kind)).toBe(expected);
+  });
+
+  it('variant picks and tracking-parameter stripping by replaceState record nothing', async () => {
+    for (const v of [2, 3]) history.replaceState({}, '', `/p/a?variant=${v}`);
+    history.replaceState({}, '', '/p/a');
+    await tick();
+    expect(log).toEqual([]);
+  });
+
+  it('pushState to the next page of results is a page view without a second product_view', async () => {
+    history.pushState({}, '', '/p/a?page=2');
+    await tick();
+    expect(log).toEqual(['page /p/a?page=2']);
+  });
+});
+
+describe('back/forward cache and dispose', () => {
+  it('a return from the back/forward cache is a page view with its products', async () => {
+    const ev = new Event('pageshow') as PageTransitionEvent;
+    Object.defineProperty(ev, 'persisted', { value: true });
+    window.dispatchEvent(ev);
+    window.dispatchEvent(new Event('pageshow')); // a normal load: nothing more
+    await tick();
+    expect(log).toEqual(['page /p/a', 'product A']);
+  });
+
+  it('dispose() leaves a wrapper another script added later in place, and stops recording through it', async () => {
+    const ours = history.pushState;
+    let calls = 0;
+    const theirs = function (this: History, ...args: Parameters<History['pushState']>) {
+      calls++;
+      return ours.apply(this, args);
+    };
+    history.pushState = theirs;
+    stop();
+    expect(history.pushState).toBe(theirs);
+    history.pushState({}, '', '/p/c');
+    expect(calls).toBe(1);
+    expect(location.pathname).toBe('/p/c');
+    await tick();
+    expect(log).toEqual([]);
+    history.pushState = History.prototype.pushState;
+  });
+
+  it('dispose() restores history methods nobody else wrapped', () => {
+    stop();
+    expect(history.pushState).toBe(History.prototype.pushState);
+    expect(history.replaceState).toBe(History.prototype.replaceState);
+  });
+});
