@@ -13,7 +13,7 @@ import type { Store } from './store/types.js';
 export type ExportedData = Pick<HunchExport, 'storage' | 'events' | 'sessions' | 'meta'>;
 
 /**
- * Collects the export's data.
+ * Collects the data of an export.
  * @param store the store in use, or undefined when nothing was ever stored
  * @param earlier the persistent store a memory fall-back replaced (unreadable: left out)
  * @param held events kept in memory only, appended last

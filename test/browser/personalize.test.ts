@@ -51,7 +51,9 @@ async function open(page: Page, fakeClock: boolean) {
       await w.t.ready;
       w.clock = Date.now() - 3 * 86_400_000;
       w.seen = [];
-      w.p = await w.t.createHunch({ dbName: db }, fake ? { now: () => w.clock } : {});
+      // automatic runs off: this test's explicit personalize() must be the run that adopts (an
+      // automatic run at idle time, after 3 ended sessions, would otherwise adopt first)
+      w.p = await w.t.createHunch({ dbName: db, personalize: { auto: false } }, fake ? { now: () => w.clock } : {});
       w.p.on('personalize', (e) => w.seen.push(e));
     },
     { db: DB, fake: fakeClock },
