@@ -350,7 +350,7 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
 
   /** Methods that read or compute reject once the instance is disposed (forget and consent still work). */
   const alive = (method: string) => {
-    if (disposed) throw new Error(`hunch.${method}: this instance was disposed (create a new one with createHunch())`);
+    if (disposed) throw new Error(`hunch.${method}: this instance was disposed`);
   };
 
   const instance: Hunch = {

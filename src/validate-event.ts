@@ -5,7 +5,11 @@
 import { EVENT_TYPES, isEventType, type EventProps, type EventType } from './events.js';
 import { scrubText, scrubUrl, type ScrubMode } from './scrub.js';
 
-/** Longest stored length of each string prop, in UTF-16 code units. Longer input is truncated. */
+/**
+ * Longest stored length of each string prop, in UTF-16 code units. Longer input is cut at its
+ * last space, `/` or `&` before the limit; one with no such break there (e.g. a 300-character
+ * SKU) is refused with a TypeError saying so.
+ */
 export const MAX_LENGTH = { itemId: 256, categoryId: 256, query: 256, url: 2048 } as const;
 /** Largest accepted price (store currency units). */
 export const MAX_PRICE = 1e9;
@@ -38,7 +42,7 @@ function str(field: 'itemId' | 'categoryId' | 'query' | 'url', v: unknown): stri
   if (s.length === 0) fail(field, 'must not be empty');
   const mode: ScrubMode = field === 'query' ? 'text' : 'id';
   const out = boundedScrub(s, MAX_LENGTH[field], mode, field === 'url');
-  if (out.length === 0) fail(field, 'is empty after removing personal data');
+  if (out.length === 0) fail(field, s.length > MAX_LENGTH[field] ? `is too long (no break to cut at)` : 'is empty after removing personal data');
   return out;
 }
 

@@ -47,6 +47,12 @@ describe('validateEvent', () => {
     expect(props.url).toBe('https://s.com/p?email=');
   });
 
+  it('a long id is cut at its last break before the limit; one with no break is refused saying it is too long (not "empty")', () => {
+    const url = `https://shop.example/${'c/'.repeat(150)}item-42`;
+    expect(validateEvent('product_view', { itemId: url }).props.itemId).toBe(url.slice(0, MAX_LENGTH.itemId).slice(0, url.slice(0, MAX_LENGTH.itemId).lastIndexOf('/')));
+    expect(() => validateEvent('product_view', { itemId: 'A'.repeat(300) })).toThrow(/"itemId" is too long \(no break to cut at\)/);
+  });
+
   it('accepts numeric ids as strings', () => {
     expect(validateEvent('product_view', { itemId: 1004856 }).props.itemId).toBe('1004856');
   });
