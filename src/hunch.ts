@@ -6,8 +6,8 @@
  */
 import { HUNCH_EVENT_NAMES, type Hunch, type HunchEventMap, type HunchExport } from './api.js';
 import { createProblemReporter } from './problems.js';
-import { captureDom } from './capture/dom.js';
-import { captureNavigation } from './capture/navigation.js';
+import { startCapture } from './capture/start.js';
+import { watchPageLifecycle } from './page-lifecycle.js';
 import { createEmitter } from './emitter.js';
 import type { Intent } from './intent.js';
 import { defaultWhenIdle, safeLocalStorage } from './browser-env.js';
@@ -20,7 +20,8 @@ import { resolveOptions, validateConsent, type Consent, type HunchOptions, type 
 import { advanceSession, chooseSession, isLive, type SessionPointer } from './session.js';
 import { localPointer, memoryPointer, type PointerStorage } from './session-pointer.js';
 import { deleteIdbStore, openIdbStore } from './store/idb-store.js';
-import { boundedScrub, validateEvent } from './validate-event.js';
+import { validateEvent } from './validate-event.js';
+import { createRetention } from './retention.js';
 import { VERSION } from './version.js';
 import { createWriter } from './writer.js';
 import { exportData } from './export-data.js';
@@ -32,10 +33,6 @@ export type { HunchDeps };
 
 /** Most events held in memory while consent is pending; older ones are dropped first. */
 export const MAX_PENDING_EVENTS = 1000;
-/** Retention is enforced after this many written events at most (sooner for small `maxEvents`), and at start. */
-export const PRUNE_EVERY_EVENTS = 500;
-
-const DAY_MS = 86_400_000;
 
 /**
  * Creates an instance. Resolves once storage is open (or has fallen back to memory).
@@ -66,7 +63,6 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
   let pendingEvents: HunchEvent[] = [];
   let pointer: PointerStorage = consent === 'granted' ? localPointer(opts.dbName, ls, now) : memoryPointer();
   let mine: SessionPointer | undefined; // this tab's view of the current session
-  let sinceLastPrune = 0;
   const tabId = randomId();
   const nextId = idSequence(tabId);
 
@@ -84,34 +80,18 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
   });
   const getStore = slot.get;
 
-  const retentionPolicy = (maxEvents = opts.retention.maxEvents) => ({
-    maxEvents,
-    before: now() - opts.retention.days * DAY_MS,
-    keepSession: liveSessionId(), // not a session that has already timed out (e.g. the last visit's, at start)
-  });
-
-  const prune = async () => {
-    sinceLastPrune = 0;
-    try {
-      const store = await getStore();
-      await store.prune(retentionPolicy());
-    } catch (err) {
-      problem('warning', 'storage-prune', `retention pruning failed: ${(err as Error)?.message ?? err}`);
-    }
-  };
+  const retention = createRetention({ retention: opts.retention, now, liveSessionId, store: getStore, problem });
 
   const writer = createWriter({
     store: getStore,
-    quotaPolicy: (tighten, count) => retentionPolicy(Math.min(opts.retention.maxEvents, Math.floor(count * (1 - 0.2 * tighten)))),
+    quotaPolicy: (tighten, count) => retention.policy(Math.min(opts.retention.maxEvents, Math.floor(count * (1 - 0.2 * tighten)))),
     async fallback(batch, err) {
       problem('error', 'storage-write', `writing to IndexedDB failed (${(err as Error)?.name ?? err}); switching to memory storage`);
       await slot.toMemory().putEvents(batch);
     },
     written(count) {
       emitter.emit('flush', { count });
-      sinceLastPrune += count;
-      // prune often enough that the store overshoots maxEvents by at most ~10% between prunes
-      if (sinceLastPrune >= Math.min(PRUNE_EVERY_EVENTS, Math.max(10, Math.ceil(opts.retention.maxEvents / 10)))) void prune();
+      retention.written(count);
     },
   });
 
@@ -165,30 +145,14 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
   // auto-capture: errors become one 'error' event, never an exception in the page
   const stops: Array<() => void> = [];
   const captureError = (err: unknown) => problem('error', 'capture', `auto-capture skipped an event: ${(err as Error)?.message ?? err}`);
-  const lifecycle = () => {
-    if (!win) return;
-    const onHide = () => {
-      if (win.document.visibilityState === 'hidden') void writer.flush();
-    };
-    const onPageHide = () => {
-      // what is not confirmed written yet (storage still opening, or a batch the browser may abort
-      // while it tears the page down) is also kept in localStorage for the next page load
-      // (never while forget() runs: its batches in flight are about to be erased)
-      spillUntilWritten(ls, opts.dbName, tabId, writer, consent === 'granted' && !erasing);
-      if (!erasing) pointer.flush(); // the last few seconds of activity, so a reload within the timeout continues the session
-      void services.intents()?.persist();
-    };
-    win.document.addEventListener('visibilitychange', onHide);
-    win.addEventListener('pagehide', onPageHide);
-    stops.push(() => {
-      win.document.removeEventListener('visibilitychange', onHide);
-      win.removeEventListener('pagehide', onPageHide);
-    });
-  };
-
   let lastForgetAt = -Infinity; // when this instance last dropped forgotten data (ms)
   let forgets = 0; // how many times it did
 
+  /** Clears the session pointer and every localStorage key of this `dbName` (whatever the pointer in use). */
+  const clearLocalKeys = () => {
+    pointer.clear();
+    localPointer(opts.dbName, ls, now).clear();
+  };
   /** Drops what was captured but not stored yet: a forget is underway. */
   const dropUnwritten = () => {
     writer.discard();
@@ -210,8 +174,7 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
     dropUnwritten();
     // the local keys go first: a page closed while the database is being deleted must not
     // leave the forgotten session to continue on the next load
-    pointer.clear();
-    localPointer(opts.dbName, ls, now).clear();
+    clearLocalKeys();
     try {
       await writer.flush();
       await slot.destroy();
@@ -304,27 +267,21 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
     },
   });
 
-  lifecycle();
-  if (opts.autoCapture && win) {
+  if (win) {
     stops.push(
-      captureNavigation(
-        win,
-        {
-          pageView: (url) => record('page_view', { url: boundedScrub(url, 2048, 'id', true) }),
-          productView: (p) => {
-            try {
-              track('product_view', p);
-            } catch (err) {
-              captureError(err);
-            }
-          },
-          dwell: (url, ms) => record('dwell', { url: boundedScrub(url, 2048, 'id', true), dwellMs: Math.round(ms) }),
-          error: captureError,
+      watchPageLifecycle(win, {
+        hidden: () => void writer.flush(),
+        leaving() {
+          // what is not confirmed written yet (storage still opening, or a batch the browser may
+          // abort while it tears the page down) is also kept in localStorage for the next page
+          // load (never while forget() runs: its batches in flight are about to be erased)
+          spillUntilWritten(ls, opts.dbName, tabId, writer, consent === 'granted' && !erasing);
+          if (!erasing) pointer.flush(); // the last seconds of activity: a reload within the timeout continues the session
+          void services.intents()?.persist();
         },
-        now,
-      ),
+      }),
     );
-    stops.push(captureDom(win.document, { track, error: captureError }));
+    if (opts.autoCapture) stops.push(...startCapture(win, { record, track, error: captureError }, now));
   }
 
   // capture is already listening while storage opens: early events wait in the writer (and are
@@ -337,13 +294,12 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
     } catch (err) {
       problem('error', 'storage-erase', `could not delete the stored data: ${(err as Error)?.message ?? err}`);
     }
-    pointer.clear();
-    localPointer(opts.dbName, ls, now).clear();
+    clearLocalKeys();
   } else if (consent === 'granted') {
     // events an earlier page spilled while its storage was still opening
     for (const e of takeSpilled(ls, opts.dbName)) writer.push(e);
     await getStore();
-    void prune();
+    void retention.prune();
   }
 
   problems.ready();
