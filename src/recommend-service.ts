@@ -11,6 +11,7 @@
  * `forget()`. A run also starts by itself at idle time once {@link AUTO_EVERY_SESSIONS} sessions
  * ended since the last one.
  */
+import { createSerialQueue } from './serial.js';
 import type { HunchEvent } from './events.js';
 import { skippedHead, type PersonalizeResult } from './personalize/guard.js';
 import { AUTO_EVERY_SESSIONS } from './personalize/personalizer.js';
@@ -106,7 +107,7 @@ export function createRecommendService(d: RecommendServiceDeps): RecommendServic
   let sessionId: string | undefined;
   let backlog: HunchEvent[] = [];
   let record: StoredTaste | undefined;
-  let running: Promise<unknown> | undefined; // the last queued run or rollback
+  const queued = createSerialQueue(); // runs and rollbacks, one at a time
   let autoQueued = false;
   /** Counts resets (forget): a run that began before one must not keep or save the taste it fitted. */
   let generation = 0;
@@ -211,8 +212,7 @@ export function createRecommendService(d: RecommendServiceDeps): RecommendServic
   };
 
   const personalize = (reason: 'manual' | 'auto' = 'manual') => {
-    const next = (running ?? Promise.resolve()).catch(() => {}).then(() => doRun(reason));
-    running = next;
+    const next = queued(() => doRun(reason));
     next.catch((err) => emit({ status: 'error', target: 'recommend', error: String((err as Error)?.message ?? err) }));
     return next;
   };
@@ -270,7 +270,7 @@ export function createRecommendService(d: RecommendServiceDeps): RecommendServic
       sessionId = undefined;
     },
     rollback() {
-      const next = (running ?? Promise.resolve()).catch(() => {}).then(async () => {
+      return queued(async () => {
         // an item model that cannot load has no taste to undo (and must not fail the head's undo)
         if (!(await load().then(() => true, () => false))) return false;
         const storeP = d.store();
@@ -282,8 +282,6 @@ export function createRecommendService(d: RecommendServiceDeps): RecommendServic
         await store.setMeta(TASTE_META, record);
         return true;
       });
-      running = next;
-      return next;
     },
     dispose() {
       disposed = true;

@@ -12,6 +12,7 @@ import { sessionExamples, type SessionExamples } from './examples.js';
 import { guardedPersonalize, type GuardOptions, type PersonalizeResult } from './guard.js';
 import { checkHead, globalHead, headLogitOf, type PersonalHead } from './head.js';
 import { scorePredictions, type ScoreSummary } from './metrics.js';
+import { createSerialQueue } from '../serial.js';
 import { runSliced } from '../slice.js';
 
 /** Meta key of the stored per-user head. */
@@ -99,7 +100,7 @@ export interface Personalizer {
 /** Creates a personalizer. */
 export function createPersonalizer(d: PersonalizerDeps): Personalizer {
   let record: StoredPersonalHead | undefined;
-  let running: Promise<unknown> | undefined; // the last queued run or rollback
+  const queued = createSerialQueue(); // runs and rollbacks, one at a time
   let autoQueued = false;
   /** Counts resets (forget): a run that began before one must not save or apply what it fitted. */
   let generation = 0;
@@ -170,8 +171,7 @@ export function createPersonalizer(d: PersonalizerDeps): Personalizer {
   };
 
   const run = (reason: 'manual' | 'auto' = 'manual') => {
-    const next = (running ?? Promise.resolve()).catch(() => {}).then(() => doRun(reason));
-    running = next;
+    const next = queued(() => doRun(reason));
     next.catch((err) => d.emit({ status: 'error', error: String((err as Error)?.message ?? err) }));
     return next;
   };
@@ -212,7 +212,7 @@ export function createPersonalizer(d: PersonalizerDeps): Personalizer {
       });
     },
     rollback() {
-      const next = (running ?? Promise.resolve()).catch(() => {}).then(async () => {
+      return queued(async () => {
         const storeP = d.store();
         if (!storeP || !record || (!record.head && !record.previous)) return false;
         const gen = generation;
@@ -223,8 +223,6 @@ export function createPersonalizer(d: PersonalizerDeps): Personalizer {
         await setHead(record.head);
         return true;
       });
-      running = next;
-      return next;
     },
     async metrics() {
       const storeP = d.store();
