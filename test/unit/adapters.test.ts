@@ -1,5 +1,6 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
+import { advanceSession, type SessionPointer } from '../../src/session.js';
 import {
   hasData,
   loadStore,
@@ -11,6 +12,8 @@ import {
   parseRees46,
   parseTaobao,
   sessionize,
+  SESSION_GAP_MS,
+  splitSessions,
   toHunchEvents,
 } from '../../tools/data/index.js';
 
@@ -145,6 +148,16 @@ describe('sessionize', () => {
     const h = toHunchEvents(sessions[0].events);
     expect(h[0]).toMatchObject({ type: 'product_view', itemId: 'i', sessionId: sessions[0].sessionId });
     expect('categoryId' in h[0]).toBe(false);
+  });
+
+  it('splits exactly where the browser starts a new session: a gap of exactly 30 minutes is a new session', () => {
+    const gap = SESSION_GAP_MS;
+    const events = [e('u', 0, 'product_view'), { ...e('u', 0, 'product_view'), ts: gap - 1 }, { ...e('u', 0, 'product_view'), ts: 2 * gap - 1 }];
+    expect(splitSessions(events).map((s) => s.map((x) => x.ts))).toEqual([[0, gap - 1], [2 * gap - 1]]);
+    // the browser's rule on the same timestamps
+    let ptr: SessionPointer | undefined;
+    const ids = events.map((x) => (ptr = advanceSession(ptr, x.ts, gap, () => String(x.ts)).ptr).id);
+    expect(ids).toEqual(['0', '0', String(2 * gap - 1)]);
   });
 });
 

@@ -11,7 +11,7 @@ export { parseTaobao } from './adapters/taobao.js';
 export { parseOtto } from './adapters/otto.js';
 export { parseCoveo } from './adapters/coveo.js';
 export { parseGeneric } from './adapters/generic.js';
-export { sessionize, SESSION_GAP_MS, type SessionizeOptions } from './sessionize.js';
+export { sessionize, splitSessions, SESSION_GAP_MS, type SessionizeOptions } from './sessionize.js';
 export { toHunchEvents } from './hunch-events.js';
 export {
   dataRoot,

@@ -23,7 +23,8 @@ export interface SessionizeOptions {
 
 /**
  * Groups events by store, user and native session id, orders each group by time (equal times
- * keep their input order) and splits it where consecutive events are more than `gapMs` apart.
+ * keep their input order) and splits it where consecutive events are `gapMs` or more apart (as
+ * the browser: a session continues only while the gap is under the timeout).
  * No event is dropped; sessions come in group order, each in time order. Used by
  * {@link sessionize} (intent labels) and by the next-item CLI (whole sessions' items).
  * @param gapMs gap that starts a new session, ms (default {@link SESSION_GAP_MS})
@@ -41,7 +42,7 @@ export function splitSessions(events: readonly NormalizedEvent[], gapMs = SESSIO
     const sorted = list.map((e, i) => ({ e, i })).sort((a, b) => a.e.ts - b.e.ts || a.i - b.i).map((x) => x.e);
     let start = 0;
     for (let i = 1; i <= sorted.length; i++) {
-      if (i < sorted.length && sorted[i].ts - sorted[i - 1].ts <= gapMs) continue;
+      if (i < sorted.length && sorted[i].ts - sorted[i - 1].ts < gapMs) continue;
       out.push(sorted.slice(start, i));
       start = i;
     }
