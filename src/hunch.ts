@@ -268,6 +268,9 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
   });
 
   if (win) {
+    // capture listens first: its pagehide records the page's last dwell, which the lifecycle's
+    // pagehide then spills with everything else not yet written
+    if (opts.autoCapture) stops.push(...startCapture(win, { record, track, error: captureError }, now));
     stops.push(
       watchPageLifecycle(win, {
         hidden: () => void writer.flush(),
@@ -281,7 +284,6 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
         },
       }),
     );
-    if (opts.autoCapture) stops.push(...startCapture(win, { record, track, error: captureError }, now));
   }
 
   // capture is already listening while storage opens: early events wait in the writer (and are

@@ -354,6 +354,21 @@ describe('createHunch', () => {
     expect(Object.keys(localStorage).filter((k) => k.includes(':spill:'))).toEqual([]);
   });
 
+  it("spills the page's last dwell too: capture's pagehide records it before the lifecycle's spill", async () => {
+    const { slow, release } = gatedStore();
+    let t = Date.now();
+    const { h } = await make({ autoCapture: true }, { openStore: async () => slow, localStorage, now: () => t });
+    t += 5_000; // five seconds on the page
+    window.dispatchEvent(new Event('pagehide'));
+    const spilled = Object.keys(localStorage).filter((k) => k.includes(':spill:'));
+    expect(spilled).toHaveLength(1);
+    const events: HunchEvent[] = JSON.parse(localStorage.getItem(spilled[0])!);
+    expect(events.map((e) => e.type)).toEqual(['page_view', 'dwell']);
+    expect(events[1].dwellMs).toBe(5_000);
+    release();
+    await h.dispose();
+  });
+
   it('does not spill at pagehide while forget() runs (its batches are about to be erased)', async () => {
     const { slow, release } = gatedStore();
     const { h } = await make({}, { openStore: async () => slow, localStorage });
