@@ -25,7 +25,7 @@ export interface TrainOptions {
   batchSize?: number;
   /** Adam learning rate (default 0.01). */
   learningRate?: number;
-  /** L2 penalty on the gate kernel (default 1e-4). */
+  /** L2 penalty on the gate kernel (default 0.03; see {@link TRAIN_DEFAULTS}). */
   l2?: number;
   /** Share of the loss on the last step; the rest is spread over all steps (default 0.5). */
   lastWeight?: number;
@@ -38,6 +38,16 @@ export interface TrainOptions {
   /** Called after each epoch. */
   onEpoch?: (epoch: number, trainLoss: number, valLoss: number) => void;
 }
+
+/**
+ * The shipped model's training options. `l2` 0.03 (was 1e-4 until 2026-11-30): chosen by
+ * leave-one-store-out on the training stores (`cv.ts --loso`, mean over 3 seeds, from 1e-4 to 0.1),
+ * the training side's stand-in for a store the model never saw; a strong pull on the recurrent
+ * cell's kernel transfers across stores better (0.597 → 0.630 mean AUC of the left-out store) and
+ * the grouped CV agrees (pooled 0.715 → 0.721, mean of 3 seeds). Chosen before the holdout was
+ * scored with it.
+ */
+export const TRAIN_DEFAULTS = Object.freeze({ seed: 7, hidden: DEFAULT_HIDDEN, epochs: 20, patience: 3, batchSize: 256, learningRate: 0.01, l2: 0.03, lastWeight: 0.5, maxSteps: 32 });
 
 /** Result of {@link trainIntentNet}. */
 export interface TrainResult {
@@ -70,12 +80,13 @@ function sessionWeights(b: Batch, lastWeight: number): Float32Array {
  * acting through random initial weights.
  */
 export function trainIntentNet(train: readonly Example[], val: readonly Example[], opts: TrainOptions = {}): TrainResult {
-  const seed = opts.seed ?? 7;
+  const o = { ...TRAIN_DEFAULTS, ...opts };
+  const seed = o.seed;
   const rand = seededRandom(seed);
-  const lastWeight = opts.lastWeight ?? 0.5;
+  const lastWeight = o.lastWeight;
   const stores = [...new Set(train.map((e) => e.store))].sort();
   const rate = train.reduce((a, e) => a + e.label, 0) / Math.max(1, train.length);
-  const init = initIntentWeights({ inputDim: FEATURE_DIM, hidden: opts.hidden ?? DEFAULT_HIDDEN }, seed, Math.log(rate / (1 - rate)));
+  const init = initIntentWeights({ inputDim: FEATURE_DIM, hidden: o.hidden }, seed, Math.log(rate / (1 - rate)));
   const vars = {
     W: tf.variable(init.W),
     b: tf.variable(init.b),
@@ -110,17 +121,15 @@ export function trainIntentNet(train: readonly Example[], val: readonly Example[
   neutralize();
   const neutralized = FEATURE_NAMES.filter((_, d) => !used[d]);
 
-  const optimizer = tf.train.adam(opts.learningRate ?? 0.01);
-  const maxSteps = opts.maxSteps ?? 32;
+  const optimizer = tf.train.adam(o.learningRate);
+  const maxSteps = o.maxSteps;
   const clip = (list: readonly Example[]): Example[] => list.map((e) => (e.xs.length > maxSteps ? { ...e, xs: e.xs.slice(e.xs.length - maxSteps) } : e));
   const clipped = clip(train);
   // Early stopping reads clipped validation prefixes too (much cheaper; close to the full ones).
   const valClipped = clip(val);
-  const batches = makeBatches(clipped, opts.batchSize ?? 256, FEATURE_DIM);
+  const batches = makeBatches(clipped, o.batchSize, FEATURE_DIM);
   const storeIdx = new Map(stores.map((s, i) => [s, i]));
-  const l2 = opts.l2 ?? 1e-4;
-  const epochs = opts.epochs ?? 20;
-  const patience = opts.patience ?? 3;
+  const { l2, epochs, patience } = o;
   let best = { loss: Infinity, epoch: 0, snap: null as null | tf.Tensor[] };
   let epoch = 0;
   for (epoch = 1; epoch <= epochs; epoch++) {

@@ -20,7 +20,7 @@ import { MODEL_DIR } from './paths.js';
 import { predictLast } from './predict.js';
 import { progress } from './progress.js';
 import { userSplit } from './split.js';
-import { trainIntentNet, type TrainOptions } from './train-core.js';
+import { TRAIN_DEFAULTS, trainIntentNet, type TrainOptions } from './train-core.js';
 import { useBackend } from './tf-node.js';
 
 const SPEC: CliSpec = {
@@ -47,7 +47,7 @@ async function main(): Promise<void> {
   const examples = data.flatMap((d) => toExamples(d.sessions));
   const { train, val } = userSplit(examples, 0.15, seed);
   const opts: TrainOptions = { seed };
-  const maxEpochs = 20;
+  const maxEpochs = TRAIN_DEFAULTS.epochs;
   const r = trainIntentNet(train, val, {
     ...opts,
     epochs: maxEpochs,
@@ -76,7 +76,7 @@ async function main(): Promise<void> {
       sessions: { train: train.length, validation: val.length, positives: examples.reduce((a, e) => a + e.label, 0) },
       epochs: r.epochs,
       bestEpoch: r.bestEpoch,
-      options: { hidden: 32, batchSize: 256, learningRate: 0.01, l2: 1e-4, lastWeight: 0.5, maxSteps: 32, patience: 3, ...opts },
+      options: { ...TRAIN_DEFAULTS, ...opts },
       neutralizedFeatures: r.neutralized,
       seconds: Math.round((Date.now() - started) / 1000),
     },
