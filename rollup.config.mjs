@@ -6,6 +6,7 @@ import commonjs from '@rollup/plugin-commonjs';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
+import { idbWithoutIterators } from './tools/idb-without-iterators.mjs';
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 
@@ -21,6 +22,7 @@ const version = () => ({
 const SCRIPT_TAG_TERSER = { ecma: 2020, toplevel: true, compress: { passes: 3, ecma: 2020 } };
 
 const plugins = (min, terserOptions = {}) => [
+  idbWithoutIterators(),
   typescript({ tsconfig: './tsconfig.build.json', declaration: false, emitDeclarationOnly: false, noEmit: false, outDir: 'dist', rootDir: 'src' }),
   version(),
   nodeResolve({ browser: true }),
