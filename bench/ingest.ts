@@ -1,8 +1,8 @@
-/** Storage benchmarks: batched ingest vs one transaction per event; a write into a long session vs a new one; track() main-thread cost. */
+/** Storage benchmarks: batched ingest vs one transaction per event; a write into, and a reload into, a long session vs a new one; track() main-thread cost. */
 import { median } from './median';
 import type { BenchContext, BenchRow } from './types';
 
-type Page = { bench: { ingest(n: number, perEvent: boolean): Promise<number>; trackCost(n: number): Promise<{ us: number; naiveUs: number }>; flushInto(existing: number): Promise<number> } };
+type Page = { bench: { ingest(n: number, perEvent: boolean): Promise<number>; trackCost(n: number): Promise<{ us: number; naiveUs: number }>; flushInto(existing: number): Promise<number>; reloadInto(existing: number): Promise<number> } };
 
 export async function run(ctx: BenchContext): Promise<BenchRow[]> {
   const page = await ctx.open('/bench/pages/ingest.html');
@@ -18,9 +18,12 @@ export async function run(ctx: BenchContext): Promise<BenchRow[]> {
   const cost = await page.evaluate(() => (window as unknown as Page).bench.trackCost(20000));
   const long = await page.evaluate(() => (window as unknown as Page).bench.flushInto(5000));
   const short = await page.evaluate(() => (window as unknown as Page).bench.flushInto(0));
+  const reloadLong = await page.evaluate(() => (window as unknown as Page).bench.reloadInto(5000));
+  const reloadShort = await page.evaluate(() => (window as unknown as Page).bench.reloadInto(0));
   return [
     { name: 'ingest: batched writes (events/s)', value: b, baseline: s, ratio: b / s, unit: 'events/s', baselineName: 'one transaction per event' },
     { name: 'one event + flush() into a 5,000-event session (median of 20)', value: long, baseline: short, ratio: long / short, unit: 'ms', baselineName: 'into a new session' },
+    { name: 'reload into a 5,000-event session: start to first intent() (median of 5)', value: reloadLong, baseline: reloadShort, ratio: reloadLong / reloadShort, unit: 'ms', baselineName: 'into a 1-event session' },
     { name: 'track(): main-thread cost per call', value: cost.us, baseline: cost.naiveUs, ratio: cost.naiveUs / cost.us, unit: 'µs', baselineName: 'sync localStorage write per event' },
   ];
 }

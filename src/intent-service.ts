@@ -166,16 +166,21 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
       const [saved, log] = await Promise.all([store.getMeta<SessionState>(INTENT_META.state), store.getMeta<FiredLog>(INTENT_META.fired)]);
       if (log) fired = log;
       if (saved && saved.sessionId === sid && saved.modelVersion === p.modelVersion && !state) state = saved;
-      const events = await store.getEvents({ sessionId: sid });
+      const live = d.liveSince ?? 0;
+      // with a saved state, only the events from its last one on (and this page's own, which may
+      // still arrive live) are read: a reload into a long session does not read all of it
+      const since = state?.lastEventId ? Math.min(state.lastTs, live) : undefined;
+      const events = await store.getEvents({ sessionId: sid, since });
       let from = 0;
       if (state?.lastEventId) {
         const i = events.findIndex((e) => e.id === state!.lastEventId);
-        if (i >= 0) from = i + 1;
+        // its last event not stored (a lost batch): the state holds what came up to its time
+        from = i >= 0 ? i + 1 : events.filter((e) => e.ts <= state!.lastTs).length;
         // only this page's events can still arrive live; earlier pages' never will, and
         // remembering them would hold every id of a long session
-        for (const e of events.slice(0, from)) if (e.ts >= (d.liveSince ?? 0)) processed.add(e.id);
+        for (const e of events.slice(0, from)) if (e.ts >= live) processed.add(e.id);
       }
-      for (const e of events.slice(from)) await apply(p, e, e.ts >= (d.liveSince ?? 0), true);
+      for (const e of events.slice(from)) await apply(p, e, e.ts >= live, true);
       if (state) current = toIntent(state, p);
     } catch (err) {
       d.problem('warning', 'intent-restore', `could not restore the intent state: ${(err as Error)?.message ?? err}`);

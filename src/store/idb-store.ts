@@ -32,7 +32,7 @@ export interface IdbStoreOptions {
 type DB = IDBPDatabase<HunchDB>;
 
 /** Key range of one session's events in the `by-session` index ([sessionId, ts]). */
-const sessionRange = (sid: string) => IDBKeyRange.bound([sid, -Infinity], [sid, Infinity]);
+const sessionRange = (sid: string, since = -Infinity) => IDBKeyRange.bound([sid, since], [sid, Infinity]);
 
 /** The batch without repeated ids (the last copy wins, as the store's puts do). */
 function uniqueById(list: readonly HunchEvent[]): HunchEvent[] {
@@ -173,7 +173,7 @@ export async function openIdbStore(opts: IdbStoreOptions): Promise<Store> {
       const d = await getDb();
       let list: HunchEvent[];
       if (q.sessionId !== undefined) {
-        list = await d.getAllFromIndex('events', 'by-session', sessionRange(q.sessionId));
+        list = await d.getAllFromIndex('events', 'by-session', sessionRange(q.sessionId, q.since));
       } else if (q.limit !== undefined) {
         list = [];
         let cursor = await d.transaction('events').store.index('by-ts').openCursor(null, 'prev');

@@ -24,7 +24,7 @@ export function createMemoryStore(): Store {
     },
     async getEvents(q = {}) {
       let all = [...events.values()];
-      if (q.sessionId !== undefined) all = all.filter((e) => e.sessionId === q.sessionId);
+      if (q.sessionId !== undefined) all = all.filter((e) => e.sessionId === q.sessionId && e.ts >= (q.since ?? -Infinity));
       all.sort(byTs);
       if (q.limit !== undefined) all = all.slice(-q.limit);
       return all.map((e) => structuredClone(e));

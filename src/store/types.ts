@@ -26,8 +26,11 @@ export interface Store {
    * Event ids are keys, so writing the same event twice keeps one record.
    */
   putEvents(events: readonly HunchEvent[]): Promise<void>;
-  /** Events ordered by time; only one session's when `sessionId` is given; the newest `limit` when given. */
-  getEvents(query?: { sessionId?: string; limit?: number }): Promise<HunchEvent[]>;
+  /**
+   * Events ordered by time; only one session's when `sessionId` is given (and with `since`, ms
+   * since the epoch, only its events at or after that time); the newest `limit` when given.
+   */
+  getEvents(query?: { sessionId?: string; since?: number; limit?: number }): Promise<HunchEvent[]>;
   /** Session summaries ordered by start time. */
   getSessions(): Promise<SessionRecord[]>;
   /** Number of stored events. */

@@ -2,7 +2,8 @@
 import type { HunchEvent } from '../../src/events';
 import { FEATURE_DIM } from '../../src/features/index';
 import { seededRandom } from '../../src/model/intent-net';
-import type { JsNet } from '../../src/model/js-net';
+import { jsStep, type JsNet } from '../../src/model/js-net';
+import type { Predictor } from '../../src/model/predictor';
 import { sessionExamples, type SessionExamples } from '../../src/personalize/examples';
 
 /** A small random network (H = 4) over the real feature encoder. */
@@ -21,4 +22,25 @@ export function session(sid: string, t0: number, types: HunchEvent['type'][]): H
 /** Synthetic sessions whose labels follow `rate` (deterministic pattern). */
 export function sessionsWithRate(net: JsNet, count: number, buyEvery: number): SessionExamples[] {
   return Array.from({ length: count }, (_, i) => sessionExamples(net, session(`s${i}`, i * 3_600_000, ['product_view', 'product_view', 'add_to_cart']), i % buyEvery === buyEvery - 1 ? 1 : 0));
+}
+
+/** A predictor over the plain-JS kernel, recording the head it is given. */
+export function fakePredictor(net: JsNet): Predictor & { head: unknown } {
+  const p = {
+    head: null as unknown,
+    get source() {
+      return p.head ? ('personalized' as const) : ('model' as const);
+    },
+    backend: 'js',
+    modelVersion: net.modelVersion,
+    baseLogit: net.hb,
+    warmupMs: 0,
+    jsNet: net,
+    step: async (h: number[], x: Float32Array) => jsStep(net, h, x),
+    async setHead(h: unknown) {
+      p.head = h;
+    },
+    dispose() {},
+  };
+  return p as Predictor & { head: unknown };
 }

@@ -14,7 +14,7 @@ import { createIntentService } from '../../src/intent-service';
 import { AUTO_EVERY_SESSIONS, createPersonalizer, PERSONAL_META, type PersonalizeEvent, type StoredPersonalHead } from '../../src/personalize/personalizer';
 import { runSliced } from '../../src/slice';
 import { createMemoryStore } from '../../src/store/memory-store';
-import { session, sessionsWithRate, tinyNet } from './personalize-fixture';
+import { fakePredictor, session, sessionsWithRate, tinyNet } from './personalize-fixture';
 
 describe('personalization: examples and head', () => {
   it('replays the prefix before the first purchase with the JS kernel and labels it', () => {
@@ -146,25 +146,6 @@ describe('personalization: device metrics', () => {
 });
 
 describe('personalizer (memory store, fake predictor)', () => {
-  function fakePredictor(net: JsNet): Predictor & { head: unknown } {
-    const p = {
-      head: null as unknown,
-      get source() {
-        return p.head ? ('personalized' as const) : ('model' as const);
-      },
-      backend: 'js',
-      modelVersion: net.modelVersion,
-      baseLogit: net.hb,
-      warmupMs: 0,
-      jsNet: net,
-      step: async (h: number[], x: Float32Array) => jsStep(net, h, x),
-      async setHead(h: unknown) {
-        p.head = h;
-      },
-      dispose() {},
-    };
-    return p as Predictor & { head: unknown };
-  }
 
   it('runs, stores the head under the model version, restores it, drops it for another version', async () => {
     const net = tinyNet();

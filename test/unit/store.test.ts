@@ -24,6 +24,9 @@ describe.each(impls)('%s store', (_name, make) => {
     expect((await s.getEvents()).map((e) => e.id)).toEqual(['t-1', 't-2', 't-3', 't-4']);
     expect((await s.getEvents({ sessionId: 's1' })).map((e) => e.id)).toEqual(['t-1', 't-3', 't-4']);
     expect((await s.getEvents({ limit: 2 })).map((e) => e.id)).toEqual(['t-3', 't-4']);
+    // one session's events from a time on (ms, inclusive)
+    expect((await s.getEvents({ sessionId: 's1', since: 1003 })).map((e) => e.id)).toEqual(['t-3', 't-4']);
+    expect((await s.getEvents({ sessionId: 's1', since: 1005 })).map((e) => e.id)).toEqual([]);
     const sessions = await s.getSessions();
     expect(sessions.map((x) => [x.id, x.count, x.purchased])).toEqual([
       ['s1', 3, true],

@@ -1,0 +1,88 @@
+// Restoring the intent state after a reload: only the events from the saved state's last one on
+// are read, and the state ends where a full replay of the session would.
+import { afterEach, describe, expect, it } from 'vitest';
+import type { HunchEvent } from '../../src/events';
+import { createIntentService, INTENT_META } from '../../src/intent-service';
+import { createMemoryStore } from '../../src/store/memory-store';
+import type { Store } from '../../src/store/types';
+import { fakePredictor, tinyNet } from './personalize-fixture';
+
+const TYPES: HunchEvent['type'][] = ['page_view', 'product_view', 'product_view', 'add_to_cart', 'product_view', 'remove_from_cart'];
+const events = Array.from({ length: 300 }, (_, i): HunchEvent => ({ id: `e-${String(i).padStart(4, '0')}`, sessionId: 's', type: TYPES[i % TYPES.length], ts: 1_000 + i * 1_000, itemId: `i${i % 7}`, price: 10 + (i % 5) }));
+
+/** A store that records what each getEvents call asked for and how many events it returned. */
+function recording(inner: Store) {
+  const reads: Array<{ since?: number; returned: number }> = [];
+  const store: Store = {
+    ...inner,
+    async getEvents(q) {
+      const list = await inner.getEvents(q);
+      reads.push({ since: q?.since, returned: list.length });
+      return list;
+    },
+  };
+  return { store, reads };
+}
+
+const problems: string[] = [];
+afterEach(() => {
+  expect(problems.splice(0)).toEqual([]);
+});
+
+function service(store: Store, liveSince: number) {
+  return createIntentService({
+    loadPredictor: async () => fakePredictor(tinyNet()),
+    store: () => Promise.resolve(store),
+    sessionId: () => 's',
+    now: () => 400_000,
+    liveSince,
+    emitIntent: () => {},
+    emitTrigger: () => {},
+    rules: () => [],
+    problem: (_k, code, message) => problems.push(`${code}: ${message}`),
+    whenIdle: () => {},
+  });
+}
+
+describe('intent restore after a reload', () => {
+  it('reads only the events from the saved state on, and ends where a full replay ends', async () => {
+    const inner = createMemoryStore();
+    await inner.putEvents(events.slice(0, 250));
+    // the first page applied 250 events live and saved its state; the last 50 were stored after
+    const first = service(inner, 0);
+    for (const e of events.slice(0, 250)) first.onEvent(e);
+    await first.persist();
+    first.dispose();
+    await inner.putEvents(events.slice(250));
+    const saved = await inner.getMeta<{ lastEventId: string; lastTs: number }>(INTENT_META.state);
+    expect(saved?.lastEventId).toBe(events[249].id);
+
+    const { store, reads } = recording(inner);
+    const reloaded = service(store, 500_000); // this page tracked nothing yet
+    const resumed = await reloaded.intent();
+    expect(reads).toEqual([{ since: events[249].ts, returned: 51 }]);
+
+    // a page with no saved state replays the whole session: the same answer
+    const fresh = createMemoryStore();
+    await fresh.putEvents(events);
+    const replayed = await service(fresh, 500_000).intent();
+    expect(resumed.events).toBe(300);
+    expect(resumed).toEqual(replayed);
+  });
+
+  it("a saved state whose last event was never stored resumes after its time, without applying any event twice", async () => {
+    const inner = createMemoryStore();
+    const first = service(inner, 0);
+    for (const e of events.slice(0, 100)) first.onEvent(e);
+    await first.persist();
+    first.dispose();
+    // events 0–98 and 100–149 are stored; event 99 (the state's last) was lost with its batch
+    await inner.putEvents([...events.slice(0, 99), ...events.slice(100, 150)]);
+    const resumed = await service(inner, 500_000).intent();
+    const full = createMemoryStore();
+    await full.putEvents(events.slice(0, 150));
+    const replayed = await service(full, 500_000).intent();
+    expect(resumed.events).toBe(150);
+    expect(resumed).toEqual(replayed);
+  });
+});
