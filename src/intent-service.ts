@@ -174,8 +174,10 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
       let from = 0;
       if (state?.lastEventId) {
         const i = events.findIndex((e) => e.id === state!.lastEventId);
-        // its last event not stored (a lost batch): the state holds what came up to its time
-        from = i >= 0 ? i + 1 : events.filter((e) => e.ts <= state!.lastTs).length;
+        // its last event not stored (a lost batch): the state holds what earlier pages tracked up
+        // to its time; this page's own events (another tab saved the state) are applied, not
+        // assumed to be in it (events sort by time, so earlier pages' come first)
+        from = i >= 0 ? i + 1 : events.filter((e) => e.ts <= state!.lastTs && e.ts < live).length;
         // only this page's events can still arrive live; earlier pages' never will, and
         // remembering them would hold every id of a long session
         for (const e of events.slice(0, from)) if (e.ts >= live) processed.add(e.id);

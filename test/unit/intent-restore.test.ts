@@ -85,4 +85,22 @@ describe('intent restore after a reload', () => {
     expect(resumed.events).toBe(150);
     expect(resumed).toEqual(replayed);
   });
+
+  it("…and when another tab saved that state, this page's own stored events are still applied once", async () => {
+    const inner = createMemoryStore();
+    const earlier = events.slice(0, 3); // ts 1,000–3,000
+    await inner.putEvents(earlier);
+    // tab A applies them and one more (ts 4,000), saves its state; that last event's batch is lost
+    const a = service(inner, 0);
+    for (const e of events.slice(0, 4)) a.onEvent(e);
+    await a.persist();
+    a.dispose();
+    // tab B started at 3,500 and tracked one event at 3,600, stored, and also delivered live
+    const own: HunchEvent = { id: 'b-0001', sessionId: 's', type: 'add_to_cart', ts: 3_600, itemId: 'i9', price: 20 };
+    await inner.putEvents([own]);
+    const b = service(inner, 3_500);
+    b.onEvent(own);
+    const i = await b.intent();
+    expect(i.events).toBe(5); // the 4 in A's state and B's own, once
+  });
 });
