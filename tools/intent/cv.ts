@@ -22,7 +22,7 @@ import { cvFold, EVAL_SEED } from './eval-jobs.js';
 import { auc, logLoss } from './metrics.js';
 import { logitsLast, sigmoid } from './predict.js';
 import { userSplit } from './split.js';
-import { trainIntentNet, type TrainOptions } from './train-core.js';
+import { TRAIN_DEFAULTS, trainIntentNet, type TrainOptions } from './train-core.js';
 import { useBackend } from './tf-node.js';
 
 const FOLDS = 5;
@@ -44,6 +44,7 @@ function parseSet(text: string): TrainOptions {
     const [k, v] = kv.split('=');
     const n = Number(v);
     if (!k || !Number.isFinite(n)) throw new UsageError(`--set: "${kv}" is not key=number`);
+    if (!(k in TRAIN_DEFAULTS)) throw new UsageError(`--set: unknown training option "${k}" (known: ${Object.keys(TRAIN_DEFAULTS).join(', ')})`);
     out[k] = n;
   }
   return out as TrainOptions;
@@ -57,6 +58,7 @@ async function main(): Promise<void> {
   const offset = intArg(args, 'seed-offset', 0, 0);
   await useBackend('wasm');
   const train = TRAINING_STORES.flatMap((s) => toExamples(loadStore(s).sessions));
+  if (args.has('loso') && args.get('loso') !== 'true') throw new UsageError('--loso takes no value');
   if (args.has('loso')) return leaveStoresOut(train, opts, seeds, offset, started);
   const z = new Float64Array(train.length);
   for (let f = 0; f < FOLDS; f++) {

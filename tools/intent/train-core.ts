@@ -80,7 +80,8 @@ function sessionWeights(b: Batch, lastWeight: number): Float32Array {
  * acting through random initial weights.
  */
 export function trainIntentNet(train: readonly Example[], val: readonly Example[], opts: TrainOptions = {}): TrainResult {
-  const o = { ...TRAIN_DEFAULTS, ...opts };
+  // an option passed as undefined keeps its default
+  const o = { ...TRAIN_DEFAULTS, ...Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)) } as typeof TRAIN_DEFAULTS & TrainOptions;
   const seed = o.seed;
   const rand = seededRandom(seed);
   const lastWeight = o.lastWeight;
