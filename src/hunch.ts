@@ -12,7 +12,7 @@ import { createEmitter } from './emitter.js';
 import type { Intent } from './intent.js';
 import { defaultWhenIdle, safeLocalStorage } from './browser-env.js';
 import { createLazyServices } from './lazy-services.js';
-import { spillUntilWritten, takeSpilled } from './spill.js';
+import { spillUntilWritten, strandedEvents, takeSpilled } from './spill.js';
 import { createRuleSet } from './triggers.js';
 import type { EventProps, EventType, HunchEvent } from './events.js';
 import { idSequence, randomId } from './ids.js';
@@ -82,16 +82,19 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
 
   const retention = createRetention({ retention: opts.retention, now, liveSessionId, store: getStore, problem });
 
+  const stranded = strandedEvents(slot, MAX_PENDING_EVENTS);
   const writer = createWriter({
     store: getStore,
     quotaPolicy: (tighten, count) => retention.policy(Math.min(opts.retention.maxEvents, Math.floor(count * (1 - 0.2 * tighten)))),
     async fallback(batch, err) {
       problem('error', 'storage-write', `writing to IndexedDB failed (${(err as Error)?.name ?? err}); switching to memory storage`);
       await slot.toMemory().putEvents(batch);
+      stranded.add(batch);
     },
-    written(count) {
-      emitter.emit('flush', { count });
-      retention.written(count);
+    written(batch) {
+      emitter.emit('flush', { count: batch.length });
+      retention.written(batch.length);
+      stranded.add(batch);
     },
   });
 
@@ -157,6 +160,7 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
   const dropUnwritten = () => {
     writer.discard();
     pendingEvents = [];
+    stranded.clear();
   };
   /** Drops what this instance holds of the forgotten data: the session and the services' state. */
   const dropLocal = () => {
@@ -166,27 +170,20 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
     services.reset();
     emitter.emit('forget', undefined);
   };
-  /**
-   * Deletes everything stored. What this page holds and the local keys go even when the database
-   * cannot be deleted (blocked past the timeout): then the returned promise rejects, saying so.
-   */
-  const erase = async () => {
-    dropUnwritten();
-    // the local keys go first: a page closed while the database is being deleted must not
-    // leave the forgotten session to continue on the next load
-    clearLocalKeys();
-    try {
-      await writer.flush();
-      await slot.destroy();
-    } finally {
-      dropLocal();
-    }
-  };
+  /** Deletes everything stored. What this page holds and the local keys go even when the database cannot be deleted (blocked past the timeout): then it rejects, saying so. */
   const forget = async () => {
     const at = now();
     erasing = true;
     try {
-      await erase();
+      dropUnwritten();
+      // the local keys go first: a page closed while the database is being deleted must not leave the forgotten session to continue on the next load
+      clearLocalKeys();
+      try {
+        await writer.flush();
+        await slot.destroy();
+      } finally {
+        dropLocal();
+      }
     } finally {
       erasing = false;
       tabs.forgot(at); // tabs without an open database (consent pending) hold events too, and theirs may delete it
@@ -278,7 +275,7 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
           // what is not confirmed written yet (storage still opening, or a batch the browser may
           // abort while it tears the page down) is also kept in localStorage for the next page
           // load (never while forget() runs: its batches in flight are about to be erased)
-          spillUntilWritten(ls, opts.dbName, tabId, writer, consent === 'granted' && !erasing);
+          spillUntilWritten(ls, opts.dbName, tabId, writer, consent === 'granted' && !erasing, stranded.list());
           if (!erasing) pointer.flush(); // the last seconds of activity: a reload within the timeout continues the session
           void services.intents()?.persist();
         },

@@ -36,13 +36,34 @@ export function clearSpill(ls: Storage | undefined, dbName: string, tabId: strin
 /**
  * What `pagehide` does with the writer: spills every event not confirmed written yet (when
  * `keep`; the instance passes false without consent and while `forget()` erases), flushes, and
- * removes the spill again once the flush confirms the writes.
+ * removes the spill again once the flush confirms the writes. `stranded`: events that only the
+ * page's memory holds (IndexedDB failed a write earlier); they are spilled too and stay spilled,
+ * so the next page load writes them to IndexedDB.
  */
-export function spillUntilWritten(ls: Storage | undefined, dbName: string, tabId: string, writer: Pick<Writer, 'unwritten' | 'flush'>, keep: boolean): void {
+export function spillUntilWritten(ls: Storage | undefined, dbName: string, tabId: string, writer: Pick<Writer, 'unwritten' | 'flush'>, keep: boolean, stranded: readonly HunchEvent[] = []): void {
   const unwritten = keep ? writer.unwritten() : [];
-  spillEvents(ls, dbName, tabId, unwritten);
+  spillEvents(ls, dbName, tabId, keep ? [...stranded, ...unwritten] : []);
   const written = writer.flush();
-  if (unwritten.length) void written.then(() => clearSpill(ls, dbName, tabId), () => {});
+  if (unwritten.length && !(keep && stranded.length)) void written.then(() => clearSpill(ls, dbName, tabId), () => {});
+}
+
+/**
+ * Events written to memory after IndexedDB failed a write (the slot is in memory and held a
+ * persistent store before): no persistent store holds them, so `pagehide` spills them, the newest
+ * `max`, for the next page load to write.
+ */
+export function strandedEvents(slot: { readonly kind: string; earlier(): unknown }, max: number) {
+  let list: HunchEvent[] = [];
+  return {
+    /** Notes a batch just written to the slot's store. */
+    add(batch: readonly HunchEvent[]) {
+      if (slot.kind === 'memory' && slot.earlier()) list = list.concat(batch).slice(-max);
+    },
+    list: () => list,
+    clear() {
+      list = [];
+    },
+  };
 }
 
 const looksStored = (e: unknown): e is HunchEvent => {

@@ -126,6 +126,34 @@ describe('IndexedDB unavailable', () => {
   });
 });
 
+describe('a write that fails mid-visit', () => {
+  it('events kept in memory after IndexedDB failed a write survive the page: spilled at pagehide, written by the next load', async () => {
+    const ctx = await browser.newContext();
+    const page = await esmPage(ctx);
+    const db = 'faults-write-fails';
+    await start(page, { dbName: db, model: NO_MODEL });
+    expect(await trackAndExport(page, 'ok', 5)).toMatchObject({ storage: 'indexeddb', exported: 5 });
+    // from now on every event write on this page fails, as a broken disk does
+    await page.evaluate(() => {
+      const put = IDBObjectStore.prototype.put;
+      IDBObjectStore.prototype.put = function (this: IDBObjectStore, ...args: Parameters<IDBObjectStore['put']>) {
+        if (this.name === 'events') throw new DOMException('Internal error.', 'UnknownError');
+        return put.apply(this, args);
+      };
+    });
+    expect(await trackAndExport(page, 'kept', 10)).toMatchObject({ storage: 'memory', exported: 10, problems: ['error:storage-write'] });
+    // leaving the page (pagehide), then the next load with a working IndexedDB
+    await page.goto(`${server.url}${ESM}`);
+    await page.waitForFunction(() => (window as unknown as Partial<PageT>).t !== undefined);
+    await start(page, { dbName: db, model: NO_MODEL });
+    await page.evaluate(() => (window as unknown as PageT).h.flush());
+    const stored = ((await readDatabase(page, db)).events as { itemId: string }[]).map((e) => e.itemId).sort();
+    expect(stored).toEqual([...Array.from({ length: 10 }, (_, i) => `kept${i}`), ...Array.from({ length: 5 }, (_, i) => `ok${i}`)].sort());
+    expect(page.errors).toEqual([]);
+    await ctx.close();
+  });
+});
+
 describe('QuotaExceededError mid-batch', () => {
   it('prunes older sessions by retention and retries: every event of the current session is stored', async () => {
     const ctx = await browser.newContext();

@@ -308,6 +308,46 @@ describe('createHunch', () => {
     expect(out.sessions[0].count).toBe(2);
   });
 
+  it('events kept in memory after a failed write are spilled at pagehide and written to IndexedDB by the next load', async () => {
+    const inner = createMemoryStore();
+    let fail = false;
+    const flaky: Store = { ...inner, kind: 'indexeddb', putEvents: (list) => (fail ? Promise.reject(Object.assign(new Error('disk'), { name: 'UnknownError' })) : inner.putEvents(list)) };
+    const { h } = await make({}, { openStore: async () => flaky, localStorage });
+    h.track('product_view', { itemId: 'stored' });
+    await h.flush();
+    fail = true;
+    h.track('product_view', { itemId: 'failed' }); // this batch fails: storage moves to memory
+    await h.flush();
+    h.track('add_to_cart', { itemId: 'later' }); // written to memory
+    await h.flush();
+    expect(h.storage).toBe('memory');
+    window.dispatchEvent(new Event('pagehide'));
+    const keys = () => Object.keys(localStorage).filter((k) => k.includes(':spill:'));
+    expect(keys()).toHaveLength(1);
+    // the spill stays after the (memory) flush confirms: only the page's memory holds these
+    await h.flush();
+    await Promise.resolve();
+    expect(JSON.parse(localStorage.getItem(keys()[0])!).map((e: HunchEvent) => e.itemId)).toEqual(['failed', 'later']);
+    await h.dispose();
+    // the next load, with IndexedDB working again, writes them once
+    fail = false;
+    const { h: next } = await make({}, { openStore: async () => flaky, localStorage });
+    await next.flush();
+    expect((await inner.getEvents()).map((e) => e.itemId)).toEqual(['stored', 'failed', 'later']);
+    expect(keys()).toEqual([]);
+  });
+
+  it('forget() drops the events kept in memory after a failed write: nothing is spilled for them', async () => {
+    const flaky: Store = { ...createMemoryStore(), kind: 'indexeddb', putEvents: () => Promise.reject(Object.assign(new Error('disk'), { name: 'UnknownError' })) };
+    const { h } = await make({}, { openStore: async () => flaky, localStorage, deleteStore: async () => {} });
+    h.track('product_view', { itemId: 'secret' });
+    await h.flush();
+    expect(h.storage).toBe('memory');
+    await h.forget();
+    window.dispatchEvent(new Event('pagehide'));
+    expect(Object.keys(localStorage).filter((k) => k.includes(':spill:'))).toEqual([]);
+  });
+
   it('prunes and retries on QuotaExceededError, keeping the current session', async () => {
     const inner = createMemoryStore();
     let failures = 1;
