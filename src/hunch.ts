@@ -91,10 +91,10 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
       await slot.toMemory().putEvents(batch);
       stranded.add(batch);
     },
-    written(batch) {
+    written(batch, kind) {
       emitter.emit('flush', { count: batch.length });
       retention.written(batch.length);
-      stranded.add(batch);
+      if (kind === 'memory') stranded.add(batch);
     },
   });
 
@@ -160,13 +160,13 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
   const dropUnwritten = () => {
     writer.discard();
     pendingEvents = [];
-    stranded.clear();
   };
   /** Drops what this instance holds of the forgotten data: the session and the services' state. */
   const dropLocal = () => {
     lastForgetAt = now();
     forgets++;
     mine = undefined;
+    stranded.clear(); // after the forget's last writes: a batch that failed meanwhile added to it
     services.reset();
     emitter.emit('forget', undefined);
   };
@@ -295,9 +295,11 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
     }
     clearLocalKeys();
   } else if (consent === 'granted') {
-    // events an earlier page spilled while its storage was still opening
-    for (const e of takeSpilled(ls, opts.dbName)) writer.push(e);
-    await getStore();
+    // events an earlier page spilled (storage still opening, or failing): written now, or, when
+    // IndexedDB does not open here either, carried on to the next load
+    const spilled = takeSpilled(ls, opts.dbName);
+    for (const e of spilled) writer.push(e);
+    if ((await getStore()).kind === 'memory') stranded.add(spilled, true);
     void retention.prune();
   }
 

@@ -6,7 +6,8 @@
  * spilled synchronously to localStorage (one key per tab, prefixed `hunch:<dbName>:`, so
  * `forget()` removes them); the key is removed again once the writes are confirmed, and
  * otherwise the next page load of the origin writes them to IndexedDB (event ids are keys:
- * re-writing an event that did commit is idempotent).
+ * re-writing an event that did commit is idempotent). Events that only the page's memory holds
+ * (see {@link strandedEvents}) are spilled with them, and that spill stays for the next load.
  */
 import { isEventType, type HunchEvent } from './events.js';
 import { keysWithPrefix, localKeyPrefix } from './session-pointer.js';
@@ -48,16 +49,17 @@ export function spillUntilWritten(ls: Storage | undefined, dbName: string, tabId
 }
 
 /**
- * Events written to memory after IndexedDB failed a write (the slot is in memory and held a
- * persistent store before): no persistent store holds them, so `pagehide` spills them, the newest
- * `max`, for the next page load to write.
+ * Events that only the page's memory holds: written to memory after IndexedDB failed a write (the
+ * slot is in memory and held a persistent store before), or taken from an earlier page's spill
+ * when IndexedDB does not open on this one (`always`). `pagehide` spills them, the newest `max`,
+ * for the next page load to write.
  */
 export function strandedEvents(slot: { readonly kind: string; earlier(): unknown }, max: number) {
   let list: HunchEvent[] = [];
   return {
-    /** Notes a batch just written to the slot's store. */
-    add(batch: readonly HunchEvent[]) {
-      if (slot.kind === 'memory' && slot.earlier()) list = list.concat(batch).slice(-max);
+    /** Notes a batch just written to memory. */
+    add(batch: readonly HunchEvent[], always = false) {
+      if (always || (slot.kind === 'memory' && slot.earlier())) list = list.concat(batch).slice(-max);
     },
     list: () => list,
     clear() {

@@ -19,8 +19,8 @@ export interface WriterDeps {
   quotaPolicy(tighten: number, count: number): PrunePolicy;
   /** A batch the store could not take (not a quota problem): the instance must keep it. */
   fallback(batch: HunchEvent[], err: unknown): Promise<void>;
-  /** A batch was written (to the store {@link WriterDeps.store} gave). */
-  written(batch: readonly HunchEvent[]): void;
+  /** A batch was written, to a store of this kind. */
+  written(batch: readonly HunchEvent[], kind: Store['kind']): void;
   /** Schedules the end-of-task flush. Default `queueMicrotask`. */
   schedule?(fn: () => void): void;
 }
@@ -54,7 +54,7 @@ export function createWriter(deps: WriterDeps): Writer {
     for (let attempt = 0; ; attempt++) {
       try {
         await store.putEvents(batch);
-        deps.written(batch);
+        deps.written(batch, store.kind);
         return;
       } catch (err) {
         // the database was deleted under this batch (forget() here or in another tab): its events

@@ -348,6 +348,34 @@ describe('createHunch', () => {
     expect(Object.keys(localStorage).filter((k) => k.includes(':spill:'))).toEqual([]);
   });
 
+  it('forget() while a failing write is in flight: the batch that lands in memory meanwhile is not spilled either', async () => {
+    let release = () => {};
+    const gate = new Promise<void>((r) => (release = r));
+    const flaky: Store = { ...createMemoryStore(), kind: 'indexeddb', putEvents: async () => (await gate, Promise.reject(Object.assign(new Error('disk'), { name: 'UnknownError' }))) };
+    const { h } = await make({}, { openStore: async () => flaky, localStorage, deleteStore: async () => {} });
+    h.track('product_view', { itemId: 'secret' });
+    await Promise.resolve(); // the batch is being written
+    const forgetting = h.forget();
+    release(); // …and fails: storage moves to memory while forget() waits for it
+    await forgetting;
+    window.dispatchEvent(new Event('pagehide'));
+    expect(Object.keys(localStorage).filter((k) => k.includes(':spill:'))).toEqual([]);
+  });
+
+  it("an earlier page's spill is carried on when IndexedDB does not open on this load, and written by the next load that has it", async () => {
+    const t = Date.now();
+    localStorage.setItem('hunch:hunch:spill:deadtab', JSON.stringify([{ id: 'x-1', type: 'product_view', ts: t, sessionId: 's', itemId: 'kept' }]));
+    const { h } = await make({}, { openStore: () => Promise.reject(new Error('no IndexedDB here')), localStorage });
+    h.track('product_view', { itemId: 'this-page' }); // IndexedDB unavailable: kept for this page only, as documented
+    await h.flush();
+    window.dispatchEvent(new Event('pagehide'));
+    await h.dispose();
+    const inner = createMemoryStore();
+    const { h: next } = await make({}, { openStore: async () => inner, localStorage });
+    await next.flush();
+    expect((await inner.getEvents()).map((e) => e.itemId)).toEqual(['kept']);
+  });
+
   it('prunes and retries on QuotaExceededError, keeping the current session', async () => {
     const inner = createMemoryStore();
     let failures = 1;
