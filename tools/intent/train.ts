@@ -67,7 +67,7 @@ async function main(): Promise<void> {
     featureVersion: FEATURE_VERSION,
     featureNames: FEATURE_NAMES,
     archVersion: INTENT_ARCH_VERSION,
-    architecture: `gated recurrent cell without reset gate, one fused matmul [x,h]·W (${FEATURE_DIM}+${netShape(r.weights).hidden} → ${2 * netShape(r.weights).hidden}); head hidden·w + b`,
+    architecture: `gated recurrent cell without reset gate, one fused matmul [x,h]·W (${FEATURE_DIM}+${netShape(r.weights).hidden} → ${2 * netShape(r.weights).hidden}); head [h', x]·w + b (the new state and the step's own features)`,
     hidden: netShape(r.weights).hidden,
     command: csv ? `npm run train:intent -- --csv ${csv}` : 'npm run train:intent',
     training: {
