@@ -12,7 +12,7 @@ import { createEmitter } from './emitter.js';
 import type { Intent } from './intent.js';
 import { defaultWhenIdle, safeLocalStorage } from './browser-env.js';
 import { createLazyServices } from './lazy-services.js';
-import { spillUntilWritten, strandedEvents, takeSpilled } from './spill.js';
+import { spillEvents, spillUntilWritten, strandedEvents, takeSpilled } from './spill.js';
 import { createRuleSet } from './triggers.js';
 import type { EventProps, EventType, HunchEvent } from './events.js';
 import { idSequence, randomId } from './ids.js';
@@ -81,7 +81,6 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
   const getStore = slot.get;
 
   const retention = createRetention({ retention: opts.retention, now, liveSessionId, store: getStore, problem });
-
   const stranded = strandedEvents(slot, MAX_PENDING_EVENTS);
   const writer = createWriter({
     store: getStore,
@@ -156,10 +155,11 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
     pointer.clear();
     localPointer(opts.dbName, ls, now).clear();
   };
-  /** Drops what was captured but not stored yet: a forget is underway. */
+  /** Drops what was captured but not stored yet, and what only memory holds: a forget is underway. */
   const dropUnwritten = () => {
     writer.discard();
     pendingEvents = [];
+    stranded.clear();
   };
   /** Drops what this instance holds of the forgotten data: the session and the services' state. */
   const dropLocal = () => {
@@ -295,8 +295,7 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
     }
     clearLocalKeys();
   } else if (consent === 'granted') {
-    // events an earlier page spilled (storage still opening, or failing): written now, or, when
-    // IndexedDB does not open here either, carried on to the next load
+    // events an earlier page spilled (storage opening or failing): written now, or carried on when IndexedDB does not open here either
     const spilled = takeSpilled(ls, opts.dbName);
     for (const e of spilled) writer.push(e);
     if ((await getStore()).kind === 'memory') stranded.add(spilled, true);
@@ -371,7 +370,8 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
         for (const stop of stops.splice(0)) stop();
         pointer.flush();
         try {
-          if (consent === 'granted') await writer.flush();
+          // what only memory holds goes to the next load, as at pagehide (never while forget() runs)
+          if (consent === 'granted') spillEvents(ls, opts.dbName, tabId, (await writer.flush(), erasing ? [] : stranded.list()));
           await services.intents()?.persist();
         } catch (err) {
           problem('warning', 'dispose', `the last writes before dispose() failed: ${(err as Error)?.message ?? err}`);

@@ -337,6 +337,19 @@ describe('createHunch', () => {
     expect(keys()).toEqual([]);
   });
 
+  it('dispose() after a failed write spills what only memory holds, for the next load', async () => {
+    const inner = createMemoryStore();
+    let fail = true;
+    const flaky: Store = { ...inner, kind: 'indexeddb', putEvents: (list) => (fail ? Promise.reject(Object.assign(new Error('disk'), { name: 'UnknownError' })) : inner.putEvents(list)) };
+    const { h } = await make({}, { openStore: async () => flaky, localStorage });
+    h.track('product_view', { itemId: 'kept' });
+    await h.dispose();
+    fail = false;
+    const { h: next } = await make({}, { openStore: async () => flaky, localStorage });
+    await next.flush();
+    expect((await inner.getEvents()).map((e) => e.itemId)).toEqual(['kept']);
+  });
+
   it('forget() drops the events kept in memory after a failed write: nothing is spilled for them', async () => {
     const flaky: Store = { ...createMemoryStore(), kind: 'indexeddb', putEvents: () => Promise.reject(Object.assign(new Error('disk'), { name: 'UnknownError' })) };
     const { h } = await make({}, { openStore: async () => flaky, localStorage, deleteStore: async () => {} });
