@@ -9,7 +9,7 @@ import { decodeJsNet, jsStep, type JsNet } from './js-net.js';
 import { fetchModelFiles, type FetchLike, type ModelFiles } from './model-files.js';
 import type { PersonalHead } from '../personalize/head.js';
 import type { Predictor } from './predictor.js';
-import type { WorkerRequest, WorkerResponse } from './protocol.js';
+import { NO_BACKEND, type WorkerRequest, type WorkerResponse } from './protocol.js';
 import type { Runtime, RuntimeInfo } from './runtime.js';
 import { withTimeout } from '../timeout.js';
 
@@ -139,8 +139,9 @@ async function startRuntime(o: ModelClientOptions, files: ModelFiles): Promise<R
       // the worker gets its own copy of the bytes
       return await startWorker(o, { modelJson: files.modelJson, bin: files.bin.slice(0) });
     } catch (err) {
-      if (err instanceof ModelError) throw err;
-      // the worker itself could not run (CSP, no WebGL there): try the main thread
+      // the worker itself could not run (CSP), or had no backend it may use (no WebGL in a worker,
+      // and 'webgl' asked for): try the main thread; a model the worker refused fails there too
+      if (err instanceof ModelError && !err.message.includes(NO_BACKEND)) throw err;
     }
   }
   return startMainThread(o, files);

@@ -11,3 +11,6 @@ export type WorkerRequest =
 
 /** Worker → main thread. */
 export type WorkerResponse = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: string };
+
+/** The runtime's error when no TensorFlow.js backend it may use starts (the main thread may still have one the worker lacks). */
+export const NO_BACKEND = 'no TensorFlow.js backend could start';

@@ -13,6 +13,7 @@ import '@tensorflow/tfjs-backend-webgl';
 import { deserializeIntentNet } from './intent-io.js';
 import type { ModelFiles } from './model-files.js';
 import { netShape, step as netStep, disposeIntentWeights, type IntentHead, type IntentWeights } from './intent-net.js';
+import { NO_BACKEND } from './protocol.js';
 
 /** Backends the runtime can use, in fallback order. */
 export type RuntimeBackend = 'webgl' | 'cpu';
@@ -56,7 +57,7 @@ export interface Runtime {
 }
 
 async function selectBackend(want: 'auto' | RuntimeBackend): Promise<RuntimeBackend> {
-  const order: RuntimeBackend[] = want === 'auto' ? ['webgl', 'cpu'] : [want]; // 'webgl' is strict at start (the JS kernel answers where it cannot start)
+  const order: RuntimeBackend[] = want === 'auto' ? ['webgl', 'cpu'] : [want]; // 'webgl' is strict at start (the client then tries the main thread, then the JS kernel answers)
   for (const name of order) {
     try {
       if (await tf.setBackend(name)) {
@@ -67,7 +68,7 @@ async function selectBackend(want: 'auto' | RuntimeBackend): Promise<RuntimeBack
       /* try the next one */
     }
   }
-  throw new Error('no TensorFlow.js backend could start');
+  throw new Error(NO_BACKEND);
 }
 
 function webglContext(): WebGLRenderingContext | undefined {

@@ -173,6 +173,29 @@ describe('WebGL context lost mid-session', () => {
   });
 });
 
+describe("backend 'webgl' where a worker has no WebGL", () => {
+  it('runs WebGL on the main thread instead of leaving the plain-JS kernel to answer', async (t) => {
+    const ctx = await context();
+    // the worker script, served with WebGL taken away from its scope (as in browsers whose workers lack it)
+    await ctx.route('**/dist/hunch-worker.js', async (route) => {
+      const res = await route.fetch();
+      const body = 'OffscreenCanvas.prototype.getContext = function () { return null; };\n' + (await res.text());
+      await route.fulfill({ response: res, body });
+    });
+    const page = await start(ctx, { dbName: 'faults-model-webgl-main', model: { backend: 'webgl' } });
+    await page.waitForFunction(() => (window as unknown as PageT).log.model.some((m) => m.status === 'runtime' || m.status === 'runtime-failed'), undefined, { timeout: 90_000 });
+    const canMainWebgl = await page.evaluate(() => !!document.createElement('canvas').getContext('webgl2'));
+    if (!canMainWebgl) t.skip('no WebGL on the main thread in this Chromium either');
+    const info = await page.evaluate(() => (window as unknown as PageT).h.debug.runtime());
+    expect(info).toMatchObject({ thread: 'main', backend: 'webgl' });
+    const r = await shopAndAsk(page, 'm', 10);
+    expect(r.intent.backend).toBe('webgl');
+    expect(r.log.errors).toEqual([]);
+    expect(page.errors).toEqual([]);
+    await ctx.close();
+  });
+});
+
 describe('unload with the model worker busy', () => {
   it('200 events tracked in the task that navigates away are all stored while the worker is predicting', async () => {
     const ctx = await context();
