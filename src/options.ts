@@ -32,8 +32,9 @@ export interface HunchOptions {
     enabled?: boolean;
     /**
      * TensorFlow.js backend. Default `'auto'`: WebGL, falling back to CPU (also mid-session, e.g.
-     * on a lost context). `'webgl'`: WebGL only at start (where it cannot start, the plain-JS kernel
-     * keeps answering; a context lost mid-session still moves to CPU). `'cpu'`: CPU only.
+     * on a lost context). `'webgl'`: WebGL only at start, in the worker or, where workers lack it,
+     * on the main thread (where neither has it, the plain-JS kernel keeps answering; a context lost
+     * mid-session still moves to CPU). `'cpu'`: CPU only.
      */
     backend?: 'auto' | 'webgl' | 'cpu';
     /** Run the model in a Web Worker (OffscreenCanvas WebGL) when the browser can. Default `true`. */
