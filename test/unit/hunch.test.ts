@@ -33,6 +33,21 @@ function stubModule(createIntentService: (d: never) => unknown, createRecommendS
 }
 
 /** A memory store whose writes hang until `release()`, as a transaction does while the browser tears the page down. */
+/** A store that calls itself IndexedDB and rejects every write while `state.fail` is on, as a broken disk does. */
+function flakyStore(fail: boolean) {
+  const inner = createMemoryStore();
+  const state = { fail };
+  const flaky: Store = { ...inner, kind: 'indexeddb', putEvents: (list) => (state.fail ? Promise.reject(Object.assign(new Error('disk'), { name: 'UnknownError' })) : inner.putEvents(list)) };
+  /** The next page load, with IndexedDB working again: it writes what was spilled; returns what the store holds. */
+  const nextLoad = async () => {
+    state.fail = false;
+    const { h } = await make({}, { openStore: async () => flaky, localStorage });
+    await h.flush();
+    return (await inner.getEvents()).map((e) => e.itemId);
+  };
+  return { inner, flaky, state, nextLoad };
+}
+
 function gatedStore() {
   let release = () => {};
   const gate = new Promise<void>((r) => (release = r));
@@ -292,13 +307,11 @@ describe('createHunch', () => {
   });
 
   it('export() after a failed write moved storage to memory still shows what IndexedDB holds from before', async () => {
-    const inner = createMemoryStore();
-    let fail = false;
-    const flaky: Store = { ...inner, kind: 'indexeddb', putEvents: (list) => (fail ? Promise.reject(Object.assign(new Error('full'), { name: 'UnknownError' })) : inner.putEvents(list)) };
+    const { flaky, state } = flakyStore(false);
     const { h } = await make({}, { openStore: async () => flaky });
     h.track('product_view', { itemId: 'before' });
     await h.flush();
-    fail = true;
+    state.fail = true;
     h.track('product_view', { itemId: 'after' });
     await h.flush();
     expect(h.storage).toBe('memory');
@@ -309,13 +322,11 @@ describe('createHunch', () => {
   });
 
   it('events kept in memory after a failed write are spilled at pagehide and written to IndexedDB by the next load', async () => {
-    const inner = createMemoryStore();
-    let fail = false;
-    const flaky: Store = { ...inner, kind: 'indexeddb', putEvents: (list) => (fail ? Promise.reject(Object.assign(new Error('disk'), { name: 'UnknownError' })) : inner.putEvents(list)) };
+    const { flaky, state, nextLoad } = flakyStore(false);
     const { h } = await make({}, { openStore: async () => flaky, localStorage });
     h.track('product_view', { itemId: 'stored' });
     await h.flush();
-    fail = true;
+    state.fail = true;
     h.track('product_view', { itemId: 'failed' }); // this batch fails: storage moves to memory
     await h.flush();
     h.track('add_to_cart', { itemId: 'later' }); // written to memory
@@ -330,28 +341,20 @@ describe('createHunch', () => {
     expect(JSON.parse(localStorage.getItem(keys()[0])!).map((e: HunchEvent) => e.itemId)).toEqual(['failed', 'later']);
     await h.dispose();
     // the next load, with IndexedDB working again, writes them once
-    fail = false;
-    const { h: next } = await make({}, { openStore: async () => flaky, localStorage });
-    await next.flush();
-    expect((await inner.getEvents()).map((e) => e.itemId)).toEqual(['stored', 'failed', 'later']);
+    expect(await nextLoad()).toEqual(['stored', 'failed', 'later']);
     expect(keys()).toEqual([]);
   });
 
   it('dispose() after a failed write spills what only memory holds, for the next load', async () => {
-    const inner = createMemoryStore();
-    let fail = true;
-    const flaky: Store = { ...inner, kind: 'indexeddb', putEvents: (list) => (fail ? Promise.reject(Object.assign(new Error('disk'), { name: 'UnknownError' })) : inner.putEvents(list)) };
+    const { flaky, nextLoad } = flakyStore(true);
     const { h } = await make({}, { openStore: async () => flaky, localStorage });
     h.track('product_view', { itemId: 'kept' });
     await h.dispose();
-    fail = false;
-    const { h: next } = await make({}, { openStore: async () => flaky, localStorage });
-    await next.flush();
-    expect((await inner.getEvents()).map((e) => e.itemId)).toEqual(['kept']);
+    expect(await nextLoad()).toEqual(['kept']);
   });
 
   it('forget() drops the events kept in memory after a failed write: nothing is spilled for them', async () => {
-    const flaky: Store = { ...createMemoryStore(), kind: 'indexeddb', putEvents: () => Promise.reject(Object.assign(new Error('disk'), { name: 'UnknownError' })) };
+    const { flaky } = flakyStore(true);
     const { h } = await make({}, { openStore: async () => flaky, localStorage, deleteStore: async () => {} });
     h.track('product_view', { itemId: 'secret' });
     await h.flush();
