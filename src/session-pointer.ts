@@ -3,7 +3,7 @@
  * synchronously so `track()` never waits) or memory when localStorage is unavailable or consent
  * is not granted. Keys are prefixed `hunch:<dbName>:` so `forget()` can remove them all.
  */
-import type { SessionPointer } from './session.js';
+import { spanOf, type SessionPointer } from './session.js';
 
 /** Synchronous key-value storage of the session pointer. */
 export interface PointerStorage {
@@ -95,7 +95,7 @@ export function localPointer(dbName: string, ls: Storage | undefined, clock: () 
         const stored = raw ? (JSON.parse(raw) as SessionPointer | null) : undefined;
         if (stored && stored.id !== p.id && stored.last > p.last) return; // another tab's newer session
         // the same session: never set another tab's fresher activity back
-        const out = stored && stored.id === p.id ? { id: p.id, start: Math.min(stored.start, p.start), last: Math.max(stored.last, p.last) } : p;
+        const out = stored && stored.id === p.id ? spanOf(stored, p) : p;
         if (stored && stored.id === out.id && stored.start === out.start && stored.last === out.last) return;
         ls!.setItem(key, JSON.stringify(out));
         written = out;

@@ -56,9 +56,14 @@ export function chooseSession(mine: SessionPointer | undefined, shared: SessionP
   const a = live(mine) ? mine : undefined;
   const b = live(shared) ? shared : undefined;
   if (!a || !b) return a ?? b ?? shared ?? mine;
-  if (a.id === b.id) return { id: a.id, start: Math.min(a.start, b.start), last: Math.max(a.last, b.last) };
+  if (a.id === b.id) return spanOf(a, b);
   const first = a.start < b.start || (a.start === b.start && a.id < b.id) ? a : b;
   return { id: first.id, start: first.start, last: Math.max(a.last, b.last) };
+}
+
+/** One session as two tabs saw it (same id): its earliest start and latest activity. */
+export function spanOf(a: SessionPointer, b: SessionPointer): SessionPointer {
+  return { id: a.id, start: Math.min(a.start, b.start), last: Math.max(a.last, b.last) };
 }
 
 /** True when the session's last activity is less than `timeoutMs` from `now` (either way, for clock skew between tabs). */
