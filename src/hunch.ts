@@ -27,6 +27,7 @@ import { createWriter } from './writer.js';
 import { exportData } from './export-data.js';
 import type { HunchDeps, TabChannel } from './deps.js';
 import { createTabSync } from './tab-sync.js';
+import { createSerialQueue } from './serial.js';
 import { createStoreSlot } from './store-slot.js';
 
 export type { HunchDeps };
@@ -79,7 +80,6 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
     remove: deps.deleteStore ? () => deps.deleteStore!(opts.dbName) : deps.openStore ? undefined : () => deleteIdbStore(opts.dbName),
   });
   const getStore = slot.get;
-
   const retention = createRetention({ retention: opts.retention, now, liveSessionId, store: getStore, problem });
   const stranded = strandedEvents(slot, MAX_PENDING_EVENTS);
   const writer = createWriter({
@@ -249,8 +249,8 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
     }
     emitter.emit('consent', next);
   };
-  let consentChanges: Promise<void> = Promise.resolve();
-  const applyConsent = (next: Consent, fromTab = false) => (consentChanges = consentChanges.catch(() => {}).then(() => changeConsent(next, fromTab)));
+  const consentChanges = createSerialQueue();
+  const applyConsent = (next: Consent, fromTab = false) => consentChanges(() => changeConsent(next, fromTab));
 
   // consent and forget reach the other tabs of this dbName (`tab-sync.ts`)
   const BC = (win as (Window & { BroadcastChannel?: typeof BroadcastChannel }) | undefined)?.BroadcastChannel;
