@@ -58,7 +58,9 @@ export function captureNavigation(win: Window, sink: NavigationSink, now: () => 
   let url = win.location.href;
   let seen = new Set<string>(); // product ids reported for the current page
   let read = new WeakMap<Element, string>(); // each block's text when it was last read
-  let visibleSince: number | undefined = doc.visibilityState === 'visible' ? now() : undefined;
+  /** Now, when the page is visible: where its visible time starts counting. */
+  const visibleNow = () => (doc.visibilityState === 'visible' ? now() : undefined);
+  let visibleSince = visibleNow();
   let dwellMs = 0;
   let stopped = false;
 
@@ -92,7 +94,7 @@ export function captureNavigation(win: Window, sink: NavigationSink, now: () => 
   const reportDwell = () => {
     if (visibleSince !== undefined) {
       dwellMs += now() - visibleSince;
-      visibleSince = doc.visibilityState === 'visible' ? now() : undefined;
+      visibleSince = visibleNow();
     }
     if (dwellMs >= MIN_DWELL_MS) sink.dwell(url, dwellMs);
     dwellMs = 0;
@@ -113,7 +115,7 @@ export function captureNavigation(win: Window, sink: NavigationSink, now: () => 
       if (fresh) reportDwell(); // for the page being left
       url = next;
       if (!fresh) return;
-      visibleSince = doc.visibilityState === 'visible' ? now() : undefined;
+      visibleSince = visibleNow();
       enterPage();
     });
 
@@ -143,7 +145,7 @@ export function captureNavigation(win: Window, sink: NavigationSink, now: () => 
     guard(() => {
       if (!ev.persisted) return;
       // restored from the back/forward cache: the shopper sees the page again
-      visibleSince = doc.visibilityState === 'visible' ? now() : undefined;
+      visibleSince = visibleNow();
       read = new WeakMap();
       enterPage();
     });
