@@ -29,18 +29,15 @@ export function startServices(d: LazyServicesDeps, f: ServiceFactories = { creat
       emitModel: (x) => emitter.emit('model', x),
       problem,
     });
+  // what both services read the instance through; automatic personalization runs at idle time, as documented
+  const shared = { store: d.store, sessionId: d.sessionId, now: d.now, autoPersonalize: opts.personalize.auto, whenIdle: d.whenIdle, problem };
   const service = f.createIntentService({
+    ...shared,
     loadPredictor,
-    store: d.store,
-    sessionId: d.sessionId,
-    now: d.now,
     emitIntent: (i) => emitter.emit('intent', i),
     emitTrigger: (t) => emitter.emit('trigger', t),
     rules: d.rules,
     emitPersonalize: (e) => emitter.emit('personalize', e),
-    autoPersonalize: opts.personalize.auto,
-    problem,
-    whenIdle: d.whenIdle, // automatic personalization runs at idle time, as documented
     liveSince: d.createdAt,
   });
   if (!opts.recommend.url) return { service };
@@ -51,16 +48,6 @@ export function startServices(d: LazyServicesDeps, f: ServiceFactories = { creat
     service.dispose(); // nothing half-built stays running
     throw err;
   }
-  const recs = f.createRecommendService({
-    url,
-    store: d.store,
-    flush: d.flush,
-    sessionId: d.sessionId,
-    emit: (e) => emitter.emit('personalize', e),
-    autoPersonalize: opts.personalize.auto,
-    whenIdle: d.whenIdle,
-    now: d.now,
-    problem,
-  });
+  const recs = f.createRecommendService({ ...shared, url, flush: d.flush, emit: (e) => emitter.emit('personalize', e) });
   return { service, recs };
 }
