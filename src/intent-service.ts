@@ -170,14 +170,21 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
       // with a saved state, only the events from its last one on (and this page's own, which may
       // still arrive live) are read: a reload into a long session does not read all of it
       const since = state?.lastEventId ? Math.min(state.lastTs, live) : undefined;
-      const events = await store.getEvents({ sessionId: sid, since });
+      let [events, sessions] = await Promise.all([store.getEvents({ sessionId: sid, since }), since === undefined ? [] : store.getSessions()]);
       let from = 0;
       if (state?.lastEventId) {
         const i = events.findIndex((e) => e.id === state!.lastEventId);
+        // the stored events up to the state's last one must be the ones it applied: when another
+        // tab stored events in between that it never saw, the whole session is replayed instead
+        const upTo = (sessions.find((r) => r.id === sid)?.count ?? 0) - (events.length - i - 1);
+        if (i >= 0 && upTo !== state.seen) {
+          state = undefined;
+          events = await store.getEvents({ sessionId: sid });
+        }
         // its last event not stored (a lost batch): the state holds what earlier pages tracked up
         // to its time; this page's own events (another tab saved the state) are applied, not
         // assumed to be in it (events sort by time, so earlier pages' come first)
-        from = i >= 0 ? i + 1 : events.filter((e) => e.ts <= state!.lastTs && e.ts < live).length;
+        else from = i >= 0 ? i + 1 : events.filter((e) => e.ts <= state!.lastTs && e.ts < live).length;
         // only this page's events can still arrive live; earlier pages' never will, and
         // remembering them would hold every id of a long session
         for (const e of events.slice(0, from)) if (e.ts >= live) processed.add(e.id);

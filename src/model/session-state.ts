@@ -22,6 +22,13 @@ export interface SessionState {
   peak: number;
   /** Model steps so far. */
   steps: number;
+  /**
+   * Events applied so far, every type (a `dwell` is applied without a model step). A reload
+   * compares it with the stored events up to `lastEventId`: when another tab stored events this
+   * state never saw, the session is replayed from the store instead. Absent in states saved
+   * before 2026-11-30 (they are replayed too).
+   */
+  seen: number;
   /** Step index of the last add_to_cart (-1 when none). */
   lastAddStep: number;
   lastType: HunchEvent['type'] | undefined;
@@ -39,7 +46,7 @@ export interface SessionState {
 
 /** A fresh state for a session. */
 export function newSessionState(sessionId: string, modelVersion: string): SessionState {
-  return { sessionId, feature: initialFeatureState(), hidden: [], logit: null, peak: 0, steps: 0, lastAddStep: -1, lastType: undefined, purchased: false, lastEventId: undefined, lastTs: 0, history: [], modelVersion };
+  return { sessionId, feature: initialFeatureState(), hidden: [], logit: null, peak: 0, steps: 0, seen: 0, lastAddStep: -1, lastType: undefined, purchased: false, lastEventId: undefined, lastTs: 0, history: [], modelVersion };
 }
 
 /**
@@ -53,7 +60,8 @@ export function applyStep(
   result: { step: boolean; logit: number; hidden: number[] },
   baseLogit: number,
 ): SessionState {
-  if (!result.step) return { ...s, feature, lastEventId: event.id, lastTs: event.ts };
+  const seen = s.seen + 1;
+  if (!result.step) return { ...s, feature, seen, lastEventId: event.id, lastTs: event.ts };
   const purchased = s.purchased || event.type === 'purchase';
   const prev = s.logit ?? baseLogit;
   const reason: IntentReason = { eventId: event.id, type: event.type, weight: result.logit - prev };
@@ -66,6 +74,7 @@ export function applyStep(
     logit: result.logit,
     peak: Math.max(s.peak, 1 / (1 + Math.exp(-result.logit))),
     steps,
+    seen,
     lastAddStep: event.type === 'add_to_cart' ? steps : s.lastAddStep,
     lastType: event.type,
     purchased,

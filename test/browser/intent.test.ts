@@ -15,7 +15,7 @@ useBrowser();
 type H = {
   track(t: string, p?: object): void;
   flush(): Promise<void>;
-  intent(): Promise<{ purchase: number; backend: string; source: string; stage: string; events: number; reasons: unknown[]; modelVersion: string }>;
+  intent(): Promise<{ purchase: number; backend: string; source: string; stage: string; events: number; reasons: unknown[]; modelVersion: string; sessionId: string }>;
   export(): Promise<{ events: HunchEvent[] }>;
   on(n: string, cb: (x: unknown) => void): void;
   backend: string;
@@ -160,6 +160,39 @@ describe('intent on WebGL', () => {
     expect(after.intent.events).toBe(before.events);
     expect(after.intent.purchase).toBeCloseTo(before.purchase, 6);
     expect(after.rt.steps).toBe(0); // nothing was recomputed
+    await ctx.close();
+  });
+
+  it("a reload after two tabs shared the session applies the other tab's events too, once each", async () => {
+    const ctx = await browser.newContext();
+    const [a, b] = [await openPage(ctx, 'about:blank'), await openPage(ctx, 'about:blank')];
+    for (const page of [a, b]) await esm(page, 'db=intent-two-tabs');
+    const track = (page: Page, events: readonly (readonly [string, object])[]) =>
+      page.evaluate(async (events) => {
+        const h = (window as unknown as { h: H }).h;
+        await h.intent();
+        for (const [t, p] of events) h.track(t, p);
+        await h.flush();
+        return h.intent();
+      }, events as unknown as [string, object][]);
+    const { sessionId } = await track(a, SHOP.slice(0, 3));
+    // tab B reads the shared pointer afresh after its short read cache: it joins tab A's session
+    await b.waitForFunction((id) => (window as unknown as { h: { sessionId?: string } }).h.sessionId === id, sessionId);
+    await track(b, SHOP.slice(3)); // the same session (the tabs share it), stored, never seen by tab A
+    await b.close({ runBeforeUnload: true }); // tab B's last save (pagehide) comes before tab A's
+    const last = await track(a, [['product_view', { itemId: 'C', price: 12 }]]);
+    expect(last.events).toBe(4); // tab A's own events
+    // tab A's state (which lacks tab B's two events) is the one saved last
+    await expect
+      .poll(async () => ((await readDatabase(a, 'intent-two-tabs')).meta as { key: string; value: { steps?: number } }[] | undefined)?.find((m) => m.key === 'intent:state')?.value.steps, { timeout: 10_000 })
+      .toBe(4);
+    const stored = (await readDatabase(a, 'intent-two-tabs')).events as HunchEvent[];
+    expect(new Set(stored.map((e) => e.sessionId)).size).toBe(1);
+    await a.reload();
+    await a.evaluate(() => (window as unknown as { t: { ready: Promise<unknown> } }).t.ready);
+    const after = await a.evaluate(() => (window as unknown as { h: H }).h.intent());
+    expect(stored.filter((e) => e.type !== 'dwell')).toHaveLength(6);
+    expect(after.events).toBe(6);
     await ctx.close();
   });
 

@@ -103,4 +103,39 @@ describe('intent restore after a reload', () => {
     const i = await b.intent();
     expect(i.events).toBe(5); // the 4 in A's state and B's own, once
   });
+
+  it("a state another tab saved without this tab's stored events before its last one is replaced by a replay of the session", async () => {
+    const inner = createMemoryStore();
+    // tab B stored one event (ts 5,500) that tab A never saw; A applied events 0–9 (ts 1,000–10,000) and saved its state
+    const other: HunchEvent = { id: 'b-0001', sessionId: 's', type: 'add_to_cart', ts: 5_500, itemId: 'i9', price: 20 };
+    await inner.putEvents(events.slice(0, 10));
+    const a = service(inner, 0);
+    for (const e of events.slice(0, 10)) a.onEvent(e);
+    expect((await a.intent()).events).toBe(10);
+    await inner.putEvents([other]); // B's batch lands after A read the session
+    await a.persist();
+    a.dispose();
+    const resumed = await service(inner, 500_000).intent();
+    const full = createMemoryStore();
+    await full.putEvents([...events.slice(0, 10), other]);
+    const replayed = await service(full, 500_000).intent();
+    expect(resumed.events).toBe(11);
+    expect(resumed).toEqual(replayed);
+  });
+
+  it('a state saved before it counted its events (no `seen`) is replaced by a replay', async () => {
+    const inner = createMemoryStore();
+    await inner.putEvents(events.slice(0, 20));
+    const a = service(inner, 0);
+    for (const e of events.slice(0, 20)) a.onEvent(e);
+    await a.persist();
+    a.dispose();
+    const saved = await inner.getMeta<Record<string, unknown>>(INTENT_META.state);
+    // an older state: no count, and a step count that is wrong on purpose, so only a replay gives 20
+    await inner.setMeta(INTENT_META.state, { ...saved, seen: undefined, steps: 3 });
+    const { store, reads } = recording(inner);
+    const resumed = await service(store, 500_000).intent();
+    expect(resumed.events).toBe(20);
+    expect(reads.map((r) => r.since)).toEqual([events[19].ts, undefined]);
+  });
 });
