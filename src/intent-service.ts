@@ -237,6 +237,8 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
         if (disposed) return;
         const p = predictor ?? (await load());
         if (!restored) await restore(p);
+        // the stored personal head, once storage is there (consent granted after the module loaded)
+        else await personalizer.restore(p).catch(() => {});
         await fn(p);
         if (d.now() - lastPersist >= PERSIST_EVERY_MS) await persist();
         else if (dirty) schedulePersist();

@@ -11,10 +11,10 @@
  * `forget()`. A run also starts by itself at idle time once {@link AUTO_EVERY_SESSIONS} sessions
  * ended since the last one.
  */
-import { createSerialQueue } from './serial.js';
+import { createSerialQueue, loadOnce } from './serial.js';
 import type { HunchEvent } from './events.js';
 import { skippedHead, type PersonalizeResult } from './personalize/guard.js';
-import { AUTO_EVERY_SESSIONS } from './personalize/personalizer.js';
+import { autoDue, endedSessions, newestEnd, AUTO_EVERY_SESSIONS } from './personalize/schedule.js';
 import { runSliced } from './slice.js';
 import { guardTaste, skippedTaste, type TasteOptions, type TasteResult } from './personalize/taste.js';
 import { checkTaste, factorsKey } from './recommend/factors.js';
@@ -39,8 +39,10 @@ export interface StoredTaste {
   /** Taste in use before the last adoption (null: none). */
   previous: number[] | null;
   last: TasteResult | null;
-  /** Ended sessions counted at the last run (drives the automatic runs). */
+  /** Ended sessions counted at the last run. */
   endedSessions: number;
+  /** As the head's `seenUntil` (`personalize/schedule.ts`): sessions that end later count toward the next automatic run. */
+  seenUntil?: number;
   /** Time of the last run, ms since the epoch. */
   at: number;
 }
@@ -109,7 +111,7 @@ export function createRecommendService(d: RecommendServiceDeps): RecommendServic
   let record: StoredTaste | undefined;
   const queued = createSerialQueue(); // runs and rollbacks, one at a time
   let autoQueued = false;
-  /** Counts resets (forget): a run that began before one must not keep or save the taste it fitted. */
+  /** Counts resets (forget): a run or restore that began before one must not keep or save the taste it fitted or read. */
   let generation = 0;
   let disposed = false;
   const emit = (e: TasteEvent) => d.emit?.(e);
@@ -125,10 +127,10 @@ export function createRecommendService(d: RecommendServiceDeps): RecommendServic
     stream.push({ itemId: e.itemId, type: e.type });
   };
 
-  const restoreTaste = async (store: Store) => {
+  const readTaste = async (store: Store, gen: number) => {
     const f = model?.factors;
     const saved = await store.getMeta<StoredTaste>(TASTE_META);
-    if (!saved) return;
+    if (!saved || gen !== generation) return; // nothing stored, or forgotten meanwhile
     if (!f || saved.factors !== factorsKey(f)) {
       await store.deleteMeta(TASTE_META); // new item factors: the taste no longer fits
       return;
@@ -136,6 +138,23 @@ export function createRecommendService(d: RecommendServiceDeps): RecommendServic
     const check = (v: number[] | null, field: string) => (v ? Array.from(checkTaste(v, f.dims, field)) : null);
     record = { ...saved, taste: check(saved.taste, 'personal:taste.taste'), previous: check(saved.previous, 'personal:taste.previous') };
   };
+  /**
+   * Reads the stored taste once the model is loaded and storage is there (at load, or later when
+   * consent is granted); rankings, runs and rollbacks wait for it, so none saves over a taste it never read.
+   */
+  const restoreTaste = loadOnce(() => {
+    const gen = generation;
+    return d.store()?.then(async (store) => {
+      try {
+        await readTaste(store, gen);
+      } catch (err) {
+        // a damaged record must not cost the shopper their recommendations: drop it, rank without
+        record = undefined;
+        d.problem?.('warning', 'taste-restore', `could not load the stored taste, ranking without it: ${(err as Error)?.message ?? err}`);
+        await store.deleteMeta(TASTE_META).catch(() => {});
+      }
+    });
+  });
 
   const replay = async () => {
     stream = createRecommendStream(model!);
@@ -145,14 +164,7 @@ export function createRecommendService(d: RecommendServiceDeps): RecommendServic
     if (storeP) {
       await d.flush();
       const store = await storeP;
-      try {
-        await restoreTaste(store);
-      } catch (err) {
-        // a damaged record must not cost the shopper their recommendations: drop it, rank without
-        record = undefined;
-        d.problem?.('warning', 'taste-restore', `could not load the stored taste, ranking without it: ${(err as Error)?.message ?? err}`);
-        await store.deleteMeta(TASTE_META).catch(() => {});
-      }
+      await restoreTaste();
       const events = await store.getEvents({ limit: RECOMMEND_HISTORY_EVENTS });
       for (const e of events) {
         seen.add(e.id);
@@ -173,12 +185,9 @@ export function createRecommendService(d: RecommendServiceDeps): RecommendServic
     return loading;
   };
 
-  const endedSessions = async (store: Store) => {
-    const cur = d.sessionId?.();
-    return (await store.getSessions()).filter((s) => s.id !== cur && s.count > 0).length;
-  };
+  const ended = async (store: Store) => endedSessions(await store.getSessions(), d.sessionId?.());
   /** Whether enough sessions ended since the last run for an automatic one. */
-  const due = async (store: Store) => (await endedSessions(store)) - (record?.endedSessions ?? 0) >= AUTO_EVERY_SESSIONS;
+  const due = async (store: Store) => autoDue(await ended(store), record ? (record.seenUntil ?? record.at) : undefined);
 
   const doRun = async (reason: 'manual' | 'auto'): Promise<TasteResult> => {
     const t0 = performance.now();
@@ -187,6 +196,7 @@ export function createRecommendService(d: RecommendServiceDeps): RecommendServic
     const storeP = d.store();
     if (!storeP) throw new Error('personalization needs storage (consent not granted)');
     const store = await storeP;
+    await restoreTaste();
     // an automatic run queued behind one that already covered these sessions: nothing new to learn from
     if (reason === 'auto' && !(await due(store))) return skippedTaste('no new ended sessions since the last run');
     emit({ status: 'start', target: 'recommend', reason });
@@ -195,6 +205,7 @@ export function createRecommendService(d: RecommendServiceDeps): RecommendServic
     const history = (await store.getEvents({ limit: TASTE_HISTORY_EVENTS })).filter((e) => e.sessionId !== cur && e.itemId !== undefined);
     const current = record?.taste ?? null;
     const { result, taste } = await runSliced(guardTaste(model!, history, current, d.tasteOptions));
+    const endedNow = await ended(store); // read before the check below, so nothing awaits between it and the record's update
     if (gen !== generation) throw new Error('personalization stopped: the data it was fitting was forgotten meanwhile');
     if (model!.factors) {
       record = {
@@ -202,7 +213,8 @@ export function createRecommendService(d: RecommendServiceDeps): RecommendServic
         taste: taste === null ? null : Array.from(taste),
         previous: result.adopted || result.reverted ? current : (record?.previous ?? null),
         last: result,
-        endedSessions: await endedSessions(store),
+        endedSessions: endedNow.length,
+        seenUntil: newestEnd(endedNow),
         at: now(),
       };
       await store.setMeta(TASTE_META, record);
@@ -249,6 +261,7 @@ export function createRecommendService(d: RecommendServiceDeps): RecommendServic
       // the adopted taste, never one passed in: `taste` is rank()'s option, not recommend()'s
       if ('taste' in options) throw new TypeError('options.taste: is not an option of recommend() (the taste personalize() adopted is used; known: k, candidates, exclude, includePurchased)');
       await load();
+      await restoreTaste(); // consent granted since the model loaded: the taste adopted on an earlier visit
       const taste = record?.taste;
       return stream!.rank(taste ? { ...options, taste } : options);
     },
@@ -273,6 +286,7 @@ export function createRecommendService(d: RecommendServiceDeps): RecommendServic
       return queued(async () => {
         // an item model that cannot load has no taste to undo (and must not fail the head's undo)
         if (!(await load().then(() => true, () => false))) return false;
+        await restoreTaste();
         const storeP = d.store();
         if (!storeP || !record || (!record.taste && !record.previous)) return false;
         const gen = generation;

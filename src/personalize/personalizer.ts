@@ -9,17 +9,17 @@ import type { HunchEvent } from '../events.js';
 import type { Predictor } from '../model/predictor.js';
 import type { Store } from '../store/types.js';
 import { sessionExamples, type SessionExamples } from './examples.js';
-import { guardedPersonalize, type GuardOptions, type PersonalizeResult } from './guard.js';
+import { guardedPersonalize, skippedHead, type GuardOptions, type PersonalizeResult } from './guard.js';
 import { checkHead, globalHead, headLogitOf, type PersonalHead } from './head.js';
 import { scorePredictions, type ScoreSummary } from './metrics.js';
-import { createSerialQueue } from '../serial.js';
+import { createSerialQueue, loadOnce } from '../serial.js';
 import { runSliced } from '../slice.js';
+import { autoDue, endedSessions, newestEnd } from './schedule.js';
+
+export { AUTO_EVERY_SESSIONS } from './schedule.js';
 
 /** Meta key of the stored per-user head. */
 export const PERSONAL_META = 'personal:head';
-
-/** A run starts by itself once this many sessions ended since the last run. */
-export const AUTO_EVERY_SESSIONS = 3;
 
 /** At most this many of the most recent ended sessions are used (bounds the work per run). */
 export const MAX_SESSIONS = 60;
@@ -34,8 +34,14 @@ export interface StoredPersonalHead {
   previous: PersonalHead | null;
   /** Result of the last run. */
   last: PersonalizeResult | null;
-  /** Ended sessions counted at the last run (drives the automatic runs). */
+  /** Ended sessions counted at the last run. */
   endedSessions: number;
+  /**
+   * Last event time of the newest ended session the last run saw, ms since the epoch: sessions
+   * that end later count toward the next automatic run (`schedule.ts`). Absent in records saved
+   * before 2026-11-30 (their `at` stands in).
+   */
+  seenUntil?: number;
   /** Time of the last run, ms since the epoch. */
   at: number;
 }
@@ -102,7 +108,7 @@ export function createPersonalizer(d: PersonalizerDeps): Personalizer {
   let record: StoredPersonalHead | undefined;
   const queued = createSerialQueue(); // runs and rollbacks, one at a time
   let autoQueued = false;
-  /** Counts resets (forget): a run that began before one must not save or apply what it fitted. */
+  /** Counts resets (forget): a run or restore that began before one must not save or apply what it read or fitted. */
   let generation = 0;
 
   const model = async () => {
@@ -111,10 +117,31 @@ export function createPersonalizer(d: PersonalizerDeps): Personalizer {
     return { p, net: p.jsNet, setHead: p.setHead.bind(p) };
   };
 
-  const ended = async (store: Store) => {
-    const cur = d.sessionId();
-    return (await store.getSessions()).filter((s) => s.id !== cur && s.count > 0);
+  const ended = async (store: Store) => endedSessions(await store.getSessions(), d.sessionId());
+  const due = (list: Parameters<typeof autoDue>[0]) => autoDue(list, record ? (record.seenUntil ?? record.at) : undefined);
+
+  /** Reads the stored head for this predictor (drops one of another model version) and puts it in use. */
+  const read = async (p: Predictor, store: Store, gen: number) => {
+    const saved = await store.getMeta<StoredPersonalHead>(PERSONAL_META);
+    if (!saved || gen !== generation) return; // nothing stored, or forgotten meanwhile
+    if (saved.modelVersion !== p.modelVersion) {
+      record = undefined;
+      await store.deleteMeta(PERSONAL_META); // a new base model: the per-user head no longer fits
+      return;
+    }
+    const size = p.jsNet!.H + p.jsNet!.D;
+    record = { ...saved, head: saved.head ? checkHead(saved.head, size) : null, previous: saved.previous ? checkHead(saved.previous, size) : null };
+    if (record.head) await p.setHead!(record.head);
   };
+  /**
+   * Reads the stored head once storage is there: at load, or later when consent is granted. Every
+   * run, rollback and score waits for it, so none starts from (or saves over) a head it never read.
+   */
+  const restore = loadOnce((p: Predictor) => {
+    const storeP = d.store();
+    const gen = generation;
+    return storeP && p.setHead && p.jsNet ? storeP.then((store) => read(p, store, gen)) : undefined;
+  });
 
   const save = async (store: Store, r: StoredPersonalHead) => {
     record = r;
@@ -122,8 +149,8 @@ export function createPersonalizer(d: PersonalizerDeps): Personalizer {
   };
 
   /** The user's ended sessions replayed, oldest first, in slices. */
-  const replay = async (store: Store, net: NonNullable<Predictor['jsNet']>, report: boolean) => {
-    const sessions = (await ended(store)).slice(-MAX_SESSIONS);
+  const replay = async (store: Store, net: NonNullable<Predictor['jsNet']>, report: boolean, all?: Parameters<typeof autoDue>[0]) => {
+    const sessions = (all ?? (await ended(store))).slice(-MAX_SESSIONS);
     const out: SessionExamples[] = [];
     for (let i = 0; i < sessions.length; i++) {
       const events: HunchEvent[] = await store.getEvents({ sessionId: sessions[i].id });
@@ -146,8 +173,12 @@ export function createPersonalizer(d: PersonalizerDeps): Personalizer {
     if (!storeP) throw new Error('personalization needs storage (consent not granted)');
     const store = await storeP;
     const { p, net, setHead } = await model();
+    await restore(p);
+    const endedNow = await ended(store);
+    // an automatic run queued behind one that already covered these sessions: nothing new to learn from
+    if (reason === 'auto' && !due(endedNow)) return skippedHead('no new ended sessions since the last run');
     d.emit({ status: 'start', reason });
-    const { examples, ended: nEnded } = await replay(store, net, true);
+    const { examples, ended: nEnded } = await replay(store, net, true, endedNow);
     const prior = globalHead(net);
     const current = record?.head ?? prior;
     const { result, head } = await runSliced(guardedPersonalize(examples, prior, current, d.options), (v) =>
@@ -163,8 +194,10 @@ export function createPersonalizer(d: PersonalizerDeps): Personalizer {
       previous: changed ? (record?.head ?? null) : (record?.previous ?? null),
       last: result,
       endedSessions: Math.max(all, nEnded),
+      seenUntil: newestEnd(endedNow),
       at: d.now(),
     });
+    if (gen !== generation) throw new Error('personalization stopped: the data it was fitting was forgotten meanwhile');
     if (changed) await setHead(inUse);
     d.emit({ status: 'done', reason, durationMs: performance.now() - t0, ...result });
     return result;
@@ -177,21 +210,7 @@ export function createPersonalizer(d: PersonalizerDeps): Personalizer {
   };
 
   return {
-    async restore(p) {
-      const storeP = d.store();
-      if (!storeP || !p.setHead || !p.jsNet) return;
-      const store = await storeP;
-      const saved = await store.getMeta<StoredPersonalHead>(PERSONAL_META);
-      if (!saved) return;
-      if (saved.modelVersion !== p.modelVersion) {
-        record = undefined;
-        await store.deleteMeta(PERSONAL_META); // a new base model: the per-user head no longer fits
-        return;
-      }
-      const size = p.jsNet.H + p.jsNet.D;
-      record = { ...saved, head: saved.head ? checkHead(saved.head, size) : null, previous: saved.previous ? checkHead(saved.previous, size) : null };
-      if (record.head) await p.setHead(record.head);
-    },
+    restore,
     run,
     maybeAuto() {
       if (autoQueued || d.auto === false) return;
@@ -200,9 +219,10 @@ export function createPersonalizer(d: PersonalizerDeps): Personalizer {
         void (async () => {
           try {
             const storeP = d.store();
-            if (!storeP || !(await d.predictor()).jsNet) return; // no storage, or the heuristic: nothing to personalize
-            const n = (await ended(await storeP)).length;
-            if (n - (record?.endedSessions ?? 0) >= AUTO_EVERY_SESSIONS) await run('auto');
+            const p = await d.predictor();
+            if (!storeP || !p.jsNet) return; // no storage, or the heuristic: nothing to personalize
+            await restore(p);
+            if (due(await ended(await storeP))) await run('auto');
           } catch {
             /* reported through the 'personalize' error event */
           } finally {
@@ -214,13 +234,15 @@ export function createPersonalizer(d: PersonalizerDeps): Personalizer {
     rollback() {
       return queued(async () => {
         const storeP = d.store();
-        if (!storeP || !record || (!record.head && !record.previous)) return false;
+        if (!storeP) return false;
         const gen = generation;
-        const { setHead } = await model();
+        const { p, setHead } = await model();
+        await restore(p);
         const store = await storeP;
-        if (gen !== generation || !record) return false; // forgotten meanwhile
-        await save(store, { ...record, head: record.previous, previous: null, at: d.now() });
-        await setHead(record.head);
+        if (gen !== generation || !record || (!record.head && !record.previous)) return false; // nothing to undo, or forgotten meanwhile
+        const back = { ...record, head: record.previous, previous: null, at: d.now() };
+        await save(store, back);
+        if (gen === generation) await setHead(back.head);
         return true;
       });
     },
@@ -229,6 +251,7 @@ export function createPersonalizer(d: PersonalizerDeps): Personalizer {
       if (!storeP) throw new Error('metrics need storage (consent not granted)');
       const store = await storeP;
       const { p, net } = await model();
+      await restore(p); // the personal head's scores need the stored head
       const { examples } = await replay(store, net, false);
       const g = globalHead(net);
       const scored = examples.filter((s) => s.z.length);
