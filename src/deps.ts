@@ -2,6 +2,7 @@
  * The instance's edges (clock, window, storage, model and module loaders, idle scheduling) as
  * injected dependencies: `createHunch` supplies the browser's, unit tests pass fakes.
  */
+import type { Hunch } from './api.js';
 import type { Predictor } from './model/predictor.js';
 import type { Store } from './store/types.js';
 
@@ -43,6 +44,8 @@ export interface HunchDeps {
   loadPredictor?: () => Promise<Predictor>;
   /** Runs a function when the page is idle. Default `requestIdleCallback` (timeout 3 s) or a 1 s timer. */
   whenIdle?: (fn: () => void) => void;
+  /** Called with the instance as soon as it exists, before storage has opened (the script tag makes it the page's global at once). */
+  created?: (instance: Hunch) => void;
   /**
    * Loads the intent half of the library (`intent-module.ts`). The ESM entry imports its chunk,
    * the script tag loads `hunch-intent.js` next to itself. Without it, `intent()` rejects.

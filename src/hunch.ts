@@ -25,8 +25,8 @@ import { createRetention } from './retention.js';
 import { VERSION } from './version.js';
 import { createWriter } from './writer.js';
 import { exportData } from './export-data.js';
-import type { HunchDeps, TabChannel } from './deps.js';
-import { createTabSync } from './tab-sync.js';
+import type { HunchDeps } from './deps.js';
+import { browserChannel, createTabSync } from './tab-sync.js';
 import { createSerialQueue } from './serial.js';
 import { createStoreSlot } from './store-slot.js';
 
@@ -253,8 +253,7 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
   const applyConsent = (next: Consent, fromTab = false) => consentChanges(() => changeConsent(next, fromTab));
 
   // consent and forget reach the other tabs of this dbName (`tab-sync.ts`)
-  const BC = (win as (Window & { BroadcastChannel?: typeof BroadcastChannel }) | undefined)?.BroadcastChannel;
-  const tabs = createTabSync(deps.channel ?? ((name) => (typeof BC === 'function' ? (new BC(name) as unknown as TabChannel) : undefined)), opts.dbName, {
+  const tabs = createTabSync(deps.channel ?? browserChannel(win), opts.dbName, {
     forget(at) {
       // a forget this instance already followed (through the database's deletion) is not repeated
       if (!disposed && at > lastForgetAt) forgetHere();
@@ -283,37 +282,11 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
     );
   }
 
-  // capture is already listening while storage opens: early events wait in the writer (and are
-  // spilled on pagehide if the page leaves first), so a page's first clicks are never missed
-  if (consent === 'denied') {
-    // denied at start: erase whatever an earlier visit stored (a failure is said, never thrown:
-    // the page still gets its instance, which stores nothing)
-    try {
-      await slot.destroy();
-    } catch (err) {
-      problem('error', 'storage-erase', `could not delete the stored data: ${(err as Error)?.message ?? err}`);
-    }
-    clearLocalKeys();
-  } else if (consent === 'granted') {
-    // events an earlier page spilled (storage opening or failing): written now, or carried on when IndexedDB does not open here either
-    const spilled = takeSpilled(ls, opts.dbName);
-    for (const e of spilled) writer.push(e);
-    if ((await getStore()).kind === 'memory') stranded.add(spilled, true);
-    void retention.prune();
-  }
-
-  problems.ready();
-
   /** Methods that read or compute reject once the instance is disposed (forget and consent still work). */
-  const alive = (method: string) => {
-    if (disposed) throw new Error(`hunch.${method}: this instance was disposed`);
-  };
+  const alive = (method: string) => { if (disposed) throw new Error(`hunch.${method}: this instance was disposed`); };
 
   const instance: Hunch = {
-    track(type, props) {
-      if (disposed) return;
-      track(type, props);
-    },
+    track: (type, props) => void (disposed || track(type, props)),
     flush: () => (consent === 'granted' ? writer.flush() : Promise.resolve()),
     async export(): Promise<HunchExport> {
       alive('export');
@@ -385,15 +358,38 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
       })();
       return disposing;
     },
-    get storage() {
-      return consent === 'granted' ? slot.kind : 'memory';
-    },
-    get consentState() {
-      return consent;
-    },
-    get sessionId() {
-      return currentSessionId();
-    },
+    get storage() { return consent === 'granted' ? slot.kind : 'memory'; },
+    get consentState() { return consent; },
+    get sessionId() { return currentSessionId(); },
   };
+  // the page may call the instance from here on (the script tag's global is the instance itself)
+  deps.created?.(instance);
+
+  // capture is already listening while storage opens: early events wait in the writer (and are
+  // spilled on pagehide if the page leaves first), so a page's first clicks are never missed
+  const epoch = forgets;
+  if (consent === 'denied') {
+    // denied at start: erase whatever an earlier visit stored (a failure is said, never thrown:
+    // the page still gets its instance, which stores nothing); the local keys go first, so a
+    // consent('granted') made meanwhile keeps what it writes
+    clearLocalKeys();
+    try {
+      await slot.destroy();
+    } catch (err) {
+      problem('error', 'storage-erase', `could not delete the stored data: ${(err as Error)?.message ?? err}`);
+    }
+  } else if (consent === 'granted') {
+    // events an earlier page spilled (storage opening or failing): written now, or carried on when IndexedDB does not open here either
+    const spilled = takeSpilled(ls, opts.dbName);
+    for (const e of spilled) writer.push(e);
+    const kind = (await getStore()).kind;
+    // unless a forget, a denial or dispose() came meanwhile: what they dropped stays dropped, and nothing reopens the store
+    if (epoch === forgets && !erasing && !disposing) {
+      if (kind === 'memory') stranded.add(spilled, true);
+      void retention.prune();
+    }
+  }
+
+  problems.ready();
   return instance;
 }

@@ -31,6 +31,14 @@ export interface TabSync {
 
 const CONSENTS: readonly Consent[] = ['granted', 'pending', 'denied'];
 
+/** Opens the window's `BroadcastChannel` of a name (undefined in a browser without one). */
+export const browserChannel =
+  (win: Window | undefined) =>
+  (name: string): TabChannel | undefined => {
+    const BC = (win as (Window & { BroadcastChannel?: typeof BroadcastChannel }) | undefined)?.BroadcastChannel;
+    return typeof BC === 'function' ? (new BC(name) as unknown as TabChannel) : undefined;
+  };
+
 /**
  * Opens the channel `hunch:<dbName>`.
  * @param open opens a channel by name (undefined when the browser has none)

@@ -145,7 +145,7 @@ describe('durability', () => {
     await ctx.close();
   });
 
-  it('a click captured while IndexedDB is still opening survives leaving the page at once', async () => {
+  it('a click captured and an event tracked while IndexedDB is still opening survive leaving the page at once, in the order made', async () => {
     const ctx = await browser.newContext();
     // a slow disk: every IndexedDB open takes 400 ms to start
     await ctx.addInitScript(() => {
@@ -166,7 +166,10 @@ describe('durability', () => {
     await Promise.all([
       page.waitForURL('**/empty.html'),
       page.evaluate(() => {
-        (document.getElementById('add') as HTMLElement).click(); // before hunch is ready
+        // before hunch is ready: the global is already the instance, so the page's own track()
+        // is written (or spilled) with the click, at the time it was made
+        (window as unknown as W).hunch.track('product_view', { itemId: 'EARLY' });
+        (document.getElementById('add') as HTMLElement).click();
         location.href = '/test/browser/fixtures/empty.html';
       }),
     ]);
@@ -176,9 +179,11 @@ describe('durability', () => {
       const h = (window as unknown as W).hunch;
       await h.ready;
       await h.flush();
-      return (await h.export()).events.map((e) => e.type);
+      return (await h.export()).events.map((e) => (e.itemId === 'EARLY' ? 'early' : e.type));
     });
     expect(types.filter((t) => t === 'add_to_cart')).toHaveLength(1);
+    expect(types.filter((t) => t === 'early')).toHaveLength(1);
+    expect(types.indexOf('early')).toBeLessThan(types.indexOf('add_to_cart'));
     expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.includes(':spill:')))).toEqual([]);
     await ctx.close();
   });

@@ -1,13 +1,13 @@
 /**
- * The script tag's global (`window.hunch`, src/script-proxy.ts) before and after the instance is
- * ready, around a fake instance built from the real emitter and rule set, and the `data-*`
- * attribute parsing.
+ * The script tag's global (`window.hunch`, src/script-proxy.ts): the instance itself (a fake one
+ * here, built from the real emitter and rule set), or the stand-in when hunch cannot start; and
+ * the `data-*` attribute parsing.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Hunch, HunchEventMap } from '../../src/api';
 import { createEmitter } from '../../src/emitter';
 import { resolveOptions, type HunchOptions } from '../../src/options';
-import { createProxy, optionsFromDataset } from '../../src/script-proxy';
+import { optionsFromDataset, scriptGlobal } from '../../src/script-proxy';
 import { createRuleSet, type TriggerRule } from '../../src/triggers';
 
 /** A stand-in instance: the real emitter and rule set; `log` records calls in the order they ran. */
@@ -59,151 +59,33 @@ function thrown(fn: () => unknown): string {
 
 afterEach(() => vi.restoreAllMocks());
 
-describe('script-tag proxy: order of calls before ready', () => {
-  it('on() then off() before ready leaves the listener removed', async () => {
+describe('script-tag global with an instance', () => {
+  it('is the instance itself with ready added: calls reach it at once, before storage has opened', async () => {
     const { pending, resolve } = deferred();
-    const proxy = createProxy(pending);
-    const { h, emitter } = fakeInstance();
-    const cb = vi.fn();
-    proxy.on('event', cb);
-    proxy.off('event', cb);
-    resolve(h);
-    await proxy.ready;
-    expect(emitter.count('event')).toBe(0);
-    h.track('page_view');
-    expect(cb).not.toHaveBeenCalled();
-  });
-
-  it('off() then on() before ready leaves the listener registered', async () => {
-    const { pending, resolve } = deferred();
-    const proxy = createProxy(pending);
-    const { h, emitter } = fakeInstance();
-    const cb = vi.fn();
-    proxy.off('event', cb);
-    proxy.on('event', cb);
-    resolve(h);
-    await proxy.ready;
-    expect(emitter.count('event')).toBe(1);
-  });
-
-  it('a listener added before ready hears the events queued before ready, even ones tracked before on()', async () => {
-    const { pending, resolve } = deferred();
-    const proxy = createProxy(pending);
-    const { h } = fakeInstance();
-    const heard: string[] = [];
-    proxy.track('page_view');
-    proxy.on('event', (e) => heard.push(e.type));
-    proxy.track('search', { query: 'x' });
-    resolve(h);
-    await proxy.ready;
-    expect(heard).toEqual(['page_view', 'search']);
-  });
-
-  it('a listener removed before ready still hears what was tracked before off(), and nothing after', async () => {
-    const { pending, resolve } = deferred();
-    const proxy = createProxy(pending);
-    const { h } = fakeInstance();
-    const heard: string[] = [];
-    const cb = (e: { type: string }) => heard.push(e.type);
-    proxy.track('page_view');
-    proxy.on('event', cb);
-    proxy.track('search', { query: 'x' });
-    proxy.off('event', cb);
-    proxy.track('product_view', { itemId: 'a' });
-    resolve(h);
-    await proxy.ready;
-    expect(heard).toEqual(['page_view', 'search']);
-  });
-
-  it('two triggers.add() with the same id before ready: the later one replaces the earlier', async () => {
-    const { pending, resolve } = deferred();
-    const proxy = createProxy(pending);
-    const { h, rules } = fakeInstance();
-    proxy.triggers.add({ id: 'dup', when: () => false, cap: { perSession: 1 } });
-    proxy.triggers.add({ id: 'dup', when: () => true, cap: { perSession: 3 } });
-    resolve(h);
-    await proxy.ready;
-    expect(rules.list()).toEqual(['dup']);
-    expect(rules.rules[0].cap?.perSession).toBe(3);
-    expect(rules.rules[0].when({} as never, undefined)).toBe(true);
-  });
-
-  it('triggers.add() and remove() before ready apply in call order', async () => {
-    const { pending, resolve } = deferred();
-    const proxy = createProxy(pending);
-    const { h, rules } = fakeInstance();
-    proxy.triggers.add('abandonment');
-    proxy.triggers.remove('abandonment');
-    proxy.triggers.remove('ready-to-buy');
-    proxy.triggers.add('ready-to-buy');
-    resolve(h);
-    await proxy.ready;
-    expect(rules.list()).toEqual(['ready-to-buy']);
-  });
-
-  it('promise-returning calls before ready run in call order with track()', async () => {
-    const { pending, resolve } = deferred();
-    const proxy = createProxy(pending);
     const { h, log } = fakeInstance();
-    proxy.track('page_view');
-    const consented = proxy.consent('pending');
-    proxy.track('search', { query: 'x' });
-    const flushed = proxy.flush();
-    const intent = proxy.intent();
+    const global = scriptGlobal(pending, h);
+    expect(global).toBe(h);
+    const heard: string[] = [];
+    global.on('event', (e) => void heard.push((e as { type: string }).type));
+    global.track('page_view');
+    void global.flush();
+    expect(log).toEqual(['track:page_view', 'flush']); // nothing waits for ready
+    expect(heard).toEqual(['page_view']);
     resolve(h);
-    await proxy.ready;
-    await expect(consented).resolves.toBeUndefined();
-    await expect(flushed).resolves.toBeUndefined();
-    await expect(intent).resolves.toEqual({ stage: 'browsing' });
-    expect(log).toEqual(['track:page_view', 'consent:pending', 'track:search', 'flush', 'intent']);
+    expect(await global.ready).toBe(h);
   });
 });
 
-describe('script-tag proxy: triggers.list() before ready', () => {
-  it('lists the starting presets plus the queued adds and removes, as the instance will', async () => {
-    const { pending, resolve } = deferred();
-    const proxy = createProxy(pending, { triggers: ['abandonment'] });
-    expect(proxy.triggers.list()).toEqual(['abandonment']);
-    proxy.triggers.add({ id: 'vip', when: () => false });
-    proxy.triggers.add('ready-to-buy');
-    proxy.triggers.remove('abandonment');
-    expect(proxy.triggers.list()).toEqual(['vip', 'ready-to-buy']);
-    const { h } = fakeInstance(['abandonment']);
-    resolve(h);
-    await proxy.ready;
-    expect(proxy.triggers.list()).toEqual(['vip', 'ready-to-buy']);
-  });
+describe('script-tag stand-in (no instance): invalid arguments throw the TypeError the instance throws', () => {
+  const standIn = () => {
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+    return scriptGlobal(Promise.reject(new TypeError('hunch: option "consent" must be …')));
+  };
 
-  it('the options parsed from data-triggers feed it', () => {
-    const opts = optionsFromDataset({ triggers: 'abandonment, ready-to-buy' });
-    const proxy = createProxy(new Promise<Hunch>(() => {}), opts);
-    expect(proxy.triggers.list()).toEqual(['abandonment', 'ready-to-buy']);
-  });
-});
-
-describe('script-tag proxy: invalid arguments throw to the caller before ready', () => {
-  it('on() with a listener that is not a function throws the TypeError the instance throws, and queues nothing', async () => {
-    const { pending, resolve } = deferred();
-    const proxy = createProxy(pending);
-    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
-    const { h, emitter } = fakeInstance();
-    expect(() => proxy.on('event', 'nope' as never)).toThrow(TypeError);
-    expect(() => proxy.on('event', 'nope' as never)).toThrow(thrown(() => createEmitter<HunchEventMap>().on('event', 'nope' as never)));
-    resolve(h);
-    await proxy.ready;
-    expect(emitter.count('event')).toBe(0);
-    expect(errors).not.toHaveBeenCalled();
-  });
-
-  it('on() with an unknown event name throws the TypeError the instance throws, and queues nothing', async () => {
-    const { pending, resolve } = deferred();
-    const proxy = createProxy(pending);
-    const { h } = fakeInstance();
-    const on = vi.spyOn(h, 'on');
-    expect(() => proxy.on('triggers' as 'trigger', () => {})).toThrow(/unknown event "triggers"/);
-    resolve(h);
-    await proxy.ready;
-    expect(on).not.toHaveBeenCalled();
+  it('on() with a listener that is not a function, or an unknown event name', () => {
+    const g = standIn();
+    expect(() => g.on('event', 'nope' as never)).toThrow(thrown(() => createEmitter<HunchEventMap>().on('event', 'nope' as never)));
+    expect(() => g.on('triggers' as 'trigger', () => {})).toThrow(/unknown event "triggers"/);
   });
 
   it.each([
@@ -212,18 +94,11 @@ describe('script-tag proxy: invalid arguments throw to the caller before ready',
     ['a rule with an empty id', { id: '', when: (): boolean => true }],
     ['a rule with a bad cap', { id: 'x', when: (): boolean => true, cap: { perSession: 0 } }],
     ['null', null],
-  ])('triggers.add(%s) throws the TypeError the instance throws, and queues nothing', async (_, rule) => {
-    const { pending, resolve } = deferred();
-    const proxy = createProxy(pending);
-    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
-    const { h, rules } = fakeInstance();
-    expect(() => proxy.triggers.add(rule as never)).toThrow(TypeError);
-    expect(() => proxy.triggers.add(rule as never)).toThrow(thrown(() => createRuleSet().add(rule as never)));
-    expect(proxy.triggers.list()).toEqual([]);
-    resolve(h);
-    await proxy.ready;
-    expect(rules.list()).toEqual([]);
-    expect(errors).not.toHaveBeenCalled();
+  ])('triggers.add(%s)', (_, rule) => {
+    const g = standIn();
+    expect(() => g.triggers.add(rule as never)).toThrow(TypeError);
+    expect(() => g.triggers.add(rule as never)).toThrow(thrown(() => createRuleSet().add(rule as never)));
+    expect(g.triggers.list()).toEqual([]);
   });
 });
 
@@ -231,7 +106,7 @@ describe('script-tag proxy: the instance fails to start', () => {
   const DATA = ['export', 'intent', 'personalize', 'metrics', 'recommend', 'forget'] as const;
 
   /** Calls every promise-returning method; attaches handlers at once (no unhandled rejection here). */
-  function callAll(proxy: ReturnType<typeof createProxy>) {
+  function callAll(proxy: ReturnType<typeof scriptGlobal>) {
     const call = (p: Promise<unknown>) => Promise.allSettled([p]).then(([r]) => r);
     return {
       data: DATA.map((name) => call((proxy[name] as () => Promise<unknown>)())),
@@ -245,9 +120,9 @@ describe('script-tag proxy: the instance fails to start', () => {
     for (const r of await Promise.all(calls.done)) expect(r).toEqual({ status: 'fulfilled', value: undefined });
   }
 
-  it('calls made before the failure: data and erasing calls reject with the startup error; flush, dispose and consent resolve', async () => {
+  it('calls made before the failure is known: data and erasing calls reject with the startup error; flush, dispose and consent resolve', async () => {
     const { pending, reject } = deferred();
-    const proxy = createProxy(pending, { triggers: ['abandonment'] });
+    const proxy = scriptGlobal(pending);
     vi.spyOn(console, 'error').mockImplementation(() => {});
     const calls = callAll(proxy);
     proxy.track('page_view');
@@ -262,7 +137,7 @@ describe('script-tag proxy: the instance fails to start', () => {
 
   it('calls made after the failure behave the same; sync methods are no-ops that still validate their arguments', async () => {
     const err = new TypeError('hunch: data-auto-capture must be "true" or "false" (got "no")');
-    const proxy = createProxy(Promise.reject(err));
+    const proxy = scriptGlobal(Promise.reject(err));
     const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
     await expect(proxy.ready).rejects.toBe(err);
     expect(errors).toHaveBeenCalledWith('[hunch] not started:', err);
@@ -310,6 +185,12 @@ describe('script-tag attributes (optionsFromDataset)', () => {
     ['personalizeAuto', 'true', { auto: true }],
   ] as const)('%s=%j reads as %j', (key, v, expected) => {
     expect(read[key](optionsFromDataset({ [key]: v }))).toEqual(expected);
+  });
+
+  it('keyword attributes (consent, model backend, trigger presets) are trimmed and read in any case, so createHunch accepts them', () => {
+    const o = optionsFromDataset({ consent: ' Granted ', modelBackend: 'CPU', triggers: 'Abandonment, READY-to-buy' });
+    expect(o).toMatchObject({ consent: 'granted', model: { backend: 'cpu' }, triggers: ['abandonment', 'ready-to-buy'] });
+    expect(() => resolveOptions(o)).not.toThrow();
   });
 
   it('data-auto-capture absent keeps capture on', () => {

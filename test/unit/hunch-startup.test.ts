@@ -1,0 +1,99 @@
+// The instance is handed over (`deps.created`, the script tag's global) before storage has opened:
+// calls made while it opens must neither lose events nor undo a forget, a denial or dispose().
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { Hunch } from '../../src/api';
+import type { HunchEvent } from '../../src/events';
+import { createHunch } from '../../src/hunch';
+import { spillEvents } from '../../src/spill';
+import { createMemoryStore } from '../../src/store/memory-store';
+import type { Store } from '../../src/store/types';
+
+const DB = 'startup-test';
+const spillKeys = () => Object.keys(localStorage).filter((k) => k.startsWith(`hunch:${DB}:spill:`));
+const spilledItems = () => spillKeys().flatMap((k) => JSON.parse(localStorage.getItem(k)!) as HunchEvent[]).map((e) => e.itemId);
+
+/** A store open that waits for `release()` (or fails with `fail()`), as a slow or blocked IndexedDB does. */
+function slowOpen(store: Store = createMemoryStore()) {
+  let release!: () => void;
+  let fail!: () => void;
+  const opened = new Promise<Store>((res, rej) => {
+    release = () => res(store);
+    fail = () => rej(new Error('blocked'));
+  });
+  return { openStore: () => opened, release, fail, store };
+}
+
+let disposeLater: Hunch[] = [];
+afterEach(async () => {
+  for (const h of disposeLater.splice(0)) await h.dispose().catch(() => {});
+  localStorage.clear();
+  vi.restoreAllMocks();
+});
+
+/** Starts an instance and returns it at once (as the script tag does), with the pending start. */
+function start(deps: Parameters<typeof createHunch>[1], consent: 'granted' | 'denied' = 'granted') {
+  let early: Hunch | undefined;
+  const pending = createHunch({ dbName: DB, consent, autoCapture: false, model: { enabled: false } }, { window, localStorage, whenIdle: () => {}, ...deps, created: (h) => (early = h) });
+  expect(early).toBeDefined(); // handed over synchronously, before storage opened
+  disposeLater.push(early!);
+  return { h: early!, pending };
+}
+
+describe('the instance before storage has opened', () => {
+  it('an event tracked while storage opens is spilled when the page leaves, and written by the next load', async () => {
+    const slow = slowOpen();
+    const { h } = start({ openStore: slow.openStore });
+    h.track('add_to_cart', { itemId: 'EARLY', price: 3 });
+    window.dispatchEvent(new Event('pagehide'));
+    expect(spilledItems()).toContain('EARLY');
+    const next = createMemoryStore();
+    const h2 = await createHunch({ dbName: DB, autoCapture: false, model: { enabled: false } }, { window, localStorage, whenIdle: () => {}, openStore: async () => next });
+    disposeLater.push(h2);
+    await h2.flush();
+    expect((await next.getEvents()).map((e) => e.itemId)).toContain('EARLY');
+    slow.release();
+  });
+
+  it('a forget() while storage opens (and falls back to memory): an earlier page\'s spilled events stay forgotten, and no database is created again', async () => {
+    const earlier: HunchEvent = { id: 'old-1', type: 'product_view', ts: Date.now() - 1000, sessionId: 'old', itemId: 'FORGOTTEN' };
+    spillEvents(localStorage, DB, 'dead-tab', [earlier]);
+    const slow = slowOpen();
+    const openStore = vi.fn(slow.openStore);
+    const { h, pending } = start({ openStore, deleteStore: async () => {} });
+    const forgetting = h.forget();
+    slow.fail(); // IndexedDB does not open: memory
+    await forgetting;
+    await pending;
+    await new Promise((r) => setTimeout(r, 0));
+    expect(openStore).toHaveBeenCalledTimes(1); // the start's retention pass did not open (create) a database again
+    window.dispatchEvent(new Event('pagehide'));
+    expect(spilledItems()).not.toContain('FORGOTTEN');
+  });
+
+  it('dispose() while storage opens: the start does not prune (reopen) the store afterwards', async () => {
+    const slow = slowOpen();
+    const prune = vi.spyOn(slow.store, 'prune');
+    const { h, pending } = start({ openStore: slow.openStore });
+    const disposing = h.dispose();
+    slow.release();
+    await disposing;
+    await pending;
+    await new Promise((r) => setTimeout(r, 0));
+    expect(prune).not.toHaveBeenCalled();
+  });
+
+  it('a start with consent denied erases earlier data, and a consent("granted") made meanwhile keeps its session pointer', async () => {
+    localStorage.setItem(`hunch:${DB}:session`, JSON.stringify({ id: 'earlier-visit', start: 1, last: 2 }));
+    let release!: () => void;
+    const deleting = new Promise<void>((r) => (release = r));
+    const { h, pending } = start({ openStore: async () => createMemoryStore(), deleteStore: () => deleting }, 'denied');
+    await h.consent('granted');
+    h.track('page_view');
+    const sessionId = h.sessionId;
+    release();
+    await pending;
+    expect(sessionId).toBeDefined();
+    expect(sessionId).not.toBe('earlier-visit');
+    expect(JSON.parse(localStorage.getItem(`hunch:${DB}:session`)!).id).toBe(sessionId);
+  });
+});
