@@ -23,15 +23,20 @@ function fail(field: string, why: string): never {
 }
 
 /**
- * Bounds then scrubs a string in time linear in the bound, not in the input: a truncated
- * string loses its last partial token so no half-email or half-number survives the cut.
+ * Bounds then scrubs a string in time linear in the bound, not in the input: only the first
+ * `max` + 64 characters are scrubbed. When they are the whole input and the result fits (a long
+ * query value dropped from a URL, say), it is kept whole; otherwise the result is cut to `max` and
+ * loses its last partial token (up to a space, `/`, `&`, `?` or `#`), so no half-email or
+ * half-number survives the cut, while a URL keeps its path.
  */
 export function boundedScrub(s: string, max: number, mode: ScrubMode, url = false): string {
   const clean = (x: string) => (url ? scrubUrl(x) : scrubText(x, mode));
   if (s.length <= max) return clean(s);
-  const cut = clean(s.slice(0, max + 64)).slice(0, max);
-  const lastSpace = Math.max(cut.lastIndexOf(' '), cut.lastIndexOf('/'), cut.lastIndexOf('&'));
-  return lastSpace > 0 ? cut.slice(0, lastSpace) : '';
+  const c = clean(s.slice(0, max + 64));
+  if (s.length <= max + 64 && c.length <= max) return c;
+  const cut = c.slice(0, max);
+  const last = Math.max(...[' ', '/', '&', '?', '#'].map((sep) => cut.lastIndexOf(sep)));
+  return last > 0 ? cut.slice(0, last) : '';
 }
 
 function str(field: 'itemId' | 'categoryId' | 'query' | 'url', v: unknown): string {

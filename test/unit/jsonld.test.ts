@@ -103,11 +103,17 @@ describe('parsePrice', () => {
     ['1.299.000', 1299000],
     ['2 items', 2],
     ['10', 10],
+    ['1299.000', 1299],
+    ['1299.500', 1299.5],
+    ['12345,000', 12345],
+    ['CHF 1\u2019299.50', 1299.5],
+    ['1\u2009299,00 €', 1299],
+    ['999,000', 999000],
   ])('%j → %d', (text, expected) => {
     expect(parsePrice(text)).toBe(expected);
   });
 
-  it.each(['', 'free', '-5', '1.2.3', '19.90 20.00', '1,2,3', '1.299,000,00'])('%j → undefined (no price rather than a wrong one)', (text) => {
+  it.each(['', 'free', '-5', '1.2.3', '19.90 20.00', '1,2,3', '1.299,000,00', '12345,678,901'])('%j → undefined (no price rather than a wrong one)', (text) => {
     expect(parsePrice(text)).toBeUndefined();
   });
 });

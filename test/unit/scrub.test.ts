@@ -104,4 +104,10 @@ describe('boundedScrub', () => {
     expect(out.length).toBeLessThanOrEqual(256);
     expect(out).not.toMatch(/john|@/);
   });
+
+  it('a URL whose query or fragment makes it too long keeps its path (the product id)', () => {
+    expect(boundedScrub('https://shop.example/p/12345?ref=' + 'x'.repeat(3000), 2048, 'id', true)).toBe('https://shop.example/p/12345');
+    expect(boundedScrub('https://shop.example/p/12345?ref=' + 'x'.repeat(2060), 2048, 'id', true)).toBe('https://shop.example/p/12345?ref=');
+    expect(boundedScrub('https://shop.example/p/12345#/' + 'x'.repeat(3000), 2048, 'id', true)).toBe('https://shop.example/p/12345#');
+  });
 });
