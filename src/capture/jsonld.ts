@@ -6,8 +6,10 @@
  *
  * A ProductGroup (Google's variant markup) is one product view: its id is `productGroupID`
  * (else the usual id fields) and its price the group's own offer, else the lowest price among
- * its `hasVariant` products. Text wrapped in `<!-- -->` or CDATA markers, as browsers and
- * crawlers accept, is unwrapped before parsing.
+ * its `hasVariant` products; its variants are not product views of their own. Offers and
+ * variants given as `{ "@id": … }` references to other nodes of the block (as Yoast and other
+ * `@graph` emitters write them) are followed. Text wrapped in `<!-- -->` or CDATA markers, as
+ * browsers and crawlers accept, is unwrapped before parsing.
  */
 import { parsePrice } from './price.js';
 
@@ -25,6 +27,8 @@ const PRODUCT_TYPES = new Set(['Product', 'IndividualProduct', 'ProductModel', '
 const ID_FIELDS = ['productGroupID', 'sku', 'productID', 'gtin13', 'gtin', 'gtin14', 'gtin12', 'gtin8', 'isbn', 'mpn', '@id', 'name'] as const;
 
 type Node = Record<string, unknown>;
+/** Follows an `{ "@id": … }` reference to the block's node of that id (anything else as it is). */
+type Deref = (v: unknown) => unknown;
 
 const isNode = (v: unknown): v is Node => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -55,36 +59,36 @@ function toPrice(v: unknown): number | undefined {
   return n !== undefined && Number.isFinite(n) && n >= 0 ? n : undefined;
 }
 
-function offerPrice(offers: unknown, depth = 0): number | undefined {
+function offerPrice(ref: Deref, offers: unknown, depth = 0): number | undefined {
   if (depth > 3) return undefined;
   if (Array.isArray(offers)) {
     for (const o of offers) {
-      const p = offerPrice(o, depth + 1);
+      const p = offerPrice(ref, o, depth + 1);
       if (p !== undefined) return p;
     }
     return undefined;
   }
+  offers = ref(offers);
   if (!isNode(offers)) return undefined;
   return (
     toPrice(offers.price) ??
     toPrice(offers.lowPrice) ??
-    offerPrice(offers.priceSpecification, depth + 1) ??
-    offerPrice(offers.offers, depth + 1)
+    offerPrice(ref, offers.priceSpecification, depth + 1) ??
+    offerPrice(ref, offers.offers, depth + 1)
   );
 }
 
-/** Lowest offer price among a ProductGroup's variants (at most 100 read). */
-function lowestVariantPrice(variants: unknown): number | undefined {
-  const low = Math.min(...(Array.isArray(variants) ? variants.slice(0, 100) : [variants]).map((v) => (isNode(v) ? offerPrice(v.offers) : undefined) ?? Infinity));
-  return low < Infinity ? low : undefined;
-}
+/** A ProductGroup's variants, references followed (at most 100 read). */
+const variantsOf = (ref: Deref, n: Node) => (Array.isArray(n.hasVariant) ? n.hasVariant.slice(0, 100) : [n.hasVariant]).map(ref).filter(isNode);
 
-function toProduct(n: Node): JsonLdProduct | undefined {
+function toProduct(ref: Deref, n: Node): JsonLdProduct | undefined {
   let itemId: string | undefined;
   for (const f of ID_FIELDS) if ((itemId = scalarString(n[f]))) break;
   if (!itemId) return undefined;
   const out: JsonLdProduct = { itemId };
-  const price = offerPrice(n.offers) ?? lowestVariantPrice(n.hasVariant);
+  // the group's own offer, else its lowest variant price
+  const low = Math.min(...variantsOf(ref, n).map((v) => offerPrice(ref, v.offers) ?? Infinity));
+  const price = offerPrice(ref, n.offers) ?? (low < Infinity ? low : undefined);
   if (price !== undefined) out.price = price;
   const category = scalarString(n.category);
   if (category) out.categoryId = category;
@@ -122,12 +126,18 @@ export function productsFromJsonLd(text: string, onInvalid?: (err: unknown) => v
     nodes.push(r);
     if (Array.isArray(r['@graph'])) for (const g of r['@graph']) if (isNode(g)) nodes.push(g);
   }
+  const byId = new Map(nodes.map((n) => [n['@id'], n]));
+  const ref: Deref = (v) => (isNode(v) && !v['@type'] && typeof v['@id'] === 'string' && byId.get(v['@id'])) || v;
+  // a listed group's variants (listed in its hasVariant, or naming it in isVariantOf) are part
+  // of its product view, not views of their own
+  const groups = new Set(nodes.filter((n) => isProduct(n) && (n.hasVariant || [n['@type']].flat().some((t) => localName(t) === 'ProductGroup'))));
+  const variants = new Set([...groups].flatMap((g) => variantsOf(ref, g)));
   const out: JsonLdProduct[] = [];
   const ids = new Set<string>();
   for (const n of nodes) {
     if (out.length >= MAX_PRODUCTS_PER_BLOCK) break;
-    if (!isProduct(n)) continue;
-    const p = toProduct(n);
+    if (!isProduct(n) || variants.has(n) || groups.has(ref(n.isVariantOf) as Node)) continue;
+    const p = toProduct(ref, n);
     if (p && !ids.has(p.itemId)) {
       ids.add(p.itemId);
       out.push(p);

@@ -20,6 +20,10 @@
  * all its blocks afresh. A block that does not parse while the document is still loading may be
  * half-streamed: it is read again at DOMContentLoaded; invalid JSON-LD after that is reported
  * through `error` once per text.
+ *
+ * A page the browser prerenders (speculation rules, the address bar's prediction) may never be
+ * shown: nothing is recorded while `document.prerendering` is true, and the page is entered
+ * (its page_view and products) when it is activated (`prerenderingchange`).
  */
 import { productsFromJsonLd } from './jsonld.js';
 
@@ -66,7 +70,7 @@ export function captureNavigation(win: Window, sink: NavigationSink, now: () => 
 
   const guard = (fn: () => void) => {
     try {
-      if (!stopped) fn();
+      if (!stopped && !(doc as Document & { prerendering?: boolean }).prerendering) fn();
     } catch (err) {
       sink.error(err);
     }
@@ -167,7 +171,16 @@ export function captureNavigation(win: Window, sink: NavigationSink, now: () => 
   win.addEventListener('pageshow', onPageShow);
   // childList: blocks added, or their text replaced; characterData: their text node edited
   observer?.observe(doc.documentElement, { childList: true, subtree: true, characterData: true });
-  enterPage();
+  // a prerendered page is entered when the shopper is shown it (listeners are in place already,
+  // in the same order as on any page, so its last dwell is still recorded before the spill)
+  const activate = () =>
+    guard(() => {
+      url = win.location.href;
+      visibleSince = visibleNow();
+      enterPage();
+    });
+  doc.addEventListener('prerenderingchange', activate, { once: true });
+  activate();
   if (doc.readyState === 'loading') doc.addEventListener('DOMContentLoaded', scan, { once: true });
 
   return () => {
@@ -179,6 +192,7 @@ export function captureNavigation(win: Window, sink: NavigationSink, now: () => 
     doc.removeEventListener('visibilitychange', onVisibility);
     win.removeEventListener('pagehide', onPageHide);
     win.removeEventListener('pageshow', onPageShow);
+    doc.removeEventListener('prerenderingchange', activate);
     observer?.disconnect();
   };
 }

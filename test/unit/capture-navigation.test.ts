@@ -167,3 +167,26 @@ describe('back/forward cache and dispose', () => {
     expect(history.replaceState).toBe(History.prototype.replaceState);
   });
 });
+
+describe('a prerendered page', () => {
+  it('records nothing while prerendering, and enters the page (page_view, products) when it is shown', async () => {
+    stop();
+    const doc = document as Document & { prerendering?: boolean };
+    Object.defineProperty(doc, 'prerendering', { configurable: true, value: true });
+    try {
+      history.replaceState({}, '', '/p/pre');
+      render('P');
+      start();
+      await tick();
+      render('Q'); // an SPA render while prerendering
+      await tick();
+      expect(log).toEqual([]);
+      Object.defineProperty(doc, 'prerendering', { configurable: true, value: false });
+      doc.dispatchEvent(new Event('prerenderingchange'));
+      await tick();
+      expect(log).toEqual(['page /p/pre', 'product Q']);
+    } finally {
+      delete (doc as { prerendering?: boolean }).prerendering;
+    }
+  });
+});

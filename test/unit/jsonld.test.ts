@@ -64,6 +64,23 @@ describe('productsFromJsonLd', () => {
     expect(productsFromJsonLd(JSON.stringify(group))).toEqual([{ itemId: 'COAT-44', price: 119 }]);
   });
 
+  it('follows @id references in @graph: an offer given by reference has its price', () => {
+    const ld = { '@context': 'https://schema.org', '@graph': [{ '@type': 'WebPage', '@id': '#page' }, { '@type': 'Product', '@id': '#p', sku: 'MUG-1', offers: [{ '@id': '#o' }] }, { '@type': 'Offer', '@id': '#o', priceSpecification: { price: '22.00' } }] };
+    expect(productsFromJsonLd(JSON.stringify(ld))).toEqual([{ itemId: 'MUG-1', price: 22 }]);
+    // an offer without @type or @id is read as it is, never swapped for another node
+    expect(productsFromJsonLd(JSON.stringify({ '@graph': [{ name: 'no id' }, { '@type': 'Product', sku: 'X', offers: { price: 5 } }] }))).toEqual([{ itemId: 'X', price: 5 }]);
+  });
+
+  it('a ProductGroup whose variants are separate @graph nodes (by reference, or naming it in isVariantOf) is still one product view', () => {
+    const variant = (sku: string, price: number, extra = {}) => ({ '@type': 'Product', '@id': `#${sku}`, sku, offers: { '@type': 'Offer', price }, ...extra });
+    const byRef = { '@graph': [{ '@type': 'ProductGroup', '@id': '#g', productGroupID: 'G1', hasVariant: [{ '@id': '#G1-S' }, { '@id': '#G1-M' }] }, variant('G1-S', 20), variant('G1-M', 25)] };
+    expect(productsFromJsonLd(JSON.stringify(byRef))).toEqual([{ itemId: 'G1', price: 20 }]);
+    const backRef = { '@graph': [{ '@type': 'ProductGroup', '@id': '#g', productGroupID: 'G2', offers: { price: 30 } }, variant('G2-S', 30, { isVariantOf: { '@id': '#g' } })] };
+    expect(productsFromJsonLd(JSON.stringify(backRef))).toEqual([{ itemId: 'G2', price: 30 }]);
+    // a variant page whose group is not in the block is still that product's view
+    expect(productsFromJsonLd(JSON.stringify(variant('G3-S', 9, { isVariantOf: { '@id': 'https://shop.example/g3#group' } })))).toEqual([{ itemId: 'G3-S', price: 9 }]);
+  });
+
   it('unwraps HTML-comment and CDATA wrappers; reports what still does not parse', () => {
     const ld = JSON.stringify({ '@type': 'Product', sku: 'W' });
     for (const text of [`<!-- ${ld} -->`, `//<![CDATA[\n${ld}\n//]]>`, `/*<![CDATA[*/${ld}/*]]>*/`, `<!--\n//<![CDATA[\n${ld}\n//]]>\n-->`]) {
