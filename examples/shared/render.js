@@ -153,7 +153,7 @@ export function cartBodyHtml(urls, hunch = {}) {
 export function checkoutBodyHtml(hunch = {}) {
   return `<h1 style="margin-top:28px">Checkout</h1>
 <div class="cart-layout">
-  <form class="panel" data-checkout-form autocomplete="off">
+  <form class="panel" data-checkout-form autocomplete="off"${hunch.purchase ? ` ${hunch.purchase}` : ''}>
     <p class="note">A demo checkout: the fields are pre-filled and nothing you type is stored or sent.</p>
     <div class="form-grid">
       <label>First name<input name="first" value="Alex" required></label>
@@ -164,7 +164,7 @@ export function checkoutBodyHtml(hunch = {}) {
       <label class="full">Delivery<select name="delivery"><option>Standard (free, 2–4 days)</option><option>Express (next day)</option></select></label>
     </div>
     <p></p>
-    <button class="btn big" type="submit" data-testid="place-order" data-place-order ${hunch.purchase ?? ''}>Place order</button>
+    <button class="btn big" type="submit" data-testid="place-order" data-place-order>Place order</button>
   </form>
   <aside class="panel">
     <h2>Order summary</h2>

@@ -82,7 +82,8 @@ export function renderCart(catalog, cart, opts = {}) {
   const empty = $('[data-cart-empty]');
   if (empty) empty.hidden = lines.length > 0;
   if (opts.hunchTotals) {
-    for (const el of $$('[data-checkout-link], [data-place-order]')) {
+    // the order form carries the purchase (recorded on a valid submit, not on every button click)
+    for (const el of $$('[data-checkout-link], [data-checkout-form]')) {
       el.dataset.hunchPrice = String(Math.round(total * 100) / 100);
       el.dataset.hunchQuantity = String(Math.max(1, cart.count()));
     }

@@ -58,6 +58,17 @@ export function captureDom(doc: Document, sink: CaptureSink): () => void {
   // a click on a <label> makes the browser click its control too, in the same task: that
   // second, synthetic click is not the shopper's and is skipped
   let labelled: EventTarget | null = null;
+  // `submit` does not leave a shadow root: the roots the shopper clicks or types in get a listener of their own
+  const roots: Node[] = [];
+  const opts = { capture: true, passive: true };
+  const watchRoots = (ev: Event) => {
+    for (const n of ev.composedPath() as Node[]) {
+      if ((n as ShadowRoot).host && !roots.includes(n)) {
+        roots.push(n);
+        n.addEventListener('submit', onSubmit, opts);
+      }
+    }
+  };
 
   const record = (el: HTMLElement, type: string | undefined) => {
     // search is the event of a form's submit, not of a click
@@ -70,6 +81,7 @@ export function captureDom(doc: Document, sink: CaptureSink): () => void {
 
   const onClick = (ev: Event) => {
     try {
+      watchRoots(ev);
       const path = ev.composedPath();
       const target = path[0] as Element | undefined;
       if (target && target === labelled) {
@@ -82,6 +94,8 @@ export function captureDom(doc: Document, sink: CaptureSink): () => void {
       if (!el || el.tagName === 'FORM') return;
       const label = typeof target?.closest === 'function' ? (target.closest('label') as HTMLLabelElement | null) : null;
       if (label?.control && label.control !== target && el.contains(label.control)) {
+        // a marked control inside `el`: the click the label sends it records the control's own event
+        if (label.control.closest('[data-hunch-event]') !== el) return;
         labelled = label.control;
         setTimeout(() => (labelled = null), 0);
       }
@@ -101,10 +115,19 @@ export function captureDom(doc: Document, sink: CaptureSink): () => void {
       sink.error(err);
     }
   };
-  doc.addEventListener('click', onClick, { capture: true, passive: true });
-  doc.addEventListener('submit', onSubmit, { capture: true, passive: true });
+  const onFocus = (ev: Event) => {
+    try {
+      watchRoots(ev);
+    } catch (err) {
+      sink.error(err);
+    }
+  };
+  doc.addEventListener('click', onClick, opts);
+  doc.addEventListener('focusin', onFocus, opts);
+  doc.addEventListener('submit', onSubmit, opts);
   return () => {
-    doc.removeEventListener('click', onClick, { capture: true });
-    doc.removeEventListener('submit', onSubmit, { capture: true });
+    doc.removeEventListener('click', onClick, opts);
+    doc.removeEventListener('focusin', onFocus, opts);
+    for (const t of [doc, ...roots]) t.removeEventListener('submit', onSubmit, opts);
   };
 }

@@ -13,7 +13,7 @@ import { browser, server, useBrowser } from './setup';
 
 useBrowser();
 
-type Ev = { type: string; itemId?: string; price?: number; url?: string };
+type Ev = { type: string; itemId?: string; price?: number; url?: string; query?: string };
 type W = { hunch: { ready: Promise<unknown>; flush(): Promise<void>; export(): Promise<{ events: Ev[] }> }; renderReplace(sku: string | null): void; renderText(sku: string): void };
 
 const SPA = '/test/browser/fixtures/capture/spa.html';
@@ -154,6 +154,21 @@ describe('clicks', () => {
     await page.click('#shadow-add span');
     await page.waitForTimeout(50);
     expect((await recorded(page)).slice(2)).toEqual(['add_to_cart GIFTWRAP', 'add_to_cart SHADOW-1']);
+    await page.context().close();
+  });
+
+  it('a search form in an open shadow root is recorded on submit, by its button or by Enter in its field', async () => {
+    const page = await spaPage();
+    await page.click('#shadow-go');
+    await page.click('#shadow-q');
+    await page.keyboard.press('Enter');
+    await page.waitForTimeout(50);
+    const searches = await page.evaluate(async () => {
+      const h = (window as unknown as W).hunch;
+      await h.flush();
+      return (await h.export()).events.filter((e) => e.type === 'search').map((e) => e.query);
+    });
+    expect(searches).toEqual(['cups', 'cups']);
     await page.context().close();
   });
 });

@@ -70,6 +70,11 @@ describe('clicks', () => {
     expect(events).toHaveLength(2);
   });
 
+  it('a click on a label whose control is marked inside another marked element records the control\'s event only', () => {
+    click(`<div data-hunch-event="product_view" data-hunch-item="P1"><label><input type="checkbox" data-hunch-event="add_to_cart" data-hunch-item="WARRANTY"> <span id="t">Add warranty</span></label></div>`, '#t');
+    expect(events).toEqual([['add_to_cart', { itemId: 'WARRANTY' }]]);
+  });
+
   it('finds the marked element inside an open shadow root', () => {
     const host = document.createElement('div');
     document.body.append(host);
@@ -90,6 +95,19 @@ describe('forms', () => {
   it('a marked add_to_cart form is recorded once on submit, not also on its button click', () => {
     submit(`<form data-hunch-event="add_to_cart" data-hunch-item="F1" data-hunch-price="12,50" action="javascript:void 0"><button type="button">Add</button></form>`);
     expect(events).toEqual([['add_to_cart', { itemId: 'F1', price: 12.5 }]]);
+  });
+
+  it.each([
+    ['clicked', (b: HTMLElement) => b.click()],
+    ['typed in', (b: HTMLElement) => b.dispatchEvent(new FocusEvent('focusin', { bubbles: true, composed: true }))],
+  ])('forms inside an open shadow root are recorded on submit too (a field or button %s first)', (_, touch) => {
+    const host = document.createElement('div');
+    document.body.append(host);
+    host.attachShadow({ mode: 'open' }).innerHTML = `<form data-hunch-event="search" action="javascript:void 0"><input type="search" value="cups"><button type="button">Go</button></form>`;
+    const form = host.shadowRoot!.querySelector('form')!;
+    touch(form.querySelector('button')!);
+    form.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true })); // not composed: it stays in the shadow root
+    expect(events).toEqual([['search', { query: 'cups' }]]);
   });
 
   it('search forms still record their query', () => {
