@@ -12,7 +12,7 @@ import { newSessionState, type SessionState } from './model/session-state.js';
 import { createPersonalizer, type DeviceMetrics, type PersonalizeEvent } from './personalize/personalizer.js';
 import type { PersonalizeResult } from './personalize/guard.js';
 import type { Store } from './store/types.js';
-import { evaluateTriggers, type FiredLog, type TriggerRule } from './triggers.js';
+import { evaluateTriggers, mergeFiredLogs, type FiredLog, type TriggerRule } from './triggers.js';
 
 /** Meta keys this service owns. */
 export const INTENT_META = { state: 'intent:state', fired: 'triggers:fired' } as const;
@@ -226,7 +226,8 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
     if (r.fired.length) {
       fired = r.log;
       const store = d.store();
-      if (store) void store.then((s) => s.setMeta(INTENT_META.fired, fired)).catch(() => {});
+      // merged with what is stored: another tab of the session may have fired rules since this one read it
+      if (store) void store.then(async (s) => s.setMeta(INTENT_META.fired, (fired = mergeFiredLogs((await s.getMeta<FiredLog>(INTENT_META.fired)) ?? {}, fired)))).catch(() => {});
       for (const rule of r.fired) d.emitTrigger({ rule, intent: current });
     }
   };

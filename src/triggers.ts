@@ -15,7 +15,7 @@ import type { Intent } from './intent.js';
 export interface TriggerCap {
   /** Most firings per session. Default 1. */
   perSession?: number;
-  /** Least time between two firings, ms. Default 0. */
+  /** Least time between two firings within a session, ms. Default 0. (Each session starts its count and cooldown afresh.) */
   cooldownMs?: number;
 }
 
@@ -171,8 +171,33 @@ export function evaluateTriggers(
     fired.push(rule.id);
   }
   if (!fired.length) return { fired, log };
-  const next: FiredLog = { ...log, [intent.sessionId]: session };
-  const ids = Object.keys(next);
-  for (const id of ids.slice(0, Math.max(0, ids.length - FIRED_LOG_SESSIONS))) delete next[id];
-  return { fired, log: next };
+  return { fired, log: newest({ ...log, [intent.sessionId]: session }) };
+}
+
+/** The log's newest {@link FIRED_LOG_SESSIONS} sessions (keys in insertion order). */
+function newest(log: FiredLog): FiredLog {
+  const ids = Object.keys(log);
+  for (const id of ids.slice(0, Math.max(0, ids.length - FIRED_LOG_SESSIONS))) delete log[id];
+  return log;
+}
+
+/**
+ * Two fired logs as one (pure): per session and rule the higher count and the later time, so a
+ * tab that writes its log does not erase what another tab of the same session fired.
+ * `ours`' sessions count as the newest.
+ */
+export function mergeFiredLogs(stored: FiredLog, ours: FiredLog): FiredLog {
+  const out: FiredLog = {};
+  for (const log of [stored, ours]) {
+    for (const [sid, rules] of Object.entries(log)) {
+      const merged = { ...out[sid] };
+      delete out[sid]; // re-added last: insertion order is age
+      for (const [rule, f] of Object.entries(rules)) {
+        const m = merged[rule];
+        merged[rule] = m ? { count: Math.max(m.count, f.count), last: Math.max(m.last, f.last) } : f;
+      }
+      out[sid] = merged;
+    }
+  }
+  return newest(out);
 }

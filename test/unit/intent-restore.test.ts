@@ -139,3 +139,32 @@ describe('intent restore after a reload', () => {
     expect(reads.map((r) => r.since)).toEqual([events[19].ts, undefined]);
   });
 });
+
+describe('trigger caps across tabs', () => {
+  it("a tab that fires a rule keeps in the stored log what another tab of the session fired after it read the log", async () => {
+    const store = createMemoryStore();
+    const tab = (rule: string) =>
+      createIntentService({
+        loadPredictor: async () => fakePredictor(tinyNet()),
+        store: () => Promise.resolve(store),
+        sessionId: () => 's',
+        now: () => 400_000,
+        emitIntent: () => {},
+        emitTrigger: () => {},
+        rules: () => [{ id: rule, when: (i) => i.events === 1 }],
+        problem: (_k, code, message) => problems.push(`${code}: ${message}`),
+        whenIdle: () => {},
+      });
+    const a = tab('rule-a');
+    const b = tab('rule-b');
+    await Promise.all([a.intent(), b.intent()]); // both read the (empty) log
+    a.onEvent(events[0]);
+    await a.intent();
+    await expect.poll(async () => Object.keys((await store.getMeta<Record<string, object>>(INTENT_META.fired))?.s ?? {})).toEqual(['rule-a']);
+    b.onEvent({ ...events[1], id: 'b-only' });
+    await b.intent();
+    await expect.poll(async () => Object.keys((await store.getMeta<Record<string, object>>(INTENT_META.fired))?.s ?? {}).sort()).toEqual(['rule-a', 'rule-b']);
+    a.dispose();
+    b.dispose();
+  });
+});

@@ -1,7 +1,7 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
 import { stageOf, topReasons, type Intent } from '../../src/intent';
-import { createRuleSet, evaluateTriggers, FIRED_LOG_SESSIONS, PRESETS, resolveRule, type FiredLog, type TriggerRule } from '../../src/triggers';
+import { createRuleSet, evaluateTriggers, FIRED_LOG_SESSIONS, mergeFiredLogs, PRESETS, resolveRule, type FiredLog, type TriggerRule } from '../../src/triggers';
 
 const intent = (over: Partial<Intent>): Intent => ({ purchase: 0.1, stage: 'browsing', reasons: [], source: 'model', backend: 'cpu', modelVersion: 'm', sessionId: 's1', events: 1, ...over });
 
@@ -58,6 +58,17 @@ describe('triggers', () => {
     expect(errors.length).toBe(4);
     for (let i = 0; i < FIRED_LOG_SESSIONS + 5; i++) log = evaluateTriggers(rules.rules, intent({ purchase: 0.9, sessionId: `x${i}` }), undefined, log, 0).log;
     expect(Object.keys(log).length).toBeLessThanOrEqual(FIRED_LOG_SESSIONS);
+  });
+
+  it('mergeFiredLogs keeps what either tab fired (higher count, later time), bounded, with our sessions newest', () => {
+    const stored: FiredLog = { s1: { 'ready-to-buy': { count: 1, last: 10 } }, old: { x: { count: 1, last: 1 } } };
+    const ours: FiredLog = { s1: { abandonment: { count: 1, last: 20 }, 'ready-to-buy': { count: 0, last: 5 } } };
+    const m = mergeFiredLogs(stored, ours);
+    expect(m).toEqual({ old: { x: { count: 1, last: 1 } }, s1: { 'ready-to-buy': { count: 1, last: 10 }, abandonment: { count: 1, last: 20 } } });
+    const many: FiredLog = Object.fromEntries(Array.from({ length: FIRED_LOG_SESSIONS + 3 }, (_, i) => [`z${i}`, { r: { count: 1, last: i } }]));
+    const bounded = mergeFiredLogs(many, ours);
+    expect(Object.keys(bounded)).toHaveLength(FIRED_LOG_SESSIONS);
+    expect(Object.keys(bounded).at(-1)).toBe('s1');
   });
 
   it('validates rules with TypeErrors naming the field; re-adding an id replaces the rule', () => {
