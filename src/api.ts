@@ -216,7 +216,7 @@ export interface Hunch {
    * `export()` reject; `forget()` and `consent('denied')` still erase.
    */
   dispose(): Promise<void>;
-  /** Where events are stored now. */
+  /** Where events are stored now (`'memory'` also while IndexedDB is still opening, before the script tag's `ready`). */
   readonly storage: StorageKind;
   /** Current consent state. */
   readonly consentState: Consent;

@@ -5,7 +5,7 @@
 export type Listener<T> = (payload: T) => void;
 
 /**
- * The checks of `on(name, cb)`, also used where calls are queued before an instance exists.
+ * The checks of `on(name, cb)`, also used by the script tag's stand-in when no instance could start.
  * @throws TypeError when `name` is not in `names` (when given) or `cb` is not a function
  */
 export function checkListener<K>(name: K, cb: unknown, names?: ReadonlyArray<K>): void {

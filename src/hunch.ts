@@ -274,7 +274,8 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
           // what is not confirmed written yet (storage still opening, or a batch the browser may
           // abort while it tears the page down) is also kept in localStorage for the next page
           // load (never while forget() runs: its batches in flight are about to be erased)
-          spillUntilWritten(ls, opts.dbName, tabId, writer, consent === 'granted' && !erasing, stranded.list());
+          // (events reach the writer only while consent is granted: a later 'pending' keeps them)
+          spillUntilWritten(ls, opts.dbName, tabId, writer, consent !== 'denied' && !erasing, stranded.list());
           if (!erasing) pointer.flush(); // the last seconds of activity: a reload within the timeout continues the session
           void services.intents()?.persist();
         },
@@ -344,7 +345,7 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
         pointer.flush();
         try {
           // what only memory holds goes to the next load, as at pagehide (never while forget() runs)
-          if (consent === 'granted') spillEvents(ls, opts.dbName, tabId, (await writer.flush(), erasing ? [] : stranded.list()));
+          if (consent !== 'denied') spillEvents(ls, opts.dbName, tabId, (await writer.flush(), erasing ? [] : stranded.list()));
           await services.intents()?.persist();
         } catch (err) {
           problem('warning', 'dispose', `the last writes before dispose() failed: ${(err as Error)?.message ?? err}`);
@@ -383,10 +384,10 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
     const spilled = takeSpilled(ls, opts.dbName);
     for (const e of spilled) writer.push(e);
     const kind = (await getStore()).kind;
-    // unless a forget, a denial or dispose() came meanwhile: what they dropped stays dropped, and nothing reopens the store
-    if (epoch === forgets && !erasing && !disposing) {
+    // unless a forget or a denial came meanwhile (what they dropped stays dropped); after dispose() nothing reopens the store
+    if (epoch === forgets && !erasing) {
       if (kind === 'memory') stranded.add(spilled, true);
-      void retention.prune();
+      if (!disposing) void retention.prune();
     }
   }
 

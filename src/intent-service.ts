@@ -96,6 +96,7 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
   let fired: FiredLog = {};
   let disposed = false;
   let stepsRun = 0;
+  let resets = 0; // forgets: an async write begun before one must not bring back what it read
   const personalizer = createPersonalizer({
     store: d.store,
     predictor: () => (predictor ? Promise.resolve(predictor) : load()),
@@ -104,6 +105,7 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
     emit: (e) => d.emitPersonalize?.(e),
     whenIdle: d.whenIdle,
     auto: d.autoPersonalize,
+    warn: (message) => d.problem('warning', 'personal-restore', message),
   });
 
   const load = (): Promise<Predictor> => {
@@ -177,7 +179,8 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
         // the stored events up to the state's last one must be the ones it applied: when another
         // tab stored events in between that it never saw, the whole session is replayed instead
         const upTo = (sessions.find((r) => r.id === sid)?.count ?? 0) - (events.length - i - 1);
-        if (i >= 0 && upTo !== state.seen) {
+        // (a summary that lags behind its events reads fewer, which must not cost a replay; a state saved before `seen` existed is replayed)
+        if (i >= 0 && upTo > (state.seen ?? -1)) {
           state = undefined;
           events = await store.getEvents({ sessionId: sid });
         }
@@ -226,8 +229,17 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
     if (r.fired.length) {
       fired = r.log;
       const store = d.store();
-      // merged with what is stored: another tab of the session may have fired rules since this one read it
-      if (store) void store.then(async (s) => s.setMeta(INTENT_META.fired, (fired = mergeFiredLogs((await s.getMeta<FiredLog>(INTENT_META.fired)) ?? {}, fired)))).catch(() => {});
+      // merged with what is stored: another tab of the session may have fired rules since this one
+      // read it (a read then a write: two tabs firing within one round trip can still lose one);
+      // a forget meanwhile (reset) drops the merge, so no forgotten log comes back
+      const epoch = resets;
+      if (store)
+        void store
+          .then(async (s) => {
+            const merged = mergeFiredLogs((await s.getMeta<FiredLog>(INTENT_META.fired)) ?? {}, fired);
+            if (epoch === resets) await s.setMeta(INTENT_META.fired, (fired = merged));
+          })
+          .catch(() => {});
       for (const rule of r.fired) d.emitTrigger({ rule, intent: current });
     }
   };
@@ -301,6 +313,7 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
     loseContext: async () => ((predictor as Partial<ModelPredictor> | undefined)?.loseContext?.() ?? false),
     persist: () => chain.then(persist),
     reset() {
+      resets++;
       void personalizer.reset(predictor);
       state = undefined;
       current = undefined;

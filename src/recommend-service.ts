@@ -214,7 +214,7 @@ export function createRecommendService(d: RecommendServiceDeps): RecommendServic
         previous: result.adopted || result.reverted ? current : (record?.previous ?? null),
         last: result,
         endedSessions: endedNow.length,
-        seenUntil: newestEnd(endedNow),
+        seenUntil: Math.min(newestEnd(endedNow), now()),
         at: now(),
       };
       await store.setMeta(TASTE_META, record);
@@ -292,7 +292,7 @@ export function createRecommendService(d: RecommendServiceDeps): RecommendServic
         const gen = generation;
         const store = await storeP;
         if (gen !== generation || !record) return false; // forgotten meanwhile
-        record = { ...record, taste: record.previous, previous: null, at: now() };
+        record = { ...record, taste: record.previous, previous: null, seenUntil: record.seenUntil ?? record.at, at: now() };
         await store.setMeta(TASTE_META, record);
         return true;
       });

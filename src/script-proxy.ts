@@ -75,8 +75,11 @@ export function optionsFromDataset(d: DOMStringMap): HunchOptions {
 /** The instance's methods, as the stand-in answers them. */
 const METHODS = ['track', 'flush', 'export', 'forget', 'consent', 'on', 'off', 'dispose', 'intent', 'personalize', 'metrics', 'rollback', 'recommend'] as const;
 
-/** The global: the instance, plus `ready` (the stand-in's properties are undefined). */
-export type HunchGlobal = Hunch & { ready: Promise<Hunch> };
+/** Read-only properties: the instance's, undefined on the stand-in. */
+type Props = 'storage' | 'consentState' | 'sessionId' | 'backend' | 'warmupMs' | 'debug';
+
+/** The global: the instance, plus `ready` (the properties are undefined on the stand-in). */
+export type HunchGlobal = Omit<Hunch, Props> & Partial<Pick<Hunch, Props>> & { ready: Promise<Hunch> };
 
 /** With no instance, these settle as done: there is nothing to flush, stop or record. */
 function resolvesWithoutInstance(name: string, args: unknown[]): boolean {

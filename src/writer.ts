@@ -33,7 +33,7 @@ export interface Writer {
   push(e: HunchEvent): void;
   /** Writes what is buffered now; resolves when every batch issued so far is stored. */
   flush(): Promise<void>;
-  /** Drops buffered events (forget / consent denied). */
+  /** Drops buffered events, and batches still waiting for the store to open (forget / consent denied). */
   discard(): void;
   /** Events buffered, not yet handed to the store. */
   readonly pending: number;
@@ -46,11 +46,16 @@ export function createWriter(deps: WriterDeps): Writer {
   const schedule = deps.schedule ?? ((fn: () => void) => queueMicrotask(fn));
   let buffer: HunchEvent[] = [];
   let scheduled = false;
+  /** Counts discards: a batch still waiting for the store when one happens is dropped with it. */
+  let discards = 0;
   /** Batches handed to the store and not yet confirmed, by their write. */
   const inflight = new Map<Promise<void>, HunchEvent[]>();
 
   const write = async (batch: HunchEvent[]) => {
+    const epoch = discards;
     let store = await deps.store();
+    // forgotten while the store opened (this tab's forget(), or another tab's): never written
+    if (epoch !== discards) return;
     for (let attempt = 0; ; attempt++) {
       try {
         await store.putEvents(batch);
@@ -104,6 +109,8 @@ export function createWriter(deps: WriterDeps): Writer {
     flush,
     discard() {
       buffer = [];
+      discards++;
+      inflight.clear(); // no longer waited for or spilled: those still waiting for the store are dropped
     },
     get pending() {
       return buffer.length;

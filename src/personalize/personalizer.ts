@@ -80,6 +80,8 @@ export interface PersonalizerDeps {
   whenIdle(fn: () => void): void;
   /** Automatic runs (`maybeAuto`); `false` leaves runs to `run()`. Default true. */
   auto?: boolean;
+  /** Says (once per damaged record) that a stored head could not be used and was dropped. */
+  warn?(message: string): void;
   /** Guard and fit options (defaults in `guard.ts` and `fit.ts`). */
   options?: GuardOptions;
 }
@@ -130,7 +132,15 @@ export function createPersonalizer(d: PersonalizerDeps): Personalizer {
       return;
     }
     const size = p.jsNet!.H + p.jsNet!.D;
-    record = { ...saved, head: saved.head ? checkHead(saved.head, size) : null, previous: saved.previous ? checkHead(saved.previous, size) : null };
+    try {
+      record = { ...saved, head: saved.head ? checkHead(saved.head, size) : null, previous: saved.previous ? checkHead(saved.previous, size) : null };
+    } catch (err) {
+      // a damaged record must not stop personalization for good: dropped, as a new model's would be
+      record = undefined;
+      d.warn?.(`the stored personal head was damaged and is dropped: ${(err as Error)?.message ?? err}`);
+      await store.deleteMeta(PERSONAL_META);
+      return;
+    }
     if (record.head) await p.setHead!(record.head);
   };
   /**
@@ -194,7 +204,7 @@ export function createPersonalizer(d: PersonalizerDeps): Personalizer {
       previous: changed ? (record?.head ?? null) : (record?.previous ?? null),
       last: result,
       endedSessions: Math.max(all, nEnded),
-      seenUntil: newestEnd(endedNow),
+      seenUntil: Math.min(newestEnd(endedNow), d.now()), // a session from a clock that ran ahead must not hold later runs back
       at: d.now(),
     });
     if (gen !== generation) throw new Error('personalization stopped: the data it was fitting was forgotten meanwhile');
@@ -240,7 +250,7 @@ export function createPersonalizer(d: PersonalizerDeps): Personalizer {
         await restore(p);
         const store = await storeP;
         if (gen !== generation || !record || (!record.head && !record.previous)) return false; // nothing to undo, or forgotten meanwhile
-        const back = { ...record, head: record.previous, previous: null, at: d.now() };
+        const back = { ...record, head: record.previous, previous: null, seenUntil: record.seenUntil ?? record.at, at: d.now() };
         await save(store, back);
         if (gen === generation) await setHead(back.head);
         return true;

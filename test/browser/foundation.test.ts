@@ -35,7 +35,7 @@ describe('script tag on a plain page', () => {
     await ctx.close();
   });
 
-  it('queues calls made before the instance is ready', async () => {
+  it('takes calls made before ready (the global is the instance at once)', async () => {
     const ctx = await browser.newContext();
     const page = await ctx.newPage();
     await page.setContent('<p>x</p>');

@@ -2,6 +2,7 @@
 // calls made while it opens must neither lose events nor undo a forget, a denial or dispose().
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Hunch } from '../../src/api';
+import type { TabChannel } from '../../src/deps';
 import type { HunchEvent } from '../../src/events';
 import { createHunch } from '../../src/hunch';
 import { spillEvents } from '../../src/spill';
@@ -95,5 +96,45 @@ describe('the instance before storage has opened', () => {
     expect(sessionId).toBeDefined();
     expect(sessionId).not.toBe('earlier-visit');
     expect(JSON.parse(localStorage.getItem(`hunch:${DB}:session`)!).id).toBe(sessionId);
+  });
+
+  it('consent("pending") while storage opens: what was tracked under "granted" (and an earlier page\'s spill) is still spilled when the page leaves', async () => {
+    spillEvents(localStorage, DB, 'dead-tab', [{ id: 'old-2', type: 'product_view', ts: Date.now() - 1000, sessionId: 'old', itemId: 'EARLIER' }]);
+    const slow = slowOpen();
+    const { h } = start({ openStore: slow.openStore });
+    h.track('product_view', { itemId: 'THIS' });
+    void h.consent('pending');
+    await new Promise((r) => setTimeout(r, 0));
+    expect(h.consentState).toBe('pending');
+    window.dispatchEvent(new Event('pagehide'));
+    expect(spilledItems().sort()).toEqual(['EARLIER', 'THIS']);
+    slow.release();
+  });
+
+  it('dispose() while storage opens and IndexedDB then fails: an earlier page\'s spilled events are carried on', async () => {
+    spillEvents(localStorage, DB, 'dead-tab', [{ id: 'old-3', type: 'product_view', ts: Date.now() - 1000, sessionId: 'old', itemId: 'EARLIER' }]);
+    const slow = slowOpen();
+    vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const { h, pending } = start({ openStore: slow.openStore });
+    const disposing = h.dispose();
+    slow.fail();
+    await pending;
+    await disposing;
+    expect(spilledItems()).toContain('EARLIER');
+  });
+
+  it('another tab\'s forget while storage opens: the batch waiting for the store is dropped, not written into a new database', async () => {
+    const slow = slowOpen();
+    let channel!: TabChannel;
+    const { h, pending } = start({ openStore: slow.openStore, channel: () => (channel = { postMessage() {}, onmessage: null, close() {} }) });
+    h.track('product_view', { itemId: 'FORGOTTEN' });
+    await Promise.resolve(); // the batch is handed to the writer and waits for the store
+    channel.onmessage!({ data: { forget: Date.now() + 1 } });
+    slow.release();
+    await pending;
+    await h.flush();
+    expect((await slow.store.getEvents()).map((e) => e.itemId)).not.toContain('FORGOTTEN');
+    window.dispatchEvent(new Event('pagehide'));
+    expect(spilledItems()).not.toContain('FORGOTTEN');
   });
 });

@@ -140,6 +140,21 @@ describe('intent restore after a reload', () => {
   });
 });
 
+describe('restore with a session summary that lags behind its events', () => {
+  it('resumes without replaying (the summary counts fewer; only more than the state applied means another tab)', async () => {
+    const inner = createMemoryStore();
+    await inner.putEvents(events.slice(0, 50));
+    const first = service(inner, 0);
+    for (const e of events.slice(0, 50)) first.onEvent(e);
+    await first.persist();
+    first.dispose();
+    const { store, reads } = recording({ ...inner, getSessions: async () => (await inner.getSessions()).map((r) => ({ ...r, count: r.count - 2 })) });
+    const resumed = await service(store, 500_000).intent();
+    expect(resumed.events).toBe(50);
+    expect(reads).toHaveLength(1); // the tail only, no replay of the whole session
+  });
+});
+
 describe('trigger caps across tabs', () => {
   it("a tab that fires a rule keeps in the stored log what another tab of the session fired after it read the log", async () => {
     const store = createMemoryStore();
@@ -166,5 +181,47 @@ describe('trigger caps across tabs', () => {
     await expect.poll(async () => Object.keys((await store.getMeta<Record<string, object>>(INTENT_META.fired))?.s ?? {}).sort()).toEqual(['rule-a', 'rule-b']);
     a.dispose();
     b.dispose();
+  });
+});
+
+describe('trigger log and forget', () => {
+  it('a forget between the log\'s read and its write does not bring the forgotten log back', async () => {
+    const inner = createMemoryStore();
+    await inner.setMeta(INTENT_META.fired, { 'forgotten-session': { old: { count: 1, last: 1 } } });
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let gated = false;
+    const store: Store = {
+      ...inner,
+      async getMeta(key) {
+        const v = await inner.getMeta(key);
+        if (key === INTENT_META.fired && gated) await gate;
+        return v as never;
+      },
+    };
+    const svc = createIntentService({
+      loadPredictor: async () => fakePredictor(tinyNet()),
+      store: () => Promise.resolve(store),
+      sessionId: () => 's',
+      now: () => 400_000,
+      emitIntent: () => {},
+      emitTrigger: () => {},
+      rules: () => [{ id: 'r', when: () => true, cap: { perSession: 100 } }],
+      problem: (_k, code, message) => problems.push(`${code}: ${message}`),
+      whenIdle: () => {},
+    });
+    await svc.intent();
+    gated = true;
+    svc.onEvent(events[0]); // fires: the write reads the stored log…
+    await svc.intent();
+    svc.reset(); // …and another tab's forget lands
+    await inner.deleteMeta(INTENT_META.fired);
+    release();
+    await new Promise((r) => setTimeout(r, 10));
+    gated = false;
+    svc.onEvent({ ...events[1], sessionId: 's' });
+    await svc.intent();
+    await expect.poll(async () => Object.keys((await inner.getMeta<Record<string, object>>(INTENT_META.fired)) ?? {})).toEqual(['s']);
+    svc.dispose();
   });
 });

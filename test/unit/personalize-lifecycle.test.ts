@@ -89,6 +89,23 @@ describe('personal head: storage that arrives later (consent granted after load)
   });
 });
 
+describe('personal head: a damaged stored record', () => {
+  it('is dropped with one warning, and personalization works again at once', async () => {
+    const net = tinyNet();
+    const store = createMemoryStore();
+    await buyingHistory(store, 'd');
+    await store.setMeta(PERSONAL_META, { modelVersion: net.modelVersion, head: { w: [1, 2], b: 0 }, previous: null, last: null, endedSessions: 0, at: 1 } satisfies StoredPersonalHead);
+    const warnings: string[] = [];
+    const p = fakePredictor(net);
+    const pers = createPersonalizer({ store: () => Promise.resolve(store), predictor: async () => p, sessionId: () => 'current', now: () => 1e12, emit: () => {}, whenIdle: idleNow, options: { lambda: 1, lambdaBias: 0.1 }, warn: (m) => warnings.push(m) });
+    expect((await pers.run()).adopted).toBe(true);
+    expect((await pers.metrics()).personalized).not.toBeNull();
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/head\.w/);
+    expect((await store.getMeta<StoredPersonalHead>(PERSONAL_META))?.head?.w).toHaveLength(net.H + net.D);
+  });
+});
+
 describe('personal head: a forget (another tab) landing mid-way', () => {
   it('during the run\'s save: the fitted head is not put in use', async () => {
     const net = tinyNet();
@@ -135,13 +152,29 @@ describe('automatic runs', () => {
     expect(autoDue(later.slice(0, -1), 29 * HOUR)).toBe(false);
   });
 
+  it('the head: a session recorded while the clock ran ahead does not hold later runs back', async () => {
+    const net = tinyNet();
+    const store = createMemoryStore();
+    await buyingHistory(store, 'c', 14);
+    await buyingHistory(store, 'future', 1, 1e12 + 365 * 24 * HOUR); // a year ahead
+    const p = fakePredictor(net);
+    const events: PersonalizeEvent[] = [];
+    const pers = createPersonalizer({ store: () => Promise.resolve(store), predictor: async () => p, sessionId: () => 'current', now: () => 1e12, emit: (e) => events.push(e), whenIdle: idleNow, options: { lambda: 1, lambdaBias: 0.1 } });
+    await pers.run();
+    await buyingHistory(store, 'later', 3, 1e12 + HOUR); // the clock was corrected
+    events.length = 0;
+    pers.maybeAuto();
+    await settle();
+    expect(events[0]).toEqual({ status: 'start', reason: 'auto' });
+  });
+
   it('the head: one that retention made look like nothing new still runs', async () => {
     const net = tinyNet();
     const store = createMemoryStore();
     await buyingHistory(store, 'k', 15);
     const p = fakePredictor(net);
     const events: PersonalizeEvent[] = [];
-    const pers = createPersonalizer({ store: () => Promise.resolve(store), predictor: async () => p, sessionId: () => 'current', now: () => 5, emit: (e) => events.push(e), whenIdle: idleNow, options: { lambda: 1, lambdaBias: 0.1 } });
+    const pers = createPersonalizer({ store: () => Promise.resolve(store), predictor: async () => p, sessionId: () => 'current', now: () => 1e12, emit: (e) => events.push(e), whenIdle: idleNow, options: { lambda: 1, lambdaBias: 0.1 } });
     await pers.run();
     // retention deletes the three oldest sessions; three new ones end
     await store.prune({ maxEvents: Infinity, before: 3 * HOUR });
@@ -159,7 +192,7 @@ describe('automatic runs', () => {
     const p = fakePredictor(net);
     const events: PersonalizeEvent[] = [];
     const idle: Array<() => void> = [];
-    const pers = createPersonalizer({ store: () => Promise.resolve(store), predictor: async () => p, sessionId: () => 'current', now: () => 5, emit: (e) => events.push(e), whenIdle: (fn) => idle.push(fn), options: { lambda: 1, lambdaBias: 0.1 } });
+    const pers = createPersonalizer({ store: () => Promise.resolve(store), predictor: async () => p, sessionId: () => 'current', now: () => 1e12, emit: (e) => events.push(e), whenIdle: (fn) => idle.push(fn), options: { lambda: 1, lambdaBias: 0.1 } });
     pers.maybeAuto();
     const manual = pers.run();
     for (const fn of idle.splice(0)) fn(); // the automatic check sees the run not done yet

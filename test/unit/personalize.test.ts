@@ -237,7 +237,7 @@ describe('personalizer (memory store, fake predictor)', () => {
     const events: PersonalizeEvent[] = [];
     const idle: Array<() => void> = [];
     const p = fakePredictor(net);
-    const pers = createPersonalizer({ store: () => Promise.resolve(store), predictor: async () => p, sessionId: () => 'current', now: () => 1, emit: (e) => events.push(e), whenIdle: (fn) => idle.push(fn) });
+    const pers = createPersonalizer({ store: () => Promise.resolve(store), predictor: async () => p, sessionId: () => 'current', now: () => 1e12, emit: (e) => events.push(e), whenIdle: (fn) => idle.push(fn) });
     const settle = async () => {
       for (const fn of idle.splice(0)) fn();
       for (let i = 0; i < 50; i++) await new Promise((r) => setTimeout(r, 0));
@@ -256,7 +256,7 @@ describe('personalizer (memory store, fake predictor)', () => {
     expect(events).toEqual([]);
     // personalize.auto false: never by itself, however many sessions ended
     for (let i = 0; i < AUTO_EVERY_SESSIONS + 1; i++) await add(10 + i);
-    const manual = createPersonalizer({ store: () => Promise.resolve(store), predictor: async () => p, sessionId: () => 'current', now: () => 1, emit: (e) => events.push(e), whenIdle: (fn) => idle.push(fn), auto: false });
+    const manual = createPersonalizer({ store: () => Promise.resolve(store), predictor: async () => p, sessionId: () => 'current', now: () => 1e12, emit: (e) => events.push(e), whenIdle: (fn) => idle.push(fn), auto: false });
     manual.maybeAuto();
     await settle();
     expect(events).toEqual([]);
