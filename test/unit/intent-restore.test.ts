@@ -5,6 +5,7 @@ import type { HunchEvent } from '../../src/events';
 import { createIntentService, INTENT_META } from '../../src/intent-service';
 import { createMemoryStore } from '../../src/store/memory-store';
 import type { Store } from '../../src/store/types';
+import type { TriggerRule } from '../../src/triggers';
 import { fakePredictor, tinyNet } from './personalize-fixture';
 
 const TYPES: HunchEvent['type'][] = ['page_view', 'product_view', 'product_view', 'add_to_cart', 'product_view', 'remove_from_cart'];
@@ -29,7 +30,7 @@ afterEach(() => {
   expect(problems.splice(0)).toEqual([]);
 });
 
-function service(store: Store, liveSince: number) {
+function service(store: Store, liveSince: number, rules: TriggerRule[] = []) {
   return createIntentService({
     loadPredictor: async () => fakePredictor(tinyNet()),
     store: () => Promise.resolve(store),
@@ -38,10 +39,18 @@ function service(store: Store, liveSince: number) {
     liveSince,
     emitIntent: () => {},
     emitTrigger: () => {},
-    rules: () => [],
+    rules: () => rules,
     problem: (_k, code, message) => problems.push(`${code}: ${message}`),
     whenIdle: () => {},
   });
+}
+
+/** A first page that applied `list` live and saved its state, then closed. */
+async function firstPage(store: Store, list: HunchEvent[]) {
+  const first = service(store, 0);
+  for (const e of list) first.onEvent(e);
+  await first.persist();
+  first.dispose();
 }
 
 describe('intent restore after a reload', () => {
@@ -49,10 +58,7 @@ describe('intent restore after a reload', () => {
     const inner = createMemoryStore();
     await inner.putEvents(events.slice(0, 250));
     // the first page applied 250 events live and saved its state; the last 50 were stored after
-    const first = service(inner, 0);
-    for (const e of events.slice(0, 250)) first.onEvent(e);
-    await first.persist();
-    first.dispose();
+    await firstPage(inner, events.slice(0, 250));
     await inner.putEvents(events.slice(250));
     const saved = await inner.getMeta<{ lastEventId: string; lastTs: number }>(INTENT_META.state);
     expect(saved?.lastEventId).toBe(events[249].id);
@@ -72,10 +78,7 @@ describe('intent restore after a reload', () => {
 
   it("a saved state whose last event was never stored resumes after its time, without applying any event twice", async () => {
     const inner = createMemoryStore();
-    const first = service(inner, 0);
-    for (const e of events.slice(0, 100)) first.onEvent(e);
-    await first.persist();
-    first.dispose();
+    await firstPage(inner, events.slice(0, 100));
     // events 0–98 and 100–149 are stored; event 99 (the state's last) was lost with its batch
     await inner.putEvents([...events.slice(0, 99), ...events.slice(100, 150)]);
     const resumed = await service(inner, 500_000).intent();
@@ -91,10 +94,7 @@ describe('intent restore after a reload', () => {
     const earlier = events.slice(0, 3); // ts 1,000–3,000
     await inner.putEvents(earlier);
     // tab A applies them and one more (ts 4,000), saves its state; that last event's batch is lost
-    const a = service(inner, 0);
-    for (const e of events.slice(0, 4)) a.onEvent(e);
-    await a.persist();
-    a.dispose();
+    await firstPage(inner, events.slice(0, 4));
     // tab B started at 3,500 and tracked one event at 3,600, stored, and also delivered live
     const own: HunchEvent = { id: 'b-0001', sessionId: 's', type: 'add_to_cart', ts: 3_600, itemId: 'i9', price: 20 };
     await inner.putEvents([own]);
@@ -126,10 +126,7 @@ describe('intent restore after a reload', () => {
   it('a state saved before it counted its events (no `seen`) is replaced by a replay', async () => {
     const inner = createMemoryStore();
     await inner.putEvents(events.slice(0, 20));
-    const a = service(inner, 0);
-    for (const e of events.slice(0, 20)) a.onEvent(e);
-    await a.persist();
-    a.dispose();
+    await firstPage(inner, events.slice(0, 20));
     const saved = await inner.getMeta<Record<string, unknown>>(INTENT_META.state);
     // an older state: no count, and a step count that is wrong on purpose, so only a replay gives 20
     await inner.setMeta(INTENT_META.state, { ...saved, seen: undefined, steps: 3 });
@@ -144,10 +141,7 @@ describe('restore with a session summary that lags behind its events', () => {
   it('resumes without replaying (the summary counts fewer; only more than the state applied means another tab)', async () => {
     const inner = createMemoryStore();
     await inner.putEvents(events.slice(0, 50));
-    const first = service(inner, 0);
-    for (const e of events.slice(0, 50)) first.onEvent(e);
-    await first.persist();
-    first.dispose();
+    await firstPage(inner, events.slice(0, 50));
     const { store, reads } = recording({ ...inner, getSessions: async () => (await inner.getSessions()).map((r) => ({ ...r, count: r.count - 2 })) });
     const resumed = await service(store, 500_000).intent();
     expect(resumed.events).toBe(50);
@@ -158,18 +152,7 @@ describe('restore with a session summary that lags behind its events', () => {
 describe('trigger caps across tabs', () => {
   it("a tab that fires a rule keeps in the stored log what another tab of the session fired after it read the log", async () => {
     const store = createMemoryStore();
-    const tab = (rule: string) =>
-      createIntentService({
-        loadPredictor: async () => fakePredictor(tinyNet()),
-        store: () => Promise.resolve(store),
-        sessionId: () => 's',
-        now: () => 400_000,
-        emitIntent: () => {},
-        emitTrigger: () => {},
-        rules: () => [{ id: rule, when: (i) => i.events === 1 }],
-        problem: (_k, code, message) => problems.push(`${code}: ${message}`),
-        whenIdle: () => {},
-      });
+    const tab = (rule: string) => service(store, 0, [{ id: rule, when: (i) => i.events === 1 }]);
     const a = tab('rule-a');
     const b = tab('rule-b');
     await Promise.all([a.intent(), b.intent()]); // both read the (empty) log
@@ -199,17 +182,7 @@ describe('trigger log and forget', () => {
         return v as never;
       },
     };
-    const svc = createIntentService({
-      loadPredictor: async () => fakePredictor(tinyNet()),
-      store: () => Promise.resolve(store),
-      sessionId: () => 's',
-      now: () => 400_000,
-      emitIntent: () => {},
-      emitTrigger: () => {},
-      rules: () => [{ id: 'r', when: () => true, cap: { perSession: 100 } }],
-      problem: (_k, code, message) => problems.push(`${code}: ${message}`),
-      whenIdle: () => {},
-    });
+    const svc = service(store, 0, [{ id: 'r', when: () => true, cap: { perSession: 100 } }]);
     await svc.intent();
     gated = true;
     svc.onEvent(events[0]); // fires: the write reads the stored log…

@@ -41,6 +41,12 @@ function gated(inner: Store, method: 'getMeta' | 'setMeta', entered: () => void)
 }
 
 const idleNow = (fn: () => void) => fn();
+
+/** Stores a personal head for `net` (b = 0.3), as an earlier visit's adoption would have. */
+async function storedHead(store: Store, net: ReturnType<typeof tinyNet>) {
+  const head = { w: new Array(net.H + net.D).fill(0.01), b: 0.3 };
+  await store.setMeta(PERSONAL_META, { modelVersion: net.modelVersion, head, previous: null, last: null, endedSessions: 0, at: 1 } satisfies StoredPersonalHead);
+}
 const settle = async () => {
   for (let i = 0; i < 50; i++) await new Promise((r) => setTimeout(r, 0));
 };
@@ -49,8 +55,7 @@ describe('personal head: storage that arrives later (consent granted after load)
   it('is read once storage is there: a later run keeps it as the current head instead of saving over it', async () => {
     const net = tinyNet();
     const store = createMemoryStore();
-    const head = { w: new Array(net.H + net.D).fill(0.01), b: 0.3 };
-    await store.setMeta(PERSONAL_META, { modelVersion: net.modelVersion, head, previous: null, last: null, endedSessions: 0, at: 1 } satisfies StoredPersonalHead);
+    await storedHead(store, net);
     let granted = false;
     const p = fakePredictor(net);
     const pers = createPersonalizer({ store: () => (granted ? Promise.resolve(store) : undefined), predictor: async () => p, sessionId: () => 'current', now: () => 5, emit: () => {}, whenIdle: idleNow });
@@ -67,8 +72,7 @@ describe('personal head: storage that arrives later (consent granted after load)
   it('the intent service puts the stored head in use with the first event after consent is granted', async () => {
     const net = tinyNet();
     const store = createMemoryStore();
-    const head = { w: new Array(net.H + net.D).fill(0.01), b: 0.3 };
-    await store.setMeta(PERSONAL_META, { modelVersion: net.modelVersion, head, previous: null, last: null, endedSessions: 0, at: 1 } satisfies StoredPersonalHead);
+    await storedHead(store, net);
     let granted = false;
     const p = fakePredictor(net);
     const svc = createIntentService({ loadPredictor: async () => p, store: () => (granted ? Promise.resolve(store) : undefined), sessionId: () => 's', now: () => 10, emitIntent: () => {}, emitTrigger: () => {}, rules: () => [], problem: () => {}, whenIdle: () => {} });
@@ -82,8 +86,7 @@ describe('personal head: storage that arrives later (consent granted after load)
     const net = tinyNet();
     const store = createMemoryStore();
     await buyingHistory(store, 'm', 4);
-    const head = { w: new Array(net.H + net.D).fill(0.01), b: 0.3 };
-    await store.setMeta(PERSONAL_META, { modelVersion: net.modelVersion, head, previous: null, last: null, endedSessions: 0, at: 1 } satisfies StoredPersonalHead);
+    await storedHead(store, net);
     const svc = createIntentService({ loadPredictor: async () => fakePredictor(net), store: () => Promise.resolve(store), sessionId: () => 's', now: () => 10, emitIntent: () => {}, emitTrigger: () => {}, rules: () => [], problem: () => {}, whenIdle: () => {} });
     expect((await svc.metrics()).personalized).not.toBeNull();
   });
@@ -125,7 +128,7 @@ describe('personal head: a forget (another tab) landing mid-way', () => {
   it('during the restore\'s read: the forgotten head is neither used nor kept for a later run', async () => {
     const net = tinyNet();
     const inner = createMemoryStore();
-    await inner.setMeta(PERSONAL_META, { modelVersion: net.modelVersion, head: { w: new Array(net.H + net.D).fill(0.01), b: 0.3 }, previous: null, last: null, endedSessions: 0, at: 1 } satisfies StoredPersonalHead);
+    await storedHead(inner, net);
     const p = fakePredictor(net);
     let pers!: ReturnType<typeof createPersonalizer>;
     const { store, release } = gated(inner, 'getMeta', () => void pers.reset(p));
@@ -152,36 +155,35 @@ describe('automatic runs', () => {
     expect(autoDue(later.slice(0, -1), 29 * HOUR)).toBe(false);
   });
 
-  it('the head: a session recorded while the clock ran ahead does not hold later runs back', async () => {
-    const net = tinyNet();
-    const store = createMemoryStore();
-    await buyingHistory(store, 'c', 14);
-    await buyingHistory(store, 'future', 1, 1e12 + 365 * 24 * HOUR); // a year ahead
-    const p = fakePredictor(net);
+  /** Runs once on `store`, lets `between` change it, and returns the events of the automatic check that follows. */
+  async function autoAfterRun(store: Store, between: () => Promise<unknown>) {
+    const p = fakePredictor(tinyNet());
     const events: PersonalizeEvent[] = [];
     const pers = createPersonalizer({ store: () => Promise.resolve(store), predictor: async () => p, sessionId: () => 'current', now: () => 1e12, emit: (e) => events.push(e), whenIdle: idleNow, options: { lambda: 1, lambdaBias: 0.1 } });
     await pers.run();
-    await buyingHistory(store, 'later', 3, 1e12 + HOUR); // the clock was corrected
+    await between();
     events.length = 0;
     pers.maybeAuto();
     await settle();
+    return events;
+  }
+
+  it('the head: a session recorded while the clock ran ahead does not hold later runs back', async () => {
+    const store = createMemoryStore();
+    await buyingHistory(store, 'c', 14);
+    await buyingHistory(store, 'future', 1, 1e12 + 365 * 24 * HOUR); // a year ahead
+    const events = await autoAfterRun(store, () => buyingHistory(store, 'later', 3, 1e12 + HOUR)); // the clock was corrected
     expect(events[0]).toEqual({ status: 'start', reason: 'auto' });
   });
 
   it('the head: one that retention made look like nothing new still runs', async () => {
-    const net = tinyNet();
     const store = createMemoryStore();
     await buyingHistory(store, 'k', 15);
-    const p = fakePredictor(net);
-    const events: PersonalizeEvent[] = [];
-    const pers = createPersonalizer({ store: () => Promise.resolve(store), predictor: async () => p, sessionId: () => 'current', now: () => 1e12, emit: (e) => events.push(e), whenIdle: idleNow, options: { lambda: 1, lambdaBias: 0.1 } });
-    await pers.run();
     // retention deletes the three oldest sessions; three new ones end
-    await store.prune({ maxEvents: Infinity, before: 3 * HOUR });
-    await buyingHistory(store, 'n', 3, 100 * HOUR);
-    events.length = 0;
-    pers.maybeAuto();
-    await settle();
+    const events = await autoAfterRun(store, async () => {
+      await store.prune({ maxEvents: Infinity, before: 3 * HOUR });
+      await buyingHistory(store, 'n', 3, 100 * HOUR);
+    });
     expect(events[0]).toEqual({ status: 'start', reason: 'auto' });
   });
 
