@@ -26,20 +26,22 @@ export interface WiringSink {
 
 /**
  * The function that starts the model predictor, or undefined when the model is disabled (the
- * heuristic answers). Rejects when no model URL can be found.
+ * heuristic answers). Rejects when no model URL can be found, or `url()` throws (a malformed
+ * `model.url`): the model is then unavailable, said once, and the heuristic answers.
  */
 export function predictorLoader(
   m: Pick<typeof import('./intent-module.js'), 'loadModelPredictor'>,
   opts: ResolvedOptions,
-  url: string | undefined,
+  url: () => string | undefined,
   assetBase: string | undefined,
   sink: WiringSink,
 ): (() => Promise<Predictor>) | undefined {
   if (!opts.model.enabled) return undefined;
   return async () => {
-    if (!url || !assetBase) throw new Error('no model URL: pass model.url');
+    const u = url();
+    if (!u || !assetBase) throw new Error('no model URL: pass model.url');
     const p = await m.loadModelPredictor({
-      url,
+      url: u,
       backend: opts.model.backend,
       assetBase,
       worker: opts.model.worker,

@@ -25,7 +25,7 @@ export function startServices(d: LazyServicesDeps, f: ServiceFactories = { creat
   const { deps, opts, emitter, problem } = d;
   const loadPredictor =
     deps.loadPredictor ??
-    predictorLoader(f, opts, modelUrl(opts, d.pageUrl(), deps.assetBase), deps.assetBase, {
+    predictorLoader(f, opts, () => modelUrl(opts, d.pageUrl(), deps.assetBase), deps.assetBase, {
       emitModel: (x) => emitter.emit('model', x),
       problem,
     });

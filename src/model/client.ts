@@ -158,7 +158,8 @@ export async function loadModelPredictor(o: ModelClientOptions): Promise<ModelPr
   const t0 = performance.now();
   const files = await withTimeout(fetchModelFiles(o.fetch ?? ((u) => fetch(u)), o.url), o.fetchTimeoutMs ?? 30_000, 'fetching the intent model');
   const net: JsNet = decodeJsNet(files);
-  jsStep(net, [], new Float32Array(net.D)); // the first answer: proves the weights compute
+  // the first answer: proves the weights compute
+  if (!Number.isFinite(jsStep(net, [], new Float32Array(net.D).fill(0.5)).logit)) throw new Error('intent model: its first answer is not finite');
   const warmupMs = performance.now() - t0;
   let rt: RuntimeOps | undefined;
   let backend = 'js';

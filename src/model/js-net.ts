@@ -38,6 +38,8 @@ export function decodeJsNet({ modelJson, bin }: ModelFiles): JsNet {
     const n = spec.shape.reduce((a, b) => a * b, 1);
     if (offset + n * 4 > bin.byteLength) throw new Error(`intent model: weights file is truncated (${bin.byteLength} bytes)`);
     arrays[spec.name] = new Float32Array(bin.slice(offset, offset + n * 4));
+    // a NaN or ±Infinity would make every answer NaN (and the JS kernel skips zero inputs' rows, so one step cannot find it)
+    if (!arrays[spec.name].every(Number.isFinite)) throw new Error(`intent model: weight ${spec.name} is not finite`);
     offset += n * 4;
     if (want[spec.name] && spec.shape.join() !== want[spec.name].join()) throw new Error(`intent model: weight ${spec.name} is not shaped [${want[spec.name]}]`);
   }

@@ -35,6 +35,8 @@ const BROKEN: Record<string, { json: object; bin: Buffer } | 404> = {
   missing: 404,
   truncated: { json: modelJson, bin: weights.subarray(0, Math.floor(weights.length / 2)) },
   'other-feature-version': { json: { ...modelJson, featureVersion: modelJson.featureVersion + 1 }, bin: weights },
+  // a NaN in the first weight (the cell's kernel): the JS kernel answered NaN before
+  'nan-weights': { json: modelJson, bin: Buffer.concat([Buffer.from(new Float32Array([NaN]).buffer), weights.subarray(4)]) },
 };
 
 useBrowser();
@@ -87,7 +89,7 @@ function shopAndAsk(page: Page, prefix: string, n: number) {
 const storedWith = async (page: Page, db: string, prefix: string) => ((await readDatabase(page, db)).events as { itemId?: string }[]).filter((e) => e.itemId?.startsWith(prefix)).length;
 
 describe('model files that cannot be used', () => {
-  const expectMessage: Record<string, RegExp> = { missing: /404/, truncated: /weights|bytes|length|truncat/i, 'other-feature-version': /feature/i };
+  const expectMessage: Record<string, RegExp> = { missing: /404/, truncated: /weights|bytes|length|truncat/i, 'other-feature-version': /feature/i, 'nan-weights': /not finite/ };
   it.each(Object.keys(BROKEN))('%s → one clear error, the heuristic answers, capture unaffected', async (name) => {
     const ctx = await context();
     const db = `faults-model-${name}`;
@@ -312,5 +314,15 @@ describe('leaks', () => {
     expect(r.heap1 - r.heap0).toBeLessThan(Math.max(40 * n, 256_000));
     expect(r.errors).toEqual([]);
     expect(r.pageErrors).toEqual([]);
+  });
+
+  it('a malformed model.url → one clear error, the heuristic answers (intent is not lost)', async () => {
+    const ctx = await context();
+    const page = await start(ctx, { dbName: 'faults-model-bad-url', model: { url: 'http://[::1/models/' } });
+    const { intent, log } = await shopAndAsk(page, 'u', 10);
+    expect(log.errors.map((e) => e.code)).toEqual(['model-load']);
+    expect(log.errors[0].message).toMatch(/URL/i);
+    expect(intent).toMatchObject({ source: 'heuristic', backend: 'none' });
+    await ctx.close();
   });
 });
