@@ -120,7 +120,8 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
   if (consent !== 'denied' && deps.loadIntentModule) whenIdle(() => void (disposed ? undefined : services.load().catch(() => {})));
 
   const record = (type: HunchEvent['type'], props: EventProps & { dwellMs?: number }) => {
-    if (disposed || consent === 'denied') return;
+    // nothing while forget() erases: an event would continue the forgotten session and open a new database
+    if (disposed || consent === 'denied' || erasing) return;
     const ts = now();
     const prev = chooseSession(mine, pointer.read(), ts, timeoutMs);
     const { ptr, started } = advanceSession(prev, ts, timeoutMs, randomId);
@@ -295,7 +296,7 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
       const held = structuredClone(pendingEvents);
       // what is stored: while granted, and also while 'pending' after it was granted (pending
       // stops storing but keeps what was stored); events held in memory come after it
-      const source = consent === 'granted' ? (await writer.flush(), getStore()) : slot.current();
+      const source = consent === 'granted' ? (await writer.flush(), slot.forReading()) : slot.current();
       return { ...base, ...(await exportData(await source, slot.earlier(), held)) };
     },
     forget,

@@ -3,6 +3,7 @@
  * TypeError naming the option and why; out-of-range numbers are rejected, not silently changed.
  */
 import { isPreset, unknownPresetMessage } from './triggers.js';
+import { describeValue } from './validate-event.js';
 
 /** Consent state. `'pending'` keeps events in memory only; `'denied'` stores nothing and erases. */
 export type Consent = 'granted' | 'denied' | 'pending';
@@ -101,7 +102,7 @@ function fail(field: string, why: string): never {
 function num(field: string, v: unknown, min: number, max: number, dflt: number, integer = false): number {
   if (v === undefined) return dflt;
   if (typeof v !== 'number' || !Number.isFinite(v) || (integer && !Number.isInteger(v))) {
-    fail(field, `must be a finite ${integer ? 'integer' : 'number'} (got ${typeof v === 'number' ? v : typeof v})`);
+    fail(field, `must be a finite ${integer ? 'integer' : 'number'} (got ${describeValue(v)})`);
   }
   if (v < min || v > max) fail(field, `must be between ${min} and ${max} (got ${v})`);
   return v;
@@ -152,7 +153,7 @@ export function resolveOptions(input: unknown = {}): ResolvedOptions {
   if (o.triggers !== undefined) {
     if (!Array.isArray(o.triggers)) fail('triggers', 'must be an array of preset names');
     o.triggers.forEach((t: unknown, i) => {
-      if (typeof t !== 'string') fail(`triggers[${i}]`, `must be a preset name (got ${t === null ? 'null' : typeof t})`);
+      if (typeof t !== 'string') fail(`triggers[${i}]`, `must be a preset name (got ${describeValue(t)})`);
       if (!isPreset(t)) fail(`triggers[${i}]`, `is an ${unknownPresetMessage(t)}`);
     });
   }

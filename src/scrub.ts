@@ -28,8 +28,8 @@ const isAlpha = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 const isLocal = (c: number) => isAlpha(c) || isDigit(c) || c === 46 || c === 95 || c === 37 || c === 43 || c === 45;
 // domain: letters, digits, . -
 const isDomain = (c: number) => isAlpha(c) || isDigit(c) || c === 46 || c === 45;
-// separators allowed inside phone/card numbers: space - . ( ) /
-const isSep = (c: number) => c === 32 || c === 45 || c === 46 || c === 40 || c === 41 || c === 47;
+// separators allowed inside phone/card numbers: any white space (tab, no-break, thin…) - . ( ) / _
+const isSep = (c: number) => /[\s\-.()/_]/.test(String.fromCharCode(c));
 
 /** Luhn check over the digits of s[from..to), skipping separators. */
 function luhn(s: string, from: number, to: number): boolean {
@@ -72,6 +72,21 @@ function gs1(s: string, from: number, to: number): boolean {
   return sum % 10 === 0;
 }
 
+/**
+ * End of the email domain after the `@` at `i` (trailing dots left out), or -1 when what follows
+ * is no domain with a dot and a top-level part of 2+ characters.
+ */
+function domainEnd(s: string, i: number): number {
+  let b = i + 1;
+  while (b < s.length && isDomain(s.charCodeAt(b))) b++;
+  // trailing dots are punctuation, not part of the domain
+  while (b > i + 1 && s.charCodeAt(b - 1) === 46) b--;
+  // the last dot within the domain (never searched for before it: the scan stays linear)
+  let lastDot = b - 1;
+  while (lastDot > i + 1 && s.charCodeAt(lastDot) !== 46) lastDot--;
+  return lastDot > i + 1 && b - lastDot > 2 ? b : -1;
+}
+
 /** One scrubbing pass over `s` as written (no decoding). Linear in `s.length`. */
 function scan(s: string, mode: ScrubMode | 'path'): string {
   let out = '';
@@ -84,16 +99,8 @@ function scan(s: string, mode: ScrubMode | 'path'): string {
     if (c === 64 /* @ */) {
       let a = i;
       while (a > leftLimit && a > emitted && isLocal(s.charCodeAt(a - 1))) a--;
-      let b = i + 1;
-      let lastDot = -1;
-      while (b < n && isDomain(s.charCodeAt(b))) {
-        if (s.charCodeAt(b) === 46) lastDot = b;
-        b++;
-      }
-      // trailing dots are punctuation, not part of the domain
-      while (b > i + 1 && s.charCodeAt(b - 1) === 46) b--;
-      if (lastDot >= b) lastDot = s.lastIndexOf('.', b - 1);
-      if (a < i && lastDot > i + 1 && b - lastDot > 2) {
+      const b = domainEnd(s, i);
+      if (a < i && b > 0) {
         out += s.slice(emitted, a) + '[email]';
         emitted = b;
         leftLimit = b;
@@ -168,7 +175,10 @@ function scan(s: string, mode: ScrubMode | 'path'): string {
       } else if (nd >= 13 && (text || (cardWindow(s, groups, end) && !(seps === 0 && !plus && nd <= 14 && gs1(s, i, end))))) tag = '[card]';
       else if (!dateLike && nd >= 7 && nd <= 15 && (plus || seps >= 2 || (text && seps >= 1))) tag = '[phone]';
       else if (text && nd >= 9 && nd <= 12) tag = '[phone]';
-      if (tag) {
+      // digits in an email's local part ("jane+20240101@…") are the email's, scrubbed whole at its @
+      let k = end;
+      while (k < n && k - end < 64 && isLocal(s.charCodeAt(k))) k++;
+      if (tag && !(s.charCodeAt(k) === 64 && domainEnd(s, k) > 0)) {
         out += s.slice(emitted, i) + tag;
         emitted = end;
         leftLimit = end;

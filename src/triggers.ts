@@ -10,6 +10,7 @@
  * ```
  */
 import type { Intent } from './intent.js';
+import { describeValue } from './validate-event.js';
 
 /** How often a rule may fire. Default `{ perSession: 1 }`. */
 export interface TriggerCap {
@@ -60,11 +61,6 @@ function fail(field: string, why: string): never {
 }
 
 /** What a bad value was, without calling into it (its toString may throw). */
-function got(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'an array';
-  return typeof v === 'number' ? String(v) : typeof v;
-}
 
 /**
  * Validates a rule or resolves a preset name, and returns what the rule set stores: the frozen
@@ -86,17 +82,17 @@ export function resolveRule(rule: TriggerRule | string): TriggerRule {
   if (typeof when !== 'function') fail('rule.when', 'must be a function');
   const out: TriggerRule = { id, when: (intent, previous) => when.call(rule, intent, previous) };
   if (cap !== undefined) {
-    if (cap === null || typeof cap !== 'object' || Array.isArray(cap)) fail('rule.cap', `must be an object { perSession?, cooldownMs? } (got ${got(cap)})`);
+    if (cap === null || typeof cap !== 'object' || Array.isArray(cap)) fail('rule.cap', `must be an object { perSession?, cooldownMs? } (got ${describeValue(cap)})`);
     const c = cap as Record<string, unknown>;
     for (const k of Object.keys(c)) {
       if (!(CAP_KEYS as readonly string[]).includes(k)) fail(`rule.cap.${k.slice(0, 40)}`, `is not a known field (allowed: ${CAP_KEYS.join(', ')})`);
     }
     const { perSession, cooldownMs } = c;
     if (perSession !== undefined && (typeof perSession !== 'number' || !Number.isInteger(perSession) || perSession < 1)) {
-      fail('rule.cap.perSession', `must be an integer ≥ 1 (got ${got(perSession)})`);
+      fail('rule.cap.perSession', `must be an integer ≥ 1 (got ${describeValue(perSession)})`);
     }
     if (cooldownMs !== undefined && (typeof cooldownMs !== 'number' || !Number.isFinite(cooldownMs) || cooldownMs < 0)) {
-      fail('rule.cap.cooldownMs', `must be a finite number ≥ 0 (got ${got(cooldownMs)})`);
+      fail('rule.cap.cooldownMs', `must be a finite number ≥ 0 (got ${describeValue(cooldownMs)})`);
     }
     const copy: TriggerCap = {};
     if (perSession !== undefined) copy.perSession = perSession as number;

@@ -35,7 +35,7 @@ export function boundedScrub(s: string, max: number, mode: ScrubMode, url = fals
   const c = clean(s.slice(0, max + 64));
   if (s.length <= max + 64 && c.length <= max) return c;
   const cut = c.slice(0, max);
-  const last = Math.max(...[' ', '/', '&', '?', '#'].map((sep) => cut.lastIndexOf(sep)));
+  const last = Math.max(...[...' /&?#'].map((sep) => cut.lastIndexOf(sep)));
   return last > 0 ? cut.slice(0, last) : '';
 }
 
@@ -43,7 +43,7 @@ function str(field: 'itemId' | 'categoryId' | 'query' | 'url', v: unknown): stri
   let s: string;
   if (typeof v === 'string') s = v.trim();
   else if ((field === 'itemId' || field === 'categoryId') && typeof v === 'number' && Number.isFinite(v)) s = String(v);
-  else fail(field, `must be a string${field === 'itemId' || field === 'categoryId' ? ' or a finite number' : ''} (got ${describe(v)})`);
+  else fail(field, `must be a string${field === 'itemId' || field === 'categoryId' ? ' or a finite number' : ''} (got ${describeValue(v)})`);
   if (s.length === 0) fail(field, 'must not be empty');
   const mode: ScrubMode = field === 'query' ? 'text' : 'id';
   const out = boundedScrub(s, MAX_LENGTH[field], mode, field === 'url');
@@ -60,8 +60,10 @@ function reason(err: unknown): string {
   }
 }
 
-function describe(v: unknown): string {
+/** What a bad value was, for the "(got …)" of a TypeError: never the value of a string (it may hold personal data). */
+export function describeValue(v: unknown): string {
   if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
   if (typeof v === 'number') return String(v);
   if (typeof v === 'string') return `string of length ${v.length}`;
   return typeof v;
@@ -74,11 +76,11 @@ function describe(v: unknown): string {
  */
 export function validateEvent(type: unknown, props: unknown): { type: EventType; props: EventProps } {
   if (!isEventType(type)) {
-    throw new TypeError(`hunch.track: "type" must be one of ${EVENT_TYPES.join(', ')} (got ${typeof type === 'string' ? JSON.stringify(type.slice(0, 40)) : describe(type)})`);
+    throw new TypeError(`hunch.track: "type" must be one of ${EVENT_TYPES.join(', ')} (got ${typeof type === 'string' ? JSON.stringify(type.slice(0, 40)) : describeValue(type)})`);
   }
   const out: EventProps = {};
   if (props === undefined || props === null) return { type, props: out };
-  if (typeof props !== 'object' || Array.isArray(props)) fail('props', `must be a plain object (got ${Array.isArray(props) ? 'array' : describe(props)})`);
+  if (typeof props !== 'object' || Array.isArray(props)) fail('props', `must be a plain object (got ${describeValue(props)})`);
   // a Proxy or getter may throw anything: report it as a TypeError naming what could not be read
   let proto: unknown;
   let keys: string[];
@@ -110,14 +112,14 @@ export function validateEvent(type: unknown, props: unknown): { type: EventType;
   if (p.price !== undefined) {
     const v = p.price;
     if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > MAX_PRICE) {
-      fail('price', `must be a finite number between 0 and ${MAX_PRICE} (got ${describe(v)})`);
+      fail('price', `must be a finite number between 0 and ${MAX_PRICE} (got ${describeValue(v)})`);
     }
     out.price = v;
   }
   if (p.quantity !== undefined) {
     const v = p.quantity;
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > MAX_QUANTITY) {
-      fail('quantity', `must be an integer between 1 and ${MAX_QUANTITY} (got ${describe(v)})`);
+      fail('quantity', `must be an integer between 1 and ${MAX_QUANTITY} (got ${describeValue(v)})`);
     }
     out.quantity = v;
   }

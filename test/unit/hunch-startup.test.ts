@@ -138,3 +138,29 @@ describe('the instance before storage has opened', () => {
     expect(spilledItems()).not.toContain('FORGOTTEN');
   });
 });
+
+describe('while forget() erases', () => {
+  it('an event recorded then (a dwell, a track) neither continues the forgotten session nor opens a new database; export() afterwards opens none either', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const inner = createMemoryStore();
+    const store: Store = { ...inner, destroy: async () => (await gate, inner.destroy()) };
+    const openStore = vi.fn(async () => store);
+    const h = await createHunch({ dbName: DB, autoCapture: false, model: { enabled: false } }, { window, localStorage, whenIdle: () => {}, openStore, deleteStore: async () => {} });
+    disposeLater.push(h);
+    h.track('page_view');
+    await h.flush();
+    const forgotten = h.sessionId;
+    const forgetting = h.forget();
+    await new Promise((r) => setTimeout(r, 0));
+    h.track('product_view', { itemId: 'DURING' });
+    release();
+    await forgetting;
+    expect(localStorage.getItem(`hunch:${DB}:session`)).toBeNull();
+    expect(h.sessionId).not.toBe(forgotten);
+    expect(openStore).toHaveBeenCalledTimes(1);
+    const exported = await h.export();
+    expect(exported.events).toEqual([]);
+    expect(openStore).toHaveBeenCalledTimes(1); // reading what is left opened no database
+  });
+});

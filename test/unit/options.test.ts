@@ -36,7 +36,7 @@ describe('resolveOptions', () => {
     [{ triggers: 'abandonment' }, /"triggers"/],
     [{ triggers: ['nope'] }, /option "triggers\[0\]" is an unknown preset "nope" \(known: abandonment, ready-to-buy\)/],
     [{ triggers: ['abandonment', 'toString'] }, /"triggers\[1\]" is an unknown preset "toString"/],
-    [{ triggers: ['abandonment', 3] }, /"triggers\[1\]" must be a preset name \(got number\)/],
+    [{ triggers: ['abandonment', 3] }, /"triggers\[1\]" must be a preset name \(got 3\)/],
     [{ personalize: { auto: 'no' } }, /"personalize.auto" must be a boolean/],
     [{ personalize: { every: 3 } }, /"personalize.every" is not a known option/],
     [{ sessionTimeout: 5 }, /"sessionTimeout" is not a known option/],

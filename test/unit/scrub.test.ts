@@ -79,6 +79,25 @@ describe('scrubText', () => {
   });
 });
 
+describe('scrubText: shapes a review found leaking', () => {
+  it.each([
+    ['jane.doe+20240101@gmail.com', 'text', '[email]'],
+    ['jane.doe+1234567@gmail.com', 'id', '[email]'],
+    ['mail jane.doe.5551234567@example.com now', 'text', 'mail [email] now'],
+    ['4111\u00a01111\u00a01111\u00a01111', 'id', '[card]'],
+    ['4111\u20091111\u20091111\u20091111', 'text', '[card]'],
+    ['4111\t1111\t1111\t1111', 'id', '[card]'],
+    ['4111_1111_1111_1111', 'id', '[card]'],
+    ['call +1\u00a0415\u00a0555\u00a02671', 'text', 'call [phone]'],
+  ] as const)('%j (%s) → %j', (input, mode, expected) => {
+    expect(scrubText(input, mode)).toBe(expected);
+  });
+
+  it('a phone number right before an @ that starts no email is still a phone', () => {
+    expect(scrubText('+1 415 555 2671@home', 'text')).toBe('[phone]@home');
+  });
+});
+
 describe('scrubUrl', () => {
   it('drops credentials, query values and fragment values; scrubs the path', () => {
     expect(scrubUrl('https://bob:pw@shop.com/u/bob@x.com/p?q=shoes&email=a%40b.com#token=123')).toBe('https://shop.com/u/[email]/p?q=&email=#token=');
