@@ -12,6 +12,7 @@ import { newSessionState, type SessionState } from './model/session-state.js';
 import { createPersonalizer, type DeviceMetrics, type PersonalizeEvent } from './personalize/personalizer.js';
 import type { PersonalizeResult } from './personalize/guard.js';
 import type { Store } from './store/types.js';
+import { createPacer } from './slice.js';
 import { evaluateTriggers, mergeFiredLogs, type FiredLog, type TriggerRule } from './triggers.js';
 
 /** Meta keys this service owns. */
@@ -97,6 +98,7 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
   let disposed = false;
   let stepsRun = 0;
   let resets = 0; // forgets: an async write begun before one must not bring back what it read
+  const pace = createPacer();
   const personalizer = createPersonalizer({
     store: d.store,
     predictor: () => (predictor ? Promise.resolve(predictor) : load()),
@@ -192,7 +194,10 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
         // remembering them would hold every id of a long session
         for (const e of events.slice(0, from)) if (e.ts >= live) processed.add(e.id);
       }
-      for (const e of events.slice(from)) await apply(p, e, e.ts >= live, true);
+      for (const e of events.slice(from)) {
+        await apply(p, e, e.ts >= live, true);
+        await pace(); // a long session replayed by the JS kernel must not be one long task
+      }
       if (state) current = toIntent(state, p);
     } catch (err) {
       d.problem('warning', 'intent-restore', `could not restore the intent state: ${(err as Error)?.message ?? err}`);
@@ -253,6 +258,7 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
         // the stored personal head, once storage is there (consent granted after the module loaded)
         else await personalizer.restore(p).catch(() => {});
         await fn(p);
+        await pace(); // a backlog of events queued at load is stepped in slices too
         if (d.now() - lastPersist >= PERSIST_EVERY_MS) await persist();
         else if (dirty) schedulePersist();
       })

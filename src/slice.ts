@@ -31,6 +31,20 @@ export function yieldToPage(): Promise<void> {
 }
 
 /**
+ * A pacer for loops of awaited steps (which never give the page a turn by themselves: each
+ * `await` of a resolved promise is only a microtask): `await pace()` after each step yields to the
+ * page once `budgetMs` of work has run since the last turn.
+ */
+export function createPacer(budgetMs = SLICE_MS): () => Promise<void> {
+  let start = performance.now();
+  return async () => {
+    if (performance.now() - start < budgetMs) return;
+    await yieldToPage();
+    start = performance.now();
+  };
+}
+
+/**
  * Drives `gen` to its end in slices.
  * @param onYield called with each yielded value
  * @param budgetMs work per slice, ms (default {@link SLICE_MS})

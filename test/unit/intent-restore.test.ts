@@ -137,6 +137,29 @@ describe('intent restore after a reload', () => {
   });
 });
 
+describe('a long replay', () => {
+  it('gives the page a turn every few milliseconds (no long main-thread task)', async () => {
+    const inner = createMemoryStore();
+    await inner.putEvents(events.slice(0, 60));
+    const slow = fakePredictor(tinyNet());
+    const step = slow.step.bind(slow);
+    slow.step = async (h, x) => {
+      const t = performance.now();
+      while (performance.now() - t < 1); // ~1 ms per step, as a slow phone's JS kernel
+      return step(h, x);
+    };
+    const svc = createIntentService({ loadPredictor: async () => slow, store: () => Promise.resolve(inner), sessionId: () => 's', now: () => 400_000, emitIntent: () => {}, emitTrigger: () => {}, rules: () => [], problem: () => {}, whenIdle: () => {} });
+    let turns = 0;
+    let ticking = true;
+    const tick = () => ticking && (turns++, setTimeout(tick, 0));
+    setTimeout(tick, 0);
+    expect((await svc.intent()).events).toBe(60);
+    ticking = false;
+    expect(turns).toBeGreaterThanOrEqual(3); // ~60 ms of steps in slices of ~8 ms
+    svc.dispose();
+  });
+});
+
 describe('restore with a session summary that lags behind its events', () => {
   it('resumes without replaying (the summary counts fewer; only more than the state applied means another tab)', async () => {
     const inner = createMemoryStore();
