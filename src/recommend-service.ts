@@ -14,7 +14,7 @@
 import { createSerialQueue, loadOnce } from './serial.js';
 import type { HunchEvent } from './events.js';
 import { skippedHead, type PersonalizeResult } from './personalize/guard.js';
-import { autoDue, endedSessions, newestEnd, AUTO_EVERY_SESSIONS } from './personalize/schedule.js';
+import { autoDue, endedSessions, seenBy, seenUntil, AUTO_EVERY_SESSIONS } from './personalize/schedule.js';
 import { runSliced } from './slice.js';
 import { guardTaste, skippedTaste, type TasteOptions, type TasteResult } from './personalize/taste.js';
 import { checkTaste, factorsKey } from './recommend/factors.js';
@@ -186,8 +186,6 @@ export function createRecommendService(d: RecommendServiceDeps): RecommendServic
   };
 
   const ended = async (store: Store) => endedSessions(await store.getSessions(), d.sessionId?.());
-  /** Whether enough sessions ended since the last run for an automatic one. */
-  const due = async (store: Store) => autoDue(await ended(store), record ? (record.seenUntil ?? record.at) : undefined);
 
   const doRun = async (reason: 'manual' | 'auto'): Promise<TasteResult> => {
     const t0 = performance.now();
@@ -197,15 +195,15 @@ export function createRecommendService(d: RecommendServiceDeps): RecommendServic
     if (!storeP) throw new Error('personalization needs storage (consent not granted)');
     const store = await storeP;
     await restoreTaste();
+    const endedNow = await ended(store);
     // an automatic run queued behind one that already covered these sessions: nothing new to learn from
-    if (reason === 'auto' && !(await due(store))) return skippedTaste('no new ended sessions since the last run');
+    if (reason === 'auto' && !autoDue(endedNow, record)) return skippedTaste('no new ended sessions since the last run');
     emit({ status: 'start', target: 'recommend', reason });
     await d.flush();
     const cur = d.sessionId?.();
     const history = (await store.getEvents({ limit: TASTE_HISTORY_EVENTS })).filter((e) => e.sessionId !== cur && e.itemId !== undefined);
     const current = record?.taste ?? null;
     const { result, taste } = await runSliced(guardTaste(model!, history, current, d.tasteOptions));
-    const endedNow = await ended(store); // read before the check below, so nothing awaits between it and the record's update
     if (gen !== generation) throw new Error('personalization stopped: the data it was fitting was forgotten meanwhile');
     if (model!.factors) {
       record = {
@@ -214,7 +212,7 @@ export function createRecommendService(d: RecommendServiceDeps): RecommendServic
         previous: result.adopted || result.reverted ? current : (record?.previous ?? null),
         last: result,
         endedSessions: endedNow.length,
-        seenUntil: Math.min(newestEnd(endedNow), now()),
+        seenUntil: seenUntil(endedNow, now()),
         at: now(),
       };
       await store.setMeta(TASTE_META, record);
@@ -237,7 +235,7 @@ export function createRecommendService(d: RecommendServiceDeps): RecommendServic
         try {
           const storeP = disposed ? undefined : d.store();
           if (!storeP) return;
-          if (await due(await storeP)) await personalize('auto');
+          if (autoDue(await ended(await storeP), record)) await personalize('auto');
         } catch {
           /* reported through the 'personalize' error event */
         } finally {
@@ -292,7 +290,7 @@ export function createRecommendService(d: RecommendServiceDeps): RecommendServic
         const gen = generation;
         const store = await storeP;
         if (gen !== generation || !record) return false; // forgotten meanwhile
-        record = { ...record, taste: record.previous, previous: null, seenUntil: record.seenUntil ?? record.at, at: now() };
+        record = { ...record, taste: record.previous, previous: null, seenUntil: seenBy(record), at: now() };
         await store.setMeta(TASTE_META, record);
         return true;
       });

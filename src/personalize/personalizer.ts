@@ -14,7 +14,7 @@ import { checkHead, globalHead, headLogitOf, type PersonalHead } from './head.js
 import { scorePredictions, type ScoreSummary } from './metrics.js';
 import { createSerialQueue, loadOnce } from '../serial.js';
 import { runSliced } from '../slice.js';
-import { autoDue, endedSessions, newestEnd } from './schedule.js';
+import { autoDue, endedSessions, seenBy, seenUntil } from './schedule.js';
 
 export { AUTO_EVERY_SESSIONS } from './schedule.js';
 
@@ -120,7 +120,6 @@ export function createPersonalizer(d: PersonalizerDeps): Personalizer {
   };
 
   const ended = async (store: Store) => endedSessions(await store.getSessions(), d.sessionId());
-  const due = (list: Parameters<typeof autoDue>[0]) => autoDue(list, record ? (record.seenUntil ?? record.at) : undefined);
 
   /** Reads the stored head for this predictor (drops one of another model version) and puts it in use. */
   const read = async (p: Predictor, store: Store, gen: number) => {
@@ -173,7 +172,7 @@ export function createPersonalizer(d: PersonalizerDeps): Personalizer {
       );
       if (report) d.emit({ status: 'progress', phase: 'replay', done: i + 1, total: sessions.length });
     }
-    return { examples: out, ended: sessions.length };
+    return { examples: out };
   };
 
   const doRun = async (reason: 'manual' | 'auto'): Promise<PersonalizeResult> => {
@@ -186,15 +185,14 @@ export function createPersonalizer(d: PersonalizerDeps): Personalizer {
     await restore(p);
     const endedNow = await ended(store);
     // an automatic run queued behind one that already covered these sessions: nothing new to learn from
-    if (reason === 'auto' && !due(endedNow)) return skippedHead('no new ended sessions since the last run');
+    if (reason === 'auto' && !autoDue(endedNow, record)) return skippedHead('no new ended sessions since the last run');
     d.emit({ status: 'start', reason });
-    const { examples, ended: nEnded } = await replay(store, net, true, endedNow);
+    const { examples } = await replay(store, net, true, endedNow);
     const prior = globalHead(net);
     const current = record?.head ?? prior;
     const { result, head } = await runSliced(guardedPersonalize(examples, prior, current, d.options), (v) =>
       d.emit({ status: 'progress', phase: 'fit', done: v.iteration, total: v.maxIter }),
     );
-    const all = (await store.getSessions()).filter((s) => s.id !== d.sessionId()).length;
     if (gen !== generation) throw new Error('personalization stopped: the data it was fitting was forgotten meanwhile');
     const changed = result.adopted || result.reverted;
     const inUse = result.adopted ? head : result.reverted ? null : (record?.head ?? null);
@@ -203,8 +201,8 @@ export function createPersonalizer(d: PersonalizerDeps): Personalizer {
       head: inUse,
       previous: changed ? (record?.head ?? null) : (record?.previous ?? null),
       last: result,
-      endedSessions: Math.max(all, nEnded),
-      seenUntil: Math.min(newestEnd(endedNow), d.now()), // a session from a clock that ran ahead must not hold later runs back
+      endedSessions: endedNow.length,
+      seenUntil: seenUntil(endedNow, d.now()),
       at: d.now(),
     });
     if (gen !== generation) throw new Error('personalization stopped: the data it was fitting was forgotten meanwhile');
@@ -232,7 +230,7 @@ export function createPersonalizer(d: PersonalizerDeps): Personalizer {
             const p = await d.predictor();
             if (!storeP || !p.jsNet) return; // no storage, or the heuristic: nothing to personalize
             await restore(p);
-            if (due(await ended(await storeP))) await run('auto');
+            if (autoDue(await ended(await storeP), record)) await run('auto');
           } catch {
             /* reported through the 'personalize' error event */
           } finally {
@@ -250,7 +248,7 @@ export function createPersonalizer(d: PersonalizerDeps): Personalizer {
         await restore(p);
         const store = await storeP;
         if (gen !== generation || !record || (!record.head && !record.previous)) return false; // nothing to undo, or forgotten meanwhile
-        const back = { ...record, head: record.previous, previous: null, seenUntil: record.seenUntil ?? record.at, at: d.now() };
+        const back = { ...record, head: record.previous, previous: null, seenUntil: seenBy(record), at: d.now() };
         await save(store, back);
         if (gen === generation) await setHead(back.head);
         return true;

@@ -14,11 +14,29 @@ export const endedSessions = (sessions: readonly SessionRecord[], current: strin
 /** Last event time (ms since the epoch) of the newest of `ended`; 0 when there is none. */
 export const newestEnd = (ended: readonly SessionRecord[]): number => ended.reduce((m, s) => Math.max(m, s.end), 0);
 
+/** What a stored run record (the head's or the taste's) says about the sessions it saw. */
+export interface RunMark {
+  /** {@link seenUntil} of the last run; absent in records saved before 2026-11-30. */
+  seenUntil?: number;
+  /** Time of the last run, ms since the epoch (stands in for a missing `seenUntil`). */
+  at: number;
+}
+
 /**
- * Whether an automatic run is due: {@link AUTO_EVERY_SESSIONS} sessions ended after `seenUntil`
- * (the {@link newestEnd} the last run saw; undefined: no run yet, every ended session counts).
- * Counted by time rather than as a difference of counts, so retention deleting old sessions
- * cannot hold the runs back.
+ * What a run records as seen: the {@link newestEnd} of the sessions it saw, but never later than
+ * `now` (ms), so a session recorded while the clock ran ahead cannot hold later runs back.
  */
-export const autoDue = (ended: readonly SessionRecord[], seenUntil = -Infinity): boolean =>
-  ended.filter((s) => s.end > seenUntil).length >= AUTO_EVERY_SESSIONS;
+export const seenUntil = (ended: readonly SessionRecord[], now: number): number => Math.min(newestEnd(ended), now);
+
+/** The time a record's sessions count from: its `seenUntil`, or `at` for an older record. */
+export const seenBy = (mark: RunMark): number => mark.seenUntil ?? mark.at;
+
+/**
+ * Whether an automatic run is due: {@link AUTO_EVERY_SESSIONS} sessions ended after what the last
+ * run saw (`last`; none: no run yet, every ended session counts). Counted by time rather than as
+ * a difference of counts, so retention deleting old sessions cannot hold the runs back.
+ */
+export const autoDue = (ended: readonly SessionRecord[], last?: RunMark): boolean => {
+  const since = last ? seenBy(last) : -Infinity;
+  return ended.filter((s) => s.end > since).length >= AUTO_EVERY_SESSIONS;
+};

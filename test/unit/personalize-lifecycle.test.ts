@@ -147,12 +147,12 @@ describe('automatic runs', () => {
     const s = (id: string, end: number) => ({ id, start: end - 1, end, count: 2, counts: {}, items: [], purchased: false });
     const old = Array.from({ length: 30 }, (_, i) => s(`o${i}`, i * HOUR));
     expect(autoDue(old)).toBe(true); // no run yet
-    expect(autoDue(old, 29 * HOUR)).toBe(false); // the last run saw them all
+    expect(autoDue(old, { seenUntil: 29 * HOUR, at: 0 })).toBe(false); // the last run saw them all
     // three sessions later, retention deleted the three oldest: the count is the same, the runs are due
     const later = [...old.slice(3), s('n1', 40 * HOUR), s('n2', 41 * HOUR), s('n3', 42 * HOUR)];
     expect(later).toHaveLength(old.length);
-    expect(autoDue(later, 29 * HOUR)).toBe(true);
-    expect(autoDue(later.slice(0, -1), 29 * HOUR)).toBe(false);
+    expect(autoDue(later, { seenUntil: 29 * HOUR, at: 0 })).toBe(true);
+    expect(autoDue(later.slice(0, -1), { seenUntil: 29 * HOUR, at: 0 })).toBe(false);
   });
 
   /** Runs once on `store`, lets `between` change it, and returns the events of the automatic check that follows. */
