@@ -87,6 +87,16 @@ function domainEnd(s: string, i: number): number {
   return lastDot > i + 1 && b - lastDot > 2 ? b : -1;
 }
 
+/**
+ * True when `s[end..]` goes on as an email's local part up to its `@` (at most 64 characters): the
+ * digits before `end` ("jane+20240101@…") belong to that email, scrubbed whole at its `@`.
+ */
+function inEmail(s: string, end: number): boolean {
+  let k = end;
+  while (k < s.length && k - end < 64 && isLocal(s.charCodeAt(k))) k++;
+  return s.charCodeAt(k) === 64 && domainEnd(s, k) > 0;
+}
+
 /** One scrubbing pass over `s` as written (no decoding). Linear in `s.length`. */
 function scan(s: string, mode: ScrubMode | 'path'): string {
   let out = '';
@@ -175,10 +185,7 @@ function scan(s: string, mode: ScrubMode | 'path'): string {
       } else if (nd >= 13 && (text || (cardWindow(s, groups, end) && !(seps === 0 && !plus && nd <= 14 && gs1(s, i, end))))) tag = '[card]';
       else if (!dateLike && nd >= 7 && nd <= 15 && (plus || seps >= 2 || (text && seps >= 1))) tag = '[phone]';
       else if (text && nd >= 9 && nd <= 12) tag = '[phone]';
-      // digits in an email's local part ("jane+20240101@…") are the email's, scrubbed whole at its @
-      let k = end;
-      while (k < n && k - end < 64 && isLocal(s.charCodeAt(k))) k++;
-      if (tag && !(s.charCodeAt(k) === 64 && domainEnd(s, k) > 0)) {
+      if (tag && !inEmail(s, end)) {
         out += s.slice(emitted, i) + tag;
         emitted = end;
         leftLimit = end;

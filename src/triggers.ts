@@ -60,8 +60,6 @@ function fail(field: string, why: string): never {
   throw new TypeError(`hunch.triggers.add: "${field}" ${why}`);
 }
 
-/** What a bad value was, without calling into it (its toString may throw). */
-
 /**
  * Validates a rule or resolves a preset name, and returns what the rule set stores: the frozen
  * preset, or a frozen copy `{ id, when, cap? }` of the rule read once now, so changing the

@@ -60,7 +60,10 @@ function reason(err: unknown): string {
   }
 }
 
-/** What a bad value was, for the "(got …)" of a TypeError: never the value of a string (it may hold personal data). */
+/**
+ * What a bad value was, for the "(got …)" of a TypeError, without calling into it (its toString
+ * may throw): never the value of a string (it may hold personal data).
+ */
 export function describeValue(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'an array';

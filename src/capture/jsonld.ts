@@ -39,10 +39,10 @@ function localName(t: unknown): string {
   return t.slice(cut + 1);
 }
 
-function isProduct(n: Node): boolean {
-  const t = n['@type'];
-  return (Array.isArray(t) ? t : [t]).some((x) => PRODUCT_TYPES.has(localName(x)));
-}
+/** A node's `@type`s by local name (one type or a list). */
+const typesOf = (n: Node): string[] => [n['@type']].flat().map(localName);
+
+const isProduct = (n: Node): boolean => typesOf(n).some((t) => PRODUCT_TYPES.has(t));
 
 function scalarString(v: unknown, depth = 0): string | undefined {
   if (typeof v === 'string' && v.trim()) return v.trim();
@@ -130,7 +130,7 @@ export function productsFromJsonLd(text: string, onInvalid?: (err: unknown) => v
   const ref: Deref = (v) => (isNode(v) && !v['@type'] && typeof v['@id'] === 'string' && byId.get(v['@id'])) || v;
   // a listed group's variants (listed in its hasVariant, or naming it in isVariantOf) are part
   // of its product view, not views of their own
-  const groups = new Set(nodes.filter((n) => isProduct(n) && (n.hasVariant || [n['@type']].flat().some((t) => localName(t) === 'ProductGroup'))));
+  const groups = new Set(nodes.filter((n) => isProduct(n) && (n.hasVariant || typesOf(n).includes('ProductGroup'))));
   const variants = new Set([...groups].flatMap((g) => variantsOf(ref, g)));
   const out: JsonLdProduct[] = [];
   const ids = new Set<string>();

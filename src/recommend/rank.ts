@@ -16,6 +16,7 @@ import { buildPrefix, type RecEvent, type RecHistory } from './prefix.js';
 import { scoreRules } from './rules.js';
 import { beginTouched, clearTouched, touch } from './touched.js';
 import { scoreTrees } from './trees.js';
+import { describeValue } from '../validate-event.js';
 
 /**
  * Options of {@link rank}. Any other key throws a TypeError naming it (a misspelt `K` or `limit`
@@ -74,7 +75,7 @@ function idSet(model: NextItemModel, name: string, v: Iterable<string> | undefin
     let id: string;
     if (typeof x === 'string') id = x;
     else if (typeof x === 'number' && Number.isFinite(x)) id = String(x);
-    else throw new TypeError(`options.${name}[${n}]: must be an item id, a string or a finite number (got ${x === null ? 'null' : typeof x === 'number' ? x : typeof x})`);
+    else throw new TypeError(`options.${name}[${n}]: must be an item id, a string or a finite number (got ${describeValue(x)})`);
     n++;
     const i = model.indexOf.get(id);
     if (i !== undefined) out.add(i);
