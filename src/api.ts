@@ -137,7 +137,11 @@ export interface Hunch {
    * `dispose()` too.
    */
   forget(): Promise<void>;
-  /** Sets consent: `'pending'` holds events in memory, `'granted'` stores them, `'denied'` drops them and erases. */
+  /**
+   * Sets consent: `'pending'` holds events in memory, `'granted'` stores them, `'denied'` drops them
+   * and erases. A `'granted'` given while a deletion runs (a `forget()`, or a start with `'denied'`)
+   * opens the new database once the old one is gone (up to the 5 s deletion limit).
+   */
   consent(state: Consent): Promise<void>;
   /**
    * Listens to an event of {@link HunchEventMap}. A listener that throws never stops the others or

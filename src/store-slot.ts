@@ -22,7 +22,7 @@ export interface StoreSlotDeps {
 
 /** The slot. */
 export interface StoreSlot {
-  /** The store, opened on first use. */
+  /** The store, opened on first use; an open asked for while {@link destroy} runs waits until it is done. */
   get(): Promise<Store>;
   /** The store when one is open or opening; undefined before the first use and after a forget. */
   current(): Promise<Store> | undefined;
@@ -53,6 +53,7 @@ export function createStoreSlot(d: StoreSlotDeps): StoreSlot {
   let kind: StorageKind = 'memory';
   let forgotten = false; // everything was forgotten and nothing was written since
   let before: Promise<Store> | undefined; // the persistent store toMemory() replaced
+  let erasing: Promise<unknown> = Promise.resolve(); // the last destroy(), settled or not
   const fallback = () => (memory ??= createMemoryStore());
   const letGo = () => {
     const old = opened;
@@ -65,7 +66,9 @@ export function createStoreSlot(d: StoreSlotDeps): StoreSlot {
   const get = (): Promise<Store> => {
     if (!opened) {
       forgotten = false;
-      opened = d.open({ deleted: d.deletedElsewhere }).catch((err) => {
+      // a store opened while a deletion is under way would open the database before it goes
+      // (and then be deleted with it): it waits until the deletion is done, however it ended
+      opened = erasing.then(() => d.open({ deleted: d.deletedElsewhere })).catch((err) => {
         d.unavailable(err);
         return fallback();
       });
@@ -91,13 +94,17 @@ export function createStoreSlot(d: StoreSlotDeps): StoreSlot {
     release() {
       void letGo()?.then((s) => s.close(), () => {});
     },
-    async destroy() {
+    destroy() {
       const old = letGo();
-      const store = old ? await old : undefined;
-      if (store) await store.destroy();
-      if (store?.kind === 'indexeddb') return;
-      if (d.remove) await d.remove();
-      else if (!store) await d.open().then((s) => s.destroy(), () => {});
+      const done = (async () => {
+        const store = old ? await old : undefined;
+        if (store) await store.destroy();
+        if (store?.kind === 'indexeddb') return;
+        if (d.remove) await d.remove();
+        else if (!store) await d.open().then((s) => s.destroy(), () => {});
+      })();
+      erasing = done.catch(() => {});
+      return done;
     },
   };
 }

@@ -88,10 +88,13 @@ describe('the instance before storage has opened', () => {
     let release!: () => void;
     const deleting = new Promise<void>((r) => (release = r));
     const { h, pending } = start({ openStore: async () => createMemoryStore(), deleteStore: () => deleting }, 'denied');
-    await h.consent('granted');
+    const granted = h.consent('granted'); // its store opens once the deletion is done
+    await new Promise((r) => setTimeout(r, 0));
+    expect(h.consentState).toBe('granted');
     h.track('page_view');
     const sessionId = h.sessionId;
     release();
+    await granted;
     await pending;
     expect(sessionId).toBeDefined();
     expect(sessionId).not.toBe('earlier-visit');

@@ -80,4 +80,30 @@ describe('store slot', () => {
     expect(slot.kind).toBe('memory');
     expect(slot.toMemory()).toBe(mem);
   });
+
+  it('a store asked for while destroy() runs opens only once the deletion is done (else it opens the database before it goes, and dies with it)', async () => {
+    let finish!: () => void;
+    const remove = vi.fn(() => new Promise<void>((r) => (finish = r)));
+    const open = vi.fn(async () => createMemoryStore());
+    const slot = createStoreSlot({ open, unavailable: () => {}, deletedElsewhere: () => {}, remove });
+    const erased = slot.destroy();
+    await Promise.resolve();
+    const next = slot.get(); // e.g. consent('granted') while forget() deletes
+    for (let i = 0; i < 5; i++) await Promise.resolve();
+    expect(remove).toHaveBeenCalledTimes(1);
+    expect(open).not.toHaveBeenCalled();
+    finish();
+    await erased;
+    expect((await next).kind).toBe('memory');
+    expect(open).toHaveBeenCalledTimes(1);
+  });
+
+  it('a failed deletion does not stop the next open', async () => {
+    const remove = vi.fn(async () => Promise.reject(new Error('blocked')));
+    const open = vi.fn(async () => createMemoryStore());
+    const slot = createStoreSlot({ open, unavailable: () => {}, deletedElsewhere: () => {}, remove });
+    await expect(slot.destroy()).rejects.toThrow('blocked');
+    await slot.get();
+    expect(open).toHaveBeenCalledTimes(1);
+  });
 });
