@@ -16,6 +16,7 @@ import {
   splitSessions,
   toHunchEvents,
 } from '../../tools/data/index.js';
+import { parseTime } from '../../tools/data/csv.js';
 
 const HOUR = 3600_000;
 
@@ -121,6 +122,35 @@ describe('adapters parse each store format, skipping and counting malformed rows
     ]);
     expect(r.events[0].price).toBeCloseTo(59.9);
     expect(parseGeneric('a,b\n1,2\n').stats).toEqual({ rows: 1, malformed: 1, unmapped: 0 });
+  });
+});
+
+describe('parseTime: ISO 8601 or epoch digits, zone-less read as UTC, anything else malformed', () => {
+  it('reads the data\'s formats and ISO variants, whatever the machine\'s zone', () => {
+    const t = Date.UTC(2024, 4, 1, 10, 0);
+    expect(parseTime('2024-05-01 10:00:00 UTC')).toBe(t);
+    expect(parseTime('2024-05-01 10:00:00')).toBe(t);
+    expect(parseTime('2024-05-01T10:00')).toBe(t);
+    expect(parseTime('2024-05-01T10:00:00Z')).toBe(t);
+    expect(parseTime('2024-05-01T12:00:00.250+02:00')).toBe(t + 250);
+    expect(parseTime('2024-05-01T05:30:00-04:30')).toBe(t);
+    expect(parseTime('2024-05-01T10:00:00.123456Z')).toBe(t + 123);
+    expect(parseTime('2016-05-09')).toBe(Date.UTC(2016, 4, 9));
+    expect(parseTime(' 1714557600 ')).toBe(t);
+    expect(parseTime(String(t))).toBe(t);
+    expect(parseTime('1714557600.5')).toBe(t + 500);
+  });
+
+  it('refuses non-ISO dates (Date.parse would read them in local time) and impossible dates', () => {
+    for (const s of ['2024/05/01 10:00:00', '2024-5-1 10:00', 'May 1, 2024 10:00', 'Wed May 01 2024', '2024-02-30', '2024-13-01', '2024-05-01T24:00', '2024-05-01T10:00:00+25:00', '', 'not a time', '1714557600000000'])
+      expect(parseTime(s), s).toBeNaN();
+    expect(parseTime('2024-02-29')).toBe(Date.UTC(2024, 1, 29));
+  });
+
+  it('the generic CSV skips and counts a row whose time is not ISO or epoch digits', () => {
+    const r = parseGeneric(['timestamp,user_id,event_type', '2024-05-01T10:00:00Z,u1,view', '2024/05/01 10:01:00,u1,view', 'May 1, 2024 10:02,u1,view'].join('\n'));
+    expect(r.stats).toEqual({ rows: 3, malformed: 2, unmapped: 0 });
+    expect(r.events.map((e) => e.ts)).toEqual([Date.UTC(2024, 4, 1, 10, 0)]);
   });
 });
 
