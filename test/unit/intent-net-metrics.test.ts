@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   auc,
+  bestF1Threshold,
   bootstrapIndices,
   calibrationError,
   pairedAucDiffCi,
@@ -53,5 +54,31 @@ describe('eval metrics', () => {
     expect(calibrationError([0, 0], [0.95, 0.95])).toBeCloseTo(0.95, 10);
     const m = thresholdMetrics([1, 0, 1, 0], [0.9, 0.8, 0.2, 0.1], 0.5);
     expect(m).toMatchObject({ accuracy: 0.5, precision: 0.5, recall: 0.5, f1: 0.5 });
+  });
+
+  it('PR-AUC treats tied scores as one threshold: the result does not depend on their order', () => {
+    expect(prAuc([1, 0], [0.5, 0.5])).toBeCloseTo(0.5, 12);
+    expect(prAuc([0, 1], [0.5, 0.5])).toBeCloseTo(0.5, 12);
+    // hand-checked: cuts 0.9 (1 of 1 positive), 0.5 (2 of 4), 0.1 (3 of 6) → (1 + 1/2 + 1/2) / 3
+    expect(prAuc([1, 1, 0, 0, 0, 1], [0.9, 0.5, 0.5, 0.5, 0.1, 0.1])).toBeCloseTo(2 / 3, 12);
+    expect(prAuc([1, 0, 0, 1, 1, 0], [0.9, 0.5, 0.5, 0.5, 0.1, 0.1])).toBeCloseTo(2 / 3, 12);
+    // a shuffle of the tied examples leaves p's PR-AUC as it is
+    const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => p[a] - p[b] || ((a * 7919) % n) - ((b * 7919) % n));
+    const reversedTies = Array.from({ length: n }, (_, i) => i).sort((a, b) => p[a] - p[b] || ((b * 7919) % n) - ((a * 7919) % n));
+    expect(prAuc(order.map((i) => y[i]), order.map((i) => p[i]))).toBeCloseTo(prAuc(reversedTies.map((i) => y[i]), reversedTies.map((i) => p[i])), 12);
+  });
+
+  it('the F1 threshold tries every distinct score: it finds a cut in the positive tail', () => {
+    // 1000 distinct scores, the top 3 positive: the best cut keeps exactly those 3 (F1 = 1)
+    const m = 1000;
+    const s = Array.from({ length: m }, (_, i) => (i + 1) / m);
+    const lab = s.map((_, i) => (i >= m - 3 ? 1 : 0));
+    const t = bestF1Threshold(lab, s);
+    expect(t).toBe(s[m - 3]);
+    expect(thresholdMetrics(lab, s, t).f1).toBe(1);
+    // on any data, no distinct score does better than the chosen one (same p ≥ t rule)
+    const best = thresholdMetrics(y, p, bestF1Threshold(y, p)).f1;
+    for (const c of new Set(p)) expect(thresholdMetrics(y, p, c).f1).toBeLessThanOrEqual(best);
+    expect(bestF1Threshold([0, 1, 1, 0], [0.2, 0.8, 0.8, 0.8])).toBe(0.8);
   });
 });

@@ -24,18 +24,41 @@ export function auc(y: ArrayLike<number>, p: ArrayLike<number>): number {
   return (rankSum - (pos * (pos + 1)) / 2) / (pos * neg);
 }
 
-/** PR-AUC as average precision (step-wise, by descending score). NaN without positives. */
-export function prAuc(y: ArrayLike<number>, p: ArrayLike<number>): number {
-  const idx = Array.from({ length: y.length }, (_, i) => i).sort((a, b) => p[b] - p[a]);
-  const total = idx.reduce((a, i) => a + y[i], 0);
-  if (total === 0) return NaN;
+/** Indices of `p` by descending score. */
+const descending = (p: ArrayLike<number>): number[] => Array.from({ length: p.length }, (_, i) => i).sort((a, b) => p[b] - p[a]);
+
+/**
+ * Calls `visit(t, tp, fp)` once per distinct score `t`, from the highest down, with the counts of
+ * positives and negatives scored ≥ t (tied scores are one step, whatever their order).
+ */
+function sweepCuts(y: ArrayLike<number>, p: ArrayLike<number>, visit: (t: number, tp: number, fp: number) => void): void {
+  const idx = descending(p);
   let tp = 0;
-  let ap = 0;
-  idx.forEach((i, k) => {
-    if (y[i] === 1) {
-      tp++;
-      ap += tp / (k + 1);
+  let fp = 0;
+  for (let i = 0; i < idx.length; ) {
+    const t = p[idx[i]];
+    for (; i < idx.length && p[idx[i]] === t; i++) {
+      if (y[idx[i]] === 1) tp++;
+      else fp++;
     }
+    visit(t, tp, fp);
+  }
+}
+
+/**
+ * PR-AUC as average precision: Σ over distinct scores (descending) of the recall gained there
+ * times the precision at that cut, so tied scores count as one threshold (as scikit-learn's
+ * `average_precision_score`) and the result does not depend on their order. NaN without positives.
+ */
+export function prAuc(y: ArrayLike<number>, p: ArrayLike<number>): number {
+  let total = 0;
+  for (let i = 0; i < y.length; i++) if (y[i] === 1) total++;
+  if (total === 0) return NaN;
+  let ap = 0;
+  let prevTp = 0;
+  sweepCuts(y, p, (_, tp, fp) => {
+    ap += (tp - prevTp) * (tp / (tp + fp));
+    prevTp = tp;
   });
   return ap / total;
 }
@@ -66,6 +89,13 @@ export function calibrationError(y: ArrayLike<number>, p: ArrayLike<number>, bin
   return e / Math.max(1, y.length);
 }
 
+/** Precision, recall and F1 from the confusion counts (0 where undefined). */
+function prf(tp: number, fp: number, fn: number): { precision: number; recall: number; f1: number } {
+  const precision = tp + fp ? tp / (tp + fp) : 0;
+  const recall = tp + fn ? tp / (tp + fn) : 0;
+  return { precision, recall, f1: precision + recall ? (2 * precision * recall) / (precision + recall) : 0 };
+}
+
 /** Accuracy, precision, recall and F1 at a threshold (predict 1 when p ≥ threshold). */
 export function thresholdMetrics(y: ArrayLike<number>, p: ArrayLike<number>, threshold: number) {
   let tp = 0, fp = 0, tn = 0, fn = 0;
@@ -76,26 +106,22 @@ export function thresholdMetrics(y: ArrayLike<number>, p: ArrayLike<number>, thr
     else if (y[i] === 1) fn++;
     else tn++;
   }
-  const precision = tp + fp ? tp / (tp + fp) : 0;
-  const recall = tp + fn ? tp / (tp + fn) : 0;
-  return {
-    threshold,
-    accuracy: (tp + tn) / Math.max(1, y.length),
-    precision,
-    recall,
-    f1: precision + recall ? (2 * precision * recall) / (precision + recall) : 0,
-  };
+  return { threshold, accuracy: (tp + tn) / Math.max(1, y.length), ...prf(tp, fp, fn) };
 }
 
-/** The threshold that maximizes F1 on (y, p): pick it on training data, apply it to test data. */
+/**
+ * The threshold that maximizes F1 on (y, p) (predict 1 when p ≥ threshold, as
+ * {@link thresholdMetrics}): every distinct score is tried as the cut, in O(n log n); among equal
+ * F1s the lowest cut wins. 0.5 when `p` is empty. Pick it on training data, apply it to test data.
+ */
 export function bestF1Threshold(y: ArrayLike<number>, p: ArrayLike<number>): number {
-  const cands = [...new Set(Array.from(p))].sort((a, b) => a - b);
+  let positives = 0;
+  for (let i = 0; i < y.length; i++) if (y[i] === 1) positives++;
   let best = { t: 0.5, f1: -1 };
-  const step = Math.max(1, Math.floor(cands.length / 200));
-  for (let i = 0; i < cands.length; i += step) {
-    const f1 = thresholdMetrics(y, p, cands[i]).f1;
-    if (f1 > best.f1) best = { t: cands[i], f1 };
-  }
+  sweepCuts(y, p, (t, tp, fp) => {
+    const { f1 } = prf(tp, fp, positives - tp);
+    if (f1 >= best.f1) best = { t, f1 };
+  });
   return best.t;
 }
 
