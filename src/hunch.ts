@@ -116,6 +116,7 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
     whenIdle,
     rules: () => rules.rules,
     createdAt,
+    tabId,
   });
   if (consent !== 'denied' && deps.loadIntentModule) whenIdle(() => void (disposed ? undefined : services.load().catch(() => {})));
 

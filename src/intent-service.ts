@@ -13,7 +13,8 @@ import { createPersonalizer, type DeviceMetrics, type PersonalizeEvent } from '.
 import type { PersonalizeResult } from './personalize/guard.js';
 import type { Store } from './store/types.js';
 import { createPacer } from './slice.js';
-import { evaluateTriggers, mergeFiredLogs, type FiredLog, type TriggerRule } from './triggers.js';
+import { describeError } from './problems.js';
+import { capRules, matchRules, mergeFiredLogs, type FiredLog, type TriggerRule } from './triggers.js';
 
 /** Meta keys this service owns. */
 export const INTENT_META = { state: 'intent:state', fired: 'triggers:fired' } as const;
@@ -47,6 +48,12 @@ export interface IntentServiceDeps {
    * Default 0 (every restored event counts as live).
    */
   liveSince?: number;
+  /**
+   * This page's tab id (event ids are `<tabId>-<n>`, `ids.ts`): a restored event counts as this
+   * page's own only when its id says so, so another tab's events stored after this page was
+   * created emit no `intent` and fire no trigger here. Default: any event from `liveSince` on.
+   */
+  tabId?: string;
   /** Personalization progress and results (issue #8). */
   emitPersonalize?(e: PersonalizeEvent): void;
   /** Automatic personalization runs (option `personalize.auto`). Default true. */
@@ -165,37 +172,43 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
     const storeP = d.store();
     const sid = d.sessionId();
     if (!storeP || !sid) return;
+    const epoch = resets; // a forget during the reads or the replay: nothing read comes back
     try {
       const store = await storeP;
       const [saved, log] = await Promise.all([store.getMeta<SessionState>(INTENT_META.state), store.getMeta<FiredLog>(INTENT_META.fired)]);
+      if (epoch !== resets) return;
       if (log) fired = log;
       if (saved && saved.sessionId === sid && saved.modelVersion === p.modelVersion && !state) state = saved;
       const live = d.liveSince ?? 0;
+      // this page's own events, which the live feed may still deliver (another tab's never come here)
+      const own = (e: HunchEvent) => e.ts >= live && (d.tabId === undefined || e.id.startsWith(`${d.tabId}-`));
       // with a saved state, only the events from its last one on (and this page's own, which may
       // still arrive live) are read: a reload into a long session does not read all of it
       const since = state?.lastEventId ? Math.min(state.lastTs, live) : undefined;
       let [events, sessions] = await Promise.all([store.getEvents({ sessionId: sid, since }), since === undefined ? [] : store.getSessions()]);
+      if (epoch !== resets) return;
       let from = 0;
       if (state?.lastEventId) {
         const i = events.findIndex((e) => e.id === state!.lastEventId);
         // the stored events up to the state's last one must be the ones it applied: when another
         // tab stored events in between that it never saw, the whole session is replayed instead
-        const upTo = (sessions.find((r) => r.id === sid)?.count ?? 0) - (events.length - i - 1);
         // (a summary that lags behind its events reads fewer, which must not cost a replay; a state saved before `seen` existed is replayed)
-        if (i >= 0 && upTo > (state.seen ?? -1)) {
+        if (i >= 0 && (sessions.find((r) => r.id === sid)?.count ?? 0) - (events.length - i - 1) > (state.seen ?? -1)) {
           state = undefined;
           events = await store.getEvents({ sessionId: sid });
+          if (epoch !== resets) return;
         }
         // its last event not stored (a lost batch): the state holds what earlier pages tracked up
         // to its time; this page's own events (another tab saved the state) are applied, not
         // assumed to be in it (events sort by time, so earlier pages' come first)
-        else from = i >= 0 ? i + 1 : events.filter((e) => e.ts <= state!.lastTs && e.ts < live).length;
+        else from = i >= 0 ? i + 1 : events.filter((e) => e.ts <= state!.lastTs && !own(e)).length;
         // only this page's events can still arrive live; earlier pages' never will, and
         // remembering them would hold every id of a long session
-        for (const e of events.slice(0, from)) if (e.ts >= live) processed.add(e.id);
+        for (const e of events.slice(0, from)) if (own(e)) processed.add(e.id);
       }
       for (const e of events.slice(from)) {
-        await apply(p, e, e.ts >= live, true);
+        await apply(p, e, own(e), true);
+        if (epoch !== resets) return;
         await pace(); // a long session replayed by the JS kernel must not be one long task
       }
       if (state) current = toIntent(state, p);
@@ -219,34 +232,43 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
       state = newSessionState(e.sessionId, p.modelVersion);
       processed = new Set();
     }
-    // only events applied from the store can arrive again (live); remembering every live id
-    // would grow the heap with each event of a long session
-    if (fromStore) processed.add(e.id);
+    // only this page's events applied from the store can arrive again (live); remembering every
+    // live id would grow the heap with each event of a long session
+    if (fromStore && live) processed.add(e.id);
     const before = current?.sessionId === e.sessionId ? current : undefined;
-    state = await advance(p, state, e);
+    const epoch = resets;
+    const next = await advance(p, state, e);
+    if (epoch !== resets) return; // a forget landed during the step: the forgotten session stays forgotten
+    state = next;
     stepsRun++;
     dirty = true;
     if (e.type === 'dwell') return;
     current = toIntent(state, p);
     if (!live) return;
-    d.emitIntent(current);
-    const r = evaluateTriggers(d.rules(), current, before, fired, d.now(), (rule, err) => d.problem('error', `trigger:${rule}`, `trigger "${rule}" threw: ${String(err)}`));
-    if (r.fired.length) {
-      fired = r.log;
-      const store = d.store();
-      // merged with what is stored: another tab of the session may have fired rules since this one
-      // read it (a read then a write: two tabs firing within one round trip can still lose one);
-      // a forget meanwhile (reset) drops the merge, so no forgotten log comes back
-      const epoch = resets;
-      if (store)
-        void store
-          .then(async (s) => {
-            const merged = mergeFiredLogs((await s.getMeta<FiredLog>(INTENT_META.fired)) ?? {}, fired);
-            if (epoch === resets) await s.setMeta(INTENT_META.fired, (fired = merged));
-          })
-          .catch(() => {});
-      for (const rule of r.fired) d.emitTrigger({ rule, intent: current });
-    }
+    const intent = current;
+    d.emitIntent(intent);
+    const hits = matchRules(d.rules(), intent, before, (rule, err) => d.problem('error', `trigger:${rule}`, `trigger "${rule}" threw: ${describeError(err)}`));
+    let r = capRules(hits, intent.sessionId, fired, d.now());
+    if (!r.fired.length) return;
+    const storeP = d.store();
+    if (storeP) {
+      // another tab of the session may have fired these rules since this one read the log: the
+      // stored log is read again and the caps checked against both before anything fires, and the
+      // new log is written before the trigger is emitted (two tabs can still both fire only when
+      // their reads and writes interleave within one round trip)
+      try {
+        const s = await storeP;
+        const stored = await s.getMeta<FiredLog>(INTENT_META.fired);
+        if (epoch !== resets) return; // a forget meanwhile: nothing of the forgotten log comes back
+        r = capRules(hits, intent.sessionId, mergeFiredLogs(stored ?? {}, fired), d.now());
+        fired = r.log;
+        if (r.fired.length) await s.setMeta(INTENT_META.fired, fired);
+      } catch {
+        fired = r.log; // storage trouble (said by the writer) must not silence the rules
+      }
+      if (epoch !== resets) return;
+    } else fired = r.log;
+    for (const rule of r.fired) d.emitTrigger({ rule, intent });
   };
 
   const enqueue = (fn: (p: Predictor) => Promise<void>) => {

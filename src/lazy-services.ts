@@ -36,6 +36,8 @@ export interface LazyServicesDeps {
   rules(): readonly TriggerRule[];
   /** When the instance was created, ms since the epoch (its own events count as live). */
   createdAt: number;
+  /** The instance's tab id: its events' ids start with `<tabId>-` (`ids.ts`). */
+  tabId: string;
 }
 
 /** The lazy half's face. */

@@ -39,6 +39,7 @@ export function startServices(d: LazyServicesDeps, f: ServiceFactories = { creat
     rules: d.rules,
     emitPersonalize: (e) => emitter.emit('personalize', e),
     liveSince: d.createdAt,
+    tabId: d.tabId,
   });
   if (!opts.recommend.url) return { service };
   let url: string;

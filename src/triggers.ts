@@ -20,11 +20,19 @@ export interface TriggerCap {
   cooldownMs?: number;
 }
 
-/** A rule: fires when `when(intent, previous)` turns true, within its cap. */
+/**
+ * A rule: fires on each intent update for which `when(intent, previous)` returns `true`, within
+ * its cap (by default once per session). To fire only when a condition *becomes* true, compare
+ * with `previous`, as the presets do.
+ */
 export interface TriggerRule {
   /** Unique id, reported as `rule` in the `trigger` event. */
   id: string;
-  /** Condition on the new intent and the one before it (undefined on the session's first). */
+  /**
+   * Condition on the new intent and the one before it (undefined on the session's first). Must
+   * return a boolean, synchronously: anything else (a truthy value, a promise) does not fire and is
+   * reported as a `trigger:<id>` error.
+   */
   when(intent: Intent, previous: Intent | undefined): boolean;
   /** Frequency cap. Default `{ perSession: 1, cooldownMs: 0 }`: once per session. */
   cap?: TriggerCap;
@@ -137,8 +145,51 @@ export function createRuleSet(initial: ReadonlyArray<TriggerRule | string> = [])
 }
 
 /**
- * Evaluates rules for one intent update (pure). Returns the ids that fire and the updated log.
- * A rule that throws is skipped (reported through `onError`).
+ * The rules whose condition holds for one intent update (pure), in order. A rule's `when` is
+ * called once; a rule that throws, or returns anything but a boolean (a truthy value, a promise),
+ * is skipped and reported through `onError`. Iterates over a copy, so a `when` that removes a rule
+ * (its own, for a one-shot rule) does not make the next one be skipped.
+ */
+export function matchRules(
+  rules: readonly TriggerRule[],
+  intent: Intent,
+  previous: Intent | undefined,
+  onError: (rule: string, err: unknown) => void = () => {},
+): TriggerRule[] {
+  const hits: TriggerRule[] = [];
+  for (const rule of [...rules]) {
+    try {
+      const hit: unknown = rule.when(intent, previous);
+      if (typeof hit !== 'boolean') throw new TypeError(`when() must return a boolean, got ${describeValue(hit)}`);
+      if (hit) hits.push(rule);
+    } catch (err) {
+      onError(rule.id, err);
+    }
+  }
+  return hits;
+}
+
+/**
+ * Which of the matched rules may fire for `sessionId` at `now` under their caps (pure), and the log
+ * with their firings added.
+ */
+export function capRules(hits: readonly TriggerRule[], sessionId: string, log: FiredLog, now: number): { fired: string[]; log: FiredLog } {
+  const fired: string[] = [];
+  const session = { ...(log[sessionId] ?? {}) };
+  for (const rule of hits) {
+    const seen = session[rule.id] ?? { count: 0, last: -Infinity };
+    if (seen.count >= (rule.cap?.perSession ?? 1)) continue;
+    if (now - seen.last < (rule.cap?.cooldownMs ?? 0)) continue;
+    session[rule.id] = { count: seen.count + 1, last: now };
+    fired.push(rule.id);
+  }
+  if (!fired.length) return { fired, log };
+  return { fired, log: newest({ ...log, [sessionId]: session }) };
+}
+
+/**
+ * Evaluates rules for one intent update (pure): {@link matchRules}, then {@link capRules}.
+ * Returns the ids that fire and the updated log.
  */
 export function evaluateTriggers(
   rules: readonly TriggerRule[],
@@ -148,24 +199,7 @@ export function evaluateTriggers(
   now: number,
   onError: (rule: string, err: unknown) => void = () => {},
 ): { fired: string[]; log: FiredLog } {
-  const fired: string[] = [];
-  const session = { ...(log[intent.sessionId] ?? {}) };
-  for (const rule of rules) {
-    let hit = false;
-    try {
-      hit = rule.when(intent, previous) === true;
-    } catch (err) {
-      onError(rule.id, err);
-    }
-    if (!hit) continue;
-    const seen = session[rule.id] ?? { count: 0, last: -Infinity };
-    if (seen.count >= (rule.cap?.perSession ?? 1)) continue;
-    if (now - seen.last < (rule.cap?.cooldownMs ?? 0)) continue;
-    session[rule.id] = { count: seen.count + 1, last: now };
-    fired.push(rule.id);
-  }
-  if (!fired.length) return { fired, log };
-  return { fired, log: newest({ ...log, [intent.sessionId]: session }) };
+  return capRules(matchRules(rules, intent, previous, onError), intent.sessionId, log, now);
 }
 
 /** The log's newest {@link FIRED_LOG_SESSIONS} sessions (keys in insertion order). */

@@ -2,7 +2,7 @@
 // are read, and the state ends where a full replay of the session would.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { HunchEvent } from '../../src/events';
-import { createIntentService, INTENT_META } from '../../src/intent-service';
+import { createIntentService, INTENT_META, type IntentServiceDeps } from '../../src/intent-service';
 import { createMemoryStore } from '../../src/store/memory-store';
 import type { Store } from '../../src/store/types';
 import type { TriggerRule } from '../../src/triggers';
@@ -30,7 +30,7 @@ afterEach(() => {
   expect(problems.splice(0)).toEqual([]);
 });
 
-function service(store: Store, liveSince: number, rules: TriggerRule[] = []) {
+function service(store: Store, liveSince: number, rules: TriggerRule[] = [], more: Partial<IntentServiceDeps> = {}) {
   return createIntentService({
     loadPredictor: async () => fakePredictor(tinyNet()),
     store: () => Promise.resolve(store),
@@ -39,6 +39,7 @@ function service(store: Store, liveSince: number, rules: TriggerRule[] = []) {
     liveSince,
     emitIntent: () => {},
     emitTrigger: () => {},
+    ...more,
     rules: () => rules,
     problem: (_k, code, message) => problems.push(`${code}: ${message}`),
     whenIdle: () => {},
@@ -209,7 +210,7 @@ describe('trigger log and forget', () => {
     await svc.intent();
     gated = true;
     svc.onEvent(events[0]); // fires: the write reads the stored log…
-    await svc.intent();
+    await new Promise((r) => setTimeout(r, 10));
     svc.reset(); // …and another tab's forget lands
     await inner.deleteMeta(INTENT_META.fired);
     release();
@@ -218,6 +219,66 @@ describe('trigger log and forget', () => {
     svc.onEvent({ ...events[1], sessionId: 's' });
     await svc.intent();
     await expect.poll(async () => Object.keys((await inner.getMeta<Record<string, object>>(INTENT_META.fired)) ?? {})).toEqual(['s']);
+    svc.dispose();
+  });
+});
+
+describe('trigger caps across tabs, live', () => {
+  it('a rule another tab of the session fired after this one read the log does not fire here too (once per session)', async () => {
+    const store = createMemoryStore();
+    const fired: string[] = [];
+    const tab = (name: string) => service(store, 0, [{ id: 'ready', when: (i) => i.events >= 1 }], { emitTrigger: (t) => fired.push(`${name}:${t.rule}`) });
+    const a = tab('A');
+    const b = tab('B');
+    await Promise.all([a.intent(), b.intent()]); // both restored: both read the (empty) log
+    a.onEvent(events[0]);
+    await a.intent();
+    b.onEvent({ ...events[1], id: 'b-only' });
+    await b.intent();
+    expect(fired).toEqual(['A:ready']);
+    a.dispose();
+    b.dispose();
+  });
+});
+
+describe("restore and another tab's events", () => {
+  it("another tab's events stored after this page was created are applied but emit no intent and fire no trigger here", async () => {
+    const store = createMemoryStore();
+    await store.putEvents([{ id: 'tabA-00000001', sessionId: 's', type: 'begin_checkout', ts: 2_000 }]);
+    const intents: number[] = [];
+    const fired: string[] = [];
+    const b = service(store, 1_000, [{ id: 'ready', when: (i) => i.events >= 1 }], { tabId: 'tabB', emitIntent: (i) => intents.push(i.events), emitTrigger: (t) => fired.push(t.rule) });
+    expect((await b.intent()).events).toBe(1);
+    expect(intents).toEqual([]);
+    expect(fired).toEqual([]);
+    // this page's own stored event, not yet delivered live, still counts as live once
+    await store.putEvents([{ id: 'tabB-00000001', sessionId: 's', type: 'product_view', ts: 3_000, itemId: 'x' }]);
+    const c = service(store, 1_000, [], { tabId: 'tabB', emitIntent: (i) => intents.push(i.events) });
+    expect((await c.intent()).events).toBe(2);
+    expect(intents).toEqual([2]);
+    b.dispose();
+    c.dispose();
+  });
+});
+
+describe('forget during a model step', () => {
+  it("a step under way when the state is reset does not bring the forgotten session back", async () => {
+    const store = createMemoryStore();
+    const slow = fakePredictor(tinyNet());
+    const step = slow.step.bind(slow);
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    slow.step = async (h, x) => (await gate, step(h, x));
+    const intents: string[] = [];
+    const svc = service(store, 0, [], { loadPredictor: async () => slow, emitIntent: (i) => intents.push(i.sessionId) });
+    await svc.intent();
+    svc.onEvent(events[0]);
+    await new Promise((r) => setTimeout(r, 5));
+    svc.reset(); // forget()
+    release();
+    const after = await svc.intent();
+    expect(after.events).toBe(0);
+    expect(intents).toEqual([]);
     svc.dispose();
   });
 });

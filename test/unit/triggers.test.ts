@@ -131,6 +131,18 @@ describe('triggers', () => {
     expect(rules.list()).toEqual(['hot']);
   });
 
+  it('a when() that returns a non-boolean (truthy value, promise) does not fire and is reported; one that removes a rule does not skip the next', () => {
+    const rules = createRuleSet();
+    const errors: string[] = [];
+    rules.add({ id: 'truthy', when: (i) => (i.purchase > 0.5 && i.stage) as never });
+    rules.add({ id: 'async', when: (async () => true) as never });
+    rules.add({ id: 'once', when: () => (rules.remove('once'), true) });
+    rules.add({ id: 'other', when: () => true });
+    const r = evaluateTriggers(rules.rules, intent({ purchase: 0.9 }), undefined, {}, 0, (id, err) => errors.push(`${id}: ${(err as Error).message}`));
+    expect(r.fired).toEqual(['once', 'other']);
+    expect(errors).toEqual(['truthy: when() must return a boolean, got string of length 8', 'async: when() must return a boolean, got object']);
+  });
+
   it('calls a copied when() with the original rule as `this`', () => {
     const rule = { id: 'vip', threshold: 0.8, when(this: { threshold: number }, i: Intent) { return i.purchase > this.threshold; } };
     const rules = createRuleSet([rule as TriggerRule]);
