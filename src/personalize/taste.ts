@@ -14,7 +14,7 @@ import { chooseWeights } from './choose.js';
 import { foldIn, gramSteps } from '../recommend/factors.js';
 import type { NextItemModel } from '../recommend/model.js';
 import type { RecEvent } from '../recommend/prefix.js';
-import { DEFAULT_RERANK_DEPTH, rank } from '../recommend/rank.js';
+import { DEFAULT_RERANK_DEPTH, MAX_RANK_K, rank } from '../recommend/rank.js';
 
 /** Options of {@link guardTaste}. */
 export interface TasteOptions {
@@ -106,7 +106,9 @@ export function* guardTaste(
   const f = model.factors;
   yield* gramSteps(f); // once per model, in slices: ~175 ms for a 43,000-item catalogue at once
   const candidate = Array.from(foldIn(f, train.map((e) => model.indexOf.get(e.itemId!)!)));
-  const depth = model.reranker?.depth ?? DEFAULT_RERANK_DEPTH;
+  // rank() lists at most MAX_RANK_K items; a deeper re-ranker is still valid for ranking, and an
+  // item held out below rank 1000 adds under 0.001 to the mean reciprocal rank anyway
+  const depth = Math.min(model.reranker?.depth ?? DEFAULT_RERANK_DEPTH, MAX_RANK_K);
   const tastes = current === null ? [current, candidate] : [current, candidate, null];
   const mrr = tastes.map(() => 0);
   for (let j = train.length; j < items.length; j++) {

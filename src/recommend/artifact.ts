@@ -122,7 +122,8 @@ function writeVarint(out: number[], v: number): void {
 
 /**
  * Encodes sessions, ids and parameters into a manifest and a binary.
- * @throws TypeError naming the field when an id contains `\n`, or an index is out of range.
+ * @throws TypeError naming the field when an id contains `\n` or appears twice, an index is out
+ *   of range, or a factor is not finite.
  */
 export function encodeArtifact(input: ArtifactInput): { manifest: ArtifactManifest; binary: Uint8Array } {
   const { itemIds, sessions } = input;
@@ -130,6 +131,8 @@ export function encodeArtifact(input: ArtifactInput): { manifest: ArtifactManife
   for (const id of itemIds) {
     if (typeof id !== 'string' || id.includes('\n')) throw new TypeError(`itemIds: invalid id ${JSON.stringify(id)}`);
   }
+  const twice = repeatedId(itemIds);
+  if (twice !== undefined) throw new TypeError(`itemIds: ${quoteId(twice)} appears twice (item ids must be distinct)`);
   const nItems = itemIds.length;
   const itemBytes: 2 | 4 = nItems <= 0x10000 ? 2 : 4;
   const lengthBytes: number[] = [];
@@ -187,6 +190,19 @@ export function encodeArtifact(input: ArtifactInput): { manifest: ArtifactManife
   };
   return { manifest, binary };
 }
+
+/** The first id that occurs a second time in `ids`, or undefined when all are distinct. */
+function repeatedId(ids: readonly string[]): string | undefined {
+  const seen = new Set<string>();
+  for (const id of ids) {
+    if (seen.has(id)) return id;
+    seen.add(id);
+  }
+  return undefined;
+}
+
+/** An item id for an error message (quoted, at most 80 characters). */
+const quoteId = (id: string) => JSON.stringify(id.length > 80 ? `${id.slice(0, 80)}…` : id);
 
 function rerankerManifest(rr: Reranker, section: SectionRange): NonNullable<ArtifactManifest['reranker']> {
   if (rr.kind === 'trees') {
@@ -277,6 +293,8 @@ export function* decodeArtifactSteps(manifestJson: unknown, binary: ArrayBuffer 
   const [io, il] = checkRange('items', m.sections.items, bytes.length);
   const [so, sl] = checkRange('ids', m.sections.ids, bytes.length);
   if (il !== m.nClicks * m.itemBytes) throw new TypeError('manifest.sections.items length does not match nClicks');
+  // every session takes one varint byte at least: bounds the allocation below by the binary's size
+  if (m.nSessions > ll) throw new TypeError(`manifest.nSessions (${m.nSessions}) exceeds the lengths section (${ll} bytes, one per session at least)`);
 
   const sessionStart = new Uint32Array(m.nSessions + 1);
   let p = lo;
@@ -313,6 +331,9 @@ export function* decodeArtifactSteps(manifestJson: unknown, binary: ArrayBuffer 
   const text = new TextDecoder().decode(bytes.subarray(so, so + sl));
   const itemIds = m.nItems === 0 ? [] : text.split('\n');
   if (itemIds.length !== m.nItems) throw new TypeError('binary: id table does not match nItems');
+  const twice = repeatedId(itemIds);
+  // a repeated id would be returned twice by rank() and escape `exclude` and purchase exclusion
+  if (twice !== undefined) throw new TypeError(`manifest.sections.ids: item id ${quoteId(twice)} appears twice in the id table`);
   yield;
   return {
     itemIds,
@@ -335,6 +356,10 @@ function decodeFactors(mf: NonNullable<ArtifactManifest['factors']>, bytes: Uint
   const codes = new Int8Array(bytes.buffer.slice(bytes.byteOffset + co, bytes.byteOffset + co + cl));
   const view = new DataView(bytes.buffer, bytes.byteOffset + so, sl);
   const scales = new Float32Array(nItems);
-  for (let i = 0; i < nItems; i++) scales[i] = view.getFloat32(4 * i, true);
+  for (let i = 0; i < nItems; i++) {
+    scales[i] = view.getFloat32(4 * i, true);
+    // one NaN scale would make every taste-blended score NaN
+    if (!Number.isFinite(scales[i])) throw new TypeError(`manifest.factors.scales: item ${i}'s scale is ${scales[i]}, not a finite number`);
+  }
   return checkFactors({ dims, reg: mf.reg, alpha: mf.alpha, beta: mf.beta, vectors: dequantizeFactors(codes, scales, dims) }, nItems);
 }

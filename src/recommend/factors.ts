@@ -24,7 +24,8 @@ export interface ItemFactors {
 }
 
 /**
- * Validates factor settings and vectors.
+ * Validates factor settings and vectors (every vector value finite: one NaN would make every
+ * taste-blended score NaN).
  * @throws TypeError naming the field
  */
 export function checkFactors(f: unknown, nItems: number): ItemFactors {
@@ -38,6 +39,10 @@ export function checkFactors(f: unknown, nItems: number): ItemFactors {
   }
   if (!(x.vectors instanceof Float32Array) || x.vectors.length !== nItems * (x.dims as number)) {
     throw new TypeError(`factors.vectors must be a Float32Array of nItems × dims (${nItems} × ${String(x.dims)})`);
+  }
+  const v = x.vectors;
+  for (let i = 0; i < v.length; i++) {
+    if (!Number.isFinite(v[i])) throw new TypeError(`factors.vectors[${i}] must be a finite number (got ${v[i]})`);
   }
   return x as ItemFactors;
 }

@@ -44,6 +44,9 @@ export interface RankOptions {
   taste?: ArrayLike<number>;
 }
 
+/** Largest `k` {@link rank} accepts. */
+export const MAX_RANK_K = 1000;
+
 /** The keys {@link RankOptions} accepts. */
 export const RANK_OPTION_KEYS: readonly (keyof RankOptions)[] = Object.freeze(['k', 'candidates', 'exclude', 'includePurchased', 'taste'] as const);
 
@@ -113,8 +116,9 @@ export function rank(
       throw new TypeError(`options.${key.slice(0, 40)}: is not a known option (known: ${RANK_OPTION_KEYS.join(', ')})`);
     }
   }
-  const k = options.k ?? 10;
-  if (!Number.isInteger(k) || k < 1 || k > 1000) throw new TypeError('options.k must be an integer in 1..1000');
+  // only an absent k means the default: null is a mistake like any other non-integer
+  const k = options.k === undefined ? 10 : options.k;
+  if (!Number.isInteger(k) || k < 1 || k > MAX_RANK_K) throw new TypeError(`options.k must be an integer in 1..${MAX_RANK_K} (got ${describeValue(k)})`);
   if (options.includePurchased !== undefined && typeof options.includePurchased !== 'boolean') {
     throw new TypeError('options.includePurchased: must be a boolean');
   }
