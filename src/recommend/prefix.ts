@@ -21,6 +21,11 @@ export interface RecHistory {
   session: readonly RecEvent[];
   /** Events of earlier sessions, oldest first (weight × pastWeight). */
   past?: readonly RecEvent[];
+  /**
+   * Ids of items purchased earlier than `past` reaches (an iterable of strings; a stream keeps a
+   * longer memory of purchases than of events): they count as purchased, nothing else.
+   */
+  purchased?: Iterable<string>;
 }
 
 /** The weighted prefix the scorers read. */
@@ -43,7 +48,8 @@ export interface WeightedPrefix {
  * Builds the weighted prefix. Weight of item i: exp(-(L - 1 - lastPos) / lambdaPos) ×
  * (1 + repeatCount × (occurrences - 1)) × (cartWeight if carted) × (pastWeight if only in past
  * sessions), where positions count item events over past then current events.
- * @throws TypeError when `history` is not an array or `{ session }`.
+ * @throws TypeError when `history` is not an array or `{ session }`, or its `past` is not an
+ *   array or its `purchased` not iterable.
  */
 export function buildPrefix(model: NextItemModel, history: readonly RecEvent[] | RecHistory): WeightedPrefix {
   let session: readonly RecEvent[];
@@ -86,6 +92,16 @@ export function buildPrefix(model: NextItemModel, history: readonly RecEvent[] |
       }
     }
   };
+  const earlier = Array.isArray(history) ? undefined : (history as RecHistory).purchased;
+  if (earlier !== undefined) {
+    if (earlier === null || typeof earlier === 'string' || typeof (earlier as Iterable<string>)[Symbol.iterator] !== 'function') {
+      throw new TypeError('history.purchased must be an iterable of item ids');
+    }
+    for (const id of earlier) {
+      const idx = model.indexOf.get(id);
+      if (idx !== undefined) purchased.add(idx);
+    }
+  }
   visit(past, false);
   visit(session, true);
   const entries = [...lastPos.entries()].sort((a, b) => a[1] - b[1]);

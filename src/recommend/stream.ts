@@ -19,10 +19,15 @@ export interface RecommendStream {
   readonly session: readonly RecEvent[];
 }
 
+/** Purchased item ids a stream remembers (most recent purchases kept), beyond its event lists. */
+export const STREAM_PURCHASES = 2000;
+
 /**
  * Creates a stream over `model`.
  * @param maxEvents events kept per list (current and past), oldest dropped first; integer
- *   1..10,000, default 200. Item weights decay with recency, so older events barely count.
+ *   1..10,000, default 200. Item weights decay with recency, so older events barely count; but
+ *   the ids of the last {@link STREAM_PURCHASES} purchased items are kept apart, so a purchase
+ *   that fell out of the lists is still left out of the ranking.
  * @throws TypeError when `maxEvents` is out of range.
  */
 export function createRecommendStream(model: NextItemModel, maxEvents = 200): RecommendStream {
@@ -31,6 +36,7 @@ export function createRecommendStream(model: NextItemModel, maxEvents = 200): Re
   }
   const session: RecEvent[] = [];
   const past: RecEvent[] = [];
+  const purchased = new Set<string>(); // insertion order = purchase order, oldest first
   const bound = (list: RecEvent[]): void => {
     if (list.length > maxEvents) list.splice(0, list.length - maxEvents);
   };
@@ -40,6 +46,11 @@ export function createRecommendStream(model: NextItemModel, maxEvents = 200): Re
       if (!event || typeof event.itemId !== 'string') return;
       session.push({ itemId: event.itemId, type: event.type });
       bound(session);
+      if (event.type === 'purchase') {
+        purchased.delete(event.itemId);
+        purchased.add(event.itemId);
+        if (purchased.size > STREAM_PURCHASES) purchased.delete(purchased.values().next().value as string);
+      }
     },
     newSession() {
       past.push(...session);
@@ -47,7 +58,7 @@ export function createRecommendStream(model: NextItemModel, maxEvents = 200): Re
       bound(past);
     },
     rank(options) {
-      return rank(model, { session, past }, options);
+      return rank(model, { session, past, purchased }, options);
     },
   };
 }

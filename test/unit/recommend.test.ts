@@ -226,6 +226,25 @@ describe('streaming and learned parts', () => {
     expect(() => createRecommendStream(m, 0)).toThrow(/maxEvents/);
   });
 
+  it('a stream keeps leaving out a purchase that fell out of its event lists', () => {
+    const m = model();
+    const st = createRecommendStream(m, 3);
+    st.push({ itemId: 'sock', type: 'purchase' });
+    for (const id of ['shoe', 'lace', 'phone', 'case']) {
+      st.newSession();
+      st.push({ itemId: id });
+    }
+    const all = rank(m, { session: views('case'), past: views('lace', 'phone') }, { k: 20 }).map((r) => r.itemId);
+    expect(all).toContain('sock'); // what the lists alone would give (the purchase is 4 events back)
+    const ids = st.rank({ k: 20 }).map((r) => r.itemId);
+    expect(ids).not.toContain('sock');
+    expect(ids).toEqual(all.filter((id) => id !== 'sock'));
+    expect(st.rank({ k: 20, includePurchased: true }).map((r) => r.itemId)).toEqual(all);
+    // rank() takes the same memory as history.purchased
+    expect(rank(m, { session: views('case'), past: views('lace', 'phone'), purchased: new Set(['sock', 'unknown']) }, { k: 20 }).map((r) => r.itemId)).toEqual(ids);
+    expect(() => rank(m, { session: [], purchased: 'sock' as never })).toThrow(/history\.purchased/);
+  });
+
   it('a fitted re-ranker learns to put the target first and survives the codec', () => {
     const a = buildArtifact(LOG, { popularityWeight: 0.001 });
     const m = createModel(a, a.params, null);
