@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -19,6 +19,14 @@ import { rank } from '../../src/recommend/rank';
 import type { NormalizedEvent } from '../../tools/data/types';
 import { helpText, intArg, parseArgs, UsageError } from '../../tools/next-item/args';
 import { readArtifact } from '../../tools/next-item/io';
+import { loadGenericCsv } from '../../tools/data/index';
+import { toExamples } from '../../tools/intent/dataset';
+import type { Example } from '../../tools/intent/dataset';
+import { fitAll } from '../../tools/intent/fit-all';
+import { bestF1Threshold } from '../../tools/intent/metrics';
+import { predictLast } from '../../tools/intent/predict';
+import { seededRandom } from '../../tools/intent/rng';
+import { userSplit } from '../../tools/intent/split';
 import { itemSessions } from '../../tools/next-item/store-sessions';
 
 const run = promisify(execFile);
@@ -53,24 +61,42 @@ describe('CLI flags', () => {
   });
 });
 
-/** A store's log in the generic CSV: 120 shoppers, one in four sessions ends in a purchase. */
-function storeCsv(): string {
+/** A store's log in the generic CSV: 120 shoppers, one in four sessions ends in a purchase (or those `buys` picks). */
+function storeCsv(buys: (u: number) => boolean = (u) => u % 4 === 0): string {
   const rows = ['timestamp,user_id,session_id,event_type,item_id,category_id,price'];
   let t = Date.UTC(2024, 4, 1);
   for (let u = 0; u < 120; u++) {
-    const buys = u % 4 === 0;
     const n = 3 + (u % 5);
     for (let i = 0; i < n; i++) {
       t += 40_000;
       rows.push(`${new Date(t).toISOString()},u${u},,product_view,sku-${(u * 7 + i) % 30},c${i % 3},${10 + (i % 7)}`);
     }
-    if (buys) {
+    if (buys(u)) {
       rows.push(`${new Date((t += 30_000)).toISOString()},u${u},,add_to_cart,sku-${u % 30},c0,12`);
       rows.push(`${new Date((t += 60_000)).toISOString()},u${u},,purchase,sku-${u % 30},c0,12`);
     }
     t += 3_600_000; // the next shopper's visit
   }
   rows.push('not a time,u1,,product_view,sku-1,,'); // counted as malformed, not fatal
+  return rows.join('\n');
+}
+
+/** A noisier store log: random visit lengths and items, carts by buyers and non-buyers alike (seeded). */
+function noisyCsv(): string {
+  const rand = seededRandom(1);
+  const rows = ['timestamp,user_id,session_id,event_type,item_id,category_id,price'];
+  let t = Date.UTC(2024, 4, 1);
+  for (let u = 0; u < 120; u++) {
+    const buys = u % 4 === 0;
+    const n = 2 + Math.floor(rand() * 6);
+    for (let i = 0; i < n; i++) {
+      t += 40_000;
+      rows.push(`${new Date(t).toISOString()},u${u},,product_view,sku-${Math.floor(rand() * 30)},c${Math.floor(rand() * 3)},${10 + Math.floor(rand() * 7)}`);
+      if (rand() < (buys ? 0.3 : 0.1)) rows.push(`${new Date((t += 20_000)).toISOString()},u${u},,add_to_cart,sku-${u % 30},c0,12`);
+    }
+    if (buys) rows.push(`${new Date((t += 60_000)).toISOString()},u${u},,purchase,sku-${u % 30},c0,12`);
+    t += 3_600_000;
+  }
   return rows.join('\n');
 }
 
@@ -87,6 +113,23 @@ describe('train:intent and eval:intent on a store\'s own CSV', () => {
     expect(readFileSync(join(repo, 'models/intent/weights.bin')).equals(shipped)).toBe(true);
   });
 
+  it('the part fitted on must hold a buying session (was a model with head bias −Infinity); --store needs --csv', async () => {
+    // the users split off for validation do not depend on the outcomes: find them, and let only one of them buy
+    const probe = join(dir, 'probe.csv');
+    writeFileSync(probe, storeCsv(() => false));
+    const { val } = userSplit(toExamples(loadGenericCsv(probe, 'mystore').sessions), 0.15, 7);
+    const buyer = Number(val[0].userId.slice(1));
+    const csv = join(dir, 'val-buys.csv');
+    writeFileSync(csv, storeCsv((u) => u === buyer));
+    const out = join(dir, 'no-buyer-model');
+    await expect(run(tsx, [train, '--csv', csv, '--store', 'mystore', '--out', out], { cwd: repo })).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/no buying session \(label 1\) to learn from in the training part \(\d+ sessions; \d+ more held out for validation\)/),
+    });
+    expect(existsSync(join(out, 'model.json'))).toBe(false);
+    await expect(run(tsx, [train, '--store', 'x'], { cwd: repo })).rejects.toMatchObject({ code: 1, stderr: expect.stringMatching(/--store: only with --csv/) });
+  }, 60_000);
+
   it('--csv FILE --out DIR trains a model that loads, with the store recorded in its metadata', async () => {
     const csv = join(dir, 'store.csv');
     writeFileSync(csv, storeCsv());
@@ -102,6 +145,39 @@ describe('train:intent and eval:intent on a store\'s own CSV', () => {
     disposeIntentWeights(loaded.weights);
     expect(readFileSync(join(repo, 'models/intent/weights.bin')).equals(shipped)).toBe(true);
   }, 60_000);
+
+  describe('thresholds: picked on the validation users of the training side', () => {
+    const csv = join(dir, 'noisy.csv');
+    const out = join(dir, 'noisy-model');
+    let meta: { threshold: number };
+    let examples: Example[];
+    beforeAll(async () => {
+      writeFileSync(csv, noisyCsv());
+      await run(tsx, [train, '--csv', csv, '--store', 'mystore', '--out', out], { cwd: repo });
+      meta = JSON.parse(readFileSync(join(out, 'meta.json'), 'utf8'));
+      examples = toExamples(loadGenericCsv(csv, 'mystore').sessions);
+    }, 60_000);
+
+    it('train:intent writes the one that maximizes F1 on its validation users (seed 7\'s split), not on the sessions fitted on', async () => {
+      const loaded = await loadIntentNetFromDir(out);
+      const { train: fitted, val } = userSplit(examples, 0.15, 7);
+      const valT = bestF1Threshold(val.map((e) => e.label), predictLast(loaded.weights, val));
+      const inSample = bestF1Threshold(fitted.map((e) => e.label), predictLast(loaded.weights, fitted));
+      disposeIntentWeights(loaded.weights);
+      expect(Math.abs(valT - inSample)).toBeGreaterThan(1e-3); // the data tells the two apart
+      expect(meta.threshold).toBeCloseTo(valT, 5); // predicted here on the CPU backend, there on WASM
+    });
+
+    it('the holdout job picks the committed network\'s like the baselines\' (not read from meta.json): the same as train:intent\'s on the same sessions and seed', async () => {
+      const loaded = await loadIntentNetFromDir(out);
+      const fit = await fitAll(examples, 7, { pretrained: { weights: loaded.weights } });
+      const { thresholds } = fit;
+      fit.dispose();
+      disposeIntentWeights(loaded.weights);
+      expect(thresholds.hunch).toBeCloseTo(meta.threshold, 5);
+      expect(thresholds.hunch_shared).toBe(thresholds.hunch); // no store bias for a pretrained network
+    }, 60_000);
+  });
 
   it('eval:intent --csv cross-validates on the store\'s sessions and writes the JSON; without shared data it skips the holdout part', async () => {
     const csv = join(dir, 'store.csv');

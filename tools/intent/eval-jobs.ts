@@ -3,8 +3,6 @@
  * use every core: `cv:<fold>`, `time`, `holdout`. Each job loads the data itself (the same
  * deterministic example order everywhere) and returns plain arrays.
  */
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { loadIntentNetFromDir } from '../../src/model/intent-load-node.js';
 import { disposeIntentWeights } from '../../src/model/intent-net.js';
 import { hasData, HOLDOUT_STORES, loadGenericCsv, loadStore, TRAINING_STORES, type StoreData } from '../data/index.js';
@@ -102,8 +100,8 @@ export async function runJob(job: string, folds: number, modelDir: string, data:
     testIdx = train.map((_, i) => i).filter((i) => inTest.has(train[i]));
   } else if (job === 'holdout') {
     const shipped = await loadIntentNetFromDir(modelDir);
-    const meta = JSON.parse(await readFile(join(modelDir, 'meta.json'), 'utf8')) as { threshold: number };
-    pretrained = { weights: shipped.weights, threshold: meta.threshold };
+    // its threshold is picked as the baselines' are (fitAll), not read from meta.json
+    pretrained = { weights: shipped.weights };
     modelVersion = shipped.model.modelVersion;
     fitSet = data.reference;
     testIdx = holdout.map((_, i) => i);

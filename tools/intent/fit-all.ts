@@ -27,10 +27,14 @@ export interface Fitted {
   dispose(): void;
 }
 
-/** A pretrained hunch network to use instead of training one (the holdout uses the shipped model). */
+/**
+ * A pretrained hunch network to use instead of training one (the holdout uses the shipped model).
+ * Its threshold is picked like every other model's, on the validation users of the sessions
+ * `fitAll` is given: for the shipped model and the training stores with the eval's seed, the
+ * split `train:intent` early-stopped on (so out of sample for its weights).
+ */
 export interface Pretrained {
   weights: IntentWeights;
-  threshold: number;
 }
 
 /**
@@ -75,12 +79,11 @@ export async function fitAll(train: readonly Example[], seed: number, opts: { hu
     };
   };
   // Thresholds are picked on the validation users (cheaper than all of train, and out of sample
-  // for the models that early-stop on it); never on the test fold.
+  // for the models that early-stop on it); never on the test fold. A pretrained network's too.
   const y = val.map((e) => e.label);
   const inSample = predict(val);
   const thresholds = Object.fromEntries(MODEL_NAMES.map((m) => [m, bestF1Threshold(y, inSample[m])])) as Record<ModelName, number>;
   lap('thresholds');
-  if (opts.pretrained) thresholds.hunch = thresholds.hunch_shared = opts.pretrained.threshold;
   return {
     predict,
     thresholds,

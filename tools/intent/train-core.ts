@@ -49,6 +49,64 @@ export interface TrainOptions {
  */
 export const TRAIN_DEFAULTS = Object.freeze({ seed: 7, hidden: DEFAULT_HIDDEN, epochs: 20, patience: 3, batchSize: 256, learningRate: 0.01, l2: 0.03, lastWeight: 0.5, maxSteps: 32 });
 
+/** One option's allowed values: a finite number from `min` (exclusive when `above`) to `max`, whole when `int`. */
+interface OptionRange {
+  min: number;
+  max?: number;
+  above?: boolean;
+  int?: boolean;
+}
+
+/** Allowed values of each numeric training option (0 epochs, batches or hidden units cannot train). */
+export const TRAIN_OPTION_RANGES: Readonly<Record<keyof typeof TRAIN_DEFAULTS, OptionRange>> = Object.freeze({
+  seed: { min: 0, int: true },
+  hidden: { min: 1, int: true },
+  epochs: { min: 1, int: true },
+  patience: { min: 0, int: true },
+  batchSize: { min: 1, int: true },
+  learningRate: { min: 0, above: true },
+  l2: { min: 0 },
+  lastWeight: { min: 0, max: 1 },
+  maxSteps: { min: 1, int: true },
+});
+
+/** Describes a range for an error message, e.g. `a whole number ≥ 1`. */
+function describeRange(r: OptionRange): string {
+  return `${r.int ? 'a whole number' : 'a finite number'} ${r.above ? '>' : '≥'} ${r.min}${r.max === undefined ? '' : ` and ≤ ${r.max}`}`;
+}
+
+/**
+ * Checks the numeric options given (undefined ones keep their defaults).
+ * @throws TypeError naming the first option out of its {@link TRAIN_OPTION_RANGES} range, or one
+ *   that is not a training option
+ */
+export function checkTrainOptions(opts: TrainOptions): void {
+  for (const [k, v] of Object.entries(opts)) {
+    if (v === undefined || k === 'onEpoch') continue;
+    if (!Object.hasOwn(TRAIN_OPTION_RANGES, k)) throw new TypeError(`opts.${k}: not a training option (known: ${Object.keys(TRAIN_OPTION_RANGES).join(', ')})`);
+    const r = TRAIN_OPTION_RANGES[k as keyof typeof TRAIN_DEFAULTS];
+    const ok = typeof v === 'number' && Number.isFinite(v) && (r.above ? v > r.min : v >= r.min) && (r.max === undefined || v <= r.max) && (!r.int || Number.isInteger(v));
+    if (!ok) throw new TypeError(`opts.${k} must be ${describeRange(r)} (got ${String(v)})`);
+  }
+}
+
+/** The outcome (`'buying session (label 1)'` or `'non-buying session (label 0)'`) that `examples` lack, if any. */
+export function missingClass(examples: readonly Example[]): string | undefined {
+  if (!examples.some((e) => e.label === 1)) return 'buying session (label 1)';
+  if (!examples.some((e) => e.label === 0)) return 'non-buying session (label 0)';
+  return undefined;
+}
+
+/**
+ * Checks that every weight of a network is finite (a model with NaN or ±Infinity would be refused
+ * by the browser's loader).
+ * @throws Error naming the first tensor that is not
+ */
+export function assertFiniteWeights(w: IntentWeights): void {
+  const named: Array<[string, tf.Tensor]> = [['W', w.W], ['b', w.b], ['head.w', w.head.w], ['head.b', w.head.b]];
+  for (const [name, t] of named) if (!t.dataSync().every(Number.isFinite)) throw new Error(`weights.${name} holds a non-finite value (NaN or ±Infinity): the training diverged`);
+}
+
 /** Result of {@link trainIntentNet}. */
 export interface TrainResult {
   weights: IntentWeights;
@@ -78,8 +136,14 @@ function sessionWeights(b: Batch, lastWeight: number): Float32Array {
  * store biases. Inputs that are constant zero in training (e.g. dwell, search, begin_checkout,
  * absent from these logs) get zero input and head weights, so they stay neutral in the browser instead of
  * acting through random initial weights.
+ * @throws TypeError when an option is out of range ({@link checkTrainOptions}) or `train` lacks
+ *   buying or non-buying sessions; Error when no epoch gives a finite validation loss
  */
 export function trainIntentNet(train: readonly Example[], val: readonly Example[], opts: TrainOptions = {}): TrainResult {
+  checkTrainOptions(opts);
+  const missing = missingClass(train);
+  // the initial head bias is the log-odds of the training rate: ±Infinity with one class
+  if (missing) throw new TypeError(`train: no ${missing} among the ${train.length} training sessions, so there is nothing to learn from`);
   // an option passed as undefined keeps its default
   const o = { ...TRAIN_DEFAULTS, ...Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)) } as typeof TRAIN_DEFAULTS & TrainOptions;
   const seed = o.seed;
@@ -166,7 +230,12 @@ export function trainIntentNet(train: readonly Example[], val: readonly Example[
       best = { loss: vl, epoch, snap: [vars.W, vars.b, vars.hw, vars.hb, vars.sb].map((v) => tf.clone(v)) };
     } else if (epoch - best.epoch >= patience) break;
   }
-  const [W, b, hw, hb, sbT] = best.snap!;
+  if (!best.snap) {
+    tf.dispose([vars.W, vars.b, vars.hw, vars.hb, vars.sb, keepT, keepHead]);
+    optimizer.dispose();
+    throw new Error(`no epoch of ${Math.min(epoch, epochs)} gave a finite validation loss (${val.length} validation sessions): nothing to keep`);
+  }
+  const [W, b, hw, hb, sbT] = best.snap;
   const sb = Array.from(sbT.dataSync());
   const counts = stores.map((s) => train.filter((e) => e.store === s).length);
   const meanSb = sb.reduce((a, v, i) => a + v * counts[i], 0) / train.length;

@@ -20,7 +20,7 @@ import { MODEL_DIR } from './paths.js';
 import { predictLast } from './predict.js';
 import { progress } from './progress.js';
 import { userSplit } from './split.js';
-import { TRAIN_DEFAULTS, trainIntentNet, type TrainOptions } from './train-core.js';
+import { assertFiniteWeights, missingClass, TRAIN_DEFAULTS, trainIntentNet, type TrainOptions } from './train-core.js';
 import { useBackend } from './tf-node.js';
 
 const SPEC: CliSpec = {
@@ -29,7 +29,7 @@ const SPEC: CliSpec = {
     out: `output folder (default ${MODEL_DIR}, the shipped model; required with --csv)`,
     seed: 'random seed of the split and the fit (default 7)',
     csv: "train on this generic CSV (timestamp,user_id,session_id,event_type,item_id,category_id,price) instead of the training stores",
-    store: 'store name recorded for --csv (default "generic")',
+    store: 'store name recorded for --csv (default "generic"; only with --csv)',
   },
 };
 
@@ -38,14 +38,17 @@ async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2), SPEC);
   const csv = args.get('csv');
   requireValues(args, ['out', 'csv', 'store']);
+  if (!csv && args.has('store')) throw new UsageError('--store: only with --csv');
   if (csv && !args.has('out')) throw new UsageError('--csv: pass --out DIR too (a model trained on your logs must not overwrite the shipped one)');
   const out = args.get('out') ?? MODEL_DIR;
   const seed = intArg(args, 'seed', 7, 0);
   await useBackend('wasm');
   const data = csv ? [loadGenericCsv(csv, args.get('store') ?? 'generic')] : TRAINING_STORES.map((s) => loadStore(s));
-  if (!data.some((d) => d.sessions.some((x) => x.label === 1))) throw new UsageError(`no buying session to learn from in ${csv ?? 'the training stores'}`);
   const examples = data.flatMap((d) => toExamples(d.sessions));
   const { train, val } = userSplit(examples, 0.15, seed);
+  // the part fitted on must hold both outcomes (the validation users are split off first)
+  const missing = missingClass(train);
+  if (missing) throw new UsageError(`no ${missing} to learn from in the training part (${train.length} sessions; ${val.length} more held out for validation) of ${csv ?? 'the training stores'}`);
   const opts: TrainOptions = { seed };
   const maxEpochs = TRAIN_DEFAULTS.epochs;
   const r = trainIntentNet(train, val, {
@@ -54,11 +57,13 @@ async function main(): Promise<void> {
     onEpoch: (e, tl, vl) => progress('train', e, maxEpochs, `loss ${tl.toFixed(4)} val ${vl.toFixed(4)}`),
   });
   progress('train', maxEpochs, maxEpochs, `stopped after ${r.epochs} epochs, best ${r.bestEpoch}`);
+  assertFiniteWeights(r.weights); // never save a model the browser would refuse
   const pTrain = predictLast(r.weights, train);
   const pVal = predictLast(r.weights, val);
   const yTrain = train.map((e) => e.label);
   const yVal = val.map((e) => e.label);
-  const threshold = bestF1Threshold(yTrain, pTrain);
+  // picked on the validation users (out of sample), as the eval picks every model's threshold
+  const threshold = bestF1Threshold(yVal, pVal);
   const rate = examples.reduce((a, e) => a + e.label, 0) / examples.length;
   const stores = Object.fromEntries(
     data.map((d) => [d.store, { ...d.parse, ...d.sessionStats, rate: d.sessionStats.positives / Math.max(1, d.sessionStats.kept) }]),
