@@ -2,7 +2,11 @@
  * Recommendations inside the instance: loads the store's next-item model (static files the store
  * trained with `npm run train:next-item`) lazily, replays the shopper's recent history from
  * IndexedDB into a streaming ranker, pushes every new event, and ranks on demand with the same
- * code the Node evaluation uses (`src/recommend/`).
+ * code the Node evaluation uses (`src/recommend/`). The history is replayed again when storage
+ * holds events the ranker never saw: storage readable only after consent was granted, or events
+ * other tabs stored (`recommend/history.ts`). A model that cannot load is said once
+ * (`recommend-model`); a malformed one is not fetched again, a failed request only after a
+ * growing wait (`recommend/load-retry.ts`).
  *
  * Per-user taste: when the model has item factors, `personalize()` fits this shopper's taste
  * vector from their ended sessions' items and adopts it only if the guard accepts it
@@ -18,10 +22,16 @@ import { autoDue, endedSessions, seenBy, seenUntil, AUTO_EVERY_SESSIONS } from '
 import { runSliced } from './slice.js';
 import { guardTaste, skippedTaste, type TasteOptions, type TasteResult } from './personalize/taste.js';
 import { checkTaste, factorsKey } from './recommend/factors.js';
-import { checkOptionsObject, createRecommendStream, loadNextItemModel, type NextItemModel, type RankOptions, type Recommendation, type RecommendStream } from './recommend/index.js';
+import { createCarriedHistory } from './recommend/history.js';
+import { checkOptionsObject, loadNextItemModel, type NextItemModel, type RankOptions, type Recommendation } from './recommend/index.js';
+import { retryingLoad } from './recommend/load-retry.js';
 import type { Store } from './store/types.js';
 
-/** Events of history replayed into the ranker at load (current session and recent past ones). */
+/**
+ * Newest stored events replayed into the ranker (current session and recent past ones): when the
+ * model loads, when storage becomes readable later (consent), and when storage holds events the
+ * ranker never saw (another tab's).
+ */
 export const RECOMMEND_HISTORY_EVENTS = 400;
 
 /** Newest stored events read for a taste run (their items, ended sessions only). */
@@ -104,33 +114,21 @@ export interface RecommendService {
 /** Creates the service; the model loads on the first `recommend()`, `personalize()` or `load()`. */
 export function createRecommendService(d: RecommendServiceDeps): RecommendService & { load(): Promise<void> } {
   let model: NextItemModel | undefined;
-  let stream: RecommendStream | undefined;
-  let loading: Promise<void> | undefined;
-  let sessionId: string | undefined;
-  let backlog: HunchEvent[] = [];
   let record: StoredTaste | undefined;
   const queued = createSerialQueue(); // runs and rollbacks, one at a time
   let autoQueued = false;
   /** Counts resets (forget): a run or restore that began before one must not keep or save the taste it fitted or read. */
   let generation = 0;
+  /** When the last reset happened (ms): a taste stored until then was forgotten, whatever storage still holds. */
+  let forgotAt = -Infinity;
   let disposed = false;
   const emit = (e: TasteEvent) => d.emit?.(e);
   const now = () => (d.now ? d.now() : Date.now());
 
-  const push = (e: HunchEvent) => {
-    if (!stream) return;
-    if (sessionId !== undefined && e.sessionId !== sessionId) {
-      stream.newSession();
-      maybeAuto(); // a session ended
-    }
-    sessionId = e.sessionId;
-    stream.push({ itemId: e.itemId, type: e.type });
-  };
-
   const readTaste = async (store: Store, gen: number) => {
     const f = model?.factors;
     const saved = await store.getMeta<StoredTaste>(TASTE_META);
-    if (!saved || gen !== generation) return; // nothing stored, or forgotten meanwhile
+    if (!saved || gen !== generation || saved.at <= forgotAt) return; // nothing stored, or forgotten (meanwhile or before)
     if (!f || saved.factors !== factorsKey(f)) {
       await store.deleteMeta(TASTE_META); // new item factors: the taste no longer fits
       return;
@@ -138,52 +136,54 @@ export function createRecommendService(d: RecommendServiceDeps): RecommendServic
     const check = (v: number[] | null, field: string) => (v ? Array.from(checkTaste(v, f.dims, field)) : null);
     record = { ...saved, taste: check(saved.taste, 'personal:taste.taste'), previous: check(saved.previous, 'personal:taste.previous') };
   };
+  /** {@link readTaste}; a damaged record must not cost the shopper their recommendations: it is dropped (one warning), ranking goes on without it. */
+  const readTasteOrDrop = async (store: Store, gen: number) => {
+    try {
+      await readTaste(store, gen);
+    } catch (err) {
+      record = undefined;
+      d.problem?.('warning', 'taste-restore', `could not load the stored taste, ranking without it: ${(err as Error)?.message ?? err}`);
+      await store.deleteMeta(TASTE_META).catch(() => {});
+    }
+  };
   /**
    * Reads the stored taste once the model is loaded and storage is there (at load, or later when
    * consent is granted); rankings, runs and rollbacks wait for it, so none saves over a taste it never read.
    */
   const restoreTaste = loadOnce(() => {
     const gen = generation;
-    return d.store()?.then(async (store) => {
-      try {
-        await readTaste(store, gen);
-      } catch (err) {
-        // a damaged record must not cost the shopper their recommendations: drop it, rank without
-        record = undefined;
-        d.problem?.('warning', 'taste-restore', `could not load the stored taste, ranking without it: ${(err as Error)?.message ?? err}`);
-        await store.deleteMeta(TASTE_META).catch(() => {});
-      }
-    });
+    return d.store()?.then((store) => readTasteOrDrop(store, gen));
   });
 
-  const replay = async () => {
-    stream = createRecommendStream(model!);
-    sessionId = undefined;
-    const storeP = d.store();
-    const seen = new Set<string>();
-    if (storeP) {
-      await d.flush();
-      const store = await storeP;
-      await restoreTaste();
-      const events = await store.getEvents({ limit: RECOMMEND_HISTORY_EVENTS });
-      for (const e of events) {
-        seen.add(e.id);
-        push(e);
-      }
-    }
-    for (const e of backlog.splice(0)) if (!seen.has(e.id)) push(e);
-  };
+  /** The history the ranker carries: replayed from storage once it is readable, rebuilt when storage holds newer events (another tab's). */
+  const history = createCarriedHistory({
+    store: () => (disposed ? undefined : d.store()),
+    flush: d.flush,
+    beforeRead: () => restoreTaste(),
+    sessionEnded: () => maybeAuto(),
+    now,
+    limit: RECOMMEND_HISTORY_EVENTS,
+  });
 
-  const load = (): Promise<void> => {
-    if (!loading) {
-      loading = (async () => {
-        model = await (d.loadModel ?? ((u: string) => loadNextItemModel(u)))(d.url);
-        await replay();
-      })();
-      loading.catch(() => (loading = undefined)); // a later call may retry (e.g. network back)
-    }
-    return loading;
+  /** The model, loaded once; a malformed one is given up on, a failed request retried after a wait (`recommend/load-retry.ts`); said once. */
+  let modelProblem = false;
+  const loadModel = retryingLoad(() => (d.loadModel ?? ((u: string) => loadNextItemModel(u)))(d.url), {
+    now,
+    failed(err, retryAt) {
+      if (modelProblem) return;
+      modelProblem = true;
+      const why = String((err as Error)?.message ?? err);
+      const next = retryAt === undefined ? 'recommend() rejects until the page reloads' : `tried again at a later call, after ${Math.round((retryAt - now()) / 1000)} s or more`;
+      d.problem?.('error', 'recommend-model', `the item model could not load (${why}); ${next}`);
+    },
+  });
+
+  /** Loads the model and brings the carried history up to date; resolves with the stream to rank from. */
+  const ready = async () => {
+    model = await loadModel();
+    return history.current(model);
   };
+  const load = (): Promise<void> => ready().then(() => undefined);
 
   const ended = async (store: Store) => endedSessions(await store.getSessions(), d.sessionId?.());
 
@@ -195,15 +195,17 @@ export function createRecommendService(d: RecommendServiceDeps): RecommendServic
     if (!storeP) throw new Error('personalization needs storage (consent not granted)');
     const store = await storeP;
     await restoreTaste();
+    // another tab may have run (or rolled back) since this page read the taste: choose from what is stored now
+    await readTasteOrDrop(store, gen);
     const endedNow = await ended(store);
     // an automatic run queued behind one that already covered these sessions: nothing new to learn from
     if (reason === 'auto' && !autoDue(endedNow, record)) return skippedTaste('no new ended sessions since the last run');
     emit({ status: 'start', target: 'recommend', reason });
     await d.flush();
     const cur = d.sessionId?.();
-    const history = (await store.getEvents({ limit: TASTE_HISTORY_EVENTS })).filter((e) => e.sessionId !== cur && e.itemId !== undefined);
+    const events = (await store.getEvents({ limit: TASTE_HISTORY_EVENTS })).filter((e) => e.sessionId !== cur && e.itemId !== undefined);
     const current = record?.taste ?? null;
-    const { result, taste } = await runSliced(guardTaste(model!, history, current, d.tasteOptions));
+    const { result, taste } = await runSliced(guardTaste(model!, events, current, d.tasteOptions));
     if (gen !== generation) throw new Error('personalization stopped: the data it was fitting was forgotten meanwhile');
     if (model!.factors) {
       record = {
@@ -247,21 +249,15 @@ export function createRecommendService(d: RecommendServiceDeps): RecommendServic
 
   return {
     load,
-    onEvent(e) {
-      if (stream) push(e);
-      else {
-        backlog.push(e);
-        if (backlog.length > RECOMMEND_HISTORY_EVENTS) backlog.shift();
-      }
-    },
+    onEvent: (e) => history.onEvent(e),
     async recommend(options = {}) {
       checkOptionsObject(options);
       // the adopted taste, never one passed in: `taste` is rank()'s option, not recommend()'s
       if ('taste' in options) throw new TypeError('options.taste: is not an option of recommend() (the taste personalize() adopted is used; known: k, candidates, exclude, includePurchased)');
-      await load();
+      const stream = await ready();
       await restoreTaste(); // consent granted since the model loaded: the taste adopted on an earlier visit
       const taste = record?.taste;
-      return stream!.rank(taste ? { ...options, taste } : options);
+      return stream.rank(taste ? { ...options, taste } : options);
     },
     personalize,
     async personalizeWith(head) {
@@ -275,10 +271,9 @@ export function createRecommendService(d: RecommendServiceDeps): RecommendServic
     },
     reset() {
       generation++;
-      backlog = [];
+      forgotAt = now();
       record = undefined;
-      if (model) stream = createRecommendStream(model);
-      sessionId = undefined;
+      history.reset();
     },
     rollback() {
       return queued(async () => {
@@ -286,10 +281,11 @@ export function createRecommendService(d: RecommendServiceDeps): RecommendServic
         if (!(await load().then(() => true, () => false))) return false;
         await restoreTaste();
         const storeP = d.store();
-        if (!storeP || !record || (!record.taste && !record.previous)) return false;
+        if (!storeP) return false;
         const gen = generation;
         const store = await storeP;
-        if (gen !== generation || !record) return false; // forgotten meanwhile
+        await readTasteOrDrop(store, gen); // another tab's run or rollback since this page read it
+        if (gen !== generation || !record || (!record.taste && !record.previous)) return false; // nothing to undo, or forgotten meanwhile
         record = { ...record, taste: record.previous, previous: null, seenUntil: seenBy(record), at: now() };
         await store.setMeta(TASTE_META, record);
         return true;
@@ -298,7 +294,7 @@ export function createRecommendService(d: RecommendServiceDeps): RecommendServic
     dispose() {
       disposed = true;
       generation++; // a run in progress neither saves nor applies what it fitted
-      backlog = [];
+      history.reset();
     },
   };
 }
