@@ -16,13 +16,14 @@
  */
 import { disposeIntentWeights } from '../../src/model/intent-net.js';
 import { loadStore, TRAINING_STORES } from '../data/index.js';
-import { failCli, intArg, parseArgs, UsageError, type CliSpec } from '../next-item/args.js';
+import { failCli, intArg, parseArgs, requireValues, UsageError, type CliSpec } from '../next-item/args.js';
 import { toExamples, type Example } from './dataset.js';
 import { cvFold, EVAL_SEED } from './eval-jobs.js';
 import { auc, logLoss } from './metrics.js';
 import { logitsLast, sigmoid } from './predict.js';
 import { userSplit } from './split.js';
-import { TRAIN_DEFAULTS, trainIntentNet, type TrainOptions } from './train-core.js';
+import { parseSet } from './cv-set.js';
+import { trainIntentNet, type TrainOptions } from './train-core.js';
 import { useBackend } from './tf-node.js';
 
 const FOLDS = 5;
@@ -30,29 +31,17 @@ const FOLDS = 5;
 const SPEC: CliSpec = {
   usage: 'npx tsx tools/intent/cv.ts [--set key=value,…] [--seeds 1] [--seed-offset 0] [--loso]\nhunch\'s network alone through the eval\'s grouped 5-fold CV (or, with --loso, leave-one-store-out) on the training stores; prints one JSON line.',
   flags: {
-    set: 'training options as key=number pairs, e.g. hidden=16,learningRate=0.03',
+    set: 'training options as key=number pairs, e.g. hidden=16,learningRate=0.03 (not seed: see --seed-offset)',
     seeds: 'fits per fold whose logits are averaged (default 1)',
     'seed-offset': 'shifts the seeds, for a different draw (default 0)',
     loso: 'leave one training store out at a time instead of the grouped CV',
   },
 };
 
-/** Parses `key=value,…` into numeric training options. */
-function parseSet(text: string): TrainOptions {
-  const out: Record<string, number> = {};
-  for (const kv of text.split(',').filter(Boolean)) {
-    const [k, v] = kv.split('=');
-    const n = Number(v);
-    if (!k || !Number.isFinite(n)) throw new UsageError(`--set: "${kv}" is not key=number`);
-    if (!(k in TRAIN_DEFAULTS)) throw new UsageError(`--set: unknown training option "${k}" (known: ${Object.keys(TRAIN_DEFAULTS).join(', ')})`);
-    out[k] = n;
-  }
-  return out as TrainOptions;
-}
-
 async function main(): Promise<void> {
   const started = Date.now();
   const args = parseArgs(process.argv.slice(2), SPEC);
+  requireValues(args, ['set']);
   const opts = parseSet(args.get('set') ?? '');
   const seeds = intArg(args, 'seeds', 1, 1, 100);
   const offset = intArg(args, 'seed-offset', 0, 0);
@@ -67,7 +56,7 @@ async function main(): Promise<void> {
     for (let s = 0; s < seeds; s++) {
       const seed = foldSeed + 100 * (offset + s);
       const { train: tr, val } = userSplit(fitSet, 0.15, seed);
-      const r = trainIntentNet(tr, val, { seed, ...opts });
+      const r = trainIntentNet(tr, val, { ...opts, seed });
       const logits = logitsLast(r.weights, test);
       testIdx.forEach((i, j) => (z[i] += (logits[j] + (r.storeBias[train[i].store] ?? 0)) / seeds));
       disposeIntentWeights(r.weights);
@@ -94,7 +83,7 @@ function leaveStoresOut(train: readonly Example[], opts: TrainOptions, seeds: nu
     for (let s = 0; s < seeds; s++) {
       const seed = EVAL_SEED + k + 100 * (offset + s);
       const { train: tr, val } = userSplit(train.filter((e) => e.store !== left), 0.15, seed);
-      const r = trainIntentNet(tr, val, { seed, ...opts });
+      const r = trainIntentNet(tr, val, { ...opts, seed });
       logitsLast(r.weights, test).forEach((l, j) => (z[j] += l / seeds));
       disposeIntentWeights(r.weights);
     }

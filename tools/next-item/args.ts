@@ -42,7 +42,7 @@ export function parseArgs(argv: readonly string[], spec?: CliSpec): Map<string, 
     if (!a.startsWith('--')) throw new UsageError(`unexpected argument "${a}" (flags are --name value)`);
     const eq = a.indexOf('=');
     const name = eq > 0 ? a.slice(2, eq) : a.slice(2);
-    if (spec && !(name in spec.flags)) throw new UsageError(`unknown flag --${name} (known: ${Object.keys(spec.flags).map((k) => `--${k}`).join(', ')}; --help for more)`);
+    if (spec && !Object.hasOwn(spec.flags, name)) throw new UsageError(`unknown flag --${name} (known: ${Object.keys(spec.flags).map((k) => `--${k}`).join(', ')}; --help for more)`);
     if (eq > 0) out.set(name, a.slice(eq + 1));
     else if (i + 1 < argv.length && !argv[i + 1].startsWith('--')) out.set(name, argv[++i]);
     else out.set(name, 'true');
@@ -59,14 +59,27 @@ export function requireValues(args: Map<string, string>, names: readonly string[
 }
 
 /**
+ * A numeric flag: `def` when absent.
+ * @throws UsageError when it is given empty or blank (`--rounds=`, which `Number` reads as 0),
+ *   bare, or not a finite number
+ */
+export function numberArg(args: Map<string, string>, name: string, def: number): number {
+  const raw = args.get(name);
+  if (raw === undefined) return def;
+  const v = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(v)) throw new UsageError(`--${name}: needs a number (got "${raw}")`);
+  return v;
+}
+
+/**
  * A whole-number flag within `[min, max]`.
- * @throws UsageError when it is not one
+ * @throws UsageError when it is not one (an empty or blank value included)
  */
 export function intArg(args: Map<string, string>, name: string, def: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
   const raw = args.get(name);
   if (raw === undefined) return def;
   const v = Number(raw);
-  if (!Number.isInteger(v) || v < min || v > max) throw new UsageError(`--${name}: must be a whole number from ${min}${max < Number.MAX_SAFE_INTEGER ? ` to ${max}` : ' up'} (got "${raw}")`);
+  if (raw.trim() === '' || !Number.isInteger(v) || v < min || v > max) throw new UsageError(`--${name}: must be a whole number from ${min}${max < Number.MAX_SAFE_INTEGER ? ` to ${max}` : ' up'} (got "${raw}")`);
   return v;
 }
 

@@ -40,6 +40,7 @@ import { evaluate, hunchRanker } from './evaluate';
 import { HUNCH_GRID, TUNED, VSKNN_GRID } from './grids';
 import { MODELS_DIR, writeArtifact } from './io';
 import { Progress } from './progress';
+import { trainFlags } from './train-flags';
 import { collectRerankData, fitReranker } from './rerank';
 import { fitTrees } from './trees';
 import { coordinateAscent, type Grid } from './tune';
@@ -122,25 +123,10 @@ function jobsOf(args: Map<string, string>): Job[] {
 function main(): void {
   const args = parseArgs(process.argv.slice(2), SPEC);
   const jobs = jobsOf(args);
-  const rounds = Number(args.get('rounds') ?? 0);
-  const valFraction = Number(args.get('val-fraction') ?? 0.1);
-  const valEvery = Number(args.get('val-every') ?? 4);
-  if (!Number.isInteger(rounds) || rounds < 0) throw new UsageError('--rounds must be an integer ≥ 0');
-  if (!(valFraction > 0 && valFraction < 1)) throw new UsageError('--val-fraction must be in (0, 1)');
-  if (!Number.isInteger(valEvery) || valEvery < 1) throw new UsageError('--val-every must be an integer ≥ 1');
-  const dims = Number(args.get('factors') ?? 0);
-  if (!Number.isInteger(dims) || dims < 0 || dims > 256) throw new UsageError('--factors must be an integer in 0..256 (0 = none)');
-  const rerankKind = args.get('reranker') ?? (args.get('rerank') === 'false' ? 'none' : 'trees');
-  if (!['trees', 'linear', 'none'].includes(rerankKind)) throw new UsageError('--reranker must be trees, linear or none');
-  const nTrees = Number(args.get('trees') ?? 150);
-  if (!Number.isInteger(nTrees) || nTrees < 1) throw new UsageError('--trees must be an integer ≥ 1');
+  const { rounds, valFraction, valEvery, factors: dims, reranker: rerankKind, trees: nTrees, start: startParams } = trainFlags(args);
 
   for (const { name: dataset, sessions: read, dir, tuned } of jobs) {
-    const start = resolveParams({
-      ...DEFAULT_PARAMS,
-      ...tuned.hunch,
-      ...(JSON.parse(args.get('start') ?? '{}') as Partial<RankParams>),
-    });
+    const start = resolveParams({ ...DEFAULT_PARAMS, ...tuned.hunch, ...startParams });
     const t0 = Date.now();
     const sessions = read();
     const { fit, validation } = splitValidation(sessions, valFraction);

@@ -23,6 +23,7 @@ import { FIT_DEFAULTS } from '../../src/personalize/fit.js';
 import { GUARD_DEFAULTS } from '../../src/personalize/guard.js';
 import { AUTO_EVERY_SESSIONS } from '../../src/personalize/personalizer.js';
 import { resolveParams } from '../../src/recommend/params.js';
+import { failCli, parseArgs, requireValues, UsageError, type CliSpec } from '../next-item/args.js';
 import { replayUsers, replayUsersScheduled, usersOf, type ReplayOptions } from './replay.js';
 import { LOG_LOSS, MRR20, summarize, type DatasetSummary } from './summary.js';
 import { buildStoreModel, readUserHistories, replayTaste, splitUsers, tuneParams, USER_HISTORY_PARAMS, USER_HISTORY_SETS } from './taste-replay.js';
@@ -53,15 +54,45 @@ export function markdown(rows: Record<string, DatasetSummary>): string {
   return lines.join('\n');
 }
 
+const SPEC: CliSpec = {
+  usage:
+    'npm run eval:personalization -- [--json FILE] [--only intent|recommend] [--tune]\nOffline lift of on-device personalization: the intent head on users with several sessions, the taste on Amazon review histories (shared data: ../shared/data or HUNCH_DATA).',
+  flags: {
+    json: 'also write the figures as JSON to FILE',
+    only: 'intent or recommend: run one part (default both)',
+    tune: "re-tune the recommendation ranking parameters on Beauty's store-side validation split first",
+  },
+};
+
+/** What `eval:personalization` was asked for. */
+export interface EvalFlags {
+  /** Where to write the JSON (none when absent). */
+  json?: string;
+  /** The one part to run (both when absent). */
+  only?: 'intent' | 'recommend';
+  /** Re-tune the ranking parameters first. */
+  tune: boolean;
+}
+
+/**
+ * Reads the flags (the shared {@link parseArgs}: `--help` prints them and exits; `--name=value`
+ * and `--name value` alike).
+ * @throws UsageError for an unknown flag, a `--json` or `--only` without its value, an `--only`
+ *   other than intent or recommend, or a value given to `--tune`
+ */
+export function parseEvalFlags(argv: readonly string[]): EvalFlags {
+  const args = parseArgs(argv, SPEC);
+  requireValues(args, ['json', 'only']);
+  const only = args.get('only');
+  if (only !== undefined && only !== 'intent' && only !== 'recommend') throw new UsageError(`--only: intent or recommend (got "${only}")`);
+  if (args.has('tune') && args.get('tune') !== 'true') throw new UsageError('--tune takes no value');
+  return { json: args.get('json'), only, tune: args.has('tune') };
+}
+
 async function main(): Promise<void> {
-  const args = process.argv.slice(2);
-  const jsonAt = args.indexOf('--json');
-  const jsonFile = jsonAt >= 0 ? args[jsonAt + 1] : undefined;
-  if (jsonAt >= 0 && !jsonFile) throw new TypeError('--json: needs a file name');
+  const { json: jsonFile, only, tune } = parseEvalFlags(process.argv.slice(2));
   const root = dataRoot();
   if (!hasData(root)) throw new Error(`no data at ${root} (set HUNCH_DATA)`);
-  const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
-  if (only !== undefined && only !== 'intent' && only !== 'recommend') throw new TypeError('--only: intent or recommend');
   const t0 = Date.now();
   const secs = () => ((Date.now() - t0) / 1000).toFixed(1);
   const rows: Record<string, DatasetSummary> = {};
@@ -93,7 +124,7 @@ async function main(): Promise<void> {
   }
   if (only !== 'intent') {
     let params = resolveParams(USER_HISTORY_PARAMS);
-    if (args.includes('--tune')) {
+    if (tune) {
       let n = 0;
       params = tuneParams(splitUsers(readUserHistories(root, 'Beauty')).store, () => process.stderr.write(`\rtuning on Beauty's store side: ${++n} trials`));
       console.log(`\ntuned ranking parameters: ${JSON.stringify(params)}\n`);
@@ -123,8 +154,5 @@ async function main(): Promise<void> {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  main().catch((err) => {
-    console.error(err);
-    process.exit(1);
-  });
+  main().catch((e: unknown) => failCli('eval:personalization', e));
 }
