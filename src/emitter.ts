@@ -1,16 +1,18 @@
 /**
  * A tiny typed event emitter (mitt-style). Listener errors are isolated: one throwing listener
- * never stops the others or the library, and is reported through `onListenerError`.
+ * (or one returning a promise that rejects) never stops the others or the library, and is reported
+ * through `onListenerError`. Unlike mitt, adding the same listener twice for a name adds it once.
  */
 export type Listener<T> = (payload: T) => void;
 
 /**
- * The checks of `on(name, cb)`, also used by the script tag's stand-in when no instance could start.
+ * The checks of `on(name, cb)` and `off(name, cb)` (`method`, default `'on'`, names the call in
+ * the message), also used by the script tag's stand-in when no instance could start.
  * @throws TypeError when `name` is not in `names` (when given) or `cb` is not a function
  */
-export function checkListener<K>(name: K, cb: unknown, names?: ReadonlyArray<K>): void {
-  if (names && !names.includes(name)) throw new TypeError(`hunch.on: unknown event "${String(name)}" (known: ${names.join(', ')})`);
-  if (typeof cb !== 'function') throw new TypeError(`hunch.on: listener for "${String(name)}" must be a function`);
+export function checkListener<K>(name: K, cb: unknown, names?: ReadonlyArray<K>, method = 'on'): void {
+  if (names && !names.includes(name)) throw new TypeError(`hunch.${method}: unknown event "${String(name)}" (known: ${names.join(', ')})`);
+  if (typeof cb !== 'function') throw new TypeError(`hunch.${method}: listener for "${String(name)}" must be a function`);
 }
 
 /** A typed emitter over the event map `M`. */
@@ -38,6 +40,7 @@ export function createEmitter<M>(onListenerError: (err: unknown) => void = () =>
       set.add(cb as Listener<never>);
     },
     off(name, cb) {
+      checkListener(name, cb, names, 'off');
       map.get(name)?.delete(cb as Listener<never>);
     },
     emit(name, payload) {
@@ -45,7 +48,8 @@ export function createEmitter<M>(onListenerError: (err: unknown) => void = () =>
       if (!set) return;
       for (const cb of [...set]) {
         try {
-          (cb as Listener<typeof payload>)(payload);
+          // an async listener's rejection is reported like a throw, not left unhandled in the page
+          ((cb as (p: typeof payload) => unknown)(payload) as Partial<PromiseLike<unknown>> | undefined)?.then?.(undefined, onListenerError);
         } catch (err) {
           onListenerError(err);
         }

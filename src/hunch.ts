@@ -20,7 +20,7 @@ import { resolveOptions, validateConsent, type Consent, type HunchOptions, type 
 import { advanceSession, chooseSession, isLive, type SessionPointer } from './session.js';
 import { localPointer, memoryPointer, type PointerStorage } from './session-pointer.js';
 import { deleteIdbStore, openIdbStore } from './store/idb-store.js';
-import { validateEvent } from './validate-event.js';
+import { reason, validateEvent } from './validate-event.js';
 import { createRetention } from './retention.js';
 import { VERSION } from './version.js';
 import { createWriter } from './writer.js';
@@ -52,7 +52,7 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
   const timeoutMs = opts.sessionTimeoutMinutes * 60_000;
   const createdAt = now();
 
-  const emitter = createEmitter<HunchEventMap>((err) => problem('error', 'listener', `a hunch.on() listener threw: ${String(err)}`), HUNCH_EVENT_NAMES);
+  const emitter = createEmitter<HunchEventMap>((err) => problem('error', 'listener', `a hunch.on() listener threw: ${reason(err)}`), HUNCH_EVENT_NAMES);
   const problems = createProblemReporter(emitter);
   const problem = problems.report;
 
@@ -75,7 +75,7 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
 
   const slot = createStoreSlot({
     open: (hooks) => openPersistent(opts.dbName, hooks),
-    unavailable: (err) => problem('warning', 'storage-fallback', `IndexedDB unavailable (${(err as Error)?.message ?? err}); events are kept in memory for this page only`),
+    unavailable: (err) => problem('warning', 'storage-fallback', `IndexedDB unavailable (${reason(err)}); events are kept in memory for this page only`),
     deletedElsewhere: () => forgetHere(),
     remove: deps.deleteStore ? () => deps.deleteStore!(opts.dbName) : deps.openStore ? undefined : () => deleteIdbStore(opts.dbName),
   });
@@ -136,8 +136,10 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
     } else {
       writer.push(e);
     }
+    // the model hears it before listeners, which may track() in turn; what they get is frozen, so
+    // a listener cannot change what is stored (unvalidated, unscrubbed) or what the model saw
+    services.feed(Object.freeze(e));
     emitter.emit('event', e);
-    services.feed(e);
   };
 
   const track = (type: EventType, props?: EventProps) => {
@@ -148,7 +150,7 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
 
   // auto-capture: errors become one 'error' event, never an exception in the page
   const stops: Array<() => void> = [];
-  const captureError = (err: unknown) => problem('error', 'capture', `auto-capture skipped an event: ${(err as Error)?.message ?? err}`);
+  const captureError = (err: unknown) => problem('error', 'capture', `auto-capture skipped an event: ${reason(err)}`);
   let lastForgetAt = -Infinity; // when this instance last dropped forgotten data (ms)
   let forgets = 0; // how many times it did
 
@@ -350,7 +352,7 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
           if (consent !== 'denied') spillEvents(ls, opts.dbName, tabId, (await writer.flush(), erasing ? [] : stranded.list()));
           await services.intents()?.persist();
         } catch (err) {
-          problem('warning', 'dispose', `the last writes before dispose() failed: ${(err as Error)?.message ?? err}`);
+          problem('warning', 'dispose', `the last writes before dispose() failed: ${reason(err)}`);
         } finally {
           disposed = true;
           services.dispose();
@@ -379,7 +381,7 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
     try {
       await slot.destroy();
     } catch (err) {
-      problem('error', 'storage-erase', `could not delete the stored data: ${(err as Error)?.message ?? err}`);
+      problem('error', 'storage-erase', `could not delete the stored data: ${reason(err)}`);
     }
   } else if (consent === 'granted') {
     // events an earlier page spilled (storage opening or failing): written now, or carried on when IndexedDB does not open here either

@@ -13,7 +13,7 @@ import { createPersonalizer, type DeviceMetrics, type PersonalizeEvent } from '.
 import type { PersonalizeResult } from './personalize/guard.js';
 import type { Store } from './store/types.js';
 import { createPacer } from './slice.js';
-import { describeError } from './problems.js';
+import { reason } from './validate-event.js';
 import { capRules, matchRules, mergeFiredLogs, type FiredLog, type TriggerRule } from './triggers.js';
 
 /** Meta keys this service owns. */
@@ -144,7 +144,10 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
       stepsSinceAdd: s.lastAddStep < 0 ? Infinity : s.steps - s.lastAddStep,
       repeatViews: s.feature.itemEvents > s.feature.distinctItems,
     });
-    return { purchase, stage, reasons: topReasons(s.history), source: p.source, backend: p.backend, modelVersion: p.modelVersion, sessionId: s.sessionId, events: s.steps };
+    // frozen, with copied reasons: a page's listener or caller cannot change what the next
+    // trigger check compares with, or the carried state the reasons come from
+    const reasons = Object.freeze(topReasons(s.history).map((r) => Object.freeze({ ...r }))) as Intent['reasons'];
+    return Object.freeze({ purchase, stage, reasons, source: p.source, backend: p.backend, modelVersion: p.modelVersion, sessionId: s.sessionId, events: s.steps });
   };
 
   const persist = async () => {
@@ -247,7 +250,7 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
     if (!live) return;
     const intent = current;
     d.emitIntent(intent);
-    const hits = matchRules(d.rules(), intent, before, (rule, err) => d.problem('error', `trigger:${rule}`, `trigger "${rule}" threw: ${describeError(err)}`));
+    const hits = matchRules(d.rules(), intent, before, (rule, err) => d.problem('error', `trigger:${rule}`, `trigger "${rule}" threw: ${reason(err)}`));
     let r = capRules(hits, intent.sessionId, fired, d.now());
     if (!r.fired.length) return;
     const storeP = d.store();

@@ -14,6 +14,7 @@ import type { ResolvedOptions } from './options.js';
 import type { RecommendService } from './recommend-service.js';
 import type { Store } from './store/types.js';
 import type { TriggerRule } from './triggers.js';
+import { reason } from './validate-event.js';
 
 /** Events held for the intent service while its module loads (oldest dropped first). */
 export const MAX_INTENT_BACKLOG = 500;
@@ -87,7 +88,7 @@ export function createLazyServices(d: LazyServicesDeps): LazyServices {
         return service;
       });
       const failed = loading;
-      failed.catch((err) => problem('error', 'intent-module', `intent could not load: ${(err as Error)?.message ?? err}`));
+      failed.catch((err) => problem('error', 'intent-module', `intent could not load: ${reason(err)}`));
       // a module that did not arrive (a network blip) is not forever: the next call imports it
       // again. A failure after it arrived (e.g. a malformed recommend.url) would only repeat.
       imported.catch(() => {

@@ -3,7 +3,7 @@
  * TypeError naming the option and why; out-of-range numbers are rejected, not silently changed.
  */
 import { isPreset, unknownPresetMessage } from './triggers.js';
-import { describeValue } from './validate-event.js';
+import { describeValue, quoteValue } from './validate-event.js';
 
 /** Consent state. `'pending'` keeps events in memory only; `'denied'` stores nothing and erases. */
 export type Consent = 'granted' | 'denied' | 'pending';
@@ -120,7 +120,7 @@ function known(field: string, o: Record<string, unknown>, keys: readonly string[
 
 /** Validates a consent value. @throws TypeError naming `field`. */
 export function validateConsent(v: unknown, field = 'consent'): Consent {
-  if (!CONSENTS.includes(v as Consent)) fail(field, `must be one of ${CONSENTS.join(', ')} (got ${JSON.stringify(v)})`);
+  if (!CONSENTS.includes(v as Consent)) fail(field, `must be one of ${CONSENTS.join(', ')} (got ${quoteValue(v)})`);
   return v as Consent;
 }
 

@@ -39,15 +39,3 @@ export function createProblemReporter(emitter: Emitter<HunchEventMap>): ProblemR
     },
   };
 }
-
-/**
- * A thrown value as text for a problem's message: its `message`, or the value itself; never throws
- * (a store's listener or rule may throw anything, even a value that cannot be made a string).
- */
-export function describeError(err: unknown): string {
-  try {
-    return String((err as Error)?.message ?? err);
-  } catch {
-    return 'a value that cannot be printed';
-  }
-}

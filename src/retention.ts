@@ -5,6 +5,7 @@
  * the quota asks for a tighter policy.
  */
 import type { PrunePolicy, Store } from './store/types.js';
+import { reason } from './validate-event.js';
 
 /** Retention is enforced after this many written events at most (sooner for small `maxEvents`), and at start. */
 export const PRUNE_EVERY_EVENTS = 500;
@@ -46,7 +47,7 @@ export function createRetention(d: RetentionDeps): Retention {
     try {
       await (await d.store()).prune(policy());
     } catch (err) {
-      d.problem('warning', 'storage-prune', `retention pruning failed: ${(err as Error)?.message ?? err}`);
+      d.problem('warning', 'storage-prune', `retention pruning failed: ${reason(err)}`);
     }
   };
   return {

@@ -43,7 +43,16 @@ export const POINTER_WRITE_SLACK_MS = 5000;
 /** How long a read of the shared pointer is reused, in ms (other tabs' writes arrive async anyway). */
 export const POINTER_READ_CACHE_MS = 250;
 
-/** localStorage-backed pointer storage; falls back to memory on any storage error. */
+/** The stored pointer (null/undefined when none, or when the key holds something that is not JSON: then the next write replaces it). */
+function parsed(raw: string): SessionPointer | null | undefined {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return undefined;
+  }
+}
+
+/** localStorage-backed pointer storage; falls back to memory on any storage error (not on unreadable contents). */
 export function localPointer(dbName: string, ls: Storage | undefined, clock: () => number = () => Date.now()): PointerStorage {
   const key = localKeyPrefix(dbName) + 'session';
   const mem = memoryPointer();
@@ -60,7 +69,7 @@ export function localPointer(dbName: string, ls: Storage | undefined, clock: () 
         const raw = ls!.getItem(key);
         cached = { at: t, value: undefined };
         if (!raw) return mem.read();
-        const p = JSON.parse(raw) as SessionPointer;
+        const p = parsed(raw);
         storedId = p?.id;
         if (typeof p?.id === 'string' && Number.isFinite(p.start) && Number.isFinite(p.last)) {
           // our own unwritten progress is newer than what storage holds
@@ -92,7 +101,7 @@ export function localPointer(dbName: string, ls: Storage | undefined, clock: () 
       if (broken || !p || (written && written.id === p.id && written.last >= p.last)) return;
       try {
         const raw = ls!.getItem(key);
-        const stored = raw ? (JSON.parse(raw) as SessionPointer | null) : undefined;
+        const stored = raw ? parsed(raw) : undefined;
         if (stored && stored.id !== p.id && stored.last > p.last) return; // another tab's newer session
         // the same session: never set another tab's fresher activity back
         const out = stored && stored.id === p.id ? spanOf(stored, p) : p;

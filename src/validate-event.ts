@@ -31,11 +31,11 @@ function fail(field: string, why: string): never {
  */
 export function boundedScrub(s: string, max: number, mode: ScrubMode, url = false): string {
   const clean = (x: string) => (url ? scrubUrl(x) : scrubText(x, mode));
-  if (s.length <= max) return clean(s);
+  // scrubbing can lengthen a string (a tag replaces a shorter email), so the result is what is bounded
   const c = clean(s.slice(0, max + 64));
   if (s.length <= max + 64 && c.length <= max) return c;
   const cut = c.slice(0, max);
-  const last = Math.max(...[...' /&?#'].map((sep) => cut.lastIndexOf(sep)));
+  const last = cut.search(/[ /&?#][^ /&?#]*$/); // the last break
   return last > 0 ? cut.slice(0, last) : '';
 }
 
@@ -51,8 +51,11 @@ function str(field: 'itemId' | 'categoryId' | 'query' | 'url', v: unknown): stri
   return out;
 }
 
-/** A short description of something thrown at us, which may itself throw when inspected. */
-function reason(err: unknown): string {
+/**
+ * A short description (at most 120 characters) of something thrown at us (by a page's getter,
+ * listener or rule), which may itself throw when inspected.
+ */
+export function reason(err: unknown): string {
   try {
     return String((err as Error)?.message ?? err).slice(0, 120);
   } catch {
@@ -72,6 +75,11 @@ export function describeValue(v: unknown): string {
   return typeof v;
 }
 
+/** A value for an error message: a string quoted (its first 40 characters), else {@link describeValue}. */
+export function quoteValue(v: unknown): string {
+  return typeof v === 'string' ? JSON.stringify(v.slice(0, 40)) : describeValue(v);
+}
+
 /**
  * Validates `type` and `props` of a `track()` call. Unknown prop names are rejected (a typo such
  * as `itemID` would otherwise silently lose data). Returns a new object with own fields only.
@@ -79,7 +87,7 @@ export function describeValue(v: unknown): string {
  */
 export function validateEvent(type: unknown, props: unknown): { type: EventType; props: EventProps } {
   if (!isEventType(type)) {
-    throw new TypeError(`hunch.track: "type" must be one of ${EVENT_TYPES.join(', ')} (got ${typeof type === 'string' ? JSON.stringify(type.slice(0, 40)) : describeValue(type)})`);
+    throw new TypeError(`hunch.track: "type" must be one of ${EVENT_TYPES.join(', ')} (got ${quoteValue(type)})`);
   }
   const out: EventProps = {};
   if (props === undefined || props === null) return { type, props: out };

@@ -481,6 +481,57 @@ describe('createHunch', () => {
     expect(errors).toEqual(['listener']);
   });
 
+  it('a listener cannot change what is stored: the event it gets is frozen (a write throws, reported as a listener error)', async () => {
+    const { h, store } = await make();
+    const errors: string[] = [];
+    h.on('error', (e) => errors.push(e.code));
+    h.on('event', (e) => {
+      (e as { itemId?: string }).itemId = 'call me +1 415 555 0100';
+      (e as { email?: string }).email = 'jane.doe@example.com';
+    });
+    h.track('product_view', { itemId: 'sku-1' });
+    await h.flush();
+    const [stored] = await store.getEvents();
+    expect(stored.itemId).toBe('sku-1');
+    expect(stored).not.toHaveProperty('email');
+    expect(errors).toEqual(['listener']);
+  });
+
+  it("an async listener's rejection, and a throw of a value that cannot be printed, are listener errors: the other listeners still run and track() never throws", async () => {
+    const { h } = await make();
+    const errors: string[] = [];
+    const seen: string[] = [];
+    h.on('error', (e) => errors.push(`${e.code}: ${e.message}`));
+    h.on('event', () => {
+      throw Object.create(null);
+    });
+    h.on('event', (e) => seen.push(e.type));
+    expect(() => h.track('page_view')).not.toThrow();
+    expect(seen).toEqual(['page_view']);
+    expect(errors).toHaveLength(1);
+    const other = (await make()).h;
+    const problems: string[] = [];
+    other.on('error', (e) => problems.push(e.code));
+    other.on('event', async () => Promise.reject(new Error('async listener bug')));
+    other.track('page_view');
+    await new Promise((r) => setTimeout(r, 0));
+    expect(problems).toEqual(['listener']);
+  });
+
+  it('track() inside an event listener: the model hears the events in the order they are stored', async () => {
+    const heard: string[] = [];
+    const stub = { onEvent: (e: HunchEvent) => heard.push(e.type), intent: async () => null, persist: async () => {}, dispose: () => {}, reset: () => {} };
+    const { h, store } = await make({}, { loadIntentModule: async () => stubModule(() => stub) });
+    await h.intent();
+    h.on('event', (e) => {
+      if (e.type === 'add_to_cart') h.track('begin_checkout');
+    });
+    h.track('add_to_cart', { itemId: 'a' });
+    await h.flush();
+    expect(types(await store.getEvents())).toEqual(['add_to_cart', 'begin_checkout']);
+    expect(heard).toEqual(['add_to_cart', 'begin_checkout']);
+  });
+
   it('forget() erases the store and local keys', async () => {
     const destroyed = vi.fn();
     const inner = createMemoryStore();
@@ -713,6 +764,15 @@ describe('forget, dispose and export at the edges', () => {
     const { h } = await make();
     expect(() => h.on('triggers' as 'trigger', () => {})).toThrow(/unknown event "triggers"/);
     expect(() => h.on('trigger', () => {})).not.toThrow();
+    expect(() => h.off('triggers' as 'trigger', () => {})).toThrow(/hunch\.off: unknown event "triggers"/);
+  });
+
+  it('consent() with a value that is not a consent state is a TypeError naming it, whatever the value (a BigInt, a cycle)', async () => {
+    const { h } = await make();
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    for (const v of [1n, cyclic, 'grantd']) await expect(h.consent(v as never)).rejects.toThrow(/"consent" must be one of/);
+    await expect(h.consent('grantd' as never)).rejects.toThrow(/"consent" must be one of .*got "grantd"/);
   });
 });
 

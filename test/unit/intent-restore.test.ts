@@ -282,3 +282,34 @@ describe('forget during a model step', () => {
     svc.dispose();
   });
 });
+
+describe('what listeners get', () => {
+  it("an intent is frozen: a listener that changes it changes neither the next trigger check nor the carried state", async () => {
+    const store = createMemoryStore();
+    const seen: Array<{ previous: number | undefined }> = [];
+    const errors: unknown[] = [];
+    const svc = service(store, 0, [{ id: 'r', when: (_i, prev) => (seen.push({ previous: prev?.purchase }), false) }], {
+      emitIntent: (i) => {
+        try {
+          (i as { purchase: number }).purchase = 42;
+        } catch (err) {
+          errors.push(err);
+        }
+        try {
+          (i.reasons as unknown[]).length = 0;
+        } catch (err) {
+          errors.push(err);
+        }
+      },
+    });
+    await svc.intent();
+    svc.onEvent(events[0]);
+    svc.onEvent(events[1]);
+    const i = await svc.intent();
+    expect(errors).toHaveLength(4);
+    expect(seen[1].previous).not.toBe(42);
+    expect(i.purchase).not.toBe(42);
+    expect(Object.isFrozen(i.reasons[0])).toBe(true);
+    svc.dispose();
+  });
+});

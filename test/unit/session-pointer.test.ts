@@ -67,4 +67,20 @@ describe('localPointer', () => {
     a.flush(); // tab A closes
     expect(JSON.parse(storage.getItem('hunch:db:session')!)).toEqual({ id: 'S', start: 1_000_000, last: bLast });
   });
+
+  it('a key holding something that is not JSON is replaced by the next write, so the session carries on across loads', () => {
+    let t = 0;
+    const { storage } = countingStorage();
+    storage.setItem('hunch:db:session', '{bad');
+    const p = localPointer('db', storage, () => t);
+    expect(p.read()).toBeUndefined();
+    p.write({ id: 's1', start: 0, last: 0 });
+    t = 1000;
+    const next = localPointer('db', storage, () => t); // the next page load
+    expect(next.read()?.id).toBe('s1');
+    storage.setItem('hunch:db:session', '{bad');
+    p.write({ id: 's1', start: 0, last: 20_000 });
+    p.flush();
+    expect(JSON.parse(storage.getItem('hunch:db:session')!).id).toBe('s1');
+  });
 });

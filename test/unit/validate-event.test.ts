@@ -53,6 +53,14 @@ describe('validateEvent', () => {
     expect(() => validateEvent('product_view', { itemId: 'A'.repeat(300) })).toThrow(/"itemId" is too long \(no break to cut at\)/);
   });
 
+  it('a string that scrubbing makes longer (short emails become longer tags) still keeps the limit', () => {
+    const { props } = validateEvent('search', { query: 'a@b.co '.repeat(36), itemId: 'x@y.io/'.repeat(36) });
+    expect(props.query!.length).toBeLessThanOrEqual(MAX_LENGTH.query);
+    expect(props.itemId!.length).toBeLessThanOrEqual(MAX_LENGTH.itemId);
+    expect(props.query).not.toContain('@');
+    expect(props.query!.length).toBeGreaterThan(100);
+  });
+
   it('accepts numeric ids as strings', () => {
     expect(validateEvent('product_view', { itemId: 1004856 }).props.itemId).toBe('1004856');
   });
