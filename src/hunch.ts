@@ -4,12 +4,11 @@
  * Browser globals and storage come in as injected dependencies (`HunchDeps`), so unit tests run
  * it with fakes; `createHunch` supplies the real ones.
  */
-import { HUNCH_EVENT_NAMES, type Hunch, type HunchEventMap, type HunchExport } from './api.js';
+import { HUNCH_EVENT_NAMES, type Hunch, type HunchEventMap } from './api.js';
 import { createProblemReporter } from './problems.js';
 import { startCapture } from './capture/start.js';
 import { watchPageLifecycle } from './page-lifecycle.js';
 import { createEmitter } from './emitter.js';
-import type { Intent } from './intent.js';
 import { defaultWhenIdle, safeLocalStorage } from './browser-env.js';
 import { createLazyServices } from './lazy-services.js';
 import { spillEvents, spillUntilWritten, strandedEvents, takeSpilled } from './spill.js';
@@ -293,7 +292,7 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
   const instance: Hunch = {
     track: (type, props) => void (disposed || track(type, props)),
     flush: () => (consent === 'granted' ? writer.flush() : Promise.resolve()),
-    async export(): Promise<HunchExport> {
+    async export() {
       alive('export');
       const base = { format: 'hunch-export' as const, version: 1 as const, library: VERSION, exportedAt: new Date(now()).toISOString(), consent };
       const held = structuredClone(pendingEvents);
@@ -308,7 +307,7 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
       await applyConsent(next);
       if (next !== 'denied') tabs.consented(next); // a denial is sent by changeConsent, even when its erase fails
     },
-    intent: async (): Promise<Intent> => (alive('intent'), services.load().then((s) => s.intent())),
+    intent: async () => (alive('intent'), services.load().then((s) => s.intent())),
     async recommend(options) {
       alive('recommend');
       if (!opts.recommend.url) throw new Error('hunch.recommend: no item model (set recommend.url)');

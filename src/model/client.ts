@@ -132,7 +132,7 @@ async function startMainThread(o: ModelClientOptions, files: ModelFiles): Promis
   };
 }
 
-async function startRuntime(o: ModelClientOptions, files: ModelFiles): Promise<RuntimeOps> {
+async function startRuntime(o: ModelClientOptions, files: ModelFiles, disposed: () => boolean): Promise<RuntimeOps> {
   const canWorker = o.worker !== false && typeof Worker !== 'undefined' && typeof OffscreenCanvas !== 'undefined';
   if (canWorker) {
     try {
@@ -142,6 +142,7 @@ async function startRuntime(o: ModelClientOptions, files: ModelFiles): Promise<R
       // the worker itself could not run (CSP), or had no backend it may use (no WebGL in a worker,
       // and 'webgl' asked for): try the main thread; a model the worker refused fails there too
       if (err instanceof ModelError && !err.message.includes(NO_BACKEND)) throw err;
+      if (disposed()) throw err; // nobody wants a model any more: no main-thread runtime is loaded for nothing
     }
   }
   return startMainThread(o, files);
@@ -165,23 +166,6 @@ export async function loadModelPredictor(o: ModelClientOptions): Promise<ModelPr
   let backend = 'js';
   let personal: PersonalHead | null = null; // per-user head (issue #8), used by both kernels
   let disposed = false;
-  const runtimeReady = startRuntime(o, files).then(
-    async (ops) => {
-      if (disposed) return ops.dispose(); // disposed while the runtime started: stop its worker now
-      const sent = personal;
-      if (sent) await ops.setHead(sent);
-      if (disposed) return ops.dispose(); // …or while the personal head was on its way
-      rt = ops;
-      if (personal !== sent) await ops.setHead(personal); // changed while the head was on its way
-      backend = ops.info.backend;
-      o.onRuntime?.({ backend, thread: ops.thread, readyMs: performance.now() - t0 });
-    },
-    (err) => {
-      o.onRuntime?.({ error: String((err as Error)?.message ?? err) });
-      throw err;
-    },
-  );
-  runtimeReady.catch(() => {}); // the JS kernel keeps answering
   /** Stops a runtime that failed a call; the JS kernel answers from then on (said as a runtime failure). */
   const drop = (ops: RuntimeOps, err: unknown): void => {
     if (rt !== ops || disposed) return;
@@ -190,6 +174,30 @@ export async function loadModelPredictor(o: ModelClientOptions): Promise<ModelPr
     backend = 'js';
     o.onRuntime?.({ error: `model runtime failed: ${String((err as Error)?.message ?? err)}` });
   };
+  const failed = (err: unknown) => {
+    if (!disposed) o.onRuntime?.({ error: String((err as Error)?.message ?? err) });
+    throw err;
+  };
+  const runtimeReady = startRuntime(o, files, () => disposed).then(async (ops) => {
+    if (disposed) return ops.dispose(); // disposed while the runtime started: stop its worker now
+    const sent = personal;
+    try {
+      if (sent) await ops.setHead(sent);
+    } catch (err) {
+      // the runtime refused the personal head: it is stopped (no worker left running unused) and
+      // said, and the JS kernel, which has the head, goes on answering
+      ops.dispose();
+      return failed(err);
+    }
+    if (disposed) return ops.dispose(); // …or while the personal head was on its way
+    rt = ops;
+    // changed while the head was on its way (a failure stops the runtime, as a failed step does)
+    if (personal !== sent) await ops.setHead(personal).catch((err) => drop(ops, err));
+    if (rt !== ops) return;
+    backend = ops.info.backend;
+    o.onRuntime?.({ backend, thread: ops.thread, readyMs: performance.now() - t0 });
+  }, failed);
+  runtimeReady.catch(() => {}); // the JS kernel keeps answering
   return {
     get source() {
       return personal ? ('personalized' as const) : ('model' as const);

@@ -1,0 +1,83 @@
+// @vitest-environment node
+// The model client's hand-over to a runtime in a worker, with a scripted stand-in Worker (the real
+// worker is tested in Chromium: test/browser/faults-model.test.ts).
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadModelPredictor } from '../../src/model/client';
+import type { WorkerRequest, WorkerResponse } from '../../src/model/protocol';
+
+const dir = new URL('../../models/intent/', import.meta.url);
+const files: Record<string, Buffer> = { 'model.json': readFileSync(new URL('model.json', dir)), 'weights.bin': readFileSync(new URL('weights.bin', dir)) };
+const fetchModel = async (u: string) => {
+  const body = files[u.split('/').pop()!];
+  return { ok: !!body, status: body ? 200 : 404, json: async () => JSON.parse(body!.toString('utf8')), arrayBuffer: async () => new Uint8Array(body!).buffer };
+};
+
+/** How the stand-in worker answers each request; `undefined` holds the answer back. */
+type Script = (req: WorkerRequest) => WorkerResponse | undefined;
+const workers: FakeWorker[] = [];
+class FakeWorker {
+  static script: Script = () => undefined;
+  onmessage: ((ev: { data: WorkerResponse }) => void) | null = null;
+  onerror: ((ev: { message: string; preventDefault(): void }) => void) | null = null;
+  terminated = false;
+  requests: WorkerRequest[] = [];
+  constructor() {
+    workers.push(this);
+  }
+  postMessage(req: WorkerRequest) {
+    this.requests.push(req);
+    const res = FakeWorker.script(req);
+    if (res) setTimeout(() => this.onmessage?.({ data: res }), 0);
+  }
+  fail(message: string) {
+    this.onerror?.({ message, preventDefault() {} });
+  }
+  terminate() {
+    this.terminated = true;
+  }
+}
+
+const g = globalThis as Record<string, unknown>;
+afterEach(() => {
+  delete g.Worker;
+  delete g.OffscreenCanvas;
+  workers.length = 0;
+});
+function withWorker(script: Script) {
+  FakeWorker.script = script;
+  g.Worker = FakeWorker;
+  g.OffscreenCanvas = class {};
+}
+const info = { backend: 'webgl', version: 'test' };
+const head = { w: Array.from({ length: 64 }, () => 0.01), b: -2 };
+
+describe('model client hand-over', () => {
+  it('a runtime that refuses the personal head on hand-over is stopped and said; the JS kernel, with the head, goes on answering', async () => {
+    withWorker((req) => (req.op === 'init' ? { id: req.id, ok: true, result: info } : req.op === 'set-head' ? { id: req.id, ok: false, error: 'head rejected' } : undefined));
+    const runtime: unknown[] = [];
+    const p = await loadModelPredictor({ url: 'http://shop.test/models/', backend: 'auto', assetBase: 'http://shop.test/', fetch: fetchModel, onRuntime: (r) => runtime.push(r) });
+    await p.setHead(head); // before the runtime is up: the hand-over sends it
+    await expect(p.runtimeReady).rejects.toThrow(/head rejected/);
+    expect(workers).toHaveLength(1);
+    expect(workers[0].terminated).toBe(true);
+    expect(runtime).toEqual([{ error: 'head rejected' }]);
+    expect(p.backend).toBe('js');
+    expect(p.source).toBe('personalized');
+    const r = await p.step([], new Float32Array(p.jsNet!.D).fill(0.5));
+    expect(Number.isFinite(r.logit)).toBe(true);
+    p.dispose();
+  });
+
+  it('a worker that fails after dispose(): no main-thread runtime is started for nothing, and nothing is reported', async () => {
+    withWorker(() => undefined); // init never answers
+    const runtime: unknown[] = [];
+    const p = await loadModelPredictor({ url: 'http://shop.test/models/', backend: 'auto', assetBase: 'http://shop.test/', fetch: fetchModel, onRuntime: (r) => runtime.push(r) });
+    await new Promise((r) => setTimeout(r, 0));
+    p.dispose();
+    workers[0].fail('crashed');
+    // the main-thread fallback would import the runtime module (a URL Node cannot load) and fail with that instead
+    await expect(p.runtimeReady).rejects.toThrow(/model worker failed: crashed/);
+    expect(runtime).toEqual([]);
+  });
+});
