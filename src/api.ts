@@ -211,7 +211,10 @@ export interface Hunch {
   readonly debug: {
     /** Where and how the model runs, and its live tensor count. */
     runtime(): Promise<{ thread: 'worker' | 'main' | 'none'; backend: string; numTensors: number; steps: number }>;
-    /** Simulates a GPU reset (`WEBGL_lose_context`); predictions continue on the fallback backend. */
+    /**
+     * Simulates a GPU reset as browsers do it (`WEBGL_lose_context`: the context is lost, then
+     * restored with its textures gone); predictions continue on the fallback backend.
+     */
     loseWebGLContext(): Promise<boolean>;
   };
   /**

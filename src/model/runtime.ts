@@ -51,8 +51,12 @@ export interface Runtime {
   setHead(head: { w: number[]; b: number } | null): void;
   /** Live tensors (leak checks). */
   numTensors(): number;
-  /** Testing aid: loses the WebGL context as a GPU reset would (`WEBGL_lose_context`). */
-  loseContext(): boolean;
+  /**
+   * Testing aid: a GPU reset as browsers do it (`WEBGL_lose_context`): the context is lost, then
+   * restored (TensorFlow.js asks for the restore), with every texture gone. Resolves once it is
+   * restored (at most 2 s); false without a WebGL context.
+   */
+  loseContext(): Promise<boolean>;
   dispose(): void;
 }
 
@@ -93,6 +97,10 @@ export async function createRuntime(init: RuntimeInit): Promise<Runtime> {
     }
   };
   let { weights, model } = build();
+  // a lost context may be restored (TensorFlow.js prevents the default, which asks the browser to)
+  // before the next step, and then looks alive with every texture gone: the loss is remembered
+  let lost = false;
+  (webglContext()?.canvas as EventTarget | undefined)?.addEventListener?.('webglcontextlost', () => (lost = true));
   const { hidden: H, inputDim: D } = netShape(weights);
   const baseLogit = (await weights.head.b.data())[0];
   // per-user head (personalization): kept as numbers so it can be rebuilt on a backend change
@@ -138,7 +146,7 @@ export async function createRuntime(init: RuntimeInit): Promise<Runtime> {
     info: () => ({ backend, modelVersion: model.modelVersion, baseLogit, warmupMs }),
     async step(hidden, x) {
       let fallback: string | undefined;
-      if (backend === 'webgl' && webglContext()?.isContextLost()) fallback = await toCpu('WebGL context lost');
+      if (backend === 'webgl' && (lost || webglContext()?.isContextLost())) fallback = await toCpu('WebGL context lost');
       try {
         return { ...(await run(weights, hidden, x)), backend, fallback };
       } catch (err) {
@@ -153,11 +161,19 @@ export async function createRuntime(init: RuntimeInit): Promise<Runtime> {
       buildHead();
     },
     numTensors: () => tf.memory().numTensors,
-    loseContext() {
+    async loseContext() {
       const gl = backend === 'webgl' ? webglContext() : undefined;
       const ext = gl?.getExtension('WEBGL_lose_context');
-      ext?.loseContext();
-      return !!ext;
+      if (!gl || !ext) return false;
+      const restored = new Promise((r) => {
+        (gl.canvas as EventTarget).addEventListener('webglcontextrestored', r, { once: true });
+        setTimeout(r, 2000);
+      });
+      ext.loseContext();
+      await new Promise((r) => setTimeout(r, 0)); // the loss is announced as an event first
+      ext.restoreContext();
+      await restored;
+      return true;
     },
     dispose() {
       personal = null;

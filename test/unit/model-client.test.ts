@@ -57,7 +57,7 @@ describe('model client hand-over', () => {
     withWorker((req) => (req.op === 'init' ? { id: req.id, ok: true, result: info } : req.op === 'set-head' ? { id: req.id, ok: false, error: 'head rejected' } : undefined));
     const runtime: unknown[] = [];
     const p = await loadModelPredictor({ url: 'http://shop.test/models/', backend: 'auto', assetBase: 'http://shop.test/', fetch: fetchModel, onRuntime: (r) => runtime.push(r) });
-    await p.setHead(head); // before the runtime is up: the hand-over sends it
+    await p.setHead!(head); // before the runtime is up: the hand-over sends it
     await expect(p.runtimeReady).rejects.toThrow(/head rejected/);
     expect(workers).toHaveLength(1);
     expect(workers[0].terminated).toBe(true);
