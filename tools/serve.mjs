@@ -4,14 +4,19 @@
  * 127.0.0.1 (never another interface), so `/examples/…`, `/dist/…` and `/models/…` resolve.
  *
  * CLI: `node tools/serve.mjs [--port N]` (default 5173, env PORT; 0 picks a free port).
- * API: `startServer({ root, port, headers, replay }) → Promise<{ url, port, close(), requests }>`.
+ * API: `startServer({ root, port, headers, replay, dataRoot }) → Promise<{ url, port, close(), requests }>`.
  * `headers(path)` may add response headers per path (the CSP tests use it); `replay: true`
  * serves `/replay/real-sessions.json` from ../shared/data when present (the CLI turns it on).
+ *
+ * Hardening: a request whose Host header is not this server's loopback address (DNS rebinding)
+ * gets 403; a malformed path gets 400; any other failure gets 500 and the server keeps running.
+ * Responses carry `cache-control: no-cache` (revalidate, but keep the back/forward cache usable).
  */
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
@@ -28,17 +33,59 @@ const TYPES = {
 };
 
 const repoRoot = resolve(fileURLToPath(new URL('..', import.meta.url)));
+const TEXT = { 'content-type': 'text/plain; charset=utf-8' };
+
+/** A request path that is not valid percent-encoding (answered 400). */
+class BadPath extends Error {}
+
+/**
+ * The Host header values this server answers: its loopback address and port, under the names a
+ * browser on this machine uses. Anything else (a rebinding DNS name) gets 403.
+ * @param {number} port
+ */
+export function allowedHosts(port) {
+  return new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]);
+}
 
 /**
  * Starts the server. `requests` records every path asked for, in order (tests read it).
- * @param {{ root?: string, port?: number, headers?: (path: string) => Record<string,string> }} [opts]
+ * @param {{ root?: string, port?: number, headers?: (path: string) => Record<string,string>,
+ *   replay?: boolean, dataRoot?: string }} [opts]
+ *   `dataRoot`: where the replay reads REES46 from (default `$HUNCH_DATA`, else `<repo>/../shared/data`).
  */
 export async function startServer(opts = {}) {
   const root = resolve(opts.root ?? repoRoot);
   const requests = [];
-  const server = createServer(async (req, res) => {
+  let hosts = new Set();
+  // The real sessions are read and parsed once (2.3 MB, ~0.4 s of blocked event loop); the
+  // outcome, a failure included, is kept for the server's lifetime: the data file does not change
+  // while it runs, and retrying a bad file on every request would only repeat the stall.
+  /** @type {Promise<{ status: number, type: string, body: string }> | null} */
+  let replay = null;
+  const replayAnswer = () =>
+    (replay ??= (async () => {
+      try {
+        const { loadRealSessions } = await import('../examples/dashboard/real-sessions.mjs');
+        const sessions = await loadRealSessions(opts.dataRoot);
+        if (!sessions) return { status: 404, type: TEXT['content-type'], body: 'no ../shared/data (set HUNCH_DATA)' };
+        return { status: 200, type: TYPES['.json'], body: JSON.stringify(sessions) };
+      } catch (err) {
+        return { status: 500, type: TEXT['content-type'], body: `real sessions failed: ${err?.message ?? err}` };
+      }
+    })());
+
+  async function handle(req, res) {
+    if (!hosts.has(String(req.headers.host ?? '').toLowerCase())) {
+      res.writeHead(403, TEXT).end('forbidden host');
+      return;
+    }
     const url = new URL(req.url ?? '/', 'http://localhost');
-    let path = decodeURIComponent(url.pathname);
+    let path;
+    try {
+      path = decodeURIComponent(url.pathname);
+    } catch {
+      throw new BadPath(url.pathname);
+    }
     requests.push(path);
     if (path === '/') {
       res.writeHead(302, { location: '/examples/' });
@@ -48,43 +95,50 @@ export async function startServer(opts = {}) {
     // `npm start` only: real sessions read from ../shared/data at run time for the dashboard's
     // replay (nothing is copied into the repository)
     if (opts.replay && path === '/replay/real-sessions.json') {
-      const { loadRealSessions } = await import('../examples/dashboard/real-sessions.mjs');
-      const sessions = await loadRealSessions();
-      if (!sessions) {
-        res.writeHead(404, { 'content-type': 'text/plain' }).end('no ../shared/data (set HUNCH_DATA)');
-        return;
-      }
-      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' }).end(JSON.stringify(sessions));
+      const a = await replayAnswer();
+      res.writeHead(a.status, { 'content-type': a.type, 'cache-control': 'no-cache' }).end(a.body);
       return;
     }
     let file = normalize(join(root, path));
     if (file !== root && !file.startsWith(root + sep)) {
-      res.writeHead(403).end('forbidden');
+      res.writeHead(403, TEXT).end('forbidden');
       return;
     }
+    let body;
     try {
       let info = await stat(file);
       if (info.isDirectory()) {
         file = join(file, 'index.html');
         info = await stat(file);
       }
-      const body = await readFile(file);
-      const extra = opts.headers ? opts.headers(path) : {};
-      res.writeHead(200, {
-        'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
-        'cache-control': 'no-store',
-        ...extra,
-      });
-      res.end(body);
+      body = await readFile(file);
     } catch {
-      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+      res.writeHead(404, TEXT).end('not found');
+      return;
     }
+    const extra = opts.headers ? opts.headers(path) : {};
+    res.writeHead(200, {
+      'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+      'cache-control': 'no-cache',
+      ...extra,
+    });
+    res.end(body);
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err) => {
+      const bad = err instanceof BadPath;
+      if (!bad) console.error(`serve: ${req.method} ${req.url}:`, err);
+      if (res.headersSent) res.destroy();
+      else res.writeHead(bad ? 400 : 500, TEXT).end(bad ? 'bad request: malformed path' : 'internal error');
+    });
   });
   await new Promise((ok, fail) => {
     server.once('error', fail);
     server.listen(opts.port ?? 0, '127.0.0.1', ok);
   });
   const port = server.address().port;
+  hosts = allowedHosts(port);
   return {
     url: `http://127.0.0.1:${port}`,
     port,
@@ -93,9 +147,38 @@ export async function startServer(opts = {}) {
   };
 }
 
+/**
+ * The CLI's port: `--port N` / `--port=N`, else env `PORT`, else 5173. 0 picks a free port.
+ * @param {string[]} argv arguments after the script name
+ * @param {Record<string, string | undefined>} [env]
+ * @returns {number}
+ * @throws {TypeError} naming `--port` (or `PORT`) for a missing, non-integer or out-of-range value,
+ *   and for an unknown flag or a positional argument
+ */
+export function cliPort(argv, env = {}) {
+  let values;
+  try {
+    ({ values } = parseArgs({ args: argv, options: { port: { type: 'string' } }, strict: true, allowPositionals: false }));
+  } catch (err) {
+    throw new TypeError(`${err.message} (usage: node tools/serve.mjs [--port N])`);
+  }
+  const [name, raw] = values.port !== undefined ? ['--port', values.port] : ['PORT', env.PORT];
+  if (raw === undefined) return 5173;
+  const n = Number(raw);
+  if (raw.trim() === '' || !Number.isInteger(n) || n < 0 || n > 65535) {
+    throw new TypeError(`${name}: needs a whole number from 0 to 65535 (got "${raw}")`);
+  }
+  return n;
+}
+
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const i = process.argv.indexOf('--port');
-  const port = Number(i > 0 ? process.argv[i + 1] : process.env.PORT ?? 5173);
+  let port;
+  try {
+    port = cliPort(process.argv.slice(2), process.env);
+  } catch (err) {
+    console.error(`serve: ${err.message}`);
+    process.exit(1);
+  }
   const s = await startServer({ port, replay: true });
   console.log(`hunch examples: ${s.url}/examples/`);
   console.log(`  storefront (script tag): ${s.url}/examples/storefront/`);
