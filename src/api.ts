@@ -205,7 +205,7 @@ export interface Hunch {
    * loads and for the heuristic.
    */
   readonly backend: string;
-  /** Time from starting the model runtime to its first answer, ms (undefined before it loads). */
+  /** Time from starting to load the model (its files' download included) to its first answer, ms (undefined before it loads). */
   readonly warmupMs: number | undefined;
   /** Diagnostics for tests and the dashboard. */
   readonly debug: {

@@ -35,7 +35,8 @@ export type { HunchDeps };
 export const MAX_PENDING_EVENTS = 1000;
 
 /**
- * Creates an instance. Resolves once storage is open (or has fallen back to memory).
+ * Creates an instance. Resolves once storage is open or in memory; with consent `'pending'` at once
+ * (nothing opens), with `'denied'` once earlier data is erased (or that failed, said as an error).
  * @throws TypeError (rejects) when an option is invalid, naming the option.
  */
 export async function createHunch(options?: HunchOptions, deps: HunchDeps = {}): Promise<Hunch> {
@@ -274,10 +275,9 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
       watchPageLifecycle(win, {
         hidden: () => void writer.flush(),
         leaving() {
-          // what is not confirmed written yet (storage still opening, or a batch the browser may
-          // abort while it tears the page down) is also kept in localStorage for the next page
-          // load (never while forget() runs: its batches in flight are about to be erased)
-          // (events reach the writer only while consent is granted: a later 'pending' keeps them)
+          // what is not confirmed written yet (storage still opening, or a batch the browser may abort
+          // while it tears the page down) is also kept in localStorage for the next load (never while
+          // forget() runs: its batches are about to be erased; a later 'pending' keeps them)
           spillUntilWritten(ls, opts.dbName, tabId, writer, consent !== 'denied' && !erasing, stranded.list());
           if (!erasing) pointer.flush(); // the last seconds of activity: a reload within the timeout continues the session
           void services.intents()?.persist();

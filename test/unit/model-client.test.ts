@@ -80,4 +80,21 @@ describe('model client hand-over', () => {
     await expect(p.runtimeReady).rejects.toThrow(/model worker failed: crashed/);
     expect(runtime).toEqual([]);
   });
+
+  it('a step the worker does not answer in time stops it; the JS kernel answers that step and the next', async () => {
+    withWorker((req) => (req.op === 'init' ? { id: req.id, ok: true, result: info } : undefined)); // steps never answered
+    const runtime: unknown[] = [];
+    const p = await loadModelPredictor({ url: 'http://shop.test/models/', backend: 'auto', assetBase: 'http://shop.test/', fetch: fetchModel, stepTimeoutMs: 50, onRuntime: (r) => runtime.push(r) });
+    await p.runtimeReady;
+    expect(p.backend).toBe('webgl');
+    const x = new Float32Array(p.jsNet!.D).fill(0.5);
+    const first = await p.step([], x);
+    expect(workers[0].terminated).toBe(true);
+    expect(p.backend).toBe('js');
+    expect(runtime).toEqual([expect.objectContaining({ backend: 'webgl' }), { error: expect.stringMatching(/model runtime failed: .*a model step/) }]);
+    const second = await p.step(first.hidden, x);
+    expect(Number.isFinite(second.logit)).toBe(true);
+    expect(workers[0].requests.filter((r) => r.op === 'step')).toHaveLength(1);
+    p.dispose();
+  });
 });
