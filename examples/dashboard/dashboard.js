@@ -401,11 +401,12 @@ ${handovers ? `<h4>Model hand-overs (this page)</h4><ol class="hd-handovers" dat
   const onPersonalize = (e) => {
     const status = q('[data-personalize-status]');
     if (e?.status === 'progress' || e?.status === 'start') {
-      if (status) status.textContent = e.status === 'start' ? `running (${e.reason})…` : `${e.phase} ${e.done}/${e.total}`;
+      const what = e.target === 'recommend' ? 'taste ' : '';
+      if (status) status.textContent = e.status === 'start' ? `${what}running (${e.reason})…` : `${e.phase} ${e.done}/${e.total}`;
       return;
     }
     if (buttonRun && e?.reason !== 'auto') return; // the button records its own run
-    if (e?.status === 'error') personalizeRuns.push({ at: Date.now(), ms: NaN, source: 'event', error: e.error });
+    if (e?.status === 'error') personalizeRuns.push({ at: Date.now(), ms: NaN, source: 'event', error: e.error, result: e });
     else if (e?.status === 'done' || e?.adopted !== undefined) personalizeRuns.push({ at: Date.now(), ms: e.durationMs ?? NaN, source: 'event', result: e });
     else return;
     renderPersonalize();

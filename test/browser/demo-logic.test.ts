@@ -131,6 +131,32 @@ describe('dashboard rendering helpers', () => {
     expect(personalizeRunHtml({ at: 0, ms: 3, source: 'button', error: 'boom <b>' })).toContain('boom &lt;b&gt;');
   });
 
+  it('shows a recommendation taste run as held-out mean reciprocal rank (higher is better), not as an intent-head run', async () => {
+    const { personalizeRunHtml } = await load('dashboard/personalize-view.js');
+    const taste = { status: 'done', target: 'recommend', reason: 'auto', durationMs: 12, adopted: true, reverted: false,
+      before: 0.25, after: 0.4, base: 0.2, examples: 9, items: { train: 9, holdout: 3 } };
+    const html = personalizeRunHtml({ at: 0, ms: 12, source: 'event', result: taste });
+    expect(html).not.toContain('log-loss');
+    expect(html).not.toContain('training steps');
+    expect(html).not.toContain('personal weights');
+    expect(html).toContain('mean reciprocal rank (higher is better)');
+    expect(html).toMatch(/<td>0\.250<\/td><td>0\.400<\/td><td>\+0\.150<\/td>/);
+    expect(html).toContain('adopted: personal taste in use');
+    expect(html).toContain('9 items fitted, 3 held out');
+    expect(html).toMatch(/no taste, same items<\/td><td><\/td><td>0\.200<\/td>/);
+    const reverted = personalizeRunHtml({ at: 0, ms: NaN, source: 'event', result: { ...taste, adopted: false, reverted: true } });
+    expect(reverted).toContain('dropped the personal taste');
+    // a button run: personalize() resolved with the head's result and the taste's under `recommend`
+    const both = personalizeRunHtml({ at: 0, ms: 30, source: 'button', result: {
+      adopted: false, before: 0.3, after: 0.31, examples: 50, sessions: { train: 3, holdout: 1 },
+      recommend: { adopted: false, reverted: false, before: 0.5, after: 0.45, base: 0.5, examples: 4, items: { train: 4, holdout: 1 } } } });
+    expect(both).toContain('log-loss');
+    expect(both).toContain('mean reciprocal rank');
+    expect(both).toContain('kept the current taste');
+    expect(both).toContain('4 items fitted, 1 held out');
+    expect(both.indexOf('log-loss')).toBeLessThan(both.indexOf('mean reciprocal rank'));
+  });
+
   it('shows device metrics, global vs personal head', async () => {
     const { deviceMetricsHtml } = await load('dashboard/personalize-view.js');
     const html = deviceMetricsHtml({ modelVersion: 'v', sessions: 9,
