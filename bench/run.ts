@@ -6,19 +6,24 @@
  */
 import { writeFileSync } from 'node:fs';
 import { launchBrowser, serve } from '../test/browser/harness';
+import { failCli } from '../tools/next-item/args';
+import { parseBenchFlags, type BenchGroup } from './flags';
 import type { BenchContext, BenchRow } from './types';
 
-const MODULES: Record<string, () => Promise<{ run(ctx: BenchContext): Promise<BenchRow[]> }>> = {
+const MODULES: Record<BenchGroup, () => Promise<{ run(ctx: BenchContext): Promise<BenchRow[]> }>> = {
   ingest: () => import('./ingest'),
   intent: () => import('./intent'),
   recommend: () => import('./recommend'),
   personalize: () => import('./personalize'),
 };
 
-const args = process.argv.slice(2);
-const jsonAt = args.indexOf('--json');
-const onlyAt = args.indexOf('--only');
-const only = onlyAt >= 0 ? args[onlyAt + 1] : undefined;
+let flags: ReturnType<typeof parseBenchFlags>;
+try {
+  flags = parseBenchFlags(process.argv.slice(2));
+} catch (e) {
+  failCli('bench', e);
+}
+const { json, only } = flags;
 
 const browser = await launchBrowser(['--enable-unsafe-swiftshader', '--use-angle=swiftshader', '--ignore-gpu-blocklist', '--js-flags=--expose-gc', '--enable-precise-memory-info']);
 const server = await serve();
@@ -49,8 +54,8 @@ console.log(`hunch bench — ${new Date().toISOString().slice(0, 10)}, Chromium 
 console.log('| benchmark | hunch | baseline | ratio | unit | baseline is |');
 console.log('|---|---:|---:|---:|---|---|');
 for (const r of rows) console.log(`| ${r.name} | ${fmt(r.value)} | ${fmt(r.baseline)} | ${fmt(r.ratio)}× | ${r.unit} | ${r.baselineName} |`);
-if (jsonAt >= 0) {
+if (json) {
   const out = Object.fromEntries(rows.map((r) => [r.name, { value: r.value, baseline: r.baseline, ratio: r.ratio, unit: r.unit }]));
-  writeFileSync(args[jsonAt + 1], JSON.stringify(out, null, 2) + '\n');
-  console.log(`\nwrote ${args[jsonAt + 1]}`);
+  writeFileSync(json, JSON.stringify(out, null, 2) + '\n');
+  console.log(`\nwrote ${json}`);
 }
