@@ -23,7 +23,7 @@ import { runSliced } from './slice.js';
 import { guardTaste, skippedTaste, type TasteOptions, type TasteResult } from './personalize/taste.js';
 import { checkTaste, factorsKey } from './recommend/factors.js';
 import { createCarriedHistory } from './recommend/history.js';
-import { checkOptionsObject, loadNextItemModel, type NextItemModel, type RankOptions, type Recommendation } from './recommend/index.js';
+import { checkOptionsObject, checkRankOptions, loadNextItemModel, type NextItemModel, type RankOptions, type Recommendation } from './recommend/index.js';
 import { retryingLoad } from './recommend/load-retry.js';
 import type { Store } from './store/types.js';
 
@@ -254,6 +254,7 @@ export function createRecommendService(d: RecommendServiceDeps): RecommendServic
       checkOptionsObject(options);
       // the adopted taste, never one passed in: `taste` is rank()'s option, not recommend()'s
       if ('taste' in options) throw new TypeError('options.taste: is not an option of recommend() (the taste personalize() adopted is used; known: k, candidates, exclude, includePurchased)');
+      checkRankOptions(options); // before the model loads: a bad option is a TypeError even when it cannot
       const stream = await ready();
       await restoreTaste(); // consent granted since the model loaded: the taste adopted on an earlier visit
       const taste = record?.taste;

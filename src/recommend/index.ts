@@ -8,5 +8,5 @@ export { loadNextItemModel, type FetchLike } from './load.js';
 export { createModel, type NextItemModel } from './model.js';
 export { DEFAULT_PARAMS, resolveParams, type RankParams } from './params.js';
 export type { RecEvent, RecHistory } from './prefix.js';
-export { checkOptionsObject, rank, type RankOptions, type Recommendation } from './rank.js';
+export { checkOptionsObject, checkRankOptions, rank, type RankOptions, type Recommendation } from './rank.js';
 export { createRecommendStream, type RecommendStream } from './stream.js';

@@ -66,12 +66,17 @@ export type FeatureSink = (items: readonly number[], features: Float64Array) => 
 /** Re-ranking depth used for feature extraction when the model has no re-ranker. */
 export const DEFAULT_RERANK_DEPTH = 100;
 
-function idSet(model: NextItemModel, name: string, v: Iterable<string> | undefined): Set<number> | undefined {
-  if (v === undefined) return undefined;
+/** Checks that an id list option is an iterable other than a string (its elements are checked as it is read). */
+function checkIdList(name: string, v: unknown): void {
+  if (v === undefined) return;
   if (typeof v === 'string') throw new TypeError(`options.${name}: must be an iterable of item ids (strings), not a string; wrap one id in an array`);
   if (v === null || typeof (v as Iterable<string>)[Symbol.iterator] !== 'function') {
     throw new TypeError(`options.${name}: must be an iterable of item ids (strings), e.g. an array or a Set`);
   }
+}
+
+function idSet(model: NextItemModel, name: string, v: Iterable<string> | undefined): Set<number> | undefined {
+  if (v === undefined) return undefined;
   const out = new Set<number>();
   let n = 0;
   for (const x of v as Iterable<unknown>) {
@@ -95,6 +100,32 @@ export function checkOptionsObject(options: unknown): asserts options is RankOpt
 }
 
 /**
+ * Everything about ranking options that needs no model: an object with known keys only, `k` an
+ * integer in 1..{@link MAX_RANK_K}, `includePurchased` a boolean, `candidates`/`exclude` iterables
+ * other than strings (their elements, and `taste`, are checked by {@link rank}). `recommend()` runs
+ * it before the item model loads, so a bad option is a TypeError even when the model cannot load.
+ * Returns `k` (default 10).
+ * @throws TypeError naming the option
+ */
+export function checkRankOptions(options: unknown): number {
+  checkOptionsObject(options);
+  for (const key of Object.keys(options)) {
+    if (!(RANK_OPTION_KEYS as readonly string[]).includes(key)) {
+      throw new TypeError(`options.${key.slice(0, 40)}: is not a known option (known: ${RANK_OPTION_KEYS.join(', ')})`);
+    }
+  }
+  // only an absent k means the default: null is a mistake like any other non-integer
+  const k = options.k === undefined ? 10 : options.k;
+  if (!Number.isInteger(k) || k < 1 || k > MAX_RANK_K) throw new TypeError(`options.k must be an integer in 1..${MAX_RANK_K} (got ${describeValue(k)})`);
+  if (options.includePurchased !== undefined && typeof options.includePurchased !== 'boolean') {
+    throw new TypeError('options.includePurchased: must be a boolean');
+  }
+  checkIdList('candidates', options.candidates);
+  checkIdList('exclude', options.exclude);
+  return k;
+}
+
+/**
  * Ranks items for `history` (current session events oldest first, or `{ session, past }`).
  * Runs in about a millisecond on a Diginetica-size model.
  * @param sink training tools only: receives the top candidates' features.
@@ -110,18 +141,7 @@ export function rank(
   options: RankOptions = {},
   sink?: FeatureSink,
 ): Recommendation[] {
-  checkOptionsObject(options);
-  for (const key of Object.keys(options)) {
-    if (!(RANK_OPTION_KEYS as readonly string[]).includes(key)) {
-      throw new TypeError(`options.${key.slice(0, 40)}: is not a known option (known: ${RANK_OPTION_KEYS.join(', ')})`);
-    }
-  }
-  // only an absent k means the default: null is a mistake like any other non-integer
-  const k = options.k === undefined ? 10 : options.k;
-  if (!Number.isInteger(k) || k < 1 || k > MAX_RANK_K) throw new TypeError(`options.k must be an integer in 1..${MAX_RANK_K} (got ${describeValue(k)})`);
-  if (options.includePurchased !== undefined && typeof options.includePurchased !== 'boolean') {
-    throw new TypeError('options.includePurchased: must be a boolean');
-  }
+  const k = checkRankOptions(options);
   const candidates = idSet(model, 'candidates', options.candidates);
   const exclude = idSet(model, 'exclude', options.exclude) ?? new Set<number>();
   if (options.taste !== undefined && !model.factors) throw new TypeError('options.taste: this item model has no factors (train it with --factors)');

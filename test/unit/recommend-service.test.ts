@@ -1,5 +1,5 @@
 // @vitest-environment node
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { HunchEvent } from '../../src/events';
 import { createRecommendService, TASTE_META, type StoredTaste, type TasteEvent } from '../../src/recommend-service';
 import { factorsKey } from '../../src/recommend/factors';
@@ -63,6 +63,16 @@ describe('recommend service: per-user taste', () => {
   it('rollback() with an item model that cannot load resolves false (nothing to undo) instead of failing the head\'s undo', async () => {
     const svc = createRecommendService({ url: '/m', store: () => Promise.resolve(createMemoryStore()), flush: async () => {}, loadModel: () => Promise.reject(new Error('HTTP 404')), sessionId: () => 'open' });
     await expect(svc.rollback()).resolves.toBe(false);
+  });
+
+  it('a bad option is a TypeError naming it even when the item model cannot load (checked before loading)', async () => {
+    const loadModel = vi.fn(() => Promise.reject(new Error('HTTP 404')));
+    const svc = createRecommendService({ url: '/m', store: () => Promise.resolve(createMemoryStore()), flush: async () => {}, loadModel, sessionId: () => 'open' });
+    await expect(svc.recommend({ k: 0 })).rejects.toThrow(/options\.k must be an integer/);
+    await expect(svc.recommend({ kk: 3 } as never)).rejects.toThrow(/options\.kk: is not a known option/);
+    await expect(svc.recommend({ exclude: 'a' as never })).rejects.toThrow(/options\.exclude: .*not a string/);
+    expect(loadModel).not.toHaveBeenCalled();
+    await expect(svc.recommend({ k: 3 })).rejects.toThrow(/HTTP 404/);
   });
 
   it('a new instance restores the stored taste; other factors invalidate it', async () => {
