@@ -187,7 +187,9 @@ export interface Hunch {
    * Needs `recommend.url` (the store's item model); loads it on first use.
    * @throws TypeError for invalid options, naming the field: options not an object, an unknown key,
    *   a string instead of a list of ids, an element that is not an id, a non-boolean
-   *   `includePurchased`, `k` out of range; Error when no item model is configured or it cannot load
+   *   `includePurchased`, `k` out of range (checked before the model loads, except the elements);
+   *   Error when no item model is configured or it cannot be fetched (a later call tries again after
+   *   a wait); TypeError naming the field when the item model's files are malformed (not retried)
    */
   recommend(options?: RecommendOptions): Promise<Recommendation[]>;
   /** Trigger rules over intent updates, with frequency capping (fire `on('trigger')`). */
