@@ -15,6 +15,18 @@ import { reasonText } from '/examples/shared/render.js';
 const MAX_ROWS = 200;
 const NA = (what) => `<p class="hd-na" data-testid="not-available">${esc(what)}: not available in this build.</p>`;
 
+/**
+ * The simulator's closing line. A played session with a purchase says why its stage does not
+ * move: hunch scores a session that already bought as 'browsing' (its purchase intent is spent).
+ * @param {{ type: string | null }[]} steps the steps played
+ * @returns {string}
+ */
+export function simDoneText(steps) {
+  const played = steps.filter((s) => s.type).length;
+  const bought = steps.some((s) => s.type === 'purchase');
+  return `Done: ${played} events played.${bought ? " The session has a purchase, so its stage stays 'browsing': by design, hunch scores a session that already bought as browsing." : ''}`;
+}
+
 /** Which optional API parts this hunch build has. */
 export function features(hunch) {
   return {
@@ -86,7 +98,9 @@ function template(mode) {
  * Mounts the dashboard into `root`.
  * @param {HTMLElement} root container; its content is replaced
  * @param {object} hunch a ready hunch instance
- * @param {{ catalog?: object, mode?: 'page' | 'panel', pollMs?: number, historyKey?: string, shopBase?: string, realSessionsUrl?: string }} [opts]
+ * @param {{ catalog?: object, mode?: 'page' | 'panel', active?: boolean, pollMs?: number, historyKey?: string, shopBase?: string, realSessionsUrl?: string }} [opts]
+ *   `active`: start reading the store at once (default true); with false, nothing is read
+ *   (export, intent, recommend, metrics, storage estimate) until the first `setActive(true)`.
  *   `pollMs`: how often the store is re-read (catches other tabs), default 2000 ms.
  *   `realSessionsUrl`: where real sessions to replay may be served (see `real-sessions.mjs`); none by default.
  *   `historyKey`: sessionStorage key for the intent history, default `hunch-dash-intents`.
@@ -111,7 +125,9 @@ export function mountDashboard(root, hunch, opts = {}) {
   let busy = false;
   let lastCount = -1;
   let recsAt = 0;
-  let active = true;
+  let active = opts.active ?? true;
+  /** Whether the first full read ran (it waits for the first activation). */
+  let started = false;
   let sim = null;
   const personalizeRuns = [];
   /** `model` events seen by this page: the JS kernel answering, the TF.js runtime taking over. */
@@ -221,6 +237,7 @@ export function mountDashboard(root, hunch, opts = {}) {
   }
 
   async function renderModel() {
+    if (!started) return;
     const el = q('[data-model]');
     shownModelKey = modelKey();
     if (!has.model) {
@@ -256,7 +273,7 @@ ${handovers ? `<h4>Model hand-overs (this page)</h4><ol class="hd-handovers" dat
       q('[data-recs-refresh]').hidden = true;
       return;
     }
-    if (!force && Date.now() - recsAt < 5000) return;
+    if (!started || (!force && Date.now() - recsAt < 5000)) return;
     recsAt = Date.now();
     try {
       const recs = await hunch.recommend({ k: 5 });
@@ -280,7 +297,7 @@ ${handovers ? `<h4>Model hand-overs (this page)</h4><ol class="hd-handovers" dat
     el.innerHTML = `<p class="hd-sub">Fits per-user weights on this device from your ended sessions, and keeps them only if they predict held-out sessions better.</p>
 <div data-device-metrics></div>
 <div class="hd-row"><button class="hd-btn hd-ghost" data-testid="personalize">Personalize now</button><span class="hd-sub" data-personalize-status></span></div>${runs.reverse().join('')}`;
-    if (has.metrics) {
+    if (has.metrics && started) {
       hunch.metrics().then(
         (m) => { const box = el.querySelector('[data-device-metrics]'); if (box) box.innerHTML = deviceMetricsHtml(m); },
         () => {},
@@ -325,7 +342,7 @@ ${handovers ? `<h4>Model hand-overs (this page)</h4><ol class="hd-handovers" dat
   }
 
   async function refresh() {
-    if (busy) return;
+    if (busy || !started) return;
     busy = true;
     try {
       const startedAt = Date.now();
@@ -421,26 +438,46 @@ ${handovers ? `<h4>Model hand-overs (this page)</h4><ol class="hd-handovers" dat
   }
 
   // Controls.
-  q('[data-testid="consent-select"]').addEventListener('change', (e) => {
-    hunch.consent(e.target.value);
-    consent = e.target.value;
+  const privacyStatus = (text) => (q('[data-testid="privacy-status"]').textContent = text);
+  q('[data-testid="consent-select"]').addEventListener('change', async (e) => {
+    const want = e.target.value;
+    try {
+      await hunch.consent(want);
+    } catch (err) {
+      privacyStatus(`consent('${want}') failed: ${err?.message ?? err}`);
+    }
+    // what is in force now (a failed 'denied' still stops recording), not what was picked
+    consent = hunch.consentState ?? consent;
     renderConsent();
   });
   q('[data-testid="export"]').addEventListener('click', async () => {
-    const data = await hunch.export();
+    let data;
+    try {
+      data = await hunch.export();
+    } catch (err) {
+      privacyStatus(`Export failed: ${err?.message ?? err}`);
+      return;
+    }
     const blob = new Blob([JSON.stringify(data, null, 2)], { type: 'application/json' });
     const a = document.createElement('a');
     a.href = URL.createObjectURL(blob);
     a.download = `hunch-export-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}.json`;
     a.click();
     setTimeout(() => URL.revokeObjectURL(a.href), 1000);
-    q('[data-testid="privacy-status"]').textContent = `Exported ${data.events?.length ?? 0} events.`;
+    privacyStatus(`Exported ${data.events?.length ?? 0} events.`);
   });
   q('[data-testid="forget"]').addEventListener('click', async () => {
     sim?.stop();
-    await hunch.forget();
+    try {
+      await hunch.forget();
+    } catch (err) {
+      // e.g. the deletion was blocked (another tab holding the database) past hunch's 5 s limit
+      privacyStatus(`Forget failed: ${err?.message ?? err}`);
+      refresh();
+      return;
+    }
     onForget();
-    q('[data-testid="privacy-status"]').textContent = 'Forgotten: all hunch data on this device was deleted.';
+    privacyStatus('Forgotten: all hunch data on this device was deleted.');
   });
   q('[data-recs-refresh]').addEventListener('click', () => renderRecs(true));
 
@@ -467,7 +504,7 @@ ${handovers ? `<h4>Model hand-overs (this page)</h4><ol class="hd-handovers" dat
         play.disabled = false;
         stop.disabled = true;
         sim = null;
-        status.textContent = stopped ? 'Stopped.' : `Done: ${steps.filter((s) => s.type).length} events played.`;
+        status.textContent = stopped ? 'Stopped.' : simDoneText(steps);
         hunch.flush?.().then(refresh);
       },
     });
@@ -491,19 +528,28 @@ ${handovers ? `<h4>Model hand-overs (this page)</h4><ol class="hd-handovers" dat
       .catch(() => {});
   }
 
+  /** The first full read: model, recommendations, device metrics and the store. */
+  function start() {
+    if (started) return;
+    started = true;
+    renderPersonalize();
+    renderModel();
+    renderRecs(true);
+    refresh();
+  }
+
   renderIntent();
   renderPersonalize();
-  renderModel();
-  renderRecs(true);
   renderTimeline();
-  refresh();
+  if (active) start();
   const timer = setInterval(() => active && refresh(), pollMs);
 
   return {
     refresh,
     setActive(on) {
       active = on;
-      if (on) refresh();
+      if (on && !started) start();
+      else if (on) refresh();
     },
     dispose() {
       clearInterval(timer);

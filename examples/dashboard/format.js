@@ -68,11 +68,15 @@ export function describeEvent(e, nameOf) {
   }
 }
 
-/** Path part of a URL (no origin), for compact display. */
+/**
+ * Path and query of a URL (no origin, no fragment), for compact display: the query is kept
+ * because it is what tells an SPA's pages apart (`/spa/?view=product&id=od-402`).
+ */
 export function pathOf(url) {
   if (!url) return '';
   try {
-    return new URL(url, 'http://x').pathname.replace(/^\/examples\//, '/');
+    const u = new URL(url, 'http://x');
+    return (u.pathname + u.search).replace(/^\/examples\//, '/');
   } catch {
     return String(url);
   }

@@ -39,8 +39,8 @@ export async function mountDashboardPanel(hunch, opts = {}) {
   toggle.textContent = 'hunch dashboard';
   document.body.append(drawer, toggle);
 
-  const dash = mountDashboard(body, hunch, { ...opts, catalog, mode: 'panel' });
-  dash.setActive(false);
+  // Mounted inactive: nothing is read (export, intent, recommend, metrics) until the drawer opens.
+  const dash = mountDashboard(body, hunch, { ...opts, catalog, mode: 'panel', active: false });
   const set = (on) => {
     drawer.classList.toggle('open', on);
     toggle.setAttribute('aria-expanded', String(on));

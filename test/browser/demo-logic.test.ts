@@ -157,6 +157,15 @@ describe('dashboard rendering helpers', () => {
     expect(both.indexOf('log-loss')).toBeLessThan(both.indexOf('mean reciprocal rank'));
   });
 
+  it("the simulator's closing line says why a session with a purchase stays 'browsing'", async () => {
+    const { simDoneText } = await load('dashboard/dashboard.js');
+    const steps = [{ type: 'page_view' }, { type: null }, { type: 'add_to_cart' }];
+    expect(simDoneText(steps)).toBe('Done: 2 events played.');
+    const bought = simDoneText([...steps, { type: 'purchase' }]);
+    expect(bought).toMatch(/^Done: 3 events played\. /);
+    expect(bought).toContain("stays 'browsing'");
+  });
+
   it('shows device metrics, global vs personal head', async () => {
     const { deviceMetricsHtml } = await load('dashboard/personalize-view.js');
     const html = deviceMetricsHtml({ modelVersion: 'v', sessions: 9,
@@ -174,6 +183,9 @@ describe('dashboard rendering helpers', () => {
     const nameOf = (id: string) => (id === 'au-201' ? 'Studio Headphones' : undefined);
     expect(describeEvent({ type: 'add_to_cart', itemId: 'au-201', price: 149, quantity: 2 }, nameOf)).toBe('Studio Headphones × 2 · €149.00');
     expect(describeEvent({ type: 'search', query: 'mug' }, nameOf)).toBe('“mug”');
+    // SPA pages differ only in their query: it is shown
+    expect(describeEvent({ type: 'page_view', url: 'http://127.0.0.1:5173/examples/spa/?view=product&id=od-402#top' }, nameOf)).toBe('/spa/?view=product&id=od-402');
+    expect(describeEvent({ type: 'page_view', url: 'http://127.0.0.1:5173/examples/storefront/cart.html' }, nameOf)).toBe('/storefront/cart.html');
   });
 });
 
