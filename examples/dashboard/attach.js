@@ -5,5 +5,7 @@
 import { mountDashboardPanel } from './panel.js';
 
 if (window.hunch) {
-  window.hunch.ready.then((instance) => mountDashboardPanel(instance ?? window.hunch));
+  window.hunch.ready
+    .then((instance) => mountDashboardPanel(instance ?? window.hunch))
+    .catch((err) => console.warn('hunch dashboard: not mounted, hunch did not start:', err));
 }

@@ -6,6 +6,10 @@
  */
 import { mountDashboard } from './dashboard.js';
 import { loadCatalog } from '/examples/shared/catalog.js';
+import { keepConsentChoice } from '/examples/shared/consent-choice.js';
+
+/** The item model both demo stores recommend from (built by examples/shared/build-item-model.ts). */
+const ITEM_MODEL = '/examples/shared/item-model/manifest.json';
 
 const root = document.getElementById('dashboard');
 const select = document.getElementById('db');
@@ -20,7 +24,9 @@ select.addEventListener('change', () => {
 
 try {
   const [{ createHunch }, catalog] = await Promise.all([import('/dist/hunch.js'), loadCatalog()]);
-  const hunch = await createHunch({ dbName, autoCapture: false });
+  // Starts 'pending', then takes the store's saved consent choice, as the store's own pages do.
+  const hunch = await createHunch({ dbName, autoCapture: false, consent: 'pending', recommend: { url: ITEM_MODEL } });
+  await keepConsentChoice(hunch, dbName).catch((err) => console.warn('hunch: consent not applied:', err));
   const shopBase = dbName.endsWith('-spa') ? '/examples/spa' : '/examples/storefront';
   mountDashboard(root, hunch, { catalog, mode: 'page', historyKey: `hunch-dash-intents:${dbName}`, shopBase, realSessionsUrl: '/replay/real-sessions.json' });
 } catch (err) {

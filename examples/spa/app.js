@@ -13,6 +13,7 @@ import {
 import { toast, renderCartCount, filterCatalog, renderCart, placeOrder, renderThanks, renderRecommendations } from '/examples/shared/shop-ui.js';
 import { mountOfferBanner } from '/examples/shared/offer-banner.js';
 import { mountDashboardPanel } from '/examples/dashboard/panel.js';
+import { keepConsentChoice } from '/examples/shared/consent-choice.js';
 
 const BASE = '/examples/spa/';
 const DB = 'hunch-demo-spa';
@@ -35,11 +36,11 @@ async function startHunch() {
   try {
     const { createHunch } = await import('/dist/hunch.js');
     try {
-      return await createHunch({ dbName: DB, consent: 'granted', recommend: { url: ITEM_MODEL } });
+      return await createHunch({ dbName: DB, consent: 'pending', recommend: { url: ITEM_MODEL } });
     } catch (err) {
       // A build from before the recommend option rejects it by name; start without it.
       if (!(err instanceof TypeError && /recommend/.test(err.message))) throw err;
-      return await createHunch({ dbName: DB, consent: 'granted' });
+      return await createHunch({ dbName: DB, consent: 'pending' });
     }
   } catch (err) {
     console.error('hunch did not start (run `npm run build`):', err);
@@ -48,6 +49,8 @@ async function startHunch() {
 }
 
 const [catalog, hunch] = await Promise.all([loadCatalog(), startHunch()]);
+// Started 'pending' (nothing stored yet); the shopper's saved choice goes in before the first event.
+if (hunch) await keepConsentChoice(hunch, DB).catch((err) => console.warn('hunch: consent not applied:', err));
 // The demo's handle for the browser console and the end-to-end tests; hunch itself sets no global.
 window.spaHunch = hunch;
 const track = (type, props) => hunch?.track(type, props);

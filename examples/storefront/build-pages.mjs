@@ -51,8 +51,10 @@ function page({ title, body, head = '', active = '' }) {
 <link rel="stylesheet" href="/examples/shared/style.css">
 <!-- hunch: the whole integration is this one tag plus data-hunch-* attributes and JSON-LD.
      data-triggers turns on the offer rules the shop's banner listens to (hunch.on('trigger'));
-     data-recommend-url is the shop's item model for hunch.recommend(). -->
-<script src="/dist/hunch.iife.js" data-consent="granted" data-db-name="${DB}" data-triggers="abandonment,ready-to-buy"
+     data-recommend-url is the shop's item model for hunch.recommend().
+     data-consent="pending": events wait in memory until shop.js applies the shopper's saved
+     choice (examples/shared/consent-choice.js; 'granted' when none is saved). -->
+<script src="/dist/hunch.iife.js" data-consent="pending" data-db-name="${DB}" data-triggers="abandonment,ready-to-buy"
   data-recommend-url="/examples/shared/item-model/manifest.json"></script>
 ${head}</head>
 <body>

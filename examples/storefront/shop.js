@@ -9,12 +9,19 @@ import { createCart, CART_EVENT } from '/examples/shared/cart.js';
 import { hunchItemAttrs } from '/examples/shared/render.js';
 import { toast, renderCartCount, filterCatalog, renderCart, placeOrder, renderThanks, renderRecommendations } from '/examples/shared/shop-ui.js';
 import { mountOfferBanner } from '/examples/shared/offer-banner.js';
+import { keepConsentChoice } from '/examples/shared/consent-choice.js';
 
 const BASE = '/examples/storefront';
 const cart = createCart('cedar-cart');
 const cartOpts = { removeAttrs: (p, qty) => hunchItemAttrs('remove_from_cart', p, qty), hunchTotals: true };
 
+/** The database the script tag opened (its `data-db-name`). */
+const DB = document.querySelector('script[data-db-name]')?.dataset.dbName ?? 'hunch-demo';
+
 async function main() {
+  // The page's tag starts hunch 'pending'; the shopper's saved choice (the store's own record of
+  // it) is applied first thing, before anything else awaits.
+  if (window.hunch) keepConsentChoice(window.hunch, DB).catch((err) => console.warn('hunch: consent not applied:', err));
   renderCartCount(cart);
   window.addEventListener(CART_EVENT, () => renderCartCount(cart));
   window.addEventListener('storage', () => renderCartCount(cart));
@@ -52,7 +59,13 @@ async function main() {
     console.warn('hunch is not loaded: build it with `npm run build` (dist/hunch.iife.js)');
     return;
   }
-  const hunch = (await window.hunch.ready) ?? window.hunch;
+  let hunch;
+  try {
+    hunch = (await window.hunch.ready) ?? window.hunch;
+  } catch (err) {
+    console.warn('hunch did not start; the shop works without it:', err);
+    return;
+  }
   mountOfferBanner(hunch, { checkoutUrl: `${BASE}/checkout.html` });
   const current = document.querySelector('[data-product-id]')?.dataset.productId;
   if (current) renderRecommendations(hunch, catalog, current, (id) => `${BASE}/products/${id}.html`);

@@ -197,6 +197,161 @@ describe('dashboard consent control', () => {
   });
 });
 
+describe('consent choice across page loads', () => {
+  it('a "denied" chosen in the drawer holds on the next page: nothing is stored and the pill says denied', async () => {
+    const { ctx } = await newContext();
+    const page = await openPage(ctx, `${server.url}/examples/storefront/products/od-403.html#hunch-dashboard`);
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="event-count"]')?.textContent) >= 2, null, { timeout: 15_000 });
+    await page.selectOption('[data-testid="consent-select"]', 'denied');
+    await page.waitForFunction(() => document.querySelector('[data-testid="consent-state"]')?.textContent === 'consent: denied');
+    await page.click('.hd-close');
+    await Promise.all([page.waitForURL(/od-401\.html/), page.click('.card[data-product="od-401"]')]);
+    await page.evaluate(() => (window as unknown as W).hunch.ready);
+    await page.click('[data-testid="add-to-cart"]');
+    expect(await exportEvents(page, 'hunch')).toEqual([]);
+    expect(await page.evaluate(() => (window as unknown as { hunch: { consentState: string } }).hunch.consentState)).toBe('denied');
+    await page.click('[data-testid="dashboard-toggle"]');
+    await page.waitForFunction(() => document.querySelector('[data-testid="consent-state"]')?.textContent === 'consent: denied', null, { timeout: 15_000 });
+    expect(await page.inputValue('[data-testid="consent-select"]')).toBe('denied');
+    // the choice is the store's own key, not one of hunch's (which forget() removes)
+    expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => localStorage.getItem(k) === 'denied'))).toEqual(['cedar-consent:hunch-demo']);
+    // granted again: the next page records
+    await page.selectOption('[data-testid="consent-select"]', 'granted');
+    await page.waitForFunction(() => document.querySelector('[data-testid="consent-state"]')?.textContent === 'consent: granted');
+    await page.click('.hd-close');
+    await Promise.all([page.waitForURL(/od-402\.html/), page.click('.card[data-product="od-402"]')]);
+    const events = await exportEvents(page, 'hunch');
+    expect(events.filter((e) => e.type === 'product_view').map((e) => e.itemId)).toEqual(['od-402']);
+    expect(page.errors).toEqual([]);
+    await ctx.close();
+  });
+
+  it('the SPA and the standalone dashboard keep the saved choice too', async () => {
+    const { ctx } = await newContext();
+    const spa = await openPage(ctx, `${server.url}/examples/spa/`);
+    await spa.evaluate(() => localStorage.setItem('cedar-consent:hunch-demo-spa', 'denied'));
+    await spa.reload();
+    await spa.waitForFunction(() => (window as unknown as W).spaHunch != null);
+    await spa.click('.card[data-product="od-402"]');
+    await spa.waitForURL(/id=od-402/);
+    await spa.click('[data-testid="add-to-cart"]');
+    expect(await exportEvents(spa, 'spaHunch')).toEqual([]);
+    const dash = await openPage(ctx, `${server.url}/examples/dashboard/?db=hunch-demo-spa`);
+    await dash.waitForFunction(() => document.querySelector('[data-testid="consent-state"]')?.textContent === 'consent: denied', null, { timeout: 15_000 });
+    expect([...spa.errors, ...dash.errors]).toEqual([]);
+    await ctx.close();
+  });
+});
+
+describe('dashboard privacy controls when hunch refuses', () => {
+  it('a rejected forget, export or consent is shown in the privacy status and the selector shows the state in force', async () => {
+    const { ctx } = await newContext();
+    const page = await openPage(ctx, `${server.url}/examples/`);
+    const r = await page.evaluate(async () => {
+      const load = new Function('u', 'return import(u)') as (u: string) => Promise<any>;
+      const { mountDashboard } = await load('/examples/dashboard/dashboard.js');
+      // A stand-in with the calls the privacy panel makes; forget() rejects as hunch's does when
+      // the deletion is blocked past its limit, consent('pending') rejects and changes nothing.
+      const fake = {
+        consentState: 'granted',
+        sessionId: 's1',
+        storage: 'indexeddb',
+        on() {}, off() {},
+        export: () => Promise.resolve({ events: [], sessions: [], consent: 'granted' }),
+        forget: () => Promise.reject(new Error('deletion blocked for 5 s')),
+        consent(s: string) {
+          return s === 'pending' ? Promise.reject(new Error('nope')) : Promise.resolve(void (this.consentState = s));
+        },
+      };
+      const root = document.createElement('div');
+      document.body.append(root);
+      mountDashboard(root, fake, { pollMs: 60_000 });
+      const status = () => root.querySelector('[data-testid="privacy-status"]')!.textContent;
+      const settle = () => new Promise((ok) => setTimeout(ok, 50));
+      const out: Record<string, string | null> = {};
+      (root.querySelector('[data-testid="forget"]') as HTMLButtonElement).click();
+      await settle();
+      out.forget = status();
+      const sel = root.querySelector('[data-testid="consent-select"]') as HTMLSelectElement;
+      sel.value = 'pending';
+      sel.dispatchEvent(new Event('change'));
+      await settle();
+      out.consent = status();
+      out.selected = sel.value;
+      out.pill = root.querySelector('[data-testid="consent-state"]')!.textContent;
+      fake.export = () => Promise.reject(new Error('export broke'));
+      (root.querySelector('[data-testid="export"]') as HTMLButtonElement).click();
+      await settle();
+      out.export = status();
+      return out;
+    });
+    expect(r.forget).toMatch(/Forget failed: deletion blocked/);
+    expect(r.consent).toMatch(/consent\('pending'\) failed: nope/);
+    expect(r.selected).toBe('granted');
+    expect(r.pill).toBe('consent: granted');
+    expect(r.export).toMatch(/Export failed: export broke/);
+    expect(page.errors).toEqual([]);
+    await ctx.close();
+  });
+});
+
+describe('storefront when hunch does not start', () => {
+  it('an invalid tag attribute leaves the shop working with no unhandled rejection', async () => {
+    const { ctx } = await newContext();
+    await ctx.route(/\/cf-101\.html$/, async (route) => {
+      const res = await route.fetch();
+      const html = (await res.text()).replace('<script src="/dist/hunch.iife.js"', '<script src="/dist/hunch.iife.js" data-auto-capture="no"');
+      await route.fulfill({ response: res, body: html });
+    });
+    const page = await openPage(ctx, `${server.url}/examples/storefront/products/cf-101.html`);
+    const rejected = await page.evaluate(() => (window as unknown as W).hunch.ready!.then(() => false, () => true));
+    expect(rejected).toBe(true);
+    await page.click('[data-testid="add-to-cart"]');
+    await page.waitForFunction(() => document.querySelector('[data-cart-count]')?.textContent === '1');
+    await page.waitForTimeout(500);
+    expect(page.errors).toEqual([]);
+    await ctx.close();
+  });
+});
+
+describe('closed developer drawer', () => {
+  it('reads nothing from hunch until it is opened', async () => {
+    const { ctx } = await newContext();
+    // Count the dashboard's reads on the script tag's instance (window.hunch is assigned once).
+    await ctx.addInitScript(() => {
+      const calls: Record<string, number> = {};
+      (window as unknown as { hunchCalls: Record<string, number> }).hunchCalls = calls;
+      let value: unknown;
+      Object.defineProperty(window, 'hunch', {
+        configurable: true,
+        get: () => value,
+        set(v: Record<string, unknown>) {
+          for (const name of ['export', 'intent', 'recommend', 'metrics']) {
+            const f = v[name];
+            if (typeof f !== 'function') continue;
+            v[name] = function (this: unknown, ...args: unknown[]) {
+              calls[name] = (calls[name] ?? 0) + 1;
+              return (f as (...a: unknown[]) => unknown).apply(this, args);
+            };
+          }
+          value = v;
+        },
+      });
+    });
+    const page = await openPage(ctx, `${server.url}/examples/storefront/index.html`);
+    await page.evaluate(() => (window as unknown as W).hunch.ready);
+    await page.waitForSelector('[data-testid="dashboard-toggle"]', { state: 'attached' });
+    await page.waitForTimeout(2500); // past the first poll
+    const calls = () => page.evaluate(() => ({ ...(window as unknown as { hunchCalls: Record<string, number> }).hunchCalls }));
+    expect(await calls()).toEqual({});
+    await page.click('[data-testid="dashboard-toggle"]');
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="event-count"]')?.textContent) >= 1, null, { timeout: 15_000 });
+    expect((await calls()).export).toBeGreaterThan(0);
+    expect(page.errors).toEqual([]);
+    await ctx.close();
+  });
+});
+
 describe('offer banner', () => {
   it('shows on a trigger with copy for its rule, links to checkout, and is capped to once per session', async () => {
     const { ctx } = await newContext();
@@ -321,6 +476,10 @@ describe('standalone dashboard', () => {
     await dash.waitForFunction(() => document.querySelector('[data-testid="event-count"]')?.textContent === '3', null, { timeout: 15_000 });
     expect(await dash.textContent('[data-testid="stored-events"]')).toBe('3');
     expect(await dash.textContent('[data-testid="storage-kind"]')).toBe('indexeddb');
+    // the page's own instance has the demo's item model: the product viewed in the shop tab is
+    // enough for recommendations (before: "recommend() failed: no item model")
+    await dash.locator('[data-testid="recs"] li').first().waitFor({ timeout: 15_000 });
+    expect(await dash.locator('[data-testid="recs-panel"] .hd-na').count()).toBe(0);
 
     await dash.selectOption('[data-testid="sim-scenario"]', 'buy');
     await dash.selectOption('[data-testid="sim-speed"]', '100');
