@@ -211,8 +211,8 @@ type TabWindow = {
 describe('back/forward cache', () => {
   it('a page running hunch (storage, model worker, tab channel) is still restored from the back/forward cache', async () => {
     const bfcBrowser = await launchBrowser([], { backForwardCache: true });
-    // the test server says no-store, and Chromium does not cache a page whose own fetches (here the
-    // model files) received no-store: this server allows caching, as a store's would for its assets
+    // Chromium does not cache a page whose own fetches (here the model files) received no-store:
+    // this server says no-cache explicitly, as a store's would for its assets
     const cached = await serve(() => ({ 'cache-control': 'no-cache' }));
     try {
       /** Opens `url`, runs `work`, leaves for another page and comes back: was the page restored from the cache? */
