@@ -4,6 +4,7 @@ import {
   auc,
   bestF1Threshold,
   bootstrapIndices,
+  groupBootstrapIndices,
   calibrationError,
   pairedAucDiffCi,
   prAuc,
@@ -37,6 +38,21 @@ describe('eval metrics', () => {
       const direct = auc(Array.from(ix, (i) => y[i]), Array.from(ix, (i) => p[i]));
       expect(weightedAuc(y, p, order, weights[s])).toBeCloseTo(direct, 12);
     });
+  });
+
+  it('the user bootstrap draws whole users: a user\'s sessions are in a resample all together or not at all, as many users as there are', () => {
+    const groups = ['a', 'a', 'a', 'b', 'c', 'c', 'd'];
+    for (const ix of groupBootstrapIndices(groups, 50, seededRandom(9))) {
+      const count = new Map<string, number>();
+      for (const i of ix) count.set(groups[i], (count.get(groups[i]) ?? 0) + 1);
+      let draws = 0;
+      for (const [g, c] of count) {
+        const size = groups.filter((x) => x === g).length;
+        expect(c % size).toBe(0); // whole users only, each drawn c / size times
+        draws += c / size;
+      }
+      expect(draws).toBe(4);
+    }
   });
 
   it('paired AUC-difference CI covers the observed difference and is ordered', () => {

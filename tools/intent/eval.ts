@@ -19,7 +19,7 @@ import { HOLDOUT_STORES, TRAINING_STORES } from '../data/index.js';
 import { EVAL_SEED, jobNames, loadEvalData, type JobResult, type OwnCsv } from './eval-jobs.js';
 import type { Example } from './dataset.js';
 import { MODEL_NAMES, type ModelName } from './fit-all.js';
-import { bootstrapIndices } from './metrics.js';
+import { groupBootstrapIndices } from './metrics.js';
 import { MODEL_DIR } from './paths.js';
 import { failCli, intArg, parseArgs, requireValues, UsageError, type CliSpec } from '../next-item/args.js';
 import { progress } from './progress.js';
@@ -118,7 +118,8 @@ class Collector {
       }
       models[m] = { p: Float64Array.from(idx, (i) => this.p[m][i]), threshold: Float64Array.from(idx, (i) => this.t[m][i]), byEvents };
     }
-    return scoreScope(y, models, bootstrapIndices(y.length, boot, seededRandom(EVAL_SEED)));
+    // users are resampled, not sessions: a user's sessions are correlated (the CV groups by user too)
+    return scoreScope(y, models, groupBootstrapIndices(idx.map((i) => `${this.ex[i].store}\u0000${this.ex[i].userId}`), boot, seededRandom(EVAL_SEED)));
   }
 }
 

@@ -130,6 +130,28 @@ export function bootstrapIndices(n: number, reps: number, rand: () => number): U
   return Array.from({ length: reps }, () => Uint32Array.from({ length: n }, () => Math.floor(rand() * n)));
 }
 
+/**
+ * Seeded bootstrap resamples of groups (`reps` of them): each draws as many groups as there are,
+ * with replacement, and takes every example of each drawn group (indices into `groups`, one entry
+ * per example). Resampling users rather than sessions keeps a user's correlated sessions together,
+ * as the grouped cross-validation does, so the intervals are not too narrow. Shared by all models,
+ * so comparisons stay paired.
+ */
+export function groupBootstrapIndices(groups: readonly string[], reps: number, rand: () => number): Uint32Array[] {
+  const members = new Map<string, number[]>();
+  groups.forEach((g, i) => {
+    const m = members.get(g);
+    if (m) m.push(i);
+    else members.set(g, [i]);
+  });
+  const list = [...members.values()];
+  return Array.from({ length: reps }, () => {
+    const out: number[] = [];
+    for (let j = 0; j < list.length; j++) for (const i of list[Math.floor(rand() * list.length)]) out.push(i);
+    return Uint32Array.from(out);
+  });
+}
+
 /** 2.5% and 97.5% quantiles of finite values. */
 export function ci95(values: number[]): [number, number] {
   const v = values.filter(Number.isFinite).sort((a, b) => a - b);
@@ -164,7 +186,7 @@ export function weightedAuc(y: ArrayLike<number>, p: ArrayLike<number>, order: A
   return pos === 0 || negBelow === 0 ? NaN : sum / (pos * negBelow);
 }
 
-/** Multiplicity of each example in each resample (from {@link bootstrapIndices}). */
+/** Multiplicity of each example in each resample (from {@link bootstrapIndices} or {@link groupBootstrapIndices}). */
 export function sampleWeights(n: number, samples: Uint32Array[]): Uint32Array[] {
   return samples.map((ix) => {
     const w = new Uint32Array(n);
