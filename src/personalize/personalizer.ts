@@ -112,6 +112,8 @@ export function createPersonalizer(d: PersonalizerDeps): Personalizer {
   let autoQueued = false;
   /** Counts resets (forget): a run or restore that began before one must not save or apply what it read or fitted. */
   let generation = 0;
+  /** When the last reset happened (ms): a head stored until then was forgotten, whatever storage still holds. */
+  let forgotAt = -Infinity;
 
   const model = async () => {
     const p = await d.predictor();
@@ -124,7 +126,7 @@ export function createPersonalizer(d: PersonalizerDeps): Personalizer {
   /** Reads the stored head for this predictor (drops one of another model version) and puts it in use. */
   const read = async (p: Predictor, store: Store, gen: number) => {
     const saved = await store.getMeta<StoredPersonalHead>(PERSONAL_META);
-    if (!saved || gen !== generation) return; // nothing stored, or forgotten meanwhile
+    if (!saved || gen !== generation || saved.at <= forgotAt) return; // nothing stored, or forgotten (meanwhile or before)
     if (saved.modelVersion !== p.modelVersion) {
       record = undefined;
       await store.deleteMeta(PERSONAL_META); // a new base model: the per-user head no longer fits
@@ -140,7 +142,7 @@ export function createPersonalizer(d: PersonalizerDeps): Personalizer {
       await store.deleteMeta(PERSONAL_META);
       return;
     }
-    if (record.head) await p.setHead!(record.head);
+    await p.setHead!(record.head); // also null: another tab's rollback or revert is followed here
   };
   /**
    * Reads the stored head once storage is there: at load, or later when consent is granted. Every
@@ -183,6 +185,7 @@ export function createPersonalizer(d: PersonalizerDeps): Personalizer {
     const store = await storeP;
     const { p, net, setHead } = await model();
     await restore(p);
+    await read(p, store, gen); // another tab may have run or rolled back since: start from what is stored now
     const endedNow = await ended(store);
     // an automatic run queued behind one that already covered these sessions: nothing new to learn from
     if (reason === 'auto' && !autoDue(endedNow, record)) return skippedHead('no new ended sessions since the last run');
@@ -247,6 +250,7 @@ export function createPersonalizer(d: PersonalizerDeps): Personalizer {
         const { p, setHead } = await model();
         await restore(p);
         const store = await storeP;
+        await read(p, store, gen); // undo what is stored now, which another tab may have changed
         if (gen !== generation || !record || (!record.head && !record.previous)) return false; // nothing to undo, or forgotten meanwhile
         const back = { ...record, head: record.previous, previous: null, seenUntil: seenBy(record), at: d.now() };
         await save(store, back);
@@ -269,6 +273,7 @@ export function createPersonalizer(d: PersonalizerDeps): Personalizer {
     },
     async reset(p) {
       generation++;
+      forgotAt = d.now();
       record = undefined;
       await p?.setHead?.(null);
     },

@@ -109,6 +109,33 @@ describe('personal head: a damaged stored record', () => {
   });
 });
 
+describe('personal head: another tab of the same store', () => {
+  it("a run starts from the head stored now (another tab's adoption), not the one this page read at load", async () => {
+    const net = tinyNet();
+    const store = createMemoryStore();
+    await buyingHistory(store, 'b');
+    const p = fakePredictor(net);
+    const pers = createPersonalizer({ store: () => Promise.resolve(store), predictor: async () => p, sessionId: () => 'current', now: () => 1e12, emit: () => {}, whenIdle: idleNow, options: { lambda: 1, lambdaBias: 0.1 } });
+    await pers.restore(p); // nothing stored yet
+    await storedHead(store, net); // another tab adopts a head
+    const r = await pers.run();
+    expect(r.before).not.toBeCloseTo(r.base, 9); // judged against the stored head, not the pretrained one
+    expect(p.source).toBe('personalized');
+  });
+
+  it("rollback() undoes another tab's adoption that this page never read", async () => {
+    const net = tinyNet();
+    const store = createMemoryStore();
+    const p = fakePredictor(net);
+    const pers = createPersonalizer({ store: () => Promise.resolve(store), predictor: async () => p, sessionId: () => 'current', now: () => 5, emit: () => {}, whenIdle: idleNow });
+    await pers.restore(p);
+    await storedHead(store, net);
+    expect(await pers.rollback()).toBe(true);
+    expect((await store.getMeta<StoredPersonalHead>(PERSONAL_META))?.head).toBeNull();
+    expect(p.source).toBe('model');
+  });
+});
+
 describe('personal head: a forget (another tab) landing mid-way', () => {
   it('during the run\'s save: the fitted head is not put in use', async () => {
     const net = tinyNet();
