@@ -16,6 +16,12 @@ import type { Store } from '../store/types.js';
 import type { NextItemModel } from './model.js';
 import { createRecommendStream, type RecommendStream } from './stream.js';
 
+/**
+ * Newest stored events checked per call for one the stream never saw. Another tab's events are
+ * found as long as fewer than this many newer ones were stored since (this page's own included).
+ */
+export const CHECK_EVENTS = 50;
+
 /** What {@link createCarriedHistory} needs. */
 export interface CarriedHistoryDeps {
   /** Storage with the history, or undefined while it may not be read (consent). */
@@ -98,12 +104,13 @@ export function createCarriedHistory(d: CarriedHistoryDeps): CarriedHistory {
   };
 
   /**
-   * True when `store` holds an event newer than the stream saw. A read that fails (e.g. the
+   * True when the newest {@link CHECK_EVENTS} stored events hold one the stream never saw (another
+   * tab's, also one stored before this page's own newer events). A read that fails (e.g. the
    * database deleted by another tab's forget() just now) keeps what is carried: false.
    */
   const behind = async (store: Store): Promise<boolean> => {
-    const [newest] = await store.getEvents({ limit: 1 }).catch((): HunchEvent[] => []);
-    return newest !== undefined && newest.ts > forgotAt && !seen.has(newest.id);
+    const newest = await store.getEvents({ limit: CHECK_EVENTS }).catch((): HunchEvent[] => []);
+    return newest.some((e) => e.ts > forgotAt && !seen.has(e.id));
   };
 
   const refresh = async (model: NextItemModel): Promise<RecommendStream> => {
@@ -113,6 +120,7 @@ export function createCarriedHistory(d: CarriedHistoryDeps): CarriedHistory {
     const store = await storeP;
     // built from this store: up to date unless it holds an event the stream never saw (another tab's)
     if (stream && from === store && !(await behind(store)) && stream && gen === generation) return stream;
+    if (gen !== generation) return adopt(model, recent, null); // forgotten meanwhile: that store is gone
     building = true;
     try {
       await d.flush();

@@ -68,6 +68,41 @@ describe('recommend service: the carried history follows storage', () => {
     expect(second).toEqual(rank(model, stored({ itemId: 'b4', type: 'purchase' }), K));
   });
 
+  it("another tab's purchase is found also when this tab stored a newer event of its own since", async () => {
+    const { model } = handSet();
+    const store = await history();
+    const here = service(model, { store: () => Promise.resolve(store) });
+    expect(ids(await here.recommend(K))).toContain('b4');
+    await store.putEvents([ev('open', 'b4')]); // the other tab's purchase…
+    const mine = ev('open', 'y', 'product_view');
+    here.onEvent(mine); // …then this tab's own view, stored after it
+    await store.putEvents([mine]);
+    expect(ids(await here.recommend(K))).not.toContain('b4');
+  });
+
+  it('a forget() landing while the check for newer events runs: recommend() still answers (the deleted store is not read)', async () => {
+    const { model } = handSet();
+    const inner = await history();
+    const check = gate();
+    let gone = false;
+    let checking = false;
+    const getEvents: Store['getEvents'] = async (q) => {
+      if (gone) throw Object.assign(new Error('gone'), { name: 'DatabaseDeletedError' });
+      if (checking && q?.limit !== undefined && q.limit < 100) await check.p;
+      return inner.getEvents(q);
+    };
+    const store: Store = { ...inner, getEvents };
+    const svc = service(model, { store: () => Promise.resolve(store) });
+    await svc.recommend(K);
+    checking = true;
+    const pending = svc.recommend(K);
+    await new Promise((r) => setTimeout(r, 5));
+    svc.reset(); // forget(): the database goes
+    gone = true;
+    check.open();
+    await expect(pending).resolves.toEqual(rank(model, [], K));
+  });
+
   it('a check for newer events that fails (database deleted meanwhile) ranks from what is carried', async () => {
     const { model } = handSet();
     const inner = await history();
