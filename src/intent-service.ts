@@ -190,9 +190,11 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
       const since = state?.lastEventId ? Math.min(state.lastTs, live) : undefined;
       let [events, sessions] = await Promise.all([store.getEvents({ sessionId: sid, since }), since === undefined ? [] : store.getSessions()]);
       if (epoch !== resets) return;
-      let from = 0;
+      /** Whether the saved state already holds the stored event at `k`. */
+      let held = (_e: HunchEvent, _k: number) => false;
       if (state?.lastEventId) {
         const i = events.findIndex((e) => e.id === state!.lastEventId);
+        const lastTs = state.lastTs;
         // the stored events up to the state's last one must be the ones it applied: when another
         // tab stored events in between that it never saw, the whole session is replayed instead
         // (a summary that lags behind its events reads fewer, which must not cost a replay; a state saved before `seen` existed is replayed)
@@ -201,15 +203,19 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
           events = await store.getEvents({ sessionId: sid });
           if (epoch !== resets) return;
         }
-        // its last event not stored (a lost batch): the state holds what earlier pages tracked up
-        // to its time; this page's own events (another tab saved the state) are applied, not
-        // assumed to be in it (events sort by time, so earlier pages' come first)
-        else from = i >= 0 ? i + 1 : events.filter((e) => e.ts <= state!.lastTs && !own(e)).length;
-        // only this page's events can still arrive live; earlier pages' never will, and
-        // remembering them would hold every id of a long session
-        for (const e of events.slice(0, from)) if (own(e)) processed.add(e.id);
+        // its last event not stored (a lost batch): the state holds what other pages tracked up to
+        // its time; this page's own events (another tab saved the state) are applied, not assumed
+        // to be in it, wherever they sort among the others
+        else held = i >= 0 ? (_e, k) => k <= i : (e) => e.ts <= lastTs && !own(e);
       }
-      for (const e of events.slice(from)) {
+      for (let k = 0; k < events.length; k++) {
+        const e = events[k];
+        if (held(e, k)) {
+          // only this page's events can still arrive live; earlier pages' never will, and
+          // remembering them would hold every id of a long session
+          if (own(e)) processed.add(e.id);
+          continue;
+        }
         await apply(p, e, own(e), true);
         if (epoch !== resets) return;
         await pace(); // a long session replayed by the JS kernel must not be one long task
@@ -310,7 +316,9 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
 
   return {
     onEvent(e) {
-      void enqueue((p) => apply(p, e, true));
+      // an event queued before a forget (the model still loading) belongs to the forgotten session
+      const epoch = resets;
+      void enqueue((p) => (epoch === resets ? apply(p, e, true) : Promise.resolve()));
     },
     async intent() {
       await enqueue(async () => {});

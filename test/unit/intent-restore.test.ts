@@ -313,3 +313,47 @@ describe('what listeners get', () => {
     svc.dispose();
   });
 });
+
+describe('forget while the model loads', () => {
+  it('an event queued before the forget is not applied after it (no intent, no state for the forgotten session)', async () => {
+    const store = createMemoryStore();
+    let loaded!: () => void;
+    const loading = new Promise<void>((r) => (loaded = r));
+    const intents: string[] = [];
+    let sid: string | undefined = 's-old';
+    const svc = service(store, 0, [], { loadPredictor: async () => (await loading, fakePredictor(tinyNet())), emitIntent: (i) => intents.push(i.sessionId), sessionId: () => sid });
+    svc.onEvent({ ...events[3], sessionId: 's-old' });
+    svc.reset(); // forget(): the session pointer goes too
+    sid = undefined;
+    loaded();
+    const after = await svc.intent();
+    expect(intents).toEqual([]);
+    expect(after.events).toBe(0);
+    expect(after.sessionId).not.toBe('s-old');
+    svc.dispose();
+  });
+});
+
+describe('restore after a lost batch, with this page\'s event among the others', () => {
+  it("applies this page's stored event and none of the state's twice, wherever it sorts", async () => {
+    const E0: HunchEvent = { id: 'early-00000001', sessionId: 's', type: 'page_view', ts: 1_000 };
+    const O1: HunchEvent = { id: 'own-00000001', sessionId: 's', type: 'add_to_cart', ts: 2_000, itemId: 'o', price: 30 };
+    const X1: HunchEvent = { id: 'x-00000001', sessionId: 's', type: 'product_view', ts: 3_000, itemId: 'x', price: 10 };
+    const XL: HunchEvent = { id: 'x-00000002', sessionId: 's', type: 'product_view', ts: 3_500, itemId: 'y', price: 12 };
+    // tab X applied E0, X1 and XL and saved its state; XL's batch was lost, and this page's O1 is stored
+    const store = createMemoryStore();
+    const x = service(store, 0);
+    for (const e of [E0, X1, XL]) x.onEvent(e);
+    await x.persist();
+    x.dispose();
+    await store.putEvents([E0, O1, X1]);
+    const resumed = await service(store, 1_500, [], { tabId: 'own' }).intent();
+    // the truth: X's state, then O1
+    const truth = service(createMemoryStore(), 0);
+    for (const e of [E0, X1, XL, O1]) truth.onEvent(e);
+    const expected = await truth.intent();
+    expect(resumed.events).toBe(4);
+    expect(resumed.purchase).toBeCloseTo(expected.purchase, 9);
+    truth.dispose();
+  });
+});
