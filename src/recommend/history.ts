@@ -79,7 +79,8 @@ export function createCarriedHistory(d: CarriedHistoryDeps): CarriedHistory {
 
   /** Builds a stream from `events` (oldest first) and puts it in use. */
   const adopt = (model: NextItemModel, events: readonly HunchEvent[], source: Store | null): RecommendStream => {
-    const s = createRecommendStream(model);
+    // the purchases the replaced stream remembered stay left out (a rebuild reads only the newest events)
+    const s = createRecommendStream(model, undefined, stream?.purchased);
     let last: string | undefined;
     let crossed = false;
     seen.clear();

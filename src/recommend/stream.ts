@@ -17,6 +17,8 @@ export interface RecommendStream {
   rank(options?: RankOptions): Recommendation[];
   /** Current session events held (oldest first), for inspection. */
   readonly session: readonly RecEvent[];
+  /** The purchased item ids remembered (oldest first), at most {@link STREAM_PURCHASES}. */
+  readonly purchased: ReadonlySet<string>;
 }
 
 /** Purchased item ids a stream remembers (most recent purchases kept), beyond its event lists. */
@@ -28,29 +30,34 @@ export const STREAM_PURCHASES = 2000;
  *   1..10,000, default 200. Item weights decay with recency, so older events barely count; but
  *   the ids of the last {@link STREAM_PURCHASES} purchased items are kept apart, so a purchase
  *   that fell out of the lists is still left out of the ranking.
+ * @param purchasedBefore purchased ids to remember from the start (oldest first), e.g. those of a
+ *   stream this one replaces when the history is rebuilt, so older purchases stay left out.
  * @throws TypeError when `maxEvents` is out of range.
  */
-export function createRecommendStream(model: NextItemModel, maxEvents = 200): RecommendStream {
+export function createRecommendStream(model: NextItemModel, maxEvents = 200, purchasedBefore: Iterable<string> = []): RecommendStream {
   if (!Number.isInteger(maxEvents) || maxEvents < 1 || maxEvents > 10_000) {
     throw new TypeError('maxEvents must be an integer in 1..10000');
   }
   const session: RecEvent[] = [];
   const past: RecEvent[] = [];
   const purchased = new Set<string>(); // insertion order = purchase order, oldest first
+  const bought = (itemId: string) => {
+    purchased.delete(itemId);
+    purchased.add(itemId);
+    if (purchased.size > STREAM_PURCHASES) purchased.delete(purchased.values().next().value as string);
+  };
+  for (const id of purchasedBefore) bought(id);
   const bound = (list: RecEvent[]): void => {
     if (list.length > maxEvents) list.splice(0, list.length - maxEvents);
   };
   return {
     session,
+    purchased,
     push(event) {
       if (!event || typeof event.itemId !== 'string') return;
       session.push({ itemId: event.itemId, type: event.type });
       bound(session);
-      if (event.type === 'purchase') {
-        purchased.delete(event.itemId);
-        purchased.add(event.itemId);
-        if (purchased.size > STREAM_PURCHASES) purchased.delete(purchased.values().next().value as string);
-      }
+      if (event.type === 'purchase') bought(event.itemId);
     },
     newSession() {
       past.push(...session);

@@ -4,6 +4,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { HunchEvent } from '../../src/events';
 import { createRecommendService, TASTE_META, type RecommendServiceDeps, type StoredTaste } from '../../src/recommend-service';
+import { createCarriedHistory } from '../../src/recommend/history';
 import { loadNextItemModel } from '../../src/recommend/load';
 import { MODEL_RETRY_MS } from '../../src/recommend/load-retry';
 import type { NextItemModel } from '../../src/recommend/model';
@@ -101,6 +102,25 @@ describe('recommend service: the carried history follows storage', () => {
     gone = true;
     check.open();
     await expect(pending).resolves.toEqual(rank(model, [], K));
+  });
+
+  it('a rebuild (another tab stored an event) keeps the purchases the replaced stream remembered, also those older than the events it reads', async () => {
+    const { model } = handSet();
+    const store = createMemoryStore();
+    const h = createCarriedHistory({ store: () => Promise.resolve(store), flush: async () => {}, now: () => 1e6, limit: 5 });
+    await h.current(model);
+    const buy = ev('open', 'b4');
+    h.onEvent(buy);
+    await store.putEvents([buy]);
+    for (let i = 0; i < 8; i++) {
+      const view = ev('open', `a${i % 3}`, 'product_view');
+      h.onEvent(view);
+      await store.putEvents([view]);
+    }
+    await store.putEvents([ev('open', 'a1', 'product_view')]); // another tab's event: a rebuild from the newest 5
+    const s = await h.current(model);
+    expect(s.purchased.has('b4')).toBe(true);
+    expect(ids(s.rank(K))).not.toContain('b4');
   });
 
   it('a check for newer events that fails (database deleted meanwhile) ranks from what is carried', async () => {
