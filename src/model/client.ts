@@ -182,7 +182,7 @@ export async function loadModelPredictor(o: ModelClientOptions): Promise<ModelPr
     if (disposed) return ops.dispose(); // disposed while the runtime started: stop its worker now
     const sent = personal;
     try {
-      if (sent) await ops.setHead(sent);
+      if (sent) await withTimeout(ops.setHead(sent), o.stepTimeoutMs ?? 10_000, 'handing the personal head to the runtime');
     } catch (err) {
       // the runtime refused the personal head: it is stopped (no worker left running unused) and
       // said, and the JS kernel, which has the head, goes on answering
@@ -192,7 +192,7 @@ export async function loadModelPredictor(o: ModelClientOptions): Promise<ModelPr
     if (disposed) return ops.dispose(); // …or while the personal head was on its way
     rt = ops;
     // changed while the head was on its way (a failure stops the runtime, as a failed step does)
-    if (personal !== sent) await ops.setHead(personal).catch((err) => drop(ops, err));
+    if (personal !== sent) await withTimeout(ops.setHead(personal), o.stepTimeoutMs ?? 10_000, 'setting the personal head').catch((err) => drop(ops, err));
     if (rt !== ops) return;
     backend = ops.info.backend;
     o.onRuntime?.({ backend, thread: ops.thread, readyMs: performance.now() - t0 });

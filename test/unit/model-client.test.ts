@@ -97,4 +97,16 @@ describe('model client hand-over', () => {
     expect(workers[0].requests.filter((r) => r.op === 'step')).toHaveLength(1);
     p.dispose();
   });
+
+  it('a runtime that never answers the hand-over of the personal head is stopped after the step time limit', async () => {
+    withWorker((req) => (req.op === 'init' ? { id: req.id, ok: true, result: info } : undefined)); // set-head never answered
+    const runtime: unknown[] = [];
+    const p = await loadModelPredictor({ url: 'http://shop.test/models/', backend: 'auto', assetBase: 'http://shop.test/', fetch: fetchModel, stepTimeoutMs: 50, onRuntime: (r) => runtime.push(r) });
+    await p.setHead!(head);
+    await expect(p.runtimeReady).rejects.toThrow(/timed out/);
+    expect(workers[0].terminated).toBe(true);
+    expect(runtime).toEqual([{ error: expect.stringMatching(/personal head/) }]);
+    expect(p.backend).toBe('js');
+    p.dispose();
+  });
 });
