@@ -25,7 +25,7 @@ import { HUNCH_EVENT_NAMES, type Hunch, type HunchEventMap } from './api.js';
 import { checkListener } from './emitter.js';
 import type { HunchOptions } from './options.js';
 import { createRuleSet } from './triggers.js';
-import { validateEvent } from './validate-event.js';
+import { quoteValue, validateEvent } from './validate-event.js';
 
 /** Reads a boolean attribute: `true`/`false` (or `on`/`off` with `onOff`), trimmed, any case. */
 function bool(attr: string, v: string, onOff = false): boolean {
@@ -33,7 +33,7 @@ function bool(attr: string, v: string, onOff = false): boolean {
   if (k === '' || k === 'true' || (onOff && k === 'on')) return true; // present and empty: HTML's boolean-attribute idiom
   if (k === 'false' || (onOff && k === 'off')) return false;
   const allowed = onOff ? '"on", "off", "true" or "false"' : '"true" or "false"';
-  throw new TypeError(`hunch: ${attr} must be ${allowed} (got ${JSON.stringify(v.slice(0, 40))})`);
+  throw new TypeError(`hunch: ${attr} must be ${allowed} (got ${quoteValue(v)})`);
 }
 
 /**
