@@ -174,6 +174,9 @@ export async function loadModelPredictor(o: ModelClientOptions): Promise<ModelPr
     backend = 'js';
     o.onRuntime?.({ error: `model runtime failed: ${String((err as Error)?.message ?? err)}` });
   };
+  const stepMs = o.stepTimeoutMs ?? 10_000;
+  /** Sends the personal head to the runtime in use; a failure stops it, as a failed step does. */
+  const sendHead = (ops: RuntimeOps, head: PersonalHead | null) => withTimeout(ops.setHead(head), stepMs, 'setting the personal head').catch((err) => drop(ops, err));
   const failed = (err: unknown) => {
     if (!disposed) o.onRuntime?.({ error: String((err as Error)?.message ?? err) });
     throw err;
@@ -182,7 +185,7 @@ export async function loadModelPredictor(o: ModelClientOptions): Promise<ModelPr
     if (disposed) return ops.dispose(); // disposed while the runtime started: stop its worker now
     const sent = personal;
     try {
-      if (sent) await withTimeout(ops.setHead(sent), o.stepTimeoutMs ?? 10_000, 'handing the personal head to the runtime');
+      if (sent) await withTimeout(ops.setHead(sent), stepMs, 'handing the personal head to the runtime');
     } catch (err) {
       // the runtime refused the personal head: it is stopped (no worker left running unused) and
       // said, and the JS kernel, which has the head, goes on answering
@@ -191,8 +194,7 @@ export async function loadModelPredictor(o: ModelClientOptions): Promise<ModelPr
     }
     if (disposed) return ops.dispose(); // …or while the personal head was on its way
     rt = ops;
-    // changed while the head was on its way (a failure stops the runtime, as a failed step does)
-    if (personal !== sent) await withTimeout(ops.setHead(personal), o.stepTimeoutMs ?? 10_000, 'setting the personal head').catch((err) => drop(ops, err));
+    if (personal !== sent) await sendHead(ops, personal); // changed while the head was on its way
     if (rt !== ops) return;
     backend = ops.info.backend;
     o.onRuntime?.({ backend, thread: ops.thread, readyMs: performance.now() - t0 });
@@ -206,7 +208,7 @@ export async function loadModelPredictor(o: ModelClientOptions): Promise<ModelPr
     async setHead(head) {
       personal = head;
       const ops = rt;
-      if (ops) await withTimeout(ops.setHead(head), o.stepTimeoutMs ?? 10_000, 'setting the personal head').catch((err) => drop(ops, err));
+      if (ops) await sendHead(ops, head);
     },
     get backend() {
       return backend;
@@ -223,7 +225,7 @@ export async function loadModelPredictor(o: ModelClientOptions): Promise<ModelPr
       const ops = rt;
       let r: Awaited<ReturnType<RuntimeOps['step']>>;
       try {
-        r = await withTimeout(ops.step(hidden, Array.from(x)), o.stepTimeoutMs ?? 10_000, 'a model step');
+        r = await withTimeout(ops.step(hidden, Array.from(x)), stepMs, 'a model step');
       } catch (err) {
         // the runtime died (worker crashed, context gone for good) or hangs: stop it and carry on
         // with the plain-JS kernel, which takes the same hidden state
