@@ -3,7 +3,7 @@
  * from the newest stored events plus the events this page saw, kept up to date with live events,
  * and rebuilt when storage holds events the stream never saw: storage that became readable later
  * (consent granted after the page started) and events other tabs stored. Checking is one read of
- * the newest stored event per call.
+ * the newest {@link CHECK_EVENTS} stored events per call.
  *
  * A stream is built aside and put in use only once its history is in, so a live event that
  * arrives while storage is read is placed after the history (by time), never before it; a
@@ -56,7 +56,7 @@ export function createCarriedHistory(d: CarriedHistoryDeps): CarriedHistory {
   /** What the stream was built from: a store, or null when storage could not be read. */
   let from: Store | null = null;
   let sessionId: string | undefined;
-  /** Ids of events in the stream (the newest, bounded): a newest stored event not among them means a rebuild. */
+  /** Ids of events in the stream (the newest, bounded): a recent stored event not among them means a rebuild. */
   const seen = new Set<string>();
   let building = false;
   let generation = 0;
@@ -120,7 +120,7 @@ export function createCarriedHistory(d: CarriedHistoryDeps): CarriedHistory {
     if (!storeP) return stream && from === null ? stream : adopt(model, recent, null);
     const store = await storeP;
     // built from this store: up to date unless it holds an event the stream never saw (another tab's)
-    if (stream && from === store && !(await behind(store)) && stream && gen === generation) return stream;
+    if (stream && from === store && !(await behind(store)) && gen === generation) return stream;
     if (gen !== generation) return adopt(model, recent, null); // forgotten meanwhile: that store is gone
     building = true;
     try {
