@@ -342,10 +342,7 @@ describe('restore after a lost batch, with this page\'s event among the others',
     const XL: HunchEvent = { id: 'x-00000002', sessionId: 's', type: 'product_view', ts: 3_500, itemId: 'y', price: 12 };
     // tab X applied E0, X1 and XL and saved its state; XL's batch was lost, and this page's O1 is stored
     const store = createMemoryStore();
-    const x = service(store, 0);
-    for (const e of [E0, X1, XL]) x.onEvent(e);
-    await x.persist();
-    x.dispose();
+    await firstPage(store, [E0, X1, XL]);
     await store.putEvents([E0, O1, X1]);
     const resumed = await service(store, 1_500, [], { tabId: 'own' }).intent();
     // the truth: X's state, then O1
