@@ -217,7 +217,11 @@ export async function loadModelPredictor(o: ModelClientOptions): Promise<ModelPr
       return rt?.thread ?? 'main';
     },
     modelVersion: net.modelVersion,
-    baseLogit: net.hb,
+    // the prior follows the head in use: a personal head's bias is this shopper's base rate, so
+    // the first step's reason weight and a session with no steps yet must start from it
+    get baseLogit() {
+      return personal ? personal.b : net.hb;
+    },
     warmupMs,
     runtimeReady,
     async step(hidden, x) {

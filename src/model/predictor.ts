@@ -19,8 +19,8 @@ export interface Predictor {
   /** Where the model runs: `'js'` (plain-JS kernel), a TensorFlow.js backend (`'webgl'`, `'cpu'`), or `'none'` (heuristic). */
   readonly backend: string;
   modelVersion: string;
-  /** Log-odds before any event. */
-  baseLogit: number;
+  /** Log-odds before any event, from the head in use (a personal head's bias once one is set). */
+  readonly baseLogit: number;
   /** Time from starting the runtime to its first answer, ms (0 for the heuristic). */
   warmupMs: number;
   /** One step: new hidden state and logit. `hidden` is `[]` for a fresh session. */

@@ -4,7 +4,11 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadModelPredictor } from '../../src/model/client';
+import type { HunchEvent } from '../../src/events';
+import { advance } from '../../src/model/predictor';
 import type { WorkerRequest, WorkerResponse } from '../../src/model/protocol';
+import { newSessionState } from '../../src/model/session-state';
+import { globalHead } from '../../src/personalize/head';
 
 const dir = new URL('../../models/intent/', import.meta.url);
 const files: Record<string, Buffer> = { 'model.json': readFileSync(new URL('model.json', dir)), 'weights.bin': readFileSync(new URL('weights.bin', dir)) };
@@ -107,6 +111,32 @@ describe('model client hand-over', () => {
     expect(workers[0].terminated).toBe(true);
     expect(runtime).toEqual([{ error: expect.stringMatching(/personal head/) }]);
     expect(p.backend).toBe('js');
+    p.dispose();
+  });
+});
+
+describe('model client with a personal head', () => {
+  it('the prior (baseLogit) is the head in use: a bias-only head shifts every logit and leaves every reason weight as it was', async () => {
+    withWorker((req) => (req.op === 'init' ? { id: req.id, ok: true, result: info } : undefined)); // the JS kernel answers
+    const p = await loadModelPredictor({ url: 'http://shop.test/models/', backend: 'auto', assetBase: 'http://shop.test/', fetch: fetchModel, onRuntime: () => {} });
+    const events = [
+      { id: 'e1', sessionId: 's', type: 'page_view', ts: 1e12 },
+      { id: 'e2', sessionId: 's', type: 'product_view', ts: 1e12 + 20_000, itemId: 'A', price: 30 },
+      { id: 'e3', sessionId: 's', type: 'product_view', ts: 1e12 + 40_000, itemId: 'B', price: 30 },
+    ] as HunchEvent[];
+    const replay = async () => {
+      let s = newSessionState('s', p.modelVersion);
+      for (const e of events) s = await advance(p, s, e);
+      return s;
+    };
+    const pretrained = await replay();
+    const g = globalHead(p.jsNet!);
+    await p.setHead!({ w: g.w, b: g.b - 1.5 }); // a shopper who buys less often than the stores trained on
+    expect(p.baseLogit).toBeCloseTo(g.b - 1.5, 6);
+    const personal = await replay();
+    expect(personal.logit!).toBeCloseTo(pretrained.logit! - 1.5, 5);
+    // no event caused the shift: the first event's weight must not carry it (it carried −1.5 when the prior stayed the pretrained bias)
+    personal.history.forEach((r, i) => expect(r.weight).toBeCloseTo(pretrained.history[i].weight, 5));
     p.dispose();
   });
 });
