@@ -52,6 +52,29 @@ describe('personalization harness summary', () => {
     expect(after.reverted).toBeGreaterThan(0);
   });
 
+  it('sessions that start with a purchase count toward the schedule, as in the browser, but are never scored nor make a user eligible', () => {
+    const net = tinyNet();
+    const steps = sessionsWithRate(net, 5, 1);
+    const purchaseFirst = { z: [], label: 1 as const };
+    // S S E S S S: the browser's first run comes after S S E (3 ended sessions); the old replay ignored E and ran after S S S
+    const list = [steps[0], steps[1], purchaseFirst, steps[2], steps[3], steps[4]];
+    const { outcomes } = replayUsersScheduled(net, new Map([['u', list]]), { lambda: 1, lambdaBias: 0.1 });
+    expect(outcomes).toHaveLength(1);
+    expect(outcomes[0].sessions.later).toBe(3); // S S S after the first run, E not scored
+    expect(Number.isFinite(outcomes[0].global) && Number.isFinite(outcomes[0].personalized)).toBe(true);
+    // the first run saw only 2 sessions with steps (fewer than the guard's 3): skipped, so no head before the third session
+    const firstOnly = replayUsersScheduled(net, new Map([['u', list.slice(0, 4)]]), { lambda: 1, lambdaBias: 0.1, minUserSessions: 3 });
+    expect(firstOnly.outcomes[0]).toMatchObject({ adopted: false });
+    expect(firstOnly.outcomes[0].personalized).toBeCloseTo(firstOnly.outcomes[0].global, 12);
+    // usersOf puts a purchase-first session in its place in time (it used to be dropped before the schedule counted)
+    const labeled = (start: number) => ({ store: 't', userId: 'u', sessionId: `t:u:${start}`, label: 0 as const, startMs: start,
+      events: [{ store: 't', userId: 'u', sessionId: `t:u:${start}`, ts: start, type: 'product_view' as const, itemId: 'a' }] });
+    const byUser = usersOf(net, [labeled(0), labeled(3_600_000), labeled(3 * 3_600_000)], [{ userId: 'u', startMs: 2 * 3_600_000 }]);
+    expect(byUser.get('u')!.map((s) => s.z.length)).toEqual([1, 1, 0, 1]);
+    // three sessions with steps and two purchase-first ones: not eligible (4 with steps needed)
+    expect(replayUsersScheduled(net, new Map([['v', [purchaseFirst, ...steps.slice(0, 3), purchaseFirst]]])).outcomes).toHaveLength(0);
+  });
+
   it('no users: NaN means, zero shares', () => {
     const s = summarize([]);
     expect(s.users).toBe(0);

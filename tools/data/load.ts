@@ -12,7 +12,7 @@ import { parseJdata } from './adapters/jdata.js';
 import { parseOtto } from './adapters/otto.js';
 import { parseRees46 } from './adapters/rees46.js';
 import { parseTaobao } from './adapters/taobao.js';
-import { sessionize } from './sessionize.js';
+import { sessionize, type PurchaseFirstSession } from './sessionize.js';
 import type { LabeledSession, ParseResult, ParseStats, SessionStats } from './types.js';
 
 /** Stores the model is trained on (from `events/`). */
@@ -38,6 +38,8 @@ export function hasData(root = dataRoot()): boolean {
 export interface StoreData {
   store: string;
   sessions: LabeledSession[];
+  /** Sessions left out because they start with a purchase (counted in `sessionStats.emptyPrefix`), by start time. */
+  purchaseFirst: PurchaseFirstSession[];
   parse: ParseStats;
   sessionStats: SessionStats;
 }
@@ -53,16 +55,19 @@ function addStats<T extends object>(a: T, b: T): T {
 /** Sessionizes each parsed file on its own time window and merges the results. */
 function fromFiles(store: string, parsed: ParseResult[], gapMs?: number): StoreData {
   let sessions: LabeledSession[] = [];
+  let purchaseFirst: PurchaseFirstSession[] = [];
   let parse: ParseStats = { rows: 0, malformed: 0, unmapped: 0 };
   let sessionStats: SessionStats = { sessions: 0, cutOff: 0, cutOffWithPurchase: 0, emptyPrefix: 0, kept: 0, positives: 0 };
   parsed.forEach((p, i) => {
     const s = sessionize(p.events, { gapMs, windowEndMs: p.windowEndMs, tag: parsed.length > 1 ? `f${i}-` : '' });
     sessions = sessions.concat(s.sessions);
+    purchaseFirst = purchaseFirst.concat(s.purchaseFirst);
     parse = addStats(parse, p.stats);
     sessionStats = addStats(sessionStats, s.stats);
   });
   sessions.sort((a, b) => a.startMs - b.startMs);
-  return { store, sessions, parse, sessionStats };
+  purchaseFirst.sort((a, b) => a.startMs - b.startMs);
+  return { store, sessions, purchaseFirst, parse, sessionStats };
 }
 
 /**

@@ -7,6 +7,17 @@ import type { LabeledSession, NormalizedEvent, SessionStats } from './types.js';
 /** Gap that ends a session, ms (30 minutes, as in the browser). */
 export const SESSION_GAP_MS = 30 * 60 * 1000;
 
+/**
+ * A session left out because its first event is a purchase (no prefix to label). The browser
+ * still counts it as an ended session when scheduling personalization runs, so the harness's
+ * browser-schedule replay needs to know when it happened.
+ */
+export interface PurchaseFirstSession {
+  userId: string;
+  /** Time of its first event, ms since the epoch. */
+  startMs: number;
+}
+
 /** Options for {@link sessionize}. */
 export interface SessionizeOptions {
   /** Gap that starts a new session, ms (default {@link SESSION_GAP_MS}). */
@@ -59,11 +70,12 @@ export function splitSessions(events: readonly NormalizedEvent[], gapMs = SESSIO
 export function sessionize(
   events: readonly NormalizedEvent[],
   opts: SessionizeOptions = {},
-): { sessions: LabeledSession[]; stats: SessionStats } {
+): { sessions: LabeledSession[]; stats: SessionStats; purchaseFirst: PurchaseFirstSession[] } {
   const gap = opts.gapMs ?? SESSION_GAP_MS;
   const windowEnd = opts.windowEndMs ?? -Infinity;
   const stats: SessionStats = { sessions: 0, cutOff: 0, cutOffWithPurchase: 0, emptyPrefix: 0, kept: 0, positives: 0 };
   const sessions: LabeledSession[] = [];
+  const purchaseFirst: PurchaseFirstSession[] = [];
   const counters = new Map<string, number>();
   for (const part of splitSessions(events, gap)) {
     stats.sessions++;
@@ -75,6 +87,7 @@ export function sessionize(
     const buy = part.findIndex((e) => e.type === 'purchase');
     if (buy === 0) {
       stats.emptyPrefix++;
+      purchaseFirst.push({ userId: part[0].userId, startMs: part[0].ts });
       continue;
     }
     const first = part[0];
@@ -89,5 +102,5 @@ export function sessionize(
     stats.positives += label;
   }
   sessions.sort((a, b) => a.startMs - b.startMs || (a.sessionId < b.sessionId ? -1 : 1));
-  return { sessions, stats };
+  return { sessions, stats, purchaseFirst };
 }

@@ -102,7 +102,7 @@ async function main(): Promise<void> {
     const options: ReplayOptions = {};
     for (const { store, holdout } of DATASETS) {
       const data = loadStore(store, root);
-      const users = usersOf(net, data.sessions);
+      const users = usersOf(net, data.sessions, data.purchaseFirst); // those count toward the schedule's runs, as in the browser
       const outcomes = replayUsers(net, users, options);
       const name = holdout ? `${store} (holdout)` : store;
       rows[name] = summarize(outcomes, LOG_LOSS);
@@ -119,7 +119,8 @@ async function main(): Promise<void> {
         `λ = ${FIT_DEFAULTS.lambda}, λ_b = ${FIT_DEFAULTS.lambdaBias}, chosen on the training stores). Metric: mean per-session log-loss over the later sessions' prefix steps. ` +
         `"browser schedule" rows (added 2026-11-30, after the one-run figures were known; not tuned on): the same users replayed as the browser runs them, ` +
         `a guarded run before a session whenever ${AUTO_EVERY_SESSIONS} sessions ended since the last (the head in use is the guard's current head, so a later run can drop it), ` +
-        `every session from the first run on scored with the head in use then.`,
+        `every session from the first run on scored with the head in use then; sessions that start with a purchase count as ended sessions, as in the browser, ` +
+        `but have no prediction to score (counted since 2026-12-01).`,
     );
   }
   if (only !== 'intent') {

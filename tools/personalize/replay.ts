@@ -4,6 +4,7 @@
  * browser's code path) and scores the later sessions with the global and the user's head.
  */
 import type { LabeledSession } from '../data/index.js';
+import type { PurchaseFirstSession } from '../data/sessionize.js';
 import { toHunchEvents } from '../data/index.js';
 import type { JsNet } from '../../src/model/js-net.js';
 import { sessionExamples, type SessionExamples } from '../../src/personalize/examples.js';
@@ -33,24 +34,34 @@ export interface ReplayOptions extends GuardOptions {
   laterShare?: number;
 }
 
-/** Sessions with model steps per user, oldest first. */
-export function usersOf(net: JsNet, sessions: readonly LabeledSession[]): Map<string, SessionExamples[]> {
+/**
+ * Sessions with model steps per user, oldest first. With `purchaseFirst`, the sessions that
+ * start with a purchase are put in their place too, with no examples (`z: []`, label 1): the
+ * browser has no prediction to score in them, but counts them as ended sessions when it
+ * schedules runs and takes the newest {@link MAX_SESSIONS}; {@link replayUsers} and the guard
+ * skip them, {@link replayUsersScheduled} counts them.
+ */
+export function usersOf(net: JsNet, sessions: readonly LabeledSession[], purchaseFirst: readonly PurchaseFirstSession[] = []): Map<string, SessionExamples[]> {
   const by = new Map<string, SessionExamples[]>();
-  const sorted = [...sessions].sort((a, b) => a.startMs - b.startMs);
-  for (const s of sorted) {
-    const ex = sessionExamples(net, toHunchEvents(s.events), s.label);
-    if (!ex.z.length) continue;
+  const timed = [
+    ...sessions.map((s) => ({ userId: s.userId, startMs: s.startMs, ex: sessionExamples(net, toHunchEvents(s.events), s.label) })),
+    ...purchaseFirst.map((s) => ({ ...s, ex: { z: [], label: 1 } as SessionExamples })),
+  ].sort((a, b) => a.startMs - b.startMs);
+  for (const s of timed) {
+    if (!s.ex.z.length && s.ex.label === 0) continue; // a session with no model step (nothing in the browser either)
     const list = by.get(s.userId) ?? [];
-    list.push(ex);
+    list.push(s.ex);
     by.set(s.userId, list);
   }
   return by;
 }
 
+const withSteps = (list: readonly SessionExamples[]) => list.filter((s) => s.z.length > 0);
+
 /** The users a replay covers: those with at least `minUserSessions` (default 4) sessions with model steps. */
 function eligible(users: Map<string, SessionExamples[]>, o: ReplayOptions): Array<[string, SessionExamples[]]> {
   const minUser = o.minUserSessions ?? 4;
-  return [...users].filter(([, list]) => list.length >= minUser);
+  return [...users].filter(([, list]) => withSteps(list).length >= minUser);
 }
 
 /** Replays every user with enough sessions. */
@@ -58,7 +69,8 @@ export function replayUsers(net: JsNet, users: Map<string, SessionExamples[]>, o
   const laterShare = o.laterShare ?? 0.3;
   const g = globalHead(net);
   const out: UserOutcome[] = [];
-  for (const [user, list] of eligible(users, o)) {
+  for (const [user, all] of eligible(users, o)) {
+    const list = withSteps(all);
     const nLater = Math.max(1, Math.round(list.length * laterShare));
     const past = list.slice(0, list.length - nLater);
     const later = list.slice(list.length - nLater);
@@ -93,6 +105,7 @@ export function replayUsersScheduled(net: JsNet, users: Map<string, SessionExamp
         lastRun = i;
         if (r.result.reverted) reverted++;
       }
+      if (!list[i].z.length) continue; // a session that starts with a purchase: counted above, nothing to score
       used ||= head !== g;
       perSession.global.push(meanLogLoss(g, [list[i]]));
       perSession.personalized.push(meanLogLoss(head, [list[i]]));
