@@ -68,7 +68,7 @@ describe('personalization harness summary', () => {
     expect(firstOnly.outcomes[0].personalized).toBeCloseTo(firstOnly.outcomes[0].global, 12);
     // usersOf puts a purchase-first session in its place in time (it used to be dropped before the schedule counted)
     const labeled = (start: number) => ({ store: 't', userId: 'u', sessionId: `t:u:${start}`, label: 0 as const, startMs: start,
-      events: [{ store: 't', userId: 'u', sessionId: `t:u:${start}`, ts: start, type: 'product_view' as const, itemId: 'a' }] });
+      events: [{ store: 't', userId: 'u', sessionId: `t:u:${start}`, ts: start, type: 'product_view' as const, itemId: 'a', categoryId: 'c' }] });
     const byUser = usersOf(net, [labeled(0), labeled(3_600_000), labeled(3 * 3_600_000)], [{ userId: 'u', startMs: 2 * 3_600_000 }]);
     expect(byUser.get('u')!.map((s) => s.z.length)).toEqual([1, 1, 0, 1]);
     // three sessions with steps and two purchase-first ones: not eligible (4 with steps needed)
