@@ -168,7 +168,11 @@ export interface Hunch {
    * @throws Error (rejects) without storage consent, or without the intent model (heuristic) when no item model is configured
    */
   personalize(): Promise<PersonalizeResult & { recommend?: TasteResult }>;
-  /** Calibration (10 bins, ECE), AUC and Brier of the model's last prediction in each ended session on this device, global vs personalized head. */
+  /**
+   * Calibration (10 bins, ECE), AUC and Brier of the model's last prediction in each of the 60 most
+   * recent ended sessions on this device: the global head on all of them, a personal head only on
+   * those that ended after it was fitted (out of sample), beside the global head on the same ones.
+   */
   metrics(): Promise<DeviceMetrics>;
   /**
    * Undoes the last change `personalize()` made: the per-user head (and, with an item model, the

@@ -91,18 +91,22 @@ export function personalizeRunHtml(run) {
 
 /**
  * `hunch.metrics()` as a small table: the model's last prediction in each ended session on this
- * device against what happened, global head vs the personal one.
+ * device against what happened. The global head on all of them; the personal head only on the
+ * sessions that ended after it was fitted (out of sample), next to the global head on those.
  * @param {{ modelVersion?: string, sessions?: number,
  *   global?: { n: number, positives: number, auc: number | null, brier: number, ece: number },
- *   personalized?: { n: number, positives: number, auc: number | null, brier: number, ece: number } | null }} m
+ *   personalized?: { n: number, positives: number, auc: number | null, brier: number, ece: number } | null,
+ *   globalSinceFit?: { n: number, positives: number, auc: number | null, brier: number, ece: number } | null }} m
  * @returns {string}
  */
 export function deviceMetricsHtml(m) {
   if (!m || !m.global) return '';
   const g = m.global;
   const p = m.personalized;
-  const row = (label, key, digits) => `<tr><td>${label}</td><td>${num(g[key], digits)}</td><td>${p ? num(p[key], digits) : '–'}</td></tr>`;
-  return `<h4>On this device: ${num(m.sessions)} ended sessions scored (${num(g.positives)} with a purchase)</h4>
-<table class="hd-table" data-testid="device-metrics"><tr><th></th><th>global</th><th>personal</th></tr>
+  const cols = [g, m.globalSinceFit, p];
+  const row = (label, key, digits) => `<tr><td>${label}</td>${cols.map((c) => `<td>${c ? num(c[key], digits) : '–'}</td>`).join('')}</tr>`;
+  const since = p ? `${num(p.n)} ended since the personal head was fitted` : 'no personal head in use';
+  return `<h4>On this device: ${num(m.sessions)} ended sessions scored (${num(g.positives)} with a purchase); ${since}</h4>
+<table class="hd-table" data-testid="device-metrics"><tr><th></th><th>global, all</th><th>global, since fit</th><th>personal, since fit</th></tr>
 ${row('AUC ↑', 'auc')}${row('Brier ↓', 'brier')}${row('ECE ↓', 'ece')}</table>`;
 }

@@ -14,9 +14,12 @@ import { checkHead, globalHead, headLogitOf, type PersonalHead } from './head.js
 import { scorePredictions, type ScoreSummary } from './metrics.js';
 import { createSerialQueue, loadOnce } from '../serial.js';
 import { runSliced } from '../slice.js';
-import { autoDue, endedSessions, seenBy, seenUntil } from './schedule.js';
+import { autoDue, endedSessions, newestEnd, seenBy, seenUntil } from './schedule.js';
 
 export { AUTO_EVERY_SESSIONS } from './schedule.js';
+
+/** The last event time (ms) a record's head in use may have learned from (see `fittedUntil`). */
+const fittedBy = (r: StoredPersonalHead): number => r.fittedUntil ?? seenBy(r);
 
 /** Meta key of the stored per-user head. */
 export const PERSONAL_META = 'personal:head';
@@ -42,6 +45,13 @@ export interface StoredPersonalHead {
    * before 2026-11-30 (their `at` stands in).
    */
   seenUntil?: number;
+  /**
+   * Last event time (ms since the epoch) of the newest session the head in use could have learned
+   * from (fitted on, or judged by the guard): `metrics()` scores it only on sessions that ended
+   * later. Absent when no personal head is in use, and in records saved before 2026-12-01 (then
+   * `seenUntil`, or `at`, stands in: later, so still only sessions the head never saw).
+   */
+  fittedUntil?: number;
   /** Time of the last run, ms since the epoch. */
   at: number;
 }
@@ -57,16 +67,28 @@ export type PersonalizeEvent =
   | ({ status: 'done'; durationMs: number; reason: 'manual' | 'auto' } & PersonalizeResult)
   | { status: 'error'; error: string };
 
-/** `metrics()`: the library's past predictions on this device against observed outcomes. */
+/**
+ * `metrics()`: the model's predictions on this device against observed outcomes, for the
+ * {@link MAX_SESSIONS} most recent ended sessions with model steps (in each, the last prediction
+ * before any purchase, recomputed from the stored events: the model is deterministic). A personal
+ * head is scored only on the sessions that ended after the run that fitted it, so its figures are
+ * out of sample (it never learned from those sessions), next to the pretrained head's on the
+ * same sessions.
+ */
 export interface DeviceMetrics {
   /** Version of the base model whose predictions were scored. */
   modelVersion: string;
-  /** Ended sessions with model steps that were scored (the last prediction before any purchase). */
+  /** Ended sessions scored for `global` (at most {@link MAX_SESSIONS}). */
   sessions: number;
-  /** The pretrained head's predictions. */
+  /** The pretrained head on all of them (it never learned from this device's data). */
   global: ScoreSummary;
-  /** The personal head on the same sessions, or null when none is in use. */
+  /**
+   * The personal head in use on the sessions that ended after it was fitted (`n` is 0 until one
+   * has), or null when none is in use.
+   */
   personalized: ScoreSummary | null;
+  /** The pretrained head on the same sessions as `personalized` (the paired comparison), or null. */
+  globalSinceFit: ScoreSummary | null;
 }
 
 /** What the personalizer needs. */
@@ -199,6 +221,8 @@ export function createPersonalizer(d: PersonalizerDeps): Personalizer {
     if (gen !== generation) throw new Error('personalization stopped: the data it was fitting was forgotten meanwhile');
     const changed = result.adopted || result.reverted;
     const inUse = result.adopted ? head : result.reverted ? null : (record?.head ?? null);
+    // not clamped to now, unlike seenUntil: every session the fit saw is left out of its scores
+    const fittedUntil = result.adopted ? newestEnd(endedNow) : inUse && record ? fittedBy(record) : undefined;
     await save(store, {
       modelVersion: p.modelVersion,
       head: inUse,
@@ -206,6 +230,7 @@ export function createPersonalizer(d: PersonalizerDeps): Personalizer {
       last: result,
       endedSessions: endedNow.length,
       seenUntil: seenUntil(endedNow, d.now()),
+      ...(fittedUntil === undefined ? {} : { fittedUntil }),
       at: d.now(),
     });
     if (gen !== generation) throw new Error('personalization stopped: the data it was fitting was forgotten meanwhile');
@@ -252,7 +277,10 @@ export function createPersonalizer(d: PersonalizerDeps): Personalizer {
         const store = await storeP;
         await read(p, store, gen); // undo what is stored now, which another tab may have changed
         if (gen !== generation || !record || (!record.head && !record.previous)) return false; // nothing to undo, or forgotten meanwhile
-        const back = { ...record, head: record.previous, previous: null, seenUntil: seenBy(record), at: d.now() };
+        // the head brought back was fitted before the one it replaces: no session after that one's fit
+        // was seen by either, so metrics() keeps scoring from there
+        const { fittedUntil: _, ...rest } = record;
+        const back = { ...rest, head: record.previous, previous: null, seenUntil: seenBy(record), ...(record.previous ? { fittedUntil: fittedBy(record) } : {}), at: d.now() };
         await save(store, back);
         if (gen === generation) await setHead(back.head);
         return true;
@@ -264,12 +292,25 @@ export function createPersonalizer(d: PersonalizerDeps): Personalizer {
       const store = await storeP;
       const { p, net } = await model();
       await restore(p); // the personal head's scores need the stored head
-      const { examples } = await replay(store, net, false);
+      const recent = (await ended(store)).slice(-MAX_SESSIONS);
+      const { examples } = await replay(store, net, false, recent);
       const g = globalHead(net);
-      const scored = examples.filter((s) => s.z.length);
-      const y = scored.map((s) => s.label);
-      const last = (h: PersonalHead) => scored.map((s) => 1 / (1 + Math.exp(-headLogitOf(h, s.z[s.z.length - 1]))));
-      return { modelVersion: p.modelVersion, sessions: scored.length, global: scorePredictions(y, last(g)), personalized: record?.head ? scorePredictions(y, last(record.head)) : null };
+      const scored = examples.map((ex, i) => ({ ex, end: recent[i].end })).filter((s) => s.ex.z.length);
+      const score = (h: PersonalHead, rows: typeof scored) =>
+        scorePredictions(
+          rows.map((s) => s.ex.label),
+          rows.map((s) => 1 / (1 + Math.exp(-headLogitOf(h, s.ex.z[s.ex.z.length - 1])))),
+        );
+      const head = record?.head;
+      const since = head && record ? fittedBy(record) : Infinity;
+      const unseen = scored.filter((s) => s.end > since);
+      return {
+        modelVersion: p.modelVersion,
+        sessions: scored.length,
+        global: score(g, scored),
+        personalized: head ? score(head, unseen) : null,
+        globalSinceFit: head ? score(g, unseen) : null,
+      };
     },
     async reset(p) {
       generation++;

@@ -172,6 +172,11 @@ describe('dashboard rendering helpers', () => {
       global: { n: 9, positives: 3, auc: 0.75, brier: 0.2, ece: 0.1 }, personalized: null });
     expect(html).toContain('9 ended sessions scored (3 with a purchase)');
     expect(html).toMatch(/AUC ↑<\/td><td>0\.750<\/td><td>–<\/td>/);
+    expect(html).toContain('no personal head in use');
+    const personal = deviceMetricsHtml({ modelVersion: 'v', sessions: 9, global: { n: 9, positives: 3, auc: 0.75, brier: 0.2, ece: 0.1 },
+      globalSinceFit: { n: 2, positives: 1, auc: 1, brier: 0.3, ece: 0.2 }, personalized: { n: 2, positives: 1, auc: 0, brier: 0.25, ece: 0.15 } });
+    expect(personal).toContain('2 ended since the personal head was fitted');
+    expect(personal).toMatch(/Brier ↓<\/td><td>0\.200<\/td><td>0\.300<\/td><td>0\.250<\/td>/);
     expect(deviceMetricsHtml({})).toBe('');
   });
 

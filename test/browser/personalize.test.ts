@@ -33,7 +33,7 @@ type H = {
   flush(): Promise<void>;
   intent(): Promise<Intent>;
   personalize(): Promise<{ adopted: boolean; before: number; after: number; examples: number }>;
-  metrics(): Promise<{ sessions: number; global: { n: number; brier: number; ece: number }; personalized: { n: number } | null }>;
+  metrics(): Promise<{ sessions: number; global: { n: number; brier: number; ece: number }; personalized: { n: number } | null; globalSinceFit: { n: number } | null }>;
   export(): Promise<{ events: HunchEvent[]; meta: Record<string, unknown> }>;
   forget(): Promise<void>;
   dispose(): Promise<void>;
@@ -101,7 +101,8 @@ describe('personalization in Chromium', () => {
     expect(run.intent.source).toBe('personalized');
     expect(run.seen.map((e) => e.status)).toEqual(expect.arrayContaining(['start', 'progress', 'done']));
     expect(run.metrics.sessions).toBe(12);
-    expect(run.metrics.personalized?.n).toBe(12);
+    expect(run.metrics.global.n).toBe(12);
+    expect(run.metrics.personalized?.n).toBe(0); // scored only on sessions that end after its fit: none yet
 
     const stored = metaOf(await readDatabase(page, DB), 'personal:head') as { modelVersion: string; head: PersonalHead } | undefined;
     expect(stored?.head.w.length).toBeGreaterThan(0);

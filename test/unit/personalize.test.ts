@@ -163,7 +163,7 @@ describe('personalizer (memory store, fake predictor)', () => {
     expect(events.map((e) => e.status)).toEqual(expect.arrayContaining(['start', 'progress', 'done']));
     const m = await pers.metrics();
     expect(m.sessions).toBe(15);
-    expect(m.personalized).not.toBeNull();
+    expect(m.personalized?.n).toBe(0); // every ended session was seen by the run that fitted it
     // a fresh page with the same model picks the head up
     const p2 = fakePredictor(net);
     await createPersonalizer({ store: () => Promise.resolve(store), predictor: async () => p2, sessionId: () => undefined, now: () => 2, emit: () => {}, whenIdle: (fn) => fn() }).restore(p2);
@@ -173,6 +173,34 @@ describe('personalizer (memory store, fake predictor)', () => {
     await createPersonalizer({ store: () => Promise.resolve(store), predictor: async () => p3, sessionId: () => undefined, now: () => 3, emit: () => {}, whenIdle: (fn) => fn() }).restore(p3);
     expect(p3.source).toBe('model');
     expect(await store.getMeta(PERSONAL_META)).toBeUndefined();
+  });
+
+  it('metrics() scores the personal head only on sessions that ended after its fit, next to the pretrained head on the same ones', async () => {
+    const net = tinyNet();
+    const store = createMemoryStore();
+    for (let i = 0; i < 15; i++) await store.putEvents(session(`m${i}`, i * 3_600_000, i % 2 ? ['product_view', 'add_to_cart', 'purchase'] : ['product_view', 'product_view', 'add_to_cart']));
+    const p = fakePredictor(net);
+    const deps = { store: () => Promise.resolve(store), predictor: async () => p, sessionId: () => 'current', now: () => 100 * 3_600_000, emit: () => {}, whenIdle: (fn: () => void) => fn(), options: { lambda: 1, lambdaBias: 0.1 } };
+    const pers = createPersonalizer(deps);
+    expect((await pers.run()).adopted).toBe(true);
+    const fitted = await pers.metrics();
+    // in sample, the head fitted on these sessions looked better than it is (the old code scored all 15 here)
+    expect(fitted.personalized?.n).toBe(0);
+    expect(fitted.globalSinceFit?.n).toBe(0);
+    expect(fitted.global.n).toBe(15);
+    // two sessions end after the fit: those alone are the personal head's (and the paired global) score
+    await store.putEvents(session('late1', 20 * 3_600_000, ['product_view', 'add_to_cart', 'purchase']));
+    await store.putEvents(session('late2', 21 * 3_600_000, ['product_view', 'product_view']));
+    const m = await pers.metrics();
+    expect(m.sessions).toBe(17);
+    expect(m.personalized).toMatchObject({ n: 2, positives: 1 });
+    expect(m.globalSinceFit).toMatchObject({ n: 2, positives: 1 });
+    expect(m.personalized!.brier).not.toBeCloseTo(m.globalSinceFit!.brier, 6);
+    // after a rollback to the pretrained head nothing personal is scored; a fresh page reads the same window
+    const other = createPersonalizer(deps);
+    expect((await other.metrics()).personalized).toMatchObject({ n: 2 });
+    expect(await pers.rollback()).toBe(true);
+    expect(await pers.metrics()).toMatchObject({ personalized: null, globalSinceFit: null });
   });
 
   it('a run that drops the head in use stores and uses the pretrained one, keeping the dropped head as previous', async () => {
