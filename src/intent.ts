@@ -52,7 +52,7 @@ export interface Intent {
 export interface StageThresholds {
   /** At or above: 'ready'. Default 0.5. */
   ready: number;
-  /** At or above: 'considering' (also any cart or repeated views). Default 0.2. */
+  /** At or above: 'considering' (also any cart or an item returned to). Default 0.2. */
   considering: number;
   /** 'abandoning' when a cart exists and the score fell below this share of the session's peak. Default 0.6. */
   dropShare: number;
@@ -76,7 +76,10 @@ export interface StageInput {
   lastType: StoredEventType | undefined;
   /** Model steps since the last add_to_cart (Infinity when none). */
   stepsSinceAdd: number;
-  /** Any item viewed more than once. */
+  /**
+   * An item returned to: some item has more than one event this session (viewed again, or viewed
+   * and then added to or removed from the cart), so a cart emptied again still counts.
+   */
   repeatViews: boolean;
 }
 
@@ -85,7 +88,7 @@ export interface StageInput {
  * - `abandoning`: a cart exists and the shopper is drifting away: the last event removed an
  *   item, or the score fell below `dropShare` × the session's peak with ≥ 3 steps since the last add;
  * - `ready`: checkout begun, or probability ≥ `ready`;
- * - `considering`: a cart, repeated views, or probability ≥ `considering`;
+ * - `considering`: a cart, an item returned to (`repeatViews`), or probability ≥ `considering`;
  * - `browsing` otherwise.
  *
  * A session that already has a purchase is `browsing`, before any other rule: the visit's goal
