@@ -9,7 +9,7 @@ export const BENCH_GROUPS = ['ingest', 'intent', 'recommend', 'personalize'] as 
 export type BenchGroup = (typeof BENCH_GROUPS)[number];
 
 const SPEC: CliSpec = {
-  usage: 'npm run bench [-- --json FILE] [-- --only GROUP]: benchmarks in headless Chromium against the built files, each row against a baseline measured in the same run',
+  usage: 'npm run bench [-- --json FILE] [-- --only GROUP]: benchmarks in headless Chromium against the built files, each row against a baseline measured in the same run, or a fixed budget/threshold where the row says so',
   flags: {
     json: 'also write the rows as JSON to FILE',
     only: `run one group: ${BENCH_GROUPS.join(', ')} (default: all)`,

@@ -1,13 +1,16 @@
 /**
  * `npm run bench [-- --json FILE] [-- --only NAME]`: runs every benchmark module in real
  * Chromium (Debian's, headless, SwiftShader WebGL) against the built files and prints a
- * markdown table of value vs a baseline measured in the same run. With `--json FILE` it also
- * writes `{ "<benchmark>": { value, baseline, ratio, unit } }`.
+ * markdown table of value vs a baseline measured in the same run, or a fixed budget/threshold
+ * where the row says so (`baselineFixed`). With `--json FILE` it also writes
+ * `{ "<benchmark>": { value, baseline, ratio, unit, baselineIs, baselineFixed?, extra? } }`
+ * (`bench/table.ts`), keyed by row names that stay the same from run to run.
  */
 import { writeFileSync } from 'node:fs';
 import { launchBrowser, serve } from '../test/browser/harness';
 import { failCli } from '../tools/next-item/args';
 import { parseBenchFlags, type BenchGroup } from './flags';
+import { formatTable, rowsToJson } from './table';
 import type { BenchContext, BenchRow } from './types';
 
 const MODULES: Record<BenchGroup, () => Promise<{ run(ctx: BenchContext): Promise<BenchRow[]> }>> = {
@@ -49,13 +52,9 @@ try {
   await server.close();
 }
 
-const fmt = (x: number) => (Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 1 ? x.toFixed(2) : x.toPrecision(3));
 console.log(`hunch bench — ${new Date().toISOString().slice(0, 10)}, Chromium headless (SwiftShader), ${process.platform}/${process.arch}\n`);
-console.log('| benchmark | hunch | baseline | ratio | unit | baseline is |');
-console.log('|---|---:|---:|---:|---|---|');
-for (const r of rows) console.log(`| ${r.name} | ${fmt(r.value)} | ${fmt(r.baseline)} | ${fmt(r.ratio)}× | ${r.unit} | ${r.baselineName} |`);
+console.log(formatTable(rows));
 if (json) {
-  const out = Object.fromEntries(rows.map((r) => [r.name, { value: r.value, baseline: r.baseline, ratio: r.ratio, unit: r.unit }]));
-  writeFileSync(json, JSON.stringify(out, null, 2) + '\n');
+  writeFileSync(json, JSON.stringify(rowsToJson(rows), null, 2) + '\n');
   console.log(`\nwrote ${json}`);
 }

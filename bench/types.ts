@@ -1,5 +1,10 @@
-/** One benchmark row: `ratio` = baseline / value for times, value / baseline for throughputs. */
+/**
+ * One benchmark row: `ratio` = baseline / value for times, value / baseline for throughputs.
+ * `name` is the row's key in the `--json` output, so it must be the same in every run: measured
+ * figures other than `value` and `baseline` go in `extra` (and `note`), never in the name.
+ */
 export interface BenchRow {
+  /** Constant across runs (no measured figure in it): the JSON key. */
   name: string;
   value: number;
   baseline: number;
@@ -7,12 +12,18 @@ export interface BenchRow {
   unit: string;
   /** What the baseline is, in a few words. */
   baselineName: string;
+  /** The baseline is a fixed budget or threshold, not measured in the same run. */
+  baselineFixed?: boolean;
+  /** Further measured figures of this row (e.g. `{ p95Ms: 12.3 }`): written to the JSON under `extra`. */
+  extra?: Record<string, number>;
+  /** The same figures in words for the printed table (e.g. `p95 12.3 ms`). */
+  note?: string;
 }
 
 /** What each benchmark module gets. */
 export interface BenchContext {
   /** Base URL of the served repository. */
   url: string;
-  /** Opens a fresh page (own browser context) at a path of the served repo. */
+  /** Opens a fresh page (own browser context) at a path of the served repo; close it with `page.context().close()` when done. */
   open(path: string): Promise<import('playwright-core').Page>;
 }
