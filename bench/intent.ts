@@ -12,7 +12,7 @@ import { median } from './median';
 import type { BenchContext, BenchRow } from './types';
 
 type B = { bench: { hunchStep(n: number): Promise<{ ms: number; backend: string }>; gruPredict(n: number): Promise<{ ms: number; backend: string }>; gruFirst(): Promise<number> } };
-type R = { result?: { firstAnswer: number; runtime: number; backend: string; longTasks: number[] } };
+type R = { result?: { firstAnswer: number; runtime?: number; backend: string; thread: string; longTasks: number[] } };
 
 export async function run(ctx: BenchContext): Promise<BenchRow[]> {
   const cache = fileURLToPath(new URL('./.cache/gru64', import.meta.url));
@@ -25,16 +25,28 @@ export async function run(ctx: BenchContext): Promise<BenchRow[]> {
   const gru = await page.evaluate(() => (window as unknown as B).bench.gruPredict(20));
   if (step.backend !== 'webgl' || gru.backend !== 'webgl') throw new Error(`intent bench needs WebGL (got ${step.backend} / ${gru.backend})`);
 
+  await page.context().close();
+
+  // each cold start in its own browser context, closed when read (its worker and WebGL go with it)
   const first = async (worker: boolean) => {
     const p = await ctx.open(`/bench/pages/first.html?worker=${worker}`);
-    await p.waitForFunction(() => (window as unknown as R).result !== undefined, undefined, { timeout: 180_000 });
-    return (await p.evaluate(() => (window as unknown as R).result))!;
+    try {
+      await p.waitForFunction(() => (window as unknown as R).result !== undefined, undefined, { timeout: 180_000 });
+      const r = (await p.evaluate(() => (window as unknown as R).result))!;
+      // the rows compare WebGL with WebGL: a run that fell back (CPU) measures something else
+      const want = worker ? 'worker' : 'main';
+      if (r.backend !== 'webgl' || r.thread !== want) throw new Error(`intent bench: the model-${worker ? 'in-a-worker' : 'on-the-main-thread'} run ended on ${r.backend} in thread '${r.thread}', not webgl in '${want}'`);
+      if (worker && typeof r.runtime !== 'number') throw new Error('intent bench: the worker run never reported the WebGL runtime taking over');
+      return r;
+    } finally {
+      await p.context().close();
+    }
   };
   // three cold starts each (fresh browser context), medians; long tasks summed over the runs
   const runs = async (worker: boolean) => {
     const rs = [];
     for (let i = 0; i < 3; i++) rs.push(await first(worker));
-    return { firstAnswer: median(rs.map((r) => r.firstAnswer)), runtime: median(rs.map((r) => r.runtime)), longTasks: rs.flatMap((r) => r.longTasks) };
+    return { firstAnswer: median(rs.map((r) => r.firstAnswer)), runtime: median(rs.map((r) => r.runtime ?? NaN)), longTasks: rs.flatMap((r) => r.longTasks) };
   };
   const inWorker = await runs(true);
   const onMain = await runs(false);
