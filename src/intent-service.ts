@@ -15,6 +15,7 @@ import type { Store } from './store/types.js';
 import { createPacer } from './slice.js';
 import { reason } from './validate-event.js';
 import { capRules, matchRules, mergeFiredLogs, type FiredLog, type TriggerRule } from './triggers.js';
+import { withWebLock } from './web-lock.js';
 
 /** Meta keys this service owns. */
 export const INTENT_META = { state: 'intent:state', fired: 'triggers:fired' } as const;
@@ -54,6 +55,13 @@ export interface IntentServiceDeps {
    * created emit no `intent` and fire no trigger here. Default: any event from `liveSince` on.
    */
   tabId?: string;
+  /**
+   * Name of the Web Lock (`web-lock.ts`) held while a firing rule re-reads, merges and writes the
+   * stored fired log, so tabs sharing the store cannot both fire a capped rule in the same moment.
+   * Default: none (the read-merge-write runs unlocked: exact within a tab, across tabs except when
+   * two tabs interleave within one storage round trip).
+   */
+  lockName?: string;
   /** Personalization progress and results (issue #8). */
   emitPersonalize?(e: PersonalizeEvent): void;
   /** Automatic personalization runs (option `personalize.auto`). Default true. */
@@ -263,15 +271,19 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
     if (storeP) {
       // another tab of the session may have fired these rules since this one read the log: the
       // stored log is read again and the caps checked against both before anything fires, and the
-      // new log is written before the trigger is emitted (two tabs can still both fire only when
-      // their reads and writes interleave within one round trip)
-      try {
+      // new log is written before the trigger is emitted, all under a Web Lock that every tab of
+      // the store takes for this (without one, two tabs whose reads and writes interleave within
+      // one round trip could both fire)
+      const recheck = async (): Promise<void> => {
         const s = await storeP;
         const stored = await s.getMeta<FiredLog>(INTENT_META.fired);
         if (epoch !== resets) return; // a forget meanwhile: nothing of the forgotten log comes back
         r = capRules(hits, intent.sessionId, mergeFiredLogs(stored ?? {}, fired), d.now());
         fired = r.log;
         if (r.fired.length) await s.setMeta(INTENT_META.fired, fired);
+      };
+      try {
+        await (d.lockName ? withWebLock(d.lockName, recheck) : recheck());
       } catch {
         fired = r.log; // storage trouble (said by the writer) must not silence the rules
       }

@@ -40,6 +40,7 @@ export function startServices(d: LazyServicesDeps, f: ServiceFactories = { creat
     emitPersonalize: (e) => emitter.emit('personalize', e),
     liveSince: d.createdAt,
     tabId: d.tabId,
+    lockName: `hunch:${opts.dbName}:triggers`, // the tabs of one store take turns firing capped rules
   });
   if (!opts.recommend.url) return { service };
   let url: string;

@@ -113,6 +113,42 @@ describe('intent on WebGL', () => {
     await page.close();
   });
 
+  it("a capped rule fires only while this tab holds the store's Web Lock (hunch:<dbName>:triggers), so tabs take turns", async () => {
+    const page = await openPage(browser, 'about:blank');
+    await esm(page, 'db=intent-lock&triggers=abandonment');
+    const seen = await page.evaluate(async () => {
+      const h = (window as unknown as { h: H }).h;
+      const rules: string[] = [];
+      let stage = '';
+      h.on('trigger', (t) => rules.push((t as { rule: string }).rule));
+      h.on('intent', (i) => (stage = (i as { stage: string }).stage));
+      // another tab of the store holds the lock (here: this page, for the test)
+      let release!: () => void;
+      const held = new Promise<void>((r) => (release = r));
+      let granted!: () => void;
+      const holding = new Promise<void>((r) => (granted = r));
+      void navigator.locks.request('hunch:intent-lock:triggers', () => (granted(), held));
+      await holding;
+      h.track('product_view', { itemId: 'a', price: 20 });
+      h.track('add_to_cart', { itemId: 'a', price: 20 });
+      h.track('add_to_cart', { itemId: 'b', price: 20 });
+      h.track('remove_from_cart', { itemId: 'b', price: 20 });
+      const t0 = performance.now();
+      while (stage !== 'abandoning' && performance.now() - t0 < 20_000) await new Promise((r) => setTimeout(r, 20));
+      await new Promise((r) => setTimeout(r, 500)); // well inside the 2 s the rule waits for the lock
+      const whileHeld = [...rules];
+      release();
+      const t1 = performance.now();
+      while (rules.length === 0 && performance.now() - t1 < 5_000) await new Promise((r) => setTimeout(r, 20));
+      return { stage, whileHeld, after: rules, waitedMs: performance.now() - t1 };
+    });
+    expect(seen.stage).toBe('abandoning');
+    expect(seen.whileHeld).toEqual([]);
+    expect(seen.after).toEqual(['abandonment']);
+    expect(seen.waitedMs).toBeLessThan(1_000); // fired on release, not after the lock wait ran out
+    await page.close();
+  });
+
   it('answers from the heuristic with an error event when the model is missing; capture unaffected', async () => {
     const page = await openPage(browser, 'about:blank');
     await esm(page, 'db=intent-404&model=/no/such/model/');

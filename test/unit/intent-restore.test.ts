@@ -1,6 +1,6 @@
 // Restoring the intent state after a reload: only the events from the saved state's last one on
 // are read, and the state ends where a full replay of the session would.
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { HunchEvent } from '../../src/events';
 import { createIntentService, INTENT_META, type IntentServiceDeps } from '../../src/intent-service';
 import { createMemoryStore } from '../../src/store/memory-store';
@@ -238,6 +238,64 @@ describe('trigger caps across tabs, live', () => {
     expect(fired).toEqual(['A:ready']);
     a.dispose();
     b.dispose();
+  });
+});
+
+describe('trigger caps across tabs, same moment', () => {
+  /** Two tabs on one store whose re-reads of the fired log are answered only once both asked (or after 50 ms). */
+  async function race(lockName?: string) {
+    const inner = createMemoryStore();
+    let armed = false;
+    let asked = 0;
+    let open!: () => void;
+    const both = new Promise<void>((r) => (open = r));
+    const store: Store = {
+      ...inner,
+      async getMeta(key) {
+        const v = await inner.getMeta(key);
+        if (key === INTENT_META.fired && armed) {
+          if (++asked === 2) open();
+          await Promise.race([both, new Promise((r) => setTimeout(r, 50))]);
+        }
+        return v as never;
+      },
+    };
+    const fired: string[] = [];
+    const tab = (name: string) => service(store, 0, [{ id: 'ready', when: (i) => i.events >= 1 }], { lockName, emitTrigger: (t) => fired.push(`${name}:${t.rule}`) });
+    const a = tab('A');
+    const b = tab('B');
+    await Promise.all([a.intent(), b.intent()]);
+    armed = true;
+    a.onEvent(events[0]);
+    b.onEvent({ ...events[1], id: 'b-only' });
+    await Promise.all([a.intent(), b.intent()]);
+    await new Promise((r) => setTimeout(r, 120));
+    a.dispose();
+    b.dispose();
+    return fired.sort();
+  }
+  /** navigator.locks as the browser's: one holder per name at a time, in request order. */
+  function fakeLocks() {
+    const tails = new Map<string, Promise<unknown>>();
+    return {
+      request(name: string, _o: unknown, cb: () => Promise<unknown>) {
+        const run = (tails.get(name) ?? Promise.resolve()).then(cb);
+        tails.set(name, run.catch(() => {}));
+        return run;
+      },
+    };
+  }
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('with the Web Lock the second tab re-reads after the first wrote, so a once-per-session rule fires once; without it both fire', async () => {
+    vi.stubGlobal('navigator', { locks: fakeLocks() });
+    expect(await race()).toEqual(['A:ready', 'B:ready']); // no lock name: the documented gap
+    expect(await race('hunch:test:triggers')).toHaveLength(1);
+  });
+
+  it('without the Locks API the check runs unlocked, as before', async () => {
+    vi.stubGlobal('navigator', {});
+    expect(await race('hunch:test:triggers')).toEqual(['A:ready', 'B:ready']);
   });
 });
 
