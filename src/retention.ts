@@ -55,7 +55,8 @@ export function createRetention(d: RetentionDeps): Retention {
     prune,
     written(count) {
       sinceLastPrune += count;
-      if (sinceLastPrune >= Math.min(PRUNE_EVERY_EVENTS, Math.max(10, Math.ceil(d.retention.maxEvents / 10)))) void prune();
+      // (maxEvents is at least 100: at least every 10 events)
+      if (sinceLastPrune >= Math.min(PRUNE_EVERY_EVENTS, Math.ceil(d.retention.maxEvents / 10))) void prune();
     },
   };
 }

@@ -53,38 +53,37 @@ function parsed(raw: string): SessionPointer | null | undefined {
 }
 
 /** localStorage-backed pointer storage; falls back to memory on any storage error (not on unreadable contents). */
-export function localPointer(dbName: string, ls: Storage | undefined, clock: () => number = () => Date.now()): PointerStorage {
+export function localPointer(dbName: string, ls: Storage | undefined, clock: () => number): PointerStorage {
   const key = localKeyPrefix(dbName) + 'session';
-  const mem = memoryPointer();
+  let mem: SessionPointer | undefined; // this tab's progress (all of it when storage is unusable)
   let broken = !ls;
   let written: SessionPointer | undefined;
   let cached: { at: number; value: SessionPointer | undefined } | undefined;
   let storedId: string | undefined; // id last seen in storage (another tab may have replaced ours)
   return {
     read() {
-      if (broken) return mem.read();
+      if (broken) return mem;
       const t = clock();
-      if (cached && t - cached.at >= 0 && t - cached.at < POINTER_READ_CACHE_MS) return cached.value ?? mem.read();
+      if (cached && t - cached.at >= 0 && t - cached.at < POINTER_READ_CACHE_MS) return cached.value ?? mem;
       try {
         const raw = ls!.getItem(key);
         cached = { at: t, value: undefined };
-        if (!raw) return mem.read();
+        if (!raw) return mem;
         const p = parsed(raw);
         storedId = p?.id;
         if (typeof p?.id === 'string' && Number.isFinite(p.start) && Number.isFinite(p.last)) {
           // our own unwritten progress is newer than what storage holds
-          const m = mem.read();
-          const value = m && m.id === p.id && m.last > p.last ? m : p;
+          const value = mem && mem.id === p.id && mem.last > p.last ? mem : p;
           cached = { at: t, value };
           return value;
         }
       } catch {
         broken = true;
       }
-      return mem.read();
+      return mem;
     },
     write(p) {
-      mem.write(p);
+      mem = p;
       if (cached) cached.value = p;
       if (broken) return;
       if (storedId === p.id && written && written.id === p.id && written.start === p.start && p.last - written.last < POINTER_WRITE_SLACK_MS) return;
@@ -97,11 +96,10 @@ export function localPointer(dbName: string, ls: Storage | undefined, clock: () 
       }
     },
     flush() {
-      const p = mem.read();
+      const p = mem;
       if (broken || !p || (written && written.id === p.id && written.last >= p.last)) return;
       try {
-        const raw = ls!.getItem(key);
-        const stored = raw ? parsed(raw) : undefined;
+        const stored = parsed(ls!.getItem(key)!); // null when there is none
         if (stored && stored.id !== p.id && stored.last > p.last) return; // another tab's newer session
         // the same session: never set another tab's fresher activity back
         const out = stored && stored.id === p.id ? spanOf(stored, p) : p;
@@ -115,15 +113,14 @@ export function localPointer(dbName: string, ls: Storage | undefined, clock: () 
       }
     },
     clear() {
-      mem.clear();
+      mem = undefined;
       written = undefined;
       cached = undefined;
       storedId = undefined;
       try {
-        if (!ls) return;
-        for (const k of keysWithPrefix(ls, localKeyPrefix(dbName))) ls.removeItem(k);
+        for (const k of keysWithPrefix(ls!, localKeyPrefix(dbName))) ls!.removeItem(k);
       } catch {
-        /* nothing stored there */
+        /* no localStorage: nothing stored there */
       }
     },
   };

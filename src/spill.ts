@@ -75,20 +75,19 @@ const looksStored = (e: unknown): e is HunchEvent => {
 
 /** Reads and removes every spilled event of `dbName` (from any tab). */
 export function takeSpilled(ls: Storage | undefined, dbName: string): HunchEvent[] {
-  if (!ls) return [];
   const out: HunchEvent[] = [];
   try {
-    for (const k of keysWithPrefix(ls, spillPrefix(dbName))) {
+    for (const k of keysWithPrefix(ls!, spillPrefix(dbName))) {
       try {
-        const list = JSON.parse(ls.getItem(k) ?? '[]') as unknown[];
+        const list = JSON.parse(ls!.getItem(k)!) as unknown[];
         if (Array.isArray(list)) out.push(...list.filter(looksStored));
       } catch {
         /* a corrupt spill is dropped */
       }
-      ls.removeItem(k);
+      ls!.removeItem(k);
     }
   } catch {
-    /* localStorage unusable */
+    /* localStorage missing or unusable */
   }
   return out;
 }

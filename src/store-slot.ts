@@ -97,7 +97,7 @@ export function createStoreSlot(d: StoreSlotDeps): StoreSlot {
     destroy() {
       const old = letGo();
       const done = (async () => {
-        const store = old ? await old : undefined;
+        const store = await old;
         if (store) await store.destroy();
         if (store?.kind === 'indexeddb') return;
         if (d.remove) await d.remove();

@@ -21,8 +21,6 @@ export interface WriterDeps {
   fallback(batch: HunchEvent[], err: unknown): Promise<void>;
   /** A batch was written, to a store of this kind. */
   written(batch: readonly HunchEvent[], kind: Store['kind']): void;
-  /** Schedules the end-of-task flush. Default `queueMicrotask`. */
-  schedule?(fn: () => void): void;
 }
 
 /** Attempts at writing one batch after quota errors, each pruning harder. */
@@ -35,15 +33,12 @@ export interface Writer {
   flush(): Promise<void>;
   /** Drops buffered events, and batches still waiting for the store to open (forget / consent denied). */
   discard(): void;
-  /** Events buffered, not yet handed to the store. */
-  readonly pending: number;
   /** Events not yet confirmed written: the buffer and the batches in flight. */
   unwritten(): HunchEvent[];
 }
 
 /** Creates a writer. */
 export function createWriter(deps: WriterDeps): Writer {
-  const schedule = deps.schedule ?? ((fn: () => void) => queueMicrotask(fn));
   let buffer: HunchEvent[] = [];
   let scheduled = false;
   /** Counts discards: a batch still waiting for the store when one happens is dropped with it. */
@@ -101,7 +96,7 @@ export function createWriter(deps: WriterDeps): Writer {
       buffer.push(e);
       if (!scheduled) {
         scheduled = true;
-        schedule(() => {
+        queueMicrotask(() => {
           if (scheduled) void flush();
         });
       }
@@ -112,9 +107,6 @@ export function createWriter(deps: WriterDeps): Writer {
       discards++;
       inflight.clear(); // no longer waited for or spilled: those still waiting for the store are dropped
     },
-    get pending() {
-      return buffer.length;
-    },
-    unwritten: () => [...[...inflight.values()].flat(), ...buffer],
+    unwritten: () => [...inflight.values(), buffer].flat(),
   };
 }
