@@ -96,6 +96,17 @@ describe('train:next-item tuning flags', () => {
   }, 40_000);
 });
 
+describe('eval:next-item flags', () => {
+  it('a bare --json or --models is a usage error before any data is read (it wrote a file named "true" after the whole run)', async () => {
+    for (const flag of ['--json', '--models']) {
+      await expect(run(tsx, [`${repo}tools/next-item/eval.ts`, '--dataset', 'tmall', flag], { cwd: repo, timeout: 30_000 })).rejects.toMatchObject({
+        code: 1,
+        stderr: expect.stringContaining(`${flag}: needs a value`),
+      });
+    }
+  }, 60_000);
+});
+
 describe('eval:personalization flags', () => {
   it('reads --name=value and --name value through the shared parser', () => {
     expect(parseEvalFlags(['--only=intent', '--json=out.json'])).toEqual({ only: 'intent', json: 'out.json', tune: false });

@@ -12,7 +12,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createModel } from '../../src/recommend/model';
-import { datasetsArg, failCli, parseArgs, type CliSpec } from './args';
+import { datasetsArg, failCli, parseArgs, requireValues, type CliSpec } from './args';
 import { DATASETS, readTestPrefixes } from './data';
 import { evaluate, hunchRanker } from './evaluate';
 import { MODELS_DIR, readArtifact } from './io';
@@ -39,6 +39,7 @@ const SPEC: CliSpec = {
 
 function main(): void {
   const args = parseArgs(process.argv.slice(2), SPEC);
+  requireValues(args, ['dataset', 'models', 'json']); // a bare --json would write a file named 'true'
   const datasets = datasetsArg(args, DATASETS);
   const models = args.get('models') ?? MODELS_DIR;
   const rows = new Map<string, Row>();
