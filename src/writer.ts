@@ -6,7 +6,8 @@
  *
  * Failures never drop events: a `QuotaExceededError` prunes old events (never the current
  * session's) and retries; any other failure hands the batch to `fallback` (the instance moves
- * to the memory store).
+ * to the memory store). A batch discarded meanwhile (`forget()` here or in another tab) is the
+ * exception: it is never retried, handed to `fallback`, or reported as written.
  */
 import type { HunchEvent } from './events.js';
 import { isDeletedError, isQuotaError, type PrunePolicy, type Store } from './store/types.js';
@@ -48,18 +49,20 @@ export function createWriter(deps: WriterDeps): Writer {
 
   const write = async (batch: HunchEvent[]) => {
     const epoch = discards;
+    /** Forgotten (this tab's forget(), or another tab's) since the batch was issued: never written, nor written again. */
+    const dropped = () => epoch !== discards;
     let store = await deps.store();
-    // forgotten while the store opened (this tab's forget(), or another tab's): never written
-    if (epoch !== discards) return;
-    for (let attempt = 0; ; attempt++) {
+    // checked before every attempt: after the store opened, after a quota prune, after a reopen
+    for (let attempt = 0; !dropped(); attempt++) {
       try {
         await store.putEvents(batch);
-        deps.written(batch, store.kind);
+        // a batch that committed just before its database was deleted is not counted either: counting could prune, and a prune opens (creates) a database again
+        if (!dropped()) deps.written(batch, store.kind);
         return;
       } catch (err) {
         // the database was deleted under this batch (forget() here or in another tab): its events
-        // were forgotten, so they are dropped, never written into a new database
-        if (isDeletedError(err)) return;
+        // were forgotten, so they are dropped, never written into a new database or into memory
+        if (isDeletedError(err) || dropped()) return;
         if (isQuotaError(err) && attempt < QUOTA_RETRIES) {
           try {
             await store.prune(deps.quotaPolicy(attempt + 1, await store.countEvents()));
@@ -68,7 +71,7 @@ export function createWriter(deps: WriterDeps): Writer {
           }
           continue;
         }
-        if (!isQuotaError(err) && attempt === 0) {
+        if (!isQuotaError(err) && !attempt) {
           // a connection closed by another tab's upgrade: reopen once before giving up
           store.close();
           store = await deps.store();

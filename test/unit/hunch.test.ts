@@ -364,18 +364,28 @@ describe('createHunch', () => {
     expect(Object.keys(localStorage).filter((k) => k.includes(':spill:'))).toEqual([]);
   });
 
-  it('forget() while a failing write is in flight: the batch that lands in memory meanwhile is not spilled either', async () => {
+  it('forget() while a failing write is in flight: the batch is neither retried in a reopened database, nor kept in memory, nor spilled', async () => {
     let release = () => {};
     const gate = new Promise<void>((r) => (release = r));
-    const flaky: Store = { ...createMemoryStore(), kind: 'indexeddb', putEvents: async () => (await gate, Promise.reject(Object.assign(new Error('disk'), { name: 'UnknownError' }))) };
-    const { h } = await make({}, { openStore: async () => flaky, localStorage, deleteStore: async () => {} });
+    let puts = 0;
+    const flaky: Store = { ...createMemoryStore(), kind: 'indexeddb', putEvents: async () => (puts++, await gate, Promise.reject(Object.assign(new Error('disk'), { name: 'UnknownError' }))) };
+    const openStore = vi.fn(async () => flaky);
+    const { h } = await make({}, { openStore, localStorage, deleteStore: async () => {} });
+    const errors: string[] = [];
+    h.on('error', (e) => errors.push(e.code));
     h.track('product_view', { itemId: 'secret' });
-    await Promise.resolve(); // the batch is being written
+    for (let i = 0; i < 3; i++) await Promise.resolve(); // the batch reaches the store's write
+    expect(puts).toBe(1);
     const forgetting = h.forget();
-    release(); // …and fails: storage moves to memory while forget() waits for it
+    release(); // …and fails once forget() has begun
     await forgetting;
+    await new Promise((r) => setTimeout(r, 20));
     window.dispatchEvent(new Event('pagehide'));
     expect(Object.keys(localStorage).filter((k) => k.includes(':spill:'))).toEqual([]);
+    expect(openStore).toHaveBeenCalledTimes(1); // no reopen to retry in: that would create the database again
+    expect(puts).toBe(1);
+    expect(errors).toEqual([]); // no fall-back to memory either
+    expect((await h.export()).events).toEqual([]);
   });
 
   it("an earlier page's spill is carried on when IndexedDB does not open on this load, and written by the next load that has it", async () => {
