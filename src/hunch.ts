@@ -154,6 +154,18 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
   let lastForgetAt = -Infinity; // when this instance last dropped forgotten data (ms)
   let forgets = 0; // how many times it did
 
+  /** Storing starts (consent granted at start or later): an earlier page's spill, then `held` (this page's while pending), then retention. */
+  const startStoring = async (held: HunchEvent[]) => {
+    const epoch = forgets;
+    const spilled = takeSpilled(ls, opts.dbName); // storage was opening or failing there: written now, or carried on when IndexedDB does not open here either
+    for (const e of spilled.concat(held)) writer.push(e);
+    const kind = (await getStore()).kind;
+    // unless a forget or a denial came meanwhile (what they dropped stays dropped); after dispose() nothing reopens the store
+    if (epoch === forgets && !erasing) {
+      if (kind === 'memory') stranded.add(spilled, true);
+      if (!disposing) void retention.prune();
+    }
+  };
   /** Clears the session pointer and every localStorage key of this `dbName` (whatever the pointer in use). */
   const clearLocalKeys = () => {
     pointer.clear();
@@ -228,12 +240,10 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
     if (next === 'granted' && prev !== 'granted') {
       const held = pendingEvents;
       pendingEvents = [];
-      const epoch = forgets;
       pointer = localPointer(opts.dbName, ls, now);
       const last = held[held.length - 1];
       if (last) pointer.write({ id: last.sessionId, start: held[0].ts, last: last.ts });
-      await getStore();
-      if (epoch === forgets) for (const e of held) writer.push(e); // else a forget meanwhile took them
+      await startStoring(held);
       await writer.flush();
     } else if (next === 'denied') {
       mine = undefined;
@@ -371,7 +381,6 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
 
   // capture is already listening while storage opens: early events wait in the writer (and are
   // spilled on pagehide if the page leaves first), so a page's first clicks are never missed
-  const epoch = forgets;
   if (consent === 'denied') {
     // denied at start: erase whatever an earlier visit stored (a failure is said, never thrown:
     // the page still gets its instance, which stores nothing); the local keys go first, so a
@@ -382,17 +391,7 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
     } catch (err) {
       problem('error', 'storage-erase', `could not delete the stored data: ${reason(err)}`);
     }
-  } else if (consent === 'granted') {
-    // events an earlier page spilled (storage opening or failing): written now, or carried on when IndexedDB does not open here either
-    const spilled = takeSpilled(ls, opts.dbName);
-    for (const e of spilled) writer.push(e);
-    const kind = (await getStore()).kind;
-    // unless a forget or a denial came meanwhile (what they dropped stays dropped); after dispose() nothing reopens the store
-    if (epoch === forgets && !erasing) {
-      if (kind === 'memory') stranded.add(spilled, true);
-      if (!disposing) void retention.prune();
-    }
-  }
+  } else if (consent === 'granted') await startStoring([]);
 
   problems.ready();
   return instance;
