@@ -17,7 +17,7 @@ import type { EventProps, EventType, HunchEvent } from './events.js';
 import { idSequence, randomId } from './ids.js';
 import { resolveOptions, validateConsent, type Consent, type HunchOptions, type ResolvedOptions } from './options.js';
 import { advanceSession, chooseSession, isLive, type SessionPointer } from './session.js';
-import { localPointer, memoryPointer, type PointerStorage } from './session-pointer.js';
+import { localPointer, sessionPointer } from './session-pointer.js';
 import { deleteIdbStore, openIdbStore } from './store/idb-store.js';
 import { reason, validateEvent } from './validate-event.js';
 import { createRetention } from './retention.js';
@@ -62,14 +62,15 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
   /** forget() is running. */
   let erasing = false;
   let pendingEvents: HunchEvent[] = [];
-  let pointer: PointerStorage = consent === 'granted' ? localPointer(opts.dbName, ls, now) : memoryPointer();
+  let pointer = sessionPointer(consent, opts.dbName, ls, now);
   let mine: SessionPointer | undefined; // this tab's view of the current session
   const tabId = randomId();
   const nextId = idSequence(tabId);
 
-  const currentSessionId = () => chooseSession(mine, pointer.read(), now(), timeoutMs)?.id;
+  const current = (t = now()) => chooseSession(mine, pointer.read(), t, timeoutMs);
+  const currentSessionId = () => current()?.id;
   const liveSessionId = () => {
-    const p = chooseSession(mine, pointer.read(), now(), timeoutMs);
+    const p = current();
     return isLive(p, now(), timeoutMs) ? p.id : undefined;
   };
 
@@ -124,7 +125,7 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
     // nothing while forget() erases: an event would continue the forgotten session and open a new database
     if (disposed || consent === 'denied' || erasing) return;
     const ts = now();
-    const prev = chooseSession(mine, pointer.read(), ts, timeoutMs);
+    const prev = current(ts);
     const { ptr, started } = advanceSession(prev, ts, timeoutMs, randomId);
     mine = ptr;
     pointer.write(ptr);
@@ -237,12 +238,12 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
       }
       return;
     }
+    if (next !== prev) pointer = sessionPointer(next, opts.dbName, ls, now);
     if (next === 'granted' && prev !== 'granted') {
+      // the session this tab continued or started while not storing is shared from now on
+      if (mine) pointer.write(current()!);
       const held = pendingEvents;
       pendingEvents = [];
-      pointer = localPointer(opts.dbName, ls, now);
-      const last = held[held.length - 1];
-      if (last) pointer.write({ id: last.sessionId, start: held[0].ts, last: last.ts });
       await startStoring(held);
       await writer.flush();
     } else if (next === 'denied') {
@@ -252,14 +253,12 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
         else await forget();
       } finally {
         // stored nothing more from here on, and said so, even when the deletion failed
-        pointer = memoryPointer();
         if (!fromTab) tabs.consented(next);
         emitter.emit('consent', next);
       }
       return;
     } else if (next === 'pending' && prev === 'granted') {
       await writer.flush();
-      pointer = memoryPointer();
     }
     emitter.emit('consent', next);
   };

@@ -1,7 +1,8 @@
 /**
  * Where the current session pointer lives: localStorage (shared by all tabs of the origin, read
  * synchronously so `track()` never waits) or memory when localStorage is unavailable or consent
- * is not granted. Keys are prefixed `hunch:<dbName>:` so `forget()` can remove them all.
+ * is denied; while consent is pending the shared pointer is read but never written. Keys are
+ * prefixed `hunch:<dbName>:` so `forget()` can remove them all.
  */
 import { spanOf, type SessionPointer } from './session.js';
 
@@ -27,12 +28,6 @@ export function keysWithPrefix(ls: Storage, prefix: string): string[] {
   return keys;
 }
 
-/** In-memory pointer storage (one tab only). */
-export function memoryPointer(): PointerStorage {
-  let p: SessionPointer | undefined;
-  return { read: () => p, write: (x) => void (p = x), flush: () => {}, clear: () => void (p = undefined) };
-}
-
 /**
  * How stale the shared `last` activity time may get before it is rewritten, in ms. Writing on
  * every event would cost a synchronous localStorage write per `track()`; a few seconds of slack
@@ -52,8 +47,11 @@ function parsed(raw: string): SessionPointer | null | undefined {
   }
 }
 
-/** localStorage-backed pointer storage; falls back to memory on any storage error (not on unreadable contents). */
-export function localPointer(dbName: string, ls: Storage | undefined, clock: () => number): PointerStorage {
+/**
+ * localStorage-backed pointer storage; falls back to memory on any storage error (not on unreadable contents).
+ * `readOnly`: the shared pointer is read, this tab's progress is kept in memory only (nothing is written).
+ */
+export function localPointer(dbName: string, ls: Storage | undefined, clock: () => number, readOnly = false): PointerStorage {
   const key = localKeyPrefix(dbName) + 'session';
   let mem: SessionPointer | undefined; // this tab's progress (all of it when storage is unusable)
   let broken = !ls;
@@ -85,7 +83,7 @@ export function localPointer(dbName: string, ls: Storage | undefined, clock: () 
     write(p) {
       mem = p;
       if (cached) cached.value = p;
-      if (broken) return;
+      if (broken || readOnly) return;
       if (storedId === p.id && written && written.id === p.id && written.start === p.start && p.last - written.last < POINTER_WRITE_SLACK_MS) return;
       try {
         ls!.setItem(key, JSON.stringify(p));
@@ -97,7 +95,7 @@ export function localPointer(dbName: string, ls: Storage | undefined, clock: () 
     },
     flush() {
       const p = mem;
-      if (broken || !p || (written && written.id === p.id && written.last >= p.last)) return;
+      if (broken || readOnly || !p || (written && written.id === p.id && written.last >= p.last)) return;
       try {
         const stored = parsed(ls!.getItem(key)!); // null when there is none
         if (stored && stored.id !== p.id && stored.last > p.last) return; // another tab's newer session
@@ -125,3 +123,11 @@ export function localPointer(dbName: string, ls: Storage | undefined, clock: () 
     },
   };
 }
+
+/**
+ * The session pointer for a consent state: the shared one while `'granted'`; while `'pending'` the
+ * shared one is read (a reload continues the visit's session) but never written (reading creates no
+ * key); in memory only after `'denied'`.
+ */
+export const sessionPointer = (consent: string, dbName: string, ls: Storage | undefined, clock: () => number): PointerStorage =>
+  localPointer(dbName, consent === 'denied' ? undefined : ls, clock, consent !== 'granted');

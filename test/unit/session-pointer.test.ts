@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { POINTER_WRITE_SLACK_MS, localPointer } from '../../src/session-pointer';
+import { POINTER_WRITE_SLACK_MS, localPointer, sessionPointer } from '../../src/session-pointer';
 
 function countingStorage() {
   const map = new Map<string, string>();
@@ -82,5 +82,30 @@ describe('localPointer', () => {
     p.write({ id: 's1', start: 0, last: 20_000 });
     p.flush();
     expect(JSON.parse(storage.getItem('hunch:db:session')!).id).toBe('s1');
+  });
+});
+
+describe('sessionPointer', () => {
+  it("while 'pending' reads the shared pointer (and this tab's progress on it) but never writes; after 'denied' it reads nothing", () => {
+    let t = 1000;
+    const { storage, writes } = countingStorage();
+    localPointer('db', storage, () => t).write({ id: 'a', start: 0, last: 500 });
+    expect(writes()).toBe(1);
+    const pending = sessionPointer('pending', 'db', storage, () => t);
+    expect(pending.read()).toEqual({ id: 'a', start: 0, last: 500 });
+    pending.write({ id: 'a', start: 0, last: 900 });
+    t += 1000; // past the read cache
+    pending.flush();
+    expect(pending.read()).toEqual({ id: 'a', start: 0, last: 900 });
+    pending.write({ id: 'b', start: t, last: t });
+    pending.flush();
+    expect(writes()).toBe(1);
+    expect(JSON.parse(storage.getItem('hunch:db:session')!)).toEqual({ id: 'a', start: 0, last: 500 });
+    const denied = sessionPointer('denied', 'db', storage, () => t);
+    expect(denied.read()).toBeUndefined();
+    denied.write({ id: 'c', start: t, last: t });
+    expect(denied.read()?.id).toBe('c');
+    expect(writes()).toBe(1);
+    expect(sessionPointer('granted', 'db', storage, () => t).read()?.id).toBe('a');
   });
 });

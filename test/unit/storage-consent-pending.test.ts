@@ -24,6 +24,54 @@ async function load(store: Store, consent: 'pending' | 'granted', deps: HunchDep
 }
 
 describe("a load that starts 'pending' and is then granted", () => {
+  it('continues the session of the previous page load (within the timeout), reading the shared pointer without writing it while pending', async () => {
+    let t = 1_700_000_000_000;
+    const now = () => t;
+    const store = createMemoryStore();
+    const first = await load(store, 'pending', { now });
+    first.track('page_view');
+    await first.consent('granted');
+    first.track('product_view', { itemId: 'a' });
+    await first.flush();
+    const session = first.sessionId;
+    window.dispatchEvent(new Event('pagehide'));
+    await first.dispose();
+
+    t += 60_000; // the next page, a minute later
+    const before = localStorage.getItem(POINTER);
+    const next = await load(store, 'pending', { now });
+    const started: string[] = [];
+    next.on('session', (s) => started.push(s.reason));
+    next.track('page_view'); // auto-capture's first event, before the saved choice is applied
+    expect(next.sessionId).toBe(session);
+    expect(localStorage.getItem(POINTER)).toBe(before); // read, not written
+    t += 1000;
+    await next.consent('granted');
+    next.track('product_view', { itemId: 'b' });
+    await next.flush();
+    expect(started).toEqual([]);
+    expect(next.sessionId).toBe(session);
+    expect(JSON.parse(localStorage.getItem(POINTER)!)).toMatchObject({ id: session, last: t - 1000 }); // written at the grant: the pending page_view's activity
+    expect((await store.getSessions()).map((s) => [s.id, s.count])).toEqual([[session, 4]]);
+  });
+
+  it("creates no localStorage key while 'pending' (nothing stored yet), and after granted → pending writes the pointer no more", async () => {
+    let t = 1_700_000_000_000;
+    const h = await load(createMemoryStore(), 'pending', { now: () => t });
+    h.track('page_view');
+    expect(Object.keys(localStorage)).toEqual([]);
+    await h.consent('granted');
+    h.track('product_view', { itemId: 'a' });
+    await h.flush();
+    const written = localStorage.getItem(POINTER);
+    expect(JSON.parse(written!).id).toBe(h.sessionId);
+    await h.consent('pending');
+    t += 10_000; // past the write slack
+    h.track('product_view', { itemId: 'b' });
+    window.dispatchEvent(new Event('pagehide')); // where held-back activity would be written
+    expect(localStorage.getItem(POINTER)).toBe(written);
+  });
+
   it("writes the spill an earlier page left, once consent is granted", async () => {
     const t = Date.now();
     localStorage.setItem('hunch:hunch:spill:deadtab', JSON.stringify([{ id: 'x-1', type: 'add_to_cart', ts: t - 1000, sessionId: 's', itemId: 'kept', quantity: 1 }]));
