@@ -287,7 +287,7 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
           // what is not confirmed written yet (storage still opening, or a batch the browser may abort
           // while it tears the page down) is also kept in localStorage for the next load (never while
           // forget() runs: its batches are about to be erased; a later 'pending' keeps them)
-          spillUntilWritten(ls, opts.dbName, tabId, writer, consent !== 'denied' && !erasing, stranded.list());
+          spillUntilWritten(ls, opts.dbName, tabId, writer, consent !== 'denied' && !erasing, stranded.list);
           if (!erasing) pointer.flush(); // the last seconds of activity: a reload within the timeout continues the session
           void services.intents()?.persist();
         },

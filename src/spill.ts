@@ -4,7 +4,8 @@
  * aborts when it tears the page down before the commit finishes (Chromium does, now and then,
  * when a page navigates or closes right after a large batch). On `pagehide` such events are
  * spilled synchronously to localStorage (one key per tab, prefixed `hunch:<dbName>:`, so
- * `forget()` removes them); the key is removed again once the writes are confirmed, and
+ * `forget()` removes them); the key is removed again once the writes are confirmed (unless a
+ * later `pagehide` spilled again, or a write failed into memory meanwhile), and
  * otherwise the next page load of the origin writes them to IndexedDB (event ids are keys:
  * re-writing an event that did commit is idempotent). Events that only the page's memory holds
  * (see {@link strandedEvents}) are spilled with them, and that spill stays for the next load.
@@ -15,37 +16,32 @@ import type { Writer } from './writer.js';
 
 const spillPrefix = (dbName: string) => `${localKeyPrefix(dbName)}spill:`;
 
-/** Saves events under this tab's key. Never throws (a full or blocked localStorage loses them, as before). */
-export function spillEvents(ls: Storage | undefined, dbName: string, tabId: string, events: readonly HunchEvent[]): void {
+/** Saves events under this tab's key; returns what it wrote. Never throws (a full or blocked localStorage loses them, as before). */
+export function spillEvents(ls: Storage | undefined, dbName: string, tabId: string, events: readonly HunchEvent[]): string | undefined {
   if (!ls || !events.length) return;
   try {
-    ls.setItem(spillPrefix(dbName) + tabId, JSON.stringify(events));
+    const json = JSON.stringify(events);
+    ls.setItem(spillPrefix(dbName) + tabId, json);
+    return json;
   } catch {
     /* nothing more can be done while the page unloads */
-  }
-}
-
-/** Removes this tab's spill (its writes were confirmed after all). Never throws. */
-export function clearSpill(ls: Storage | undefined, dbName: string, tabId: string): void {
-  try {
-    ls?.removeItem(spillPrefix(dbName) + tabId);
-  } catch {
-    /* localStorage unusable */
   }
 }
 
 /**
  * What `pagehide` does with the writer: spills every event not confirmed written yet (when
  * `keep`; the instance passes false without consent and while `forget()` erases), flushes, and
- * removes the spill again once the flush confirms the writes. `stranded`: events that only the
- * page's memory holds (IndexedDB failed a write earlier); they are spilled too and stay spilled,
- * so the next page load writes them to IndexedDB.
+ * removes the spill again once the flush confirms the writes, unless the key changed meanwhile (a
+ * later `pagehide`, back from the back/forward cache, spilled what that one's flush confirms).
+ * `stranded`: events that only the page's memory holds (IndexedDB failed a write, before or during
+ * this flush); they are spilled too and stay spilled, so the next page load writes them to IndexedDB.
  */
-export function spillUntilWritten(ls: Storage | undefined, dbName: string, tabId: string, writer: Pick<Writer, 'unwritten' | 'flush'>, keep: boolean, stranded: readonly HunchEvent[] = []): void {
+export function spillUntilWritten(ls: Storage | undefined, dbName: string, tabId: string, writer: Pick<Writer, 'unwritten' | 'flush'>, keep: boolean, stranded: () => readonly HunchEvent[]): void {
   const unwritten = keep ? writer.unwritten() : [];
-  spillEvents(ls, dbName, tabId, keep ? [...stranded, ...unwritten] : []);
-  const written = writer.flush();
-  if (unwritten.length && !(keep && stranded.length)) void written.then(() => clearSpill(ls, dbName, tabId), () => {});
+  const json = spillEvents(ls, dbName, tabId, keep ? [...stranded(), ...unwritten] : []);
+  const key = spillPrefix(dbName) + tabId;
+  // (a batch that failed during the flush went to memory: its spill stays for the next load)
+  void writer.flush().then(() => unwritten.length && !stranded().length && ls!.getItem(key) === json && ls!.removeItem(key)).catch(() => {});
 }
 
 /**
