@@ -31,7 +31,10 @@ export function treeShape(d: number): { internal: number; leaves: number } {
   return { internal: 2 ** d - 1, leaves: 2 ** d };
 }
 
-/** Score of the candidate whose features start at `x[offset]`: the sum of its leaves. */
+/**
+ * Score of the candidate whose features start at `x[offset]`: the sum of its leaves. Features are
+ * rounded to float32 before each comparison, as the trainer stores them (`Float32Array`).
+ */
 export function scoreTrees(rr: TreeReranker, x: Float64Array, offset: number): number {
   const { internal } = treeShape(rr.treeDepth);
   let sum = 0;
@@ -40,7 +43,9 @@ export function scoreTrees(rr: TreeReranker, x: Float64Array, offset: number): n
     let n = 0;
     while (n < internal) {
       const f = rr.split[base + n];
-      n = f < 0 || x[offset + f] <= rr.threshold[base + n] ? 2 * n + 1 : 2 * n + 2;
+      // compared at float32, as the trainer saw the features: a value on a cut in training (e.g.
+      // log1p(6) stored as float32) must go left here too, not right because float64 sits above it
+      n = f < 0 || Math.fround(x[offset + f]) <= rr.threshold[base + n] ? 2 * n + 1 : 2 * n + 2;
     }
     sum += rr.leaf[t * (internal + 1) + n - internal];
   }

@@ -94,6 +94,27 @@ describe('tree re-ranker', () => {
     expect(scoreTrees(rr, x, 0)).toBe(2);
   });
 
+  it('scores float64 features as the trainer saw them (float32): a value on a learned cut goes the same way', () => {
+    // the target sits at log1p(6), which float32 rounds down; the trainer cuts exactly there
+    const A = Math.log1p(6);
+    const B = Math.log1p(7);
+    const cases = 200;
+    const features = new Float32Array(cases * 2 * N_FEATURES);
+    const start = new Uint32Array(cases + 1);
+    const target = new Uint32Array(cases);
+    for (let c = 0; c < cases; c++) {
+      features[2 * c * N_FEATURES] = B;
+      features[(2 * c + 1) * N_FEATURES] = A;
+      start[c + 1] = 2 * c + 2;
+      target[c] = 1;
+    }
+    const rr = fitTrees({ features, start, target, missed: 0 }, { trees: 20, depth: 2 });
+    const row = (v: number) => Float64Array.from({ length: N_FEATURES }, (_, i) => (i === 0 ? v : 0));
+    const asTrained = scoreTrees(rr, row(Math.fround(A)), 0);
+    expect(asTrained).toBeGreaterThan(scoreTrees(rr, row(B), 0)); // it learned to lift the target…
+    expect(scoreTrees(rr, row(A), 0)).toBe(asTrained); // …and rank()'s float64 value gets the same score (it got the opposite)
+  });
+
   it('survives the artifact codec exactly, and malformed trees are TypeErrors naming the field', () => {
     const a = buildArtifact(LOG);
     const rr = stump(3, 0.25);
