@@ -109,7 +109,10 @@ async function startWorker(o: ModelClientOptions, files: ModelFiles): Promise<Ru
       setHead: (head) => call({ op: 'set-head', head }),
       stats: () => call({ op: 'stats' }),
       lose: () => call({ op: 'lose-context' }),
-      dispose: () => worker.terminate(),
+      dispose: () => {
+        failAll(new Error('model worker stopped')); // calls still waiting settle instead of hanging
+        worker.terminate();
+      },
     };
   } catch (err) {
     worker.terminate();
@@ -194,9 +197,9 @@ export async function loadModelPredictor(o: ModelClientOptions): Promise<ModelPr
     }
     if (disposed) return ops.dispose(); // …or while the personal head was on its way
     rt = ops;
+    backend = ops.info.backend; // with rt: a step answered meanwhile must not read as a fallback
     if (personal !== sent) await sendHead(ops, personal); // changed while the head was on its way
     if (rt !== ops) return;
-    backend = ops.info.backend;
     o.onRuntime?.({ backend, thread: ops.thread, readyMs: performance.now() - t0 });
   }, failed);
   runtimeReady.catch(() => {}); // the JS kernel keeps answering
@@ -242,8 +245,17 @@ export async function loadModelPredictor(o: ModelClientOptions): Promise<ModelPr
       }
       return { logit: r.logit, hidden: r.hidden };
     },
-    stats: () => (rt ? rt.stats() : Promise.resolve({ numTensors: 0, backend })),
-    loseContext: () => (rt ? rt.lose() : Promise.resolve(false)),
+    // bounded like a step: a runtime that does not answer is stopped, and the JS kernel goes on
+    stats() {
+      const ops = rt;
+      if (!ops) return Promise.resolve({ numTensors: 0, backend });
+      return withTimeout(ops.stats(), stepMs, 'reading the runtime stats').catch((err) => (drop(ops, err), { numTensors: 0, backend }));
+    },
+    loseContext() {
+      const ops = rt;
+      if (!ops) return Promise.resolve(false);
+      return withTimeout(ops.lose(), stepMs, 'losing the WebGL context').catch((err) => (drop(ops, err), false));
+    },
     dispose() {
       disposed = true;
       rt?.dispose();

@@ -37,6 +37,9 @@ class FakeWorker {
   fail(message: string) {
     this.onerror?.({ message, preventDefault() {} });
   }
+  reply(res: WorkerResponse) {
+    setTimeout(() => this.onmessage?.({ data: res }), 0);
+  }
   terminate() {
     this.terminated = true;
   }
@@ -137,6 +140,50 @@ describe('model client with a personal head', () => {
     expect(personal.logit!).toBeCloseTo(pretrained.logit! - 1.5, 5);
     // no event caused the shift: the first event's weight must not carry it (it carried −1.5 when the prior stayed the pretrained bias)
     personal.history.forEach((r, i) => expect(r.weight).toBeCloseTo(pretrained.history[i].weight, 5));
+    p.dispose();
+  });
+});
+
+describe('model client calls that outlive the runtime', () => {
+  const settled = (p: Promise<unknown>, ms: number) => Promise.race([p.then(() => 'settled', () => 'settled'), new Promise((r) => setTimeout(() => r('pending'), ms))]);
+
+  it('debug calls waiting when the worker is stopped (a step timed out, or dispose()) settle instead of hanging', async () => {
+    withWorker((req) => (req.op === 'init' ? { id: req.id, ok: true, result: info } : undefined)); // a hung worker
+    const p = await loadModelPredictor({ url: 'http://shop.test/models/', backend: 'auto', assetBase: 'http://shop.test/', fetch: fetchModel, stepTimeoutMs: 50, onRuntime: () => {} });
+    await p.runtimeReady;
+    const stats = p.stats!(); // hunch.debug.runtime()
+    const lose = p.loseContext!(); // hunch.debug.loseWebGLContext()
+    await p.step([], new Float32Array(p.jsNet!.D).fill(0.5)); // times out: the worker is stopped, the JS kernel answers
+    expect(workers[0].terminated).toBe(true);
+    expect([await settled(stats, 500), await settled(lose, 500)]).toEqual(['settled', 'settled']); // were pending for good
+    const p2 = await loadModelPredictor({ url: 'http://shop.test/models/', backend: 'auto', assetBase: 'http://shop.test/', fetch: fetchModel, stepTimeoutMs: 60_000, onRuntime: () => {} });
+    await p2.runtimeReady;
+    const s2 = p2.stats!();
+    p2.dispose();
+    expect(await settled(s2, 500)).toBe('settled');
+    p.dispose();
+  });
+
+  it('a step answered while a changed personal head is being handed over is no backend fallback', async () => {
+    const heads: WorkerRequest[] = [];
+    withWorker((req) => {
+      if (req.op === 'init') return { id: req.id, ok: true, result: info };
+      if (req.op === 'set-head') return void heads.push(req);
+      if (req.op === 'step') return { id: req.id, ok: true, result: { logit: 0.1, hidden: [0, 0], backend: 'webgl' } };
+      return undefined;
+    });
+    const fallbacks: string[] = [];
+    const p = await loadModelPredictor({ url: 'http://shop.test/models/', backend: 'auto', assetBase: 'http://shop.test/', fetch: fetchModel, onRuntime: () => {}, onFallback: (why, b) => fallbacks.push(`${why} -> ${b}`) });
+    const size = p.jsNet!.H + p.jsNet!.D;
+    await p.setHead!({ w: new Array(size).fill(0.01), b: -2 }); // the restored head, before the runtime is up
+    while (!heads.length) await new Promise((r) => setTimeout(r, 1)); // hand-over: set-head sent
+    await p.setHead!({ w: new Array(size).fill(0.01), b: -1 }); // a run adopts a newer head meanwhile
+    workers[0].reply({ id: heads[0].id, ok: true, result: true }); // the runtime takes over; the newer head goes next
+    while (heads.length < 2) await new Promise((r) => setTimeout(r, 1));
+    await p.step([], new Float32Array(p.jsNet!.D).fill(0.5));
+    workers[0].reply({ id: heads[1].id, ok: true, result: true });
+    await p.runtimeReady;
+    expect(fallbacks).toEqual([]); // was ['backend changed -> webgl']
     p.dispose();
   });
 });
