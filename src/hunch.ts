@@ -358,7 +358,7 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
         try {
           // what only memory holds goes to the next load, as at pagehide (never while forget() runs)
           if (consent !== 'denied') spillEvents(ls, opts.dbName, tabId, (await writer.flush(), erasing ? [] : stranded.list()));
-          await services.intents()?.persist();
+          await services.intents()?.persist(true); // not waiting for a model still loading
         } catch (err) {
           problem('warning', 'dispose', `the last writes before dispose() failed: ${reason(err)}`);
         } finally {

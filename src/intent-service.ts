@@ -9,12 +9,10 @@ import { sigmoid, stageOf, topReasons, type Intent } from './intent.js';
 import type { ModelPredictor } from './model/client.js';
 import { advance, heuristicPredictor, type Predictor } from './model/predictor.js';
 import { newSessionState, type SessionState } from './model/session-state.js';
-import { createPersonalizer, type DeviceMetrics, type PersonalizeEvent } from './personalize/personalizer.js';
-import type { PersonalizeResult } from './personalize/guard.js';
-import type { Store } from './store/types.js';
+import { createPersonalizer } from './personalize/personalizer.js';
 import { createPacer } from './slice.js';
 import { reason } from './validate-event.js';
-import { capRules, matchRules, mergeFiredLogs, type FiredLog, type TriggerRule } from './triggers.js';
+import { capRules, matchRules, mergeFiredLogs, type FiredLog } from './triggers.js';
 import { withWebLock } from './web-lock.js';
 
 /** Meta keys this service owns. */
@@ -27,75 +25,9 @@ export const INTENT_META = { state: 'intent:state', fired: 'triggers:fired' } as
  */
 export const PERSIST_EVERY_MS = 1000;
 
-/** What the service needs from the instance. */
-export interface IntentServiceDeps {
-  /** Starts the model; rejects when it cannot (the heuristic takes over). `undefined`: model disabled. */
-  loadPredictor?: () => Promise<Predictor>;
-  /** Storage for state, or undefined while consent does not allow storing. */
-  store(): Promise<Store> | undefined;
-  /** Current session id. */
-  sessionId(): string | undefined;
-  now(): number;
-  emitIntent(i: Intent): void;
-  emitTrigger(t: { rule: string; intent: Intent }): void;
-  /** The active trigger rules (owned by the instance, so rules added before loading count). */
-  rules(): readonly TriggerRule[];
-  problem(kind: 'error' | 'warning', code: string, message: string): void;
-  /** Runs `fn` when the page is idle. */
-  whenIdle(fn: () => void): void;
-  /**
-   * Events at or after this time (ms since the epoch) are this page's own: when restore finds them
-   * in the store before the live feed delivers them, they still emit `intent` and run triggers.
-   * Default 0 (every restored event counts as live).
-   */
-  liveSince?: number;
-  /**
-   * This page's tab id (event ids are `<tabId>-<n>`, `ids.ts`): a restored event counts as this
-   * page's own only when its id says so, so another tab's events stored after this page was
-   * created emit no `intent` and fire no trigger here. Default: any event from `liveSince` on.
-   */
-  tabId?: string;
-  /**
-   * Name of the Web Lock (`web-lock.ts`) held while a firing rule re-reads, merges and writes the
-   * stored fired log, so tabs sharing the store cannot both fire a capped rule in the same moment.
-   * Default: none (the read-merge-write runs unlocked: exact within a tab, across tabs except when
-   * two tabs interleave within one storage round trip).
-   */
-  lockName?: string;
-  /** Personalization progress and results (issue #8). */
-  emitPersonalize?(e: PersonalizeEvent): void;
-  /** Automatic personalization runs (option `personalize.auto`). Default true. */
-  autoPersonalize?: boolean;
-}
+import type { IntentService, IntentServiceDeps } from './intent-service-api.js';
 
-/** The service's public face (used by the instance). */
-export interface IntentService {
-  /** Feeds one accepted event. */
-  onEvent(e: HunchEvent): void;
-  /** The current intent, after every event so far is applied. Starts the model if needed. */
-  intent(): Promise<Intent>;
-  readonly backend: string;
-  readonly warmupMs: number | undefined;
-  readonly predictor: Predictor | undefined;
-  /** Events this page ran through the predictor (restored state is not recomputed). */
-  readonly stepsRun: number;
-  /** Fits and (if the guard accepts it) adopts a per-user head now (`personalize/personalizer.ts`). */
-  personalize(): Promise<PersonalizeResult>;
-  /** Calibration, AUC and Brier of past predictions on this device, global vs personalized. */
-  metrics(): Promise<DeviceMetrics>;
-  /** Goes back to the per-user head in use before the last change (`Personalizer.rollback`). */
-  rollback(): Promise<boolean>;
-  /** `hunch.debug.runtime()`: where and how the model runs, its live tensors, steps run. */
-  runtimeInfo(): Promise<{ thread: 'worker' | 'main' | 'none'; backend: string; numTensors: number; steps: number }>;
-  /** `hunch.debug.loseWebGLContext()`: simulates a GPU reset; false without a WebGL runtime. */
-  loseContext(): Promise<boolean>;
-  /** Writes the session state now. */
-  persist(): Promise<void>;
-  /** Forgets the state and fired log. */
-  reset(): void;
-  /** Stops the service: later events are ignored and the predictor (worker) is released, also one still loading. */
-  dispose(): void;
-}
+export type { IntentService, IntentServiceDeps };
 
 /** Creates the service and schedules the model load for idle time. */
 export function createIntentService(d: IntentServiceDeps): IntentService {
@@ -105,7 +37,10 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
   let current: Intent | undefined;
   let chain: Promise<void> = Promise.resolve();
   let processed = new Set<string>();
+  /** Whether the stored state and events were read (needs storage: retried while there is none). */
   let restored = false;
+  /** Events applied live before storage could be read: a later restore replays them without emitting again. */
+  const answered = new Set<string>();
   let dirty = false;
   let lastPersist = 0;
   let persistTimer: ReturnType<typeof setTimeout> | undefined;
@@ -171,20 +106,31 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
     }
   };
 
-  // restore the carried state of the current session, then apply its events we have not seen
+  // restore the carried state of the current session, then apply its events we have not seen;
+  // while nothing can be stored (consent 'pending') it is tried again on the next update, so a
+  // page granted later still picks up the session its earlier pages stored
   const restore = async (p: Predictor) => {
-    restored = true;
     try {
       await personalizer.restore(p); // the per-user head, before the first answer
-      personalizer.maybeAuto();
     } catch (err) {
       d.problem('warning', 'personal-restore', `could not load the personal head: ${(err as Error)?.message ?? err}`);
     }
     const storeP = d.store();
+    if (!storeP) return;
+    restored = true;
+    personalizer.maybeAuto();
     const sid = d.sessionId();
-    if (!storeP || !sid) return;
+    if (!sid) return;
     const epoch = resets; // a forget during the reads or the replay: nothing read comes back
     try {
+      if (state) {
+        // built from this page's events while nothing could be stored: once they are written, the
+        // whole stored session (earlier pages' events too) is replayed instead, without emitting
+        // again for the events this page already answered
+        await d.flush?.();
+        if (epoch !== resets) return;
+        state = undefined;
+      }
       const store = await storeP;
       const [saved, log] = await Promise.all([store.getMeta<SessionState>(INTENT_META.state), store.getMeta<FiredLog>(INTENT_META.fired)]);
       if (epoch !== resets) return;
@@ -212,9 +158,14 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
           if (epoch !== resets) return;
         }
         // its last event not stored (a lost batch): the state holds what other pages tracked up to
-        // its time; this page's own events (another tab saved the state) are applied, not assumed
-        // to be in it, wherever they sort among the others
-        else held = i >= 0 ? (_e, k) => k <= i : (e) => e.ts <= lastTs && !own(e);
+        // its time. Whether it holds this page's own events up to then cannot be told (another
+        // tab's restore may have read them from the store, or not), so then the whole session is
+        // replayed; otherwise the state holds everything up to its time
+        else if (i < 0 && events.some((e) => e.ts <= lastTs && own(e))) {
+          state = undefined;
+          events = await store.getEvents({ sessionId: sid });
+          if (epoch !== resets) return;
+        } else held = i >= 0 ? (_e, k) => k <= i : (e) => e.ts <= lastTs;
       }
       for (let k = 0; k < events.length; k++) {
         const e = events[k];
@@ -224,10 +175,11 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
           if (own(e)) processed.add(e.id);
           continue;
         }
-        await apply(p, e, own(e), true);
+        await apply(p, e, own(e) && !answered.has(e.id), true);
         if (epoch !== resets) return;
         await pace(); // a long session replayed by the JS kernel must not be one long task
       }
+      answered.clear();
       if (state) current = toIntent(state, p);
     } catch (err) {
       d.problem('warning', 'intent-restore', `could not restore the intent state: ${(err as Error)?.message ?? err}`);
@@ -252,6 +204,10 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
     // only this page's events applied from the store can arrive again (live); remembering every
     // live id would grow the heap with each event of a long session
     if (fromStore && live) processed.add(e.id);
+    else if (live && !restored) {
+      answered.add(e.id); // answered before the store could be read; only the newest matter (pending holds 1,000)
+      if (answered.size > 1000) answered.delete(answered.values().next().value!);
+    }
     const before = current?.sessionId === e.sessionId ? current : undefined;
     const epoch = resets;
     const next = await advance(p, state, e);
@@ -362,13 +318,16 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
       return { thread: m.thread ?? 'main', backend: m.backend ?? 'none', numTensors: st.numTensors, steps: stepsRun };
     },
     loseContext: async () => ((predictor as Partial<ModelPredictor> | undefined)?.loseContext?.() ?? false),
-    persist: () => chain.then(persist),
+    // ifLoaded (dispose): with no model yet there is no state to write, and a model still loading
+    // must not hold the page up to model.timeoutMs; otherwise the queued updates are applied first
+    persist: (ifLoaded) => (ifLoaded && !predictor ? Promise.resolve() : chain.then(persist)),
     reset() {
       resets++;
       void personalizer.reset(predictor);
       state = undefined;
       current = undefined;
       processed = new Set();
+      answered.clear();
       fired = {};
       dirty = false;
       cancelPersist();

@@ -41,6 +41,7 @@ export function startServices(d: LazyServicesDeps, f: ServiceFactories = { creat
     liveSince: d.createdAt,
     tabId: d.tabId,
     lockName: `hunch:${opts.dbName}:triggers`, // the tabs of one store take turns firing capped rules
+    flush: d.flush,
   });
   if (!opts.recommend.url) return { service };
   let url: string;

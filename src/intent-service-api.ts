@@ -1,0 +1,86 @@
+/**
+ * The intent service's contract with the instance (`intent-service.ts` implements it): what it
+ * needs injected, and what it offers.
+ */
+import type { HunchEvent } from './events.js';
+import type { Intent } from './intent.js';
+import type { Predictor } from './model/predictor.js';
+import type { DeviceMetrics, PersonalizeEvent } from './personalize/personalizer.js';
+import type { PersonalizeResult } from './personalize/guard.js';
+import type { Store } from './store/types.js';
+import type { TriggerRule } from './triggers.js';
+
+/** What the service needs from the instance. */
+export interface IntentServiceDeps {
+  /** Starts the model; rejects when it cannot (the heuristic takes over). `undefined`: model disabled. */
+  loadPredictor?: () => Promise<Predictor>;
+  /** Storage for state, or undefined while consent does not allow storing. */
+  store(): Promise<Store> | undefined;
+  /** Current session id. */
+  sessionId(): string | undefined;
+  now(): number;
+  emitIntent(i: Intent): void;
+  emitTrigger(t: { rule: string; intent: Intent }): void;
+  /** The active trigger rules (owned by the instance, so rules added before loading count). */
+  rules(): readonly TriggerRule[];
+  problem(kind: 'error' | 'warning', code: string, message: string): void;
+  /** Runs `fn` when the page is idle. */
+  whenIdle(fn: () => void): void;
+  /**
+   * Events at or after this time (ms since the epoch) are this page's own: when restore finds them
+   * in the store before the live feed delivers them, they still emit `intent` and run triggers.
+   * Default 0 (every restored event counts as live).
+   */
+  liveSince?: number;
+  /**
+   * This page's tab id (event ids are `<tabId>-<n>`, `ids.ts`): a restored event counts as this
+   * page's own only when its id says so, so another tab's events stored after this page was
+   * created emit no `intent` and fire no trigger here. Default: any event from `liveSince` on.
+   */
+  tabId?: string;
+  /**
+   * Name of the Web Lock (`web-lock.ts`) held while a firing rule re-reads, merges and writes the
+   * stored fired log, so tabs sharing the store cannot both fire a capped rule in the same moment.
+   * Default: none (the read-merge-write runs unlocked: exact within a tab, across tabs except when
+   * two tabs interleave within one storage round trip).
+   */
+  lockName?: string;
+  /** Resolves once everything tracked so far is stored (a restore after a late grant reads it back). */
+  flush?(): Promise<void>;
+  /** Personalization progress and results (issue #8). */
+  emitPersonalize?(e: PersonalizeEvent): void;
+  /** Automatic personalization runs (option `personalize.auto`). Default true. */
+  autoPersonalize?: boolean;
+}
+
+/** The service's public face (used by the instance). */
+export interface IntentService {
+  /** Feeds one accepted event. */
+  onEvent(e: HunchEvent): void;
+  /** The current intent, after every event so far is applied. Starts the model if needed. */
+  intent(): Promise<Intent>;
+  readonly backend: string;
+  readonly warmupMs: number | undefined;
+  readonly predictor: Predictor | undefined;
+  /** Events this page ran through the predictor (restored state is not recomputed). */
+  readonly stepsRun: number;
+  /** Fits and (if the guard accepts it) adopts a per-user head now (`personalize/personalizer.ts`). */
+  personalize(): Promise<PersonalizeResult>;
+  /** Calibration, AUC and Brier of past predictions on this device, global vs personalized. */
+  metrics(): Promise<DeviceMetrics>;
+  /** Goes back to the per-user head in use before the last change (`Personalizer.rollback`). */
+  rollback(): Promise<boolean>;
+  /** `hunch.debug.runtime()`: where and how the model runs, its live tensors, steps run. */
+  runtimeInfo(): Promise<{ thread: 'worker' | 'main' | 'none'; backend: string; numTensors: number; steps: number }>;
+  /** `hunch.debug.loseWebGLContext()`: simulates a GPU reset; false without a WebGL runtime. */
+  loseContext(): Promise<boolean>;
+  /**
+   * Writes the session state now, after the updates queued so far. `ifLoaded` (dispose): resolves
+   * at once while the model has not loaded yet (there is no state to write).
+   */
+  persist(ifLoaded?: boolean): Promise<void>;
+  /** Forgets the state and fired log. */
+  reset(): void;
+  /** Stops the service: later events are ignored and the predictor (worker) is released, also one still loading. */
+  dispose(): void;
+}
