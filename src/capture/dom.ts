@@ -107,7 +107,8 @@ export function captureDom(doc: Document, sink: CaptureSink): () => void {
   const onSubmit = (ev: Event) => {
     try {
       const form = ev.target as HTMLFormElement | null;
-      if (!form || form.tagName !== 'FORM' || !form.dataset.hunchEvent) return;
+      // a light-DOM form slotted into a shadow root passes that root too: only its own root records it
+      if (!form || form.tagName !== 'FORM' || !form.dataset.hunchEvent || ev.currentTarget !== form.getRootNode()) return;
       if (form.dataset.hunchEvent !== 'search') return record(form, form.dataset.hunchEvent);
       const query = searchQuery(form);
       if (query) sink.track('search', { query });

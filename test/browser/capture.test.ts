@@ -2,7 +2,8 @@
  * Real-Chromium tests of auto-capture: which JSON-LD product belongs to which page across SPA
  * navigations (both render orders, at once and later), blocks rewritten in place or streamed in
  * two network chunks, query-only address changes, returns from the back/forward cache, label
- * clicks, marked elements in shadow roots, and dispose() next to another history wrapper.
+ * clicks, marked elements in shadow roots, light-DOM forms slotted into one, and dispose() next
+ * to another history wrapper.
  */
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -169,6 +170,28 @@ describe('clicks', () => {
       return (await h.export()).events.filter((e) => e.type === 'search').map((e) => e.query);
     });
     expect(searches).toEqual(['cups', 'cups']);
+    await page.context().close();
+  });
+
+  it('a light-DOM form slotted into an open shadow root is recorded once per submit, not by the root and the document both', async () => {
+    const page = await spaPage();
+    await page.evaluate(() => {
+      const host = document.createElement('my-card');
+      host.innerHTML =
+        '<form data-hunch-event="search" onsubmit="event.preventDefault()"><input type="search" value="red mug"><button id="slot-go">Go</button></form>' +
+        '<form data-hunch-event="add_to_cart" data-hunch-item="SLOT-1" data-hunch-price="19.90" onsubmit="event.preventDefault()"><button id="slot-add">Add</button></form>';
+      document.body.append(host);
+      host.attachShadow({ mode: 'open' }).innerHTML = '<div><slot></slot></div>';
+    });
+    await page.click('#slot-go');
+    await page.click('#slot-add');
+    await page.waitForTimeout(50);
+    const events = await page.evaluate(async () => {
+      const h = (window as unknown as W).hunch;
+      await h.flush();
+      return (await h.export()).events.filter((e) => e.type === 'search' || e.type === 'add_to_cart').map((e) => `${e.type} ${e.query ?? e.itemId}`);
+    });
+    expect(events).toEqual(['search red mug', 'add_to_cart SLOT-1']);
     await page.context().close();
   });
 });
