@@ -5,14 +5,16 @@
  * "1299.000" (three decimals), "2 items".
  *
  * Rules: the first number in the text is read; letters and currency signs around it are
- * ignored. Spaces (also no-break and thin ones) and apostrophes (' and ’) only group thousands.
+ * ignored, and so is a `.` or `,` right after a letter ("Rs.499", "kr.1,299": an abbreviation's
+ * dot). Spaces (also no-break and thin ones) and apostrophes (' and ’) only group thousands.
  * A `.` or `,` is the decimal mark when it is the last separator, appears once, and either is
  * followed by other than 3 digits ("19,99"), follows a lone 0 ("0.299") or more than 3 digits
  * ("1299.000", which no thousands grouping could give), or comes after the other mark
  * ("1.299,00"); otherwise every separator groups thousands, so the ambiguous "1,299" and "1.299"
  * read 1299. Thousands groups have 3 digits, and the first 1 to 3 (2 allowed before the last
- * group, as in "1,00,000"). Anything else, and negative numbers, is `undefined`: no price rather
- * than a wrong one.
+ * group, as in "1,00,000"). Anything else, and negative numbers (a `-`, `−` or `–` right before the
+ * number or its currency sign: "-5", "-$5.00", "−5,00 €"), is `undefined`: no price rather than a
+ * wrong one.
  */
 
 /**
@@ -20,10 +22,12 @@
  * @example parsePrice('1 299,00 €') // 1299
  */
 export function parsePrice(text: string): number | undefined {
-  const m = /[.,]?\d(?:[\d.,'\u2019\u00a0\u2009\u202f ]*\d)?/.exec(text);
-  if (!m || text[m.index - 1] === '-') return undefined;
+  // a minus (-, − or –) before the number or its currency sign makes it negative; a mark right
+  // after a letter ends an abbreviation ("Rs.499", "kr.499"), it is no decimal mark
+  const m = /([-\u2212\u2013]\p{Sc}?)?(?:\p{L}[.,]?)?([.,]?\d(?:[\d.,'\u2019\u00a0\u2009\u202f ]*\d)?)/u.exec(text);
+  if (!m || m[1]) return undefined;
   // "0" first, so a leading mark (".99") reads as "0.99"; spaces and apostrophes group thousands
-  const s = '0' + m[0].replace(/['\u2019\u00a0\u2009\u202f ](?=\d{3}(?!\d))/g, '');
+  const s = '0' + m[2].replace(/['\u2019\u00a0\u2009\u202f ](?=\d{3}(?!\d))/g, '');
   const last = Math.max(s.lastIndexOf('.'), s.lastIndexOf(','));
   const tail = s.slice(last + 1);
   // (s starts with the '0' added above, so `last > 4` means more than 3 digits before the mark)

@@ -133,4 +133,20 @@ describe('parsePrice', () => {
   it.each(['', 'free', '-5', '1.2.3', '19.90 20.00', '1,2,3', '1.299,000,00', '12345,678,901'])('%j → undefined (no price rather than a wrong one)', (text) => {
     expect(parsePrice(text)).toBeUndefined();
   });
+
+  it.each([
+    ['Rs.499', 499],
+    ['kr.499', 499],
+    ['Dhs.250', 250],
+    ['Rs.1,299', 1299],
+    ['Rs.1,299.00', 1299],
+    ['No.5', 5],
+    ['€.99', 0.99],
+  ])('a currency abbreviation\'s dot is no decimal mark: %j → %d', (text, expected) => {
+    expect(parsePrice(text)).toBe(expected);
+  });
+
+  it.each(['-$5.00', '-€19,99', '−5,00 €', '–5', '$-5'])('a negative price %j (minus before the number or its currency sign) → undefined', (text) => {
+    expect(parsePrice(text)).toBeUndefined();
+  });
 });
