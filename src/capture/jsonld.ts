@@ -8,7 +8,8 @@
  * (else the usual id fields) and its price the group's own offer, else the lowest price among
  * its `hasVariant` products; its variants are not product views of their own. Offers and
  * variants given as `{ "@id": … }` references to other nodes of the block (as Yoast and other
- * `@graph` emitters write them) are followed. Text wrapped in `<!-- -->` or CDATA markers, as
+ * `@graph` emitters write them) are followed. A price string in schema.org's form ("1.500":
+ * digits, '.' for the decimal mark) is read as such. Text wrapped in `<!-- -->` or CDATA markers, as
  * browsers and crawlers accept, is unwrapped before parsing.
  */
 import { parsePrice } from './price.js';
@@ -55,7 +56,8 @@ function scalarString(v: unknown, depth = 0): string | undefined {
 }
 
 function toPrice(v: unknown): number | undefined {
-  const n = typeof v === 'number' ? v : typeof v === 'string' ? parsePrice(v) : undefined;
+  // schema.org's price has '.' for its decimal mark ("1.500" KWD is 1.5), other text is read as shops write it
+  const n = typeof v === 'number' ? v : typeof v === 'string' ? (/^\d+(\.\d+)?$/.test(v) ? +v : parsePrice(v)) : undefined;
   return n !== undefined && Number.isFinite(n) && n >= 0 ? n : undefined;
 }
 

@@ -44,6 +44,12 @@ describe('productsFromJsonLd', () => {
     expect(productsFromJsonLd(JSON.stringify({ '@type': 'Product', sku: 'P', offers: { price } }))).toEqual([{ itemId: 'P', price: expected }]);
   });
 
+  it('reads a price string in schema.org form with "." as its decimal mark, also with three decimals ("1.500" KWD is 1.5, not 1500)', () => {
+    for (const [price, expected] of [['1.500', 1.5], ['12.250', 12.25], ['0.500', 0.5], ['1299', 1299]] as const) {
+      expect(productsFromJsonLd(JSON.stringify({ '@type': 'Product', sku: 'K', offers: { price, priceCurrency: 'KWD' } }))).toEqual([{ itemId: 'K', price: expected }]);
+    }
+  });
+
   it('takes the first priced priceSpecification of a list; an unreadable price is no price', () => {
     const spec = [{ '@type': 'UnitPriceSpecification', priceType: 'ListPrice' }, { '@type': 'UnitPriceSpecification', price: '24,50' }];
     expect(productsFromJsonLd(JSON.stringify({ '@type': 'Product', sku: 'P', offers: { priceSpecification: spec } }))).toEqual([{ itemId: 'P', price: 24.5 }]);
