@@ -1,15 +1,17 @@
 /**
  * schema.org Product detection in JSON-LD, pure: JSON text in, products out. A page is a product
  * page when a Product node (Product, IndividualProduct, ProductModel, ProductGroup, SomeProducts)
- * is at the top level or in `@graph`; products nested in lists (`ItemList`), offers or
- * `mainEntity` of another page type are listings or references, not a product view.
+ * is at the top level, in `@graph` or the `mainEntity` of an ItemPage or WebPage; the items of
+ * an `ItemList` (inline or by reference), offers' items and the `mainEntity` of another page type
+ * are listings or references, not a product view.
  *
  * A ProductGroup (Google's variant markup) is one product view: its id is `productGroupID`
  * (else the usual id fields) and its price the group's own offer, else the lowest price among
- * its `hasVariant` products; its variants are not product views of their own. Offers and
- * variants given as `{ "@id": … }` references to other nodes of the block (as Yoast and other
- * `@graph` emitters write them) are followed. A price string in schema.org's form ("1.500":
- * digits, '.' for the decimal mark) is read as such. Text wrapped in `<!-- -->` or CDATA markers, as
+ * its variants (its `hasVariant` products and those naming it in `isVariantOf`), which are not
+ * product views of their own. Offers, variants, list items and main entities given as
+ * `{ "@id": … }` references to other nodes of the block (as Yoast and other `@graph` emitters
+ * write them) are followed, so how a graph is written does not change what it describes. A price
+ * string in schema.org's form ("1.500": digits, '.' for the decimal mark) is read as such. Text wrapped in `<!-- -->` or CDATA markers, as
  * browsers and crawlers accept, is unwrapped before parsing.
  */
 import { parsePrice } from './price.js';
@@ -24,7 +26,6 @@ export interface JsonLdProduct {
 /** Most products reported from one JSON-LD block (a product page describes one, a group a few dozen). */
 export const MAX_PRODUCTS_PER_BLOCK = 50;
 
-const PRODUCT_TYPES = new Set(['Product', 'IndividualProduct', 'ProductModel', 'ProductGroup', 'SomeProducts']);
 const ID_FIELDS = ['productGroupID', 'sku', 'productID', 'gtin13', 'gtin', 'gtin14', 'gtin12', 'gtin8', 'isbn', 'mpn', '@id', 'name'] as const;
 
 type Node = Record<string, unknown>;
@@ -33,17 +34,13 @@ type Deref = (v: unknown) => unknown;
 
 const isNode = (v: unknown): v is Node => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** `schema:Product`, `https://schema.org/Product` and `Product` all name Product. */
-function localName(t: unknown): string {
-  if (typeof t !== 'string') return '';
-  const cut = Math.max(t.lastIndexOf('/'), t.lastIndexOf(':'), t.lastIndexOf('#'));
-  return t.slice(cut + 1);
-}
+/**
+ * True when one of the node's `@type`s (one type or a list) matches `type`, which names types by
+ * local name: `schema:Product`, `https://schema.org/Product` and `Product` all name Product.
+ */
+const is = (n: Node, type: RegExp) => [n['@type']].flat().some((t) => type.test(t as string));
 
-/** A node's `@type`s by local name (one type or a list). */
-const typesOf = (n: Node): string[] => [n['@type']].flat().map(localName);
-
-const isProduct = (n: Node): boolean => typesOf(n).some((t) => PRODUCT_TYPES.has(t));
+const isProduct = (n: Node) => is(n, /(^|[/:#])(Product|IndividualProduct|ProductModel|ProductGroup|SomeProducts)$/);
 
 function scalarString(v: unknown, depth = 0): string | undefined {
   if (typeof v === 'string' && v.trim()) return v.trim();
@@ -80,18 +77,17 @@ function offerPrice(ref: Deref, offers: unknown, depth = 0): number | undefined 
   );
 }
 
-/** A ProductGroup's variants, references followed (at most 100 read). */
-const variantsOf = (ref: Deref, n: Node) => (Array.isArray(n.hasVariant) ? n.hasVariant.slice(0, 100) : [n.hasVariant]).map(ref).filter(isNode);
+/** The nodes `v` names (one or a list), references followed. */
+const nodesIn = (ref: Deref, v: unknown) => [v].flat().map(ref).filter(isNode);
 
-function toProduct(ref: Deref, n: Node): JsonLdProduct | undefined {
+function toProduct(ref: Deref, n: Node, variants: Node[]): JsonLdProduct | undefined {
   let itemId: string | undefined;
   for (const f of ID_FIELDS) if ((itemId = scalarString(n[f]))) break;
   if (!itemId) return undefined;
   const out: JsonLdProduct = { itemId };
   // the group's own offer, else its lowest variant price
-  const low = Math.min(...variantsOf(ref, n).map((v) => offerPrice(ref, v.offers) ?? Infinity));
-  const price = offerPrice(ref, n.offers) ?? (low < Infinity ? low : undefined);
-  if (price !== undefined) out.price = price;
+  const price = offerPrice(ref, n.offers) ?? variants.reduce((m, v) => Math.min(m, offerPrice(ref, v.offers) ?? m), Infinity);
+  if (price < Infinity) out.price = price;
   const category = scalarString(n.category);
   if (category) out.categoryId = category;
   return out;
@@ -121,25 +117,27 @@ export function productsFromJsonLd(text: string, onInvalid?: (err: unknown) => v
     onInvalid?.(err);
     return [];
   }
-  const roots = Array.isArray(data) ? data : [data];
-  const nodes: Node[] = [];
-  for (const r of roots) {
-    if (!isNode(r)) continue;
-    nodes.push(r);
-    if (Array.isArray(r['@graph'])) for (const g of r['@graph']) if (isNode(g)) nodes.push(g);
-  }
+  const nodes = [data].flat().filter(isNode);
+  for (const r of nodes.slice()) for (const g of [r['@graph']].flat()) if (isNode(g)) nodes.push(g);
   const byId = new Map(nodes.map((n) => [n['@id'], n]));
   const ref: Deref = (v) => (isNode(v) && !v['@type'] && typeof v['@id'] === 'string' && byId.get(v['@id'])) || v;
-  // a listed group's variants (listed in its hasVariant, or naming it in isVariantOf) are part
-  // of its product view, not views of their own
-  const groups = new Set(nodes.filter((n) => isProduct(n) && (n.hasVariant || typesOf(n).includes('ProductGroup'))));
-  const variants = new Set([...groups].flatMap((g) => variantsOf(ref, g)));
+  // the mainEntity of an ItemPage or WebPage is the page's own product
+  for (const n of nodes.slice()) if (is(n, /(^|[/:#])(ItemPage|WebPage)$/)) for (const m of nodesIn(ref, n.mainEntity)) nodes.push(m);
+  // the variants of a product (in its hasVariant, or naming it in isVariantOf) are part of its
+  // product view, and the items of an ItemList are a listing: neither is a view of its own
+  const variants = new Map(nodes.map((n) => [n, nodesIn(ref, n.hasVariant)]));
+  const listed = new Set<unknown>();
+  for (const n of nodes) {
+    variants.get(ref(n.isVariantOf) as Node)?.push(n);
+    if (is(n, /(^|[/:#])ItemList$/)) for (const e of nodesIn(ref, n.itemListElement)) listed.add(e).add(ref(e.item));
+  }
+  for (const v of [...variants.values()].flat()) listed.add(v);
   const out: JsonLdProduct[] = [];
   const ids = new Set<string>();
   for (const n of nodes) {
     if (out.length >= MAX_PRODUCTS_PER_BLOCK) break;
-    if (!isProduct(n) || variants.has(n) || groups.has(ref(n.isVariantOf) as Node)) continue;
-    const p = toProduct(ref, n);
+    if (!isProduct(n) || listed.has(n)) continue;
+    const p = toProduct(ref, n, variants.get(n)!);
     if (p && !ids.has(p.itemId)) {
       ids.add(p.itemId);
       out.push(p);

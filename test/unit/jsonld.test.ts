@@ -87,6 +87,41 @@ describe('productsFromJsonLd', () => {
     expect(productsFromJsonLd(JSON.stringify(variant('G3-S', 9, { isVariantOf: { '@id': 'https://shop.example/g3#group' } })))).toEqual([{ itemId: 'G3-S', price: 9 }]);
   });
 
+  it('a ProductGroup whose variants name it only in isVariantOf has their lowest price', () => {
+    const ld = {
+      '@graph': [
+        { '@type': 'ProductGroup', '@id': '#g', productGroupID: 'G' },
+        { '@type': 'Product', '@id': '#v1', sku: 'V1', isVariantOf: { '@id': '#g' }, offers: { price: 30 } },
+        { '@type': 'Product', '@id': '#v2', sku: 'V2', isVariantOf: { '@id': '#g' }, offers: { price: 20 } },
+      ],
+    };
+    expect(productsFromJsonLd(JSON.stringify(ld))).toEqual([{ itemId: 'G', price: 20 }]);
+  });
+
+  it('a listing is no product view however its graph is written: an ItemList whose items are @id references', () => {
+    const ld = {
+      '@context': 'https://schema.org',
+      '@graph': [
+        { '@type': 'CollectionPage', '@id': '#page', mainEntity: { '@id': '#list' } },
+        { '@type': 'ItemList', '@id': '#list', itemListElement: [{ '@type': 'ListItem', position: 1, item: { '@id': '#p1' } }, { '@id': '#p2' }] },
+        { '@type': 'Product', '@id': '#p1', sku: 'P1' },
+        { '@type': 'Product', '@id': '#p2', sku: 'P2' },
+      ],
+    };
+    expect(productsFromJsonLd(JSON.stringify(ld))).toEqual([]);
+  });
+
+  it('the mainEntity of an ItemPage or WebPage is a product view, inline as well as by @id reference', () => {
+    const product = { '@type': 'Product', sku: 'M1', offers: { price: 5 } };
+    for (const type of ['ItemPage', 'WebPage']) {
+      expect(productsFromJsonLd(JSON.stringify({ '@context': 'https://schema.org', '@type': type, mainEntity: product }))).toEqual([{ itemId: 'M1', price: 5 }]);
+      const byRef = { '@graph': [{ '@type': type, mainEntity: { '@id': '#m' } }, { ...product, '@id': '#m' }] };
+      expect(productsFromJsonLd(JSON.stringify(byRef))).toEqual([{ itemId: 'M1', price: 5 }]);
+    }
+    // a page that names itself as its mainEntity ends
+    expect(productsFromJsonLd(JSON.stringify({ '@graph': [{ '@type': 'WebPage', '@id': '#w', mainEntity: { '@id': '#w' } }] }))).toEqual([]);
+  });
+
   it('unwraps HTML-comment and CDATA wrappers; reports what still does not parse', () => {
     const ld = JSON.stringify({ '@type': 'Product', sku: 'W' });
     for (const text of [`<!-- ${ld} -->`, `//<![CDATA[\n${ld}\n//]]>`, `/*<![CDATA[*/${ld}/*]]>*/`, `<!--\n//<![CDATA[\n${ld}\n//]]>\n-->`]) {
