@@ -5,10 +5,11 @@
  * reported when the page is hidden or left.
  *
  * What is a new page: a change of path (`pushState`, `replaceState`, back/forward), a change of
- * hash route (`#/…`, `#!/…`), or a change of query string that makes a history entry
- * (`pushState`, back/forward: `?page=2` is another page of results). A query change by
- * `replaceState` is the same page updating its address (a variant pick `?variant=2`, tracking
- * parameters stripped) and a plain anchor (`#reviews`) is no navigation either.
+ * hash route (`#/…`, `#!/…`, up to its `?`), or a change of query string, the hash route's
+ * included, that makes a history entry (`pushState`, back/forward: `?page=2` is another page of
+ * results). A query change by `replaceState` is the same page updating its address (a variant
+ * pick `?variant=2` or `#/p/a?variant=2`, tracking parameters stripped) and a plain anchor
+ * (`#reviews`) is no navigation either.
  *
  * Which JSON-LD belongs to which page: each `<script type="application/ld+json">` is read once
  * per text it holds. A navigation does not re-read blocks already read with their current text:
@@ -45,10 +46,14 @@ export type NavigationKind = 'push' | 'replace' | 'traverse';
 
 /** True when going from `from` to `to` by `kind` shows a new page (see the module comment). */
 export function isNewPage(from: string, to: string, kind: NavigationKind): boolean {
-  const a = new URL(from);
-  const b = new URL(to);
-  const route = (u: URL) => (/^#!?\//.test(u.hash) ? u.hash : '');
-  return a.pathname !== b.pathname || route(a) !== route(b) || (a.search !== b.search && kind !== 'replace');
+  // the path with the hash route (`#/…`, `#!/…`) up to its `?`; then, unless the entry is only
+  // rewritten, the query and the hash route's query (no route: both undefined, the same for both)
+  const page = (url: string) => {
+    const u = new URL(url);
+    const [, route, query] = /^(#!?\/[^?]*)(.*)|/.exec(u.hash)!;
+    return u.pathname + route + (kind === 'replace' ? '' : u.search + '#' + query);
+  };
+  return page(from) !== page(to);
 }
 
 /**

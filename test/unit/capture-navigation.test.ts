@@ -114,7 +114,12 @@ describe('what counts as a new page', () => {
     ['/c/shoes?page=2', '/c/shoes', 'traverse', true],
     ['/p/a', '/p/b', 'replace', true],
     ['/#/a', '/#/b', 'traverse', true],
-    ['/#!/a', '/#!/a?x=1', 'replace', true],
+    ['/#!/a', '/#!/b?x=1', 'replace', true],
+    // a hash route's query is a query: a variant pick by replaceState is the same page
+    ['/#!/a', '/#!/a?x=1', 'replace', false],
+    ['/#/p/a?variant=2', '/#/p/a?variant=3', 'replace', false],
+    ['/#/c/shoes', '/#/c/shoes?page=2', 'push', true],
+    ['/#/c/shoes?page=2', '/#/c/shoes', 'traverse', true],
   ] as const)('%s → %s by %s: %s', (from, to, kind, expected) => {
     expect(isNewPage('https://shop.example' + from, 'https://shop.example' + to, kind)).toBe(expected);
   });
@@ -122,6 +127,15 @@ describe('what counts as a new page', () => {
   it('variant picks and tracking-parameter stripping by replaceState record nothing', async () => {
     for (const v of [2, 3]) history.replaceState({}, '', `/p/a?variant=${v}`);
     history.replaceState({}, '', '/p/a');
+    await tick();
+    expect(log).toEqual([]);
+  });
+
+  it('on a hash-routed SPA too: a variant pick by replaceState records nothing', async () => {
+    history.pushState({}, '', '/#/p/a');
+    await tick();
+    log.length = 0;
+    history.replaceState({}, '', '/#/p/a?variant=2');
     await tick();
     expect(log).toEqual([]);
   });
