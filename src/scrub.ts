@@ -198,23 +198,6 @@ function scan(s: string, mode: ScrubMode | 'path'): string {
   return emitted === 0 ? s : out + s.slice(emitted);
 }
 
-const hexValue = (c: number) => (isDigit(c) ? c - 48 : c >= 65 && c <= 70 ? c - 55 : c >= 97 && c <= 102 ? c - 87 : -1);
-
-/** Decodes `%XX` escapes of ASCII characters (`%40` → `@`, `%20` → space); never throws. Linear. */
-function decodeAscii(s: string): string {
-  let out = '';
-  let from = 0;
-  for (let i = s.indexOf('%'); i >= 0 && i + 2 < s.length; i = s.indexOf('%', i + 1)) {
-    const hi = hexValue(s.charCodeAt(i + 1));
-    const lo = hexValue(s.charCodeAt(i + 2));
-    if (hi < 0 || lo < 0 || hi > 7) continue;
-    out += s.slice(from, i) + String.fromCharCode(hi * 16 + lo);
-    from = i + 3;
-    i += 2;
-  }
-  return from === 0 ? s : out + s.slice(from);
-}
-
 /**
  * Scrubs emails, card and phone numbers from `s` (see the module comment for what `mode`
  * keeps; `'path'` is text with digits-only URL path segments read as ids), also those hidden by
@@ -222,41 +205,23 @@ function decodeAscii(s: string): string {
  */
 export function scrubText(s: string, mode: ScrubMode | 'path' = 'text'): string {
   if (!s.includes('%')) return scan(s, mode);
-  const decoded = decodeAscii(s);
+  // `%XX` escapes of ASCII characters (`%40` → `@`) decoded: a fixed-width pattern, linear, and
+  // never a malformed escape to throw on
+  const decoded = s.replace(/%[0-7][\da-f]/gi, decodeURIComponent);
   const clean = scan(decoded, mode);
   // keep the original encoding unless decoding revealed something to remove
   return clean === decoded ? scan(s, mode) : clean;
 }
 
-function scrubPairs(part: string, sep: string): string {
-  return part
-    .split(sep)
-    .map((kv) => {
-      const eq = kv.indexOf('=');
-      return eq < 0 ? kv : kv.slice(0, eq) + '=';
-    })
-    .map((k) => scrubText(k))
-    .join(sep);
-}
+/** `k=v&k2=v2` → `k=&k2=`, the keys scrubbed as text. */
+const scrubPairs = (part: string) => part.split('&').map((kv) => scrubText(kv.replace(/=.*/s, '='))).join('&');
 
 /**
  * Scrubs a URL (absolute or relative): drops credentials, removes every query value and the
  * fragment's `key=value` values, and scrubs the rest as text. Never throws.
  */
 export function scrubUrl(url: string): string {
-  let rest = url;
-  let fragment = '';
-  const hash = rest.indexOf('#');
-  if (hash >= 0) {
-    fragment = rest.slice(hash + 1);
-    rest = rest.slice(0, hash);
-  }
-  let query: string | null = null;
-  const q = rest.indexOf('?');
-  if (q >= 0) {
-    query = rest.slice(q + 1);
-    rest = rest.slice(0, q);
-  }
+  let [, rest, query, fragment] = /^([^?#]*)(?:\?([^#]*))?(?:#(.*))?/s.exec(url)!;
   // scheme://user:pass@host → scheme://host
   const scheme = rest.indexOf('://');
   if (scheme >= 0) {
@@ -267,7 +232,7 @@ export function scrubUrl(url: string): string {
     if (at >= hostStart) rest = rest.slice(0, hostStart) + rest.slice(at + 1);
   }
   let result = scrubText(rest, 'path');
-  if (query !== null) result += '?' + scrubPairs(query, '&');
-  if (hash >= 0) result += '#' + (fragment.includes('=') ? scrubPairs(fragment, '&') : scrubText(fragment));
+  if (query !== undefined) result += '?' + scrubPairs(query);
+  if (fragment !== undefined) result += '#' + (fragment.includes('=') ? scrubPairs(fragment) : scrubText(fragment));
   return result;
 }

@@ -116,23 +116,15 @@ export function validateEvent(type: unknown, props: unknown): { type: EventType;
       fail(key, `could not be read (${reason(err)})`);
     }
   }
-  if (p.itemId !== undefined) out.itemId = str('itemId', p.itemId);
-  if (p.categoryId !== undefined) out.categoryId = str('categoryId', p.categoryId);
-  if (p.query !== undefined) out.query = str('query', p.query);
-  if (p.url !== undefined) out.url = str('url', p.url);
-  if (p.price !== undefined) {
-    const v = p.price;
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > MAX_PRICE) {
-      fail('price', `must be a finite number between 0 and ${MAX_PRICE} (got ${describeValue(v)})`);
-    }
-    out.price = v;
-  }
-  if (p.quantity !== undefined) {
-    const v = p.quantity;
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > MAX_QUANTITY) {
-      fail('quantity', `must be an integer between 1 and ${MAX_QUANTITY} (got ${describeValue(v)})`);
-    }
-    out.quantity = v;
+  for (const field of ['itemId', 'categoryId', 'query', 'url'] as const) if (p[field] !== undefined) out[field] = str(field, p[field]);
+  for (const [field, isNumber, what, min, max] of [
+    ['price', Number.isFinite, 'a finite number', 0, MAX_PRICE],
+    ['quantity', Number.isInteger, 'an integer', 1, MAX_QUANTITY],
+  ] as const) {
+    const v = p[field];
+    if (v === undefined) continue;
+    if (typeof v !== 'number' || !isNumber(v) || v < min || v > max) fail(field, `must be ${what} between ${min} and ${max} (got ${describeValue(v)})`);
+    out[field] = v;
   }
   return { type, props: out };
 }
