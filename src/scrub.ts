@@ -2,7 +2,8 @@
  * PII scrubbing, in linear time (one hand-written pass, no backtracking regular expressions), so
  * a 1 MB string costs a few milliseconds at most.
  *
- * - emails → `[email]` (everywhere)
+ * - emails → `[email]` (everywhere), also with non-ASCII letters and digits (`jöns@münchen.de`)
+ *   and percent-encoded ones in URLs (`jane@m%C3%BCnchen.de`)
  * - payment card numbers (13–19 digits, spaces/dashes allowed) → `[card]`; in ids only when the
  *   Luhn check passes, so long numeric SKUs survive, and never a bare 13- or 14-digit run whose
  *   GS1 check digit is right (a GTIN-13/EAN/ISBN-13 or GTIN-14 is an item number, not a card)
@@ -15,8 +16,9 @@
  *   (keys kept: `?q=&page=`), path scrubbed as text, except that a path segment of digits only
  *   (`/ip/airpods/604342441/`) is scrubbed as an id: numeric product ids and GTINs stay, a
  *   Luhn-valid card number does not; digits split by separators ("/030/1234567") are text.
- * - text and ids are also checked with `%XX` escapes decoded (`jane%40example.com`); when that
- *   reveals something to remove, the string is stored decoded, else unchanged.
+ * - text and ids are also checked with full-width forms normalised (NFKC: `０９０−１２３４−５６７８`,
+ *   `jane＠example.com`) and `%XX` escapes decoded (`jane%40example.com`); when that reveals
+ *   something to remove, the string is stored normalised and decoded, else unchanged.
  */
 
 /** How aggressively to scrub: `'text'` for free text (queries, URLs), `'id'` for item/category ids. */
@@ -24,12 +26,12 @@ export type ScrubMode = 'text' | 'id';
 
 const isDigit = (c: number) => c >= 48 && c <= 57;
 const isAlpha = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
-// local part of an email: letters, digits, . _ % + -
-const isLocal = (c: number) => isAlpha(c) || isDigit(c) || c === 46 || c === 95 || c === 37 || c === 43 || c === 45;
-// domain: letters, digits, . -
-const isDomain = (c: number) => isAlpha(c) || isDigit(c) || c === 46 || c === 45;
-// separators allowed inside phone/card numbers: any white space (tab, no-break, thin…) - . ( ) / _
-const isSep = (c: number) => /[\s\-.()/_]/.test(String.fromCharCode(c));
+// domain: letters and digits (also non-ASCII ones: münchen.de), . - and % (percent-encoded in a URL)
+const isDomain = (c: number) => isAlpha(c) || isDigit(c) || c === 46 || c === 45 || c === 37 || (c > 127 && /[\p{L}\p{M}\p{N}]/u.test(String.fromCharCode(c)));
+// local part of an email: the same, and _ +
+const isLocal = (c: number) => isDomain(c) || c === 95 || c === 43;
+// separators allowed inside phone/card numbers: any white space (tab, no-break, thin…) - . ( ) / _ ‐ −
+const isSep = (c: number) => /[\s\-.()/_\u2010\u2212]/.test(String.fromCharCode(c));
 
 /** Luhn check over the digits of s[from..to), skipping separators. */
 function luhn(s: string, from: number, to: number): boolean {
@@ -204,13 +206,12 @@ function scan(s: string, mode: ScrubMode | 'path'): string {
  * percent-encoding. Linear in `s.length`.
  */
 export function scrubText(s: string, mode: ScrubMode | 'path' = 'text'): string {
-  if (!s.includes('%')) return scan(s, mode);
-  // `%XX` escapes of ASCII characters (`%40` → `@`) decoded: a fixed-width pattern, linear, and
-  // never a malformed escape to throw on
-  const decoded = s.replace(/%[0-7][\da-f]/gi, decodeURIComponent);
+  // full-width forms (０９０−１２３４, ＠) read as ASCII, and `%XX` escapes of ASCII characters
+  // (`%40` → `@`) decoded: a fixed-width pattern, linear, and never a malformed escape to throw on
+  const decoded = s.normalize('NFKC').replace(/%[0-7][\da-f]/gi, decodeURIComponent);
   const clean = scan(decoded, mode);
-  // keep the original encoding unless decoding revealed something to remove
-  return clean === decoded ? scan(s, mode) : clean;
+  // keep the original form unless normalising or decoding revealed something to remove
+  return clean === decoded && decoded !== s ? scan(s, mode) : clean;
 }
 
 /** `k=v&k2=v2` → `k=&k2=`, the keys scrubbed as text. */

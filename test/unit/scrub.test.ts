@@ -98,6 +98,23 @@ describe('scrubText: shapes a review found leaking', () => {
   });
 });
 
+describe('scrubText: emails and numbers beyond ASCII', () => {
+  it.each(['jane@münchen.de', 'jöns@example.de', 'jane＠example.com', '０９０−１２３４−５６７８', 'ｊａｎｅ＠ｅｘａｍｐｌｅ．ｃｏｍ'])('%j is removed in free text and in ids', (pii) => {
+    for (const mode of ['text', 'id'] as const) expect(scrubText(`x ${pii} y`, mode)).toMatch(/^x \[(email|phone)\] y$/);
+  });
+
+  it('a percent-encoded non-ASCII email in a URL is removed; punctuation and spaces around an email stay', () => {
+    expect(scrubUrl(new URL('https://shop.example/users/jane@münchen.de/orders').href)).toBe('https://shop.example/users/[email]/orders');
+    expect(scrubUrl(new URL('https://shop.example/#/account/jöns@example.de').href)).toBe('https://shop.example/#/account/[email]');
+    expect(scrubText('“jane@example.com”, danke')).toBe('“[email]”, danke');
+    expect(scrubText('mail jöns@example.de\u00a0heute')).toBe('mail [email] heute'); // stored normalised (NFKC) when something was removed
+  });
+
+  it('text without personal data is kept as written, full-width forms included', () => {
+    for (const s of ['ｉｐｈｏｎｅ １５', 'Größe 42', 'ﬁne café', '東京 2024']) expect(scrubText(s)).toBe(s);
+  });
+});
+
 describe('scrubUrl', () => {
   it('drops credentials, query values and fragment values; scrubs the path', () => {
     expect(scrubUrl('https://bob:pw@shop.com/u/bob@x.com/p?q=shoes&email=a%40b.com#token=123')).toBe('https://shop.com/u/[email]/p?q=&email=#token=');
