@@ -5,10 +5,13 @@
  * - emails → `[email]` (everywhere), also with non-ASCII letters and digits (`jöns@münchen.de`)
  *   and percent-encoded ones in URLs (`jane@m%C3%BCnchen.de`)
  * - payment card numbers (13–19 digits, spaces/dashes allowed) → `[card]`; in ids only when the
- *   Luhn check passes, so long numeric SKUs survive, and never a bare 13- or 14-digit run whose
+ *   Luhn check passes, so long numeric SKUs survive, and never a bare 13- or 14-digit run, or a
+ *   13-digit one starting 978/979 split by separators (an ISBN-13: `978-0-306-40615-7`), whose
  *   GS1 check digit is right (a GTIN-13/EAN/ISBN-13 or GTIN-14 is an item number, not a card)
  * - phone numbers → `[phone]`: a digit run starting with `+` or split by separators with ≥ 7
- *   digits; in free text (`mode: 'text'`) also a bare run of 9–12 digits. Ids keep bare digit runs.
+ *   digits; in free text (`mode: 'text'`) also a bare run of 9–12 digits. Ids keep bare digit
+ *   runs, and a run with separators is a phone there only when it starts with `+` or `(` or has
+ *   10+ digits and is no such GTIN: `802.425.68` or `12-345-678` is an article number.
  * - a run of digit groups longer than any card or phone (> 19 digits) → `[number]` when it starts
  *   with `+` or has separators (≥ 2 in ids), since a phone or card may hide inside; bare runs
  *   (ids, hashes) are kept. Digits glued to letters (`abc123`) are identifiers: only that group.
@@ -33,19 +36,16 @@ const isLocal = (c: number) => isDomain(c) || c === 95 || c === 43;
 // separators allowed inside phone/card numbers: any white space (tab, no-break, thin…) - . ( ) / _ ‐ −
 const isSep = (c: number) => /[\s\-.()/_\u2010\u2212]/.test(String.fromCharCode(c));
 
-/** Luhn check over the digits of s[from..to), skipping separators. */
-function luhn(s: string, from: number, to: number): boolean {
+/** Mod-10 check over the digits of s[from..to), skipping separators: Luhn, or GS1 (GTIN, EAN, ISBN-13) when `gs1`. */
+function mod10(s: string, from: number, to: number, gs1?: boolean): boolean {
   let sum = 0;
-  let dbl = false;
+  let odd = false;
   for (let i = to - 1; i >= from; i--) {
     let d = s.charCodeAt(i) - 48;
     if (d < 0 || d > 9) continue;
-    if (dbl) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
+    if (odd) d = gs1 ? d * 3 : d > 4 ? d * 2 - 9 : d * 2;
     sum += d;
-    dbl = !dbl;
+    odd = !odd;
   }
   return sum % 10 === 0;
 }
@@ -61,17 +61,10 @@ function cardWindow(s: string, groups: readonly number[], end: number): boolean 
     for (let b = a; b < groups.length && groups[b + 1] <= end; b += 3) {
       digits += groups[b + 2];
       if (digits > 19) break;
-      if (digits >= 13 && luhn(s, groups[a], groups[b + 1])) return true;
+      if (digits >= 13 && mod10(s, groups[a], groups[b + 1])) return true;
     }
   }
   return false;
-}
-
-/** GS1 mod-10 check (GTIN, EAN, ISBN-13) over the digits s[from..to). */
-function gs1(s: string, from: number, to: number): boolean {
-  let sum = 0;
-  for (let i = to - 1, w = 1; i >= from; i--, w = 4 - w) sum += (s.charCodeAt(i) - 48) * w;
-  return sum % 10 === 0;
 }
 
 /**
@@ -142,7 +135,7 @@ function scan(s: string, mode: ScrubMode | 'path'): string {
       let before: { nd: number; seps: number; end: number; shape: string } | undefined; // the run without its last group
       const groups: number[] = []; // [start, end, digits] of the first groups, for card windows
       const endGroup = () => {
-        if (group >= 13 && group <= 19 && luhn(s, groupStart, groupStart + group)) cardGroup = true;
+        if (group >= 13 && group <= 19 && mod10(s, groupStart, groupStart + group)) cardGroup = true;
         if (group && groups.length < 60) groups.push(groupStart, groupStart + group, group);
       };
       while (j < n) {
@@ -178,14 +171,18 @@ function scan(s: string, mode: ScrubMode | 'path'): string {
       const dateLike = /^(?:4-[12]-[12]|[12]-[12]-4)$/.test(shape);
       // in a URL path, a segment of digits only ("/ip/airpods/604342441/") is an id
       const text = mode === 'text' || (mode === 'path' && !(seps === 0 && !plus && s.charCodeAt(i - 1) === 47 && (end === n || s.charCodeAt(end) === 47)));
+      // a bare GTIN (13/14 digits), or an ISBN-13 written with separators (978-0-306-40615-7), with
+      // its GS1 check digit right: an item number, neither a card nor a phone in an id
+      const gtin = !plus && (seps ? nd === 13 && (s.startsWith('978', i) || s.startsWith('979', i)) : nd <= 14) && mod10(s, i, end, true);
       let tag = '';
       if (nd > 19) {
         // longer than any card or phone: a bare run is an id or hash, but a run of groups may
         // hide one (a phone next to a card, digits typed around a card number)
         if (plus || seps >= 2 || (text && seps >= 1)) tag = '[number]';
         else if (cardGroup) tag = '[card]';
-      } else if (nd >= 13 && (text || (cardWindow(s, groups, end) && !(seps === 0 && !plus && nd <= 14 && gs1(s, i, end))))) tag = '[card]';
-      else if (!dateLike && nd >= 7 && nd <= 15 && (plus || seps >= 2 || (text && seps >= 1))) tag = '[phone]';
+      } else if (nd >= 13 && (text || (cardWindow(s, groups, end) && !gtin))) tag = '[card]';
+      // in an id, a phone also starts with + or ( or has 10+ digits: "802.425.68" is an article number
+      else if (!dateLike && nd >= 7 && nd <= 15 && (plus || seps >= 2 || (text && seps >= 1)) && (text || plus || s.charCodeAt(i - 1) === 40 || (nd >= 10 && !gtin))) tag = '[phone]';
       else if (text && nd >= 9 && nd <= 12) tag = '[phone]';
       if (tag && !inEmail(s, end)) {
         out += s.slice(emitted, i) + tag;

@@ -115,6 +115,20 @@ describe('scrubText: emails and numbers beyond ASCII', () => {
   });
 });
 
+describe('scrubText: item numbers in ids', () => {
+  it.each(['978-0-7475-3269-9', '978-0-306-40615-7', '978 0 306 40615 7', '979-10-90636-07-1', '802.425.68', '304.587.71', 'Rp 1.299.000', '12-345-678', 'ikea-802.425.68'])('%j is kept in an id', (id) => {
+    expect(scrubText(id, 'id')).toBe(id);
+  });
+
+  it('phones in ids still go: with +, (, or 10+ digits; an ISBN-13 with a wrong check digit is no item number', () => {
+    for (const phone of ['+49 30 1234567', '555-123-4567', '978-555-1234', '07911 123 456', '555.123.4567']) expect(scrubText(phone, 'id')).toBe('[phone]');
+    expect(scrubText('(030) 12-34-56', 'id')).toBe('([phone]');
+    expect(scrubText('978-0-306-40615-8', 'id')).not.toContain('40615');
+    // free text is scrubbed as before: a dotted number there may be a phone
+    expect(scrubText('call 802.425.68')).toBe('call [phone]');
+  });
+});
+
 describe('scrubUrl', () => {
   it('drops credentials, query values and fragment values; scrubs the path', () => {
     expect(scrubUrl('https://bob:pw@shop.com/u/bob@x.com/p?q=shoes&email=a%40b.com#token=123')).toBe('https://shop.com/u/[email]/p?q=&email=#token=');
