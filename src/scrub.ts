@@ -18,7 +18,8 @@
  * - URLs: user:password@ removed, every query value and the fragment's key=value pairs removed
  *   (keys kept: `?q=&page=`), path scrubbed as text, except that a path segment of digits only
  *   (`/ip/airpods/604342441/`) is scrubbed as an id: numeric product ids and GTINs stay, a
- *   Luhn-valid card number does not; digits split by separators ("/030/1234567") are text.
+ *   Luhn-valid card number does not; digits split by separators ("/030/1234567") are text. A
+ *   hash route (`#/product/604342441?variant=2`, `#!/…`) is scrubbed like a path and its query.
  * - text and ids are also checked with full-width forms normalised (NFKC: `０９０−１２３４−５６７８`,
  *   `jane＠example.com`) and `%XX` escapes decoded (`jane%40example.com`); when that reveals
  *   something to remove, the string is stored normalised and decoded, else unchanged.
@@ -173,7 +174,7 @@ function scan(s: string, mode: ScrubMode | 'path'): string {
       const text = mode === 'text' || (mode === 'path' && !(seps === 0 && !plus && s.charCodeAt(i - 1) === 47 && (end === n || s.charCodeAt(end) === 47)));
       // a bare GTIN (13/14 digits), or an ISBN-13 written with separators (978-0-306-40615-7), with
       // its GS1 check digit right: an item number, neither a card nor a phone in an id
-      const gtin = !plus && (seps ? nd === 13 && (s.startsWith('978', i) || s.startsWith('979', i)) : nd <= 14) && mod10(s, i, end, true);
+      const gtin = !plus && (seps ? nd === 13 && /^97[89]/.test(s.slice(i)) : nd <= 14) && mod10(s, i, end, true);
       let tag = '';
       if (nd > 19) {
         // longer than any card or phone: a bare run is an id or hash, but a run of groups may
@@ -216,7 +217,8 @@ const scrubPairs = (part: string) => part.split('&').map((kv) => scrubText(kv.re
 
 /**
  * Scrubs a URL (absolute or relative): drops credentials, removes every query value and the
- * fragment's `key=value` values, and scrubs the rest as text. Never throws.
+ * fragment's `key=value` values, and scrubs the rest as text; a hash route (`#/…`, `#!/…`) is
+ * scrubbed like a path and its query. Never throws.
  */
 export function scrubUrl(url: string): string {
   let [, rest, query, fragment] = /^([^?#]*)(?:\?([^#]*))?(?:#(.*))?/s.exec(url)!;
@@ -231,6 +233,7 @@ export function scrubUrl(url: string): string {
   }
   let result = scrubText(rest, 'path');
   if (query !== undefined) result += '?' + scrubPairs(query);
-  if (fragment !== undefined) result += '#' + (fragment.includes('=') ? scrubPairs(fragment) : scrubText(fragment));
+  // a hash route (#/…, #!/…) is a path with its own query
+  if (fragment !== undefined) result += '#' + (/^!?\//.test(fragment) ? scrubUrl(fragment) : fragment.includes('=') ? scrubPairs(fragment) : scrubText(fragment));
   return result;
 }

@@ -141,6 +141,15 @@ describe('scrubUrl', () => {
     expect(scrubUrl('/call/030/1234567')).toBe('/call/[phone]'); // adjacent digit segments stay text: one phone number
     expect(scrubUrl('/p/604342441?phone=5551234567')).toBe('/p/604342441?phone=');
   });
+  it('scrubs a hash route (#/…, #!/…) like a path: numeric ids kept, its query values removed, PII still removed', () => {
+    expect(scrubUrl('https://s.example/#/product/604342441')).toBe('https://s.example/#/product/604342441');
+    expect(scrubUrl('https://s.example/#!/product/604342441/reviews')).toBe('https://s.example/#!/product/604342441/reviews');
+    expect(scrubUrl('/shop#/product/604342441?variant=5551234567&ref=a')).toBe('/shop#/product/604342441?variant=&ref=');
+    expect(scrubUrl('/shop#/pay/4111111111111111')).toBe('/shop#/pay/[card]');
+    expect(scrubUrl('/shop#/call/555-123-4567')).toBe('/shop#/call/[phone]');
+    expect(scrubUrl('/shop#/u/jane@example.com/orders')).toBe('/shop#/u/[email]/orders');
+    expect(scrubUrl('/shop#call-5551234567')).toBe('/shop#call-[phone]'); // not a route: free text
+  });
   it('keeps hash routes and relative URLs', () => {
     expect(scrubUrl('/shop/#/product/42')).toBe('/shop/#/product/42');
     expect(scrubUrl('/search?q=red+shoes')).toBe('/search?q=');
