@@ -1,16 +1,17 @@
 /**
  * schema.org Product detection in JSON-LD, pure: JSON text in, products out. A page is a product
  * page when a Product node (Product, IndividualProduct, ProductModel, ProductGroup, SomeProducts)
- * is at the top level, in `@graph` or the `mainEntity` of an ItemPage or WebPage; the items of
- * an `ItemList` (inline or by reference), offers' items and the `mainEntity` of another page type
- * are listings or references, not a product view.
+ * is at the top level or in `@graph`; the items of an `ItemList` (inline or by reference),
+ * offers' items and a Product nested as the `mainEntity` of a page are listings or references,
+ * not a product view (as the schema.org examples' own expectations have it, e.g. an ItemPage with
+ * its Product nested inline; the same Product written as its own `@graph` node counts).
  *
  * A ProductGroup (Google's variant markup) is one product view: its id is `productGroupID`
  * (else the usual id fields) and its price the group's own offer, else the lowest price among
  * its variants (its `hasVariant` products and those naming it in `isVariantOf`), which are not
  * product views of their own. Offers, variants, list items and main entities given as
  * `{ "@id": … }` references to other nodes of the block (as Yoast and other `@graph` emitters
- * write them) are followed, so how a graph is written does not change what it describes. A price
+ * write them) are followed. A price
  * string in schema.org's form ("1.500": digits, '.' for the decimal mark) is read as such. Text wrapped in `<!-- -->` or CDATA markers, as
  * browsers and crawlers accept, is unwrapped before parsing.
  */
@@ -121,8 +122,6 @@ export function productsFromJsonLd(text: string, onInvalid?: (err: unknown) => v
   for (const r of nodes.slice()) for (const g of [r['@graph']].flat()) if (isNode(g)) nodes.push(g);
   const byId = new Map(nodes.map((n) => [n['@id'], n]));
   const ref: Deref = (v) => (isNode(v) && !v['@type'] && typeof v['@id'] === 'string' && byId.get(v['@id'])) || v;
-  // the mainEntity of an ItemPage or WebPage is the page's own product
-  for (const n of nodes.slice()) if (is(n, /(^|[/:#])(ItemPage|WebPage)$/)) for (const m of nodesIn(ref, n.mainEntity)) nodes.push(m);
   // the variants of a product (in its hasVariant, or naming it in isVariantOf) are part of its
   // product view, and the items of an ItemList are a listing: neither is a view of its own
   const variants = new Map(nodes.map((n) => [n, nodesIn(ref, n.hasVariant)]));

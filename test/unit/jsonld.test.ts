@@ -111,15 +111,13 @@ describe('productsFromJsonLd', () => {
     expect(productsFromJsonLd(JSON.stringify(ld))).toEqual([]);
   });
 
-  it('the mainEntity of an ItemPage or WebPage is a product view, inline as well as by @id reference', () => {
+  it('a Product nested inline as the mainEntity of a page is no product view (the schema.org examples expect none); as its own @graph node it is one', () => {
     const product = { '@type': 'Product', sku: 'M1', offers: { price: 5 } };
     for (const type of ['ItemPage', 'WebPage']) {
-      expect(productsFromJsonLd(JSON.stringify({ '@context': 'https://schema.org', '@type': type, mainEntity: product }))).toEqual([{ itemId: 'M1', price: 5 }]);
+      expect(productsFromJsonLd(JSON.stringify({ '@context': 'https://schema.org', '@type': type, mainEntity: product }))).toEqual([]);
       const byRef = { '@graph': [{ '@type': type, mainEntity: { '@id': '#m' } }, { ...product, '@id': '#m' }] };
       expect(productsFromJsonLd(JSON.stringify(byRef))).toEqual([{ itemId: 'M1', price: 5 }]);
     }
-    // a page that names itself as its mainEntity ends
-    expect(productsFromJsonLd(JSON.stringify({ '@graph': [{ '@type': 'WebPage', '@id': '#w', mainEntity: { '@id': '#w' } }] }))).toEqual([]);
   });
 
   it('unwraps HTML-comment and CDATA wrappers; reports what still does not parse', () => {
