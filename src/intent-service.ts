@@ -134,7 +134,7 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
       const store = await storeP;
       const [saved, log] = await Promise.all([store.getMeta<SessionState>(INTENT_META.state), store.getMeta<FiredLog>(INTENT_META.fired)]);
       if (epoch !== resets) return;
-      if (log) fired = log;
+      if (log) fired = mergeFiredLogs(log, fired); // rules fired here before storage was readable (a late grant) stay counted
       if (saved && saved.sessionId === sid && saved.modelVersion === p.modelVersion && !state) state = saved;
       const live = d.liveSince ?? 0;
       // this page's own events, which the live feed may still deliver (another tab's never come here)

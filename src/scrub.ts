@@ -10,8 +10,8 @@
  *   GS1 check digit is right (a GTIN-13/EAN/ISBN-13 or GTIN-14 is an item number, not a card)
  * - phone numbers → `[phone]`: a digit run starting with `+` or split by separators with ≥ 7
  *   digits; in free text (`mode: 'text'`) also a bare run of 9–12 digits. Ids keep bare digit
- *   runs, and a run with separators is a phone there only when it starts with `+` or `(` or has
- *   10+ digits and is no such GTIN: `802.425.68` or `12-345-678` is an article number.
+ *   runs and such GTINs, and a run split by dots only is a phone there only when it starts with
+ *   `(` or has 10+ digits: `802.425.68` is an article number, `612 34 56 78` a phone.
  * - a run of digit groups longer than any card or phone (> 19 digits) → `[number]` when it starts
  *   with `+` or has separators (≥ 2 in ids), since a phone or card may hide inside; bare runs
  *   (ids, hashes) are kept. Digits glued to letters (`abc123`) are identifiers: only that group.
@@ -20,9 +20,13 @@
  *   (`/ip/airpods/604342441/`) is scrubbed as an id: numeric product ids and GTINs stay, a
  *   Luhn-valid card number does not; digits split by separators ("/030/1234567") are text. A
  *   hash route (`#/product/604342441?variant=2`, `#!/…`) is scrubbed like a path and its query.
- * - text and ids are also checked with full-width forms normalised (NFKC: `０９０−１２３４−５６７８`,
- *   `jane＠example.com`) and `%XX` escapes decoded (`jane%40example.com`); when that reveals
- *   something to remove, the string is stored normalised and decoded, else unchanged.
+ * - text and ids are scrubbed as written, then checked again with full-width forms normalised
+ *   (NFKC: `０９０−１２３４−５６７８`, `jane＠example.com`) and `%XX` escapes decoded
+ *   (`jane%40example.com`); when that reveals something more to remove, the string is stored
+ *   normalised and decoded, else as written (with what the first pass removed).
+ * - emails may hold non-ASCII letters, so in scripts written without spaces (Japanese, Chinese)
+ *   the text glued to an address is removed with it (`お問い合わせはinfo@example.comまで` →
+ *   `[email]`): removing too much there was chosen over leaving part of an address.
  */
 
 /** How aggressively to scrub: `'text'` for free text (queries, URLs), `'id'` for item/category ids. */
@@ -133,6 +137,7 @@ function scan(s: string, mode: ScrubMode | 'path'): string {
       let shape = ''; // group sizes, e.g. "4-2-2" (only the first few)
       let end = j;
       let cardGroup = false; // one group alone is a Luhn-valid card number
+      let dotted = true; // every separator is a dot (an article number like 802.425.68, in an id)
       let before: { nd: number; seps: number; end: number; shape: string } | undefined; // the run without its last group
       const groups: number[] = []; // [start, end, digits] of the first groups, for card windows
       const endGroup = () => {
@@ -155,6 +160,7 @@ function scan(s: string, mode: ScrubMode | 'path'): string {
           }
           seps++;
           group = 0;
+          dotted &&= d === 46;
           j++;
         } else break;
       }
@@ -182,8 +188,10 @@ function scan(s: string, mode: ScrubMode | 'path'): string {
         if (plus || seps >= 2 || (text && seps >= 1)) tag = '[number]';
         else if (cardGroup) tag = '[card]';
       } else if (nd >= 13 && (text || (cardWindow(s, groups, end) && !gtin))) tag = '[card]';
-      // in an id, a phone also starts with + or ( or has 10+ digits: "802.425.68" is an article number
-      else if (!dateLike && nd >= 7 && nd <= 15 && (plus || seps >= 2 || (text && seps >= 1)) && (text || plus || s.charCodeAt(i - 1) === 40 || (nd >= 10 && !gtin))) tag = '[phone]';
+      // in an id, digits split by dots only are a phone when they start with ( or have 10+ digits
+      // ("802.425.68" is an article number); other separators ("612 34 56 78") mark a phone, as in
+      // text, unless the run is such a GTIN
+      else if (!dateLike && nd >= 7 && nd <= 15 && (plus || seps >= 2 || (text && seps >= 1)) && (text || plus || s.charCodeAt(i - 1) === 40 || (!gtin && (nd >= 10 || !dotted)))) tag = '[phone]';
       else if (text && nd >= 9 && nd <= 12) tag = '[phone]';
       if (tag && !inEmail(s, end)) {
         out += s.slice(emitted, i) + tag;
@@ -206,10 +214,13 @@ function scan(s: string, mode: ScrubMode | 'path'): string {
 export function scrubText(s: string, mode: ScrubMode | 'path' = 'text'): string {
   // full-width forms (０９０−１２３４, ＠) read as ASCII, and `%XX` escapes of ASCII characters
   // (`%40` → `@`) decoded: a fixed-width pattern, linear, and never a malformed escape to throw on
-  const decoded = s.normalize('NFKC').replace(/%[0-7][\da-f]/gi, decodeURIComponent);
+  // The string as written is scrubbed first: normalising can glue a number to letters
+  // ("ＴＥＬ090…" → "TEL090…", an identifier), which must not hide what the written form shows
+  const first = scan(s, mode);
+  const decoded = first.normalize('NFKC').replace(/%[0-7][\da-f]/gi, decodeURIComponent);
   const clean = scan(decoded, mode);
-  // keep the original form unless normalising or decoding revealed something to remove
-  return clean === decoded && decoded !== s ? scan(s, mode) : clean;
+  // the written form is kept unless normalising or decoding revealed something more to remove
+  return clean === decoded ? first : clean;
 }
 
 /** `k=v&k2=v2` → `k=&k2=`, the keys scrubbed as text. */
@@ -220,7 +231,7 @@ const scrubPairs = (part: string) => part.split('&').map((kv) => scrubText(kv.re
  * fragment's `key=value` values, and scrubs the rest as text; a hash route (`#/…`, `#!/…`) is
  * scrubbed like a path and its query. Never throws.
  */
-export function scrubUrl(url: string): string {
+export function scrubUrl(url: string, route?: boolean): string {
   let [, rest, query, fragment] = /^([^?#]*)(?:\?([^#]*))?(?:#(.*))?/s.exec(url)!;
   // scheme://user:pass@host → scheme://host
   const scheme = rest.indexOf('://');
@@ -234,6 +245,7 @@ export function scrubUrl(url: string): string {
   let result = scrubText(rest, 'path');
   if (query !== undefined) result += '?' + scrubPairs(query);
   // a hash route (#/…, #!/…) is a path with its own query
-  if (fragment !== undefined) result += '#' + (/^!?\//.test(fragment) ? scrubUrl(fragment) : fragment.includes('=') ? scrubPairs(fragment) : scrubText(fragment));
+  // (once: a '#' within the route is text, so the work stays linear however many there are)
+  if (fragment !== undefined) result += '#' + (!route && /^!?\//.test(fragment) ? scrubUrl(fragment, true) : fragment.includes('=') ? scrubPairs(fragment) : scrubText(fragment));
   return result;
 }

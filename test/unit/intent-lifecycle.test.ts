@@ -70,6 +70,37 @@ describe("intent on a page granted after a 'pending' start", () => {
   }
 });
 
+describe('triggers across a late grant', () => {
+  it("a once-per-session rule fired while 'pending' stays fired after the grant, when the store already held a fired log", async () => {
+    let t = 1_700_000_000_000;
+    const now = () => t;
+    const store = createMemoryStore();
+    const first = await load(store, 'granted', { now });
+    first.triggers.add({ id: 'other', when: () => true }); // an earlier page fired something: a fired log is stored
+    first.track('page_view');
+    await first.flush();
+    await first.intent();
+    window.dispatchEvent(new Event('pagehide'));
+    await first.dispose();
+    instances.length = 0;
+
+    t += 60_000;
+    const next = await load(store, 'pending', { now });
+    const fired: string[] = [];
+    next.triggers.add({ id: 'once', when: () => true, cap: { perSession: 1 } });
+    next.on('trigger', ({ rule, intent }) => fired.push(`${rule}:${intent.events}`));
+    await new Promise((r) => setTimeout(r, 20));
+    next.track('product_view', { itemId: 'b', price: 12 });
+    await next.intent();
+    await next.consent('granted');
+    t += 1000;
+    next.track('product_view', { itemId: 'c', price: 14 });
+    await next.flush();
+    await next.intent();
+    expect(fired).toEqual(['once:1']); // fired again after the grant: the stored log replaced this page's
+  });
+});
+
 describe('dispose() with the model still loading', () => {
   it('returns at once: with no model yet there is no state to save, so it does not wait for the load', async () => {
     let loadStarted = false;
