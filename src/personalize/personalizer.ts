@@ -47,8 +47,9 @@ export interface StoredPersonalHead {
   seenUntil?: number;
   /**
    * Last event time (ms since the epoch) of the newest session the head in use could have learned
-   * from (fitted on, or judged by the guard): `metrics()` scores it only on sessions that ended
-   * later. Absent when no personal head is in use, and in records saved before 2026-12-01 (then
+   * from (fitted on, or judged by the guard that adopted it): `metrics()` scores it only on
+   * sessions that ended later. A later run that keeps the head leaves it as it is, so the guard's
+   * later holdouts (which only chose to keep it) stay in its scores. Absent when no personal head is in use, and in records saved before 2026-12-01 (then
    * `seenUntil`, or `at`, stands in: later, so still only sessions the head never saw).
    */
   fittedUntil?: number;
