@@ -334,7 +334,8 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
       alive('rollback');
       const s = await services.load();
       const recs = services.recs();
-      const head = await s.rollback();
+      // as personalize(): a head that cannot roll back (no intent model) is head: false; the taste is still undone
+      const head = await (recs ? s.rollback().catch(() => false) : s.rollback());
       return recs ? { head, recommend: await recs.rollback() } : { head };
     },
     triggers: { add: (rule) => rules.add(rule), remove: (id) => rules.remove(id), list: () => rules.list() },
