@@ -125,34 +125,46 @@ export function createRecommendService(d: RecommendServiceDeps): RecommendServic
   const emit = (e: TasteEvent) => d.emit?.(e);
   const now = () => (d.now ? d.now() : Date.now());
 
-  const readTaste = async (store: Store, gen: number) => {
+  /**
+   * Reads the stored taste into `record`. Resolves true when the stored one was fitted to other
+   * item factors: deleted when `atLoad` (this page's model replaced the one it was fitted to), left
+   * in place otherwise, since a run's or rollback's re-read may find the taste a tab with a newer
+   * (retrained) model just adopted, which this page must not delete or overwrite.
+   */
+  const readTaste = async (store: Store, gen: number, atLoad: boolean): Promise<boolean> => {
     const f = model?.factors;
     const saved = await store.getMeta<StoredTaste>(TASTE_META);
-    if (!saved || gen !== generation || saved.at <= forgotAt) return; // nothing stored, or forgotten (meanwhile or before)
+    if (!saved || gen !== generation || saved.at <= forgotAt) return false; // nothing stored, or forgotten (meanwhile or before)
     if (!f || saved.factors !== factorsKey(f)) {
-      await store.deleteMeta(TASTE_META); // new item factors: the taste no longer fits
-      return;
+      if (atLoad) await store.deleteMeta(TASTE_META); // new item factors: the taste no longer fits
+      return true;
     }
     const check = (v: number[] | null, field: string) => (v ? Array.from(checkTaste(v, f.dims, field)) : null);
     record = { ...saved, taste: check(saved.taste, 'personal:taste.taste'), previous: check(saved.previous, 'personal:taste.previous') };
+    return false;
   };
   /** {@link readTaste}; a damaged record must not cost the shopper their recommendations: it is dropped (one warning), ranking goes on without it. */
-  const readTasteOrDrop = async (store: Store, gen: number) => {
+  const readTasteOrDrop = async (store: Store, gen: number, atLoad = false): Promise<boolean> => {
     try {
-      await readTaste(store, gen);
+      return await readTaste(store, gen, atLoad);
     } catch (err) {
       record = undefined;
       d.problem?.('warning', 'taste-restore', `could not load the stored taste, ranking without it: ${(err as Error)?.message ?? err}`);
       await store.deleteMeta(TASTE_META).catch(() => {});
+      return false;
     }
   };
+  /** Why a run is skipped when the stored taste was fitted to other item factors. */
+  const OTHER_FACTORS = "the stored taste belongs to another item model (another tab's): it is left as it is; a page load with this model replaces it";
   /**
    * Reads the stored taste once the model is loaded and storage is there (at load, or later when
    * consent is granted); rankings, runs and rollbacks wait for it, so none saves over a taste it never read.
    */
   const restoreTaste = loadOnce(() => {
     const gen = generation;
-    return d.store()?.then((store) => readTasteOrDrop(store, gen));
+    return d.store()?.then(async (store) => {
+      await readTasteOrDrop(store, gen, true);
+    });
   });
 
   /** The history the ranker carries: replayed from storage once it is readable, rebuilt when storage holds newer events (another tab's). */
@@ -196,7 +208,9 @@ export function createRecommendService(d: RecommendServiceDeps): RecommendServic
     const store = await storeP;
     await restoreTaste();
     // another tab may have run (or rolled back) since this page read the taste: choose from what is stored now
-    await readTasteOrDrop(store, gen);
+    const other = await readTasteOrDrop(store, gen);
+    // a tab with another item model stored it: neither deleted nor overwritten (without factors, the run below says so)
+    if (other && model!.factors) return skippedTaste(OTHER_FACTORS);
     const endedNow = await ended(store);
     // an automatic run queued behind one that already covered these sessions: nothing new to learn from
     if (reason === 'auto' && !autoDue(endedNow, record)) return skippedTaste('no new ended sessions since the last run');
@@ -285,7 +299,8 @@ export function createRecommendService(d: RecommendServiceDeps): RecommendServic
         if (!storeP) return false;
         const gen = generation;
         const store = await storeP;
-        await readTasteOrDrop(store, gen); // another tab's run or rollback since this page read it
+        // another tab's run or rollback since this page read it; a taste of another item model is not undone here
+        if (await readTasteOrDrop(store, gen)) return false;
         if (gen !== generation || !record || (!record.taste && !record.previous)) return false; // nothing to undo, or forgotten meanwhile
         record = { ...record, taste: record.previous, previous: null, seenUntil: seenBy(record), at: now() };
         await store.setMeta(TASTE_META, record);

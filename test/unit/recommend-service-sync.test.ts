@@ -233,4 +233,25 @@ describe('recommend service: the taste across tabs', () => {
     expect(await store.getMeta<StoredTaste>(TASTE_META)).toMatchObject({ taste: adopted, previous: null });
     expect(await here.recommend(K)).toEqual(await there.recommend(K));
   });
+
+  it('a tab with the old item model neither deletes nor overwrites the taste a tab with the retrained model adopted (its run is skipped, its rollback resolves false)', async () => {
+    const store = await history();
+    const old = handSet(2);
+    const fresh = handSet(2);
+    fresh.factors.vectors[0] += 0.5; // retrained factors
+    const tOld = service(old.model, { store: () => Promise.resolve(store) });
+    const tNew = service(fresh.model, { store: () => Promise.resolve(store) });
+    await tOld.recommend(K); // the old tab read the (absent) taste at load
+    expect((await tNew.personalize()).adopted).toBe(true);
+    const adopted = await store.getMeta<StoredTaste>(TASTE_META);
+    expect(await tOld.rollback()).toBe(false);
+    expect((await tOld.personalize()).skipped).toMatch(/another item model/);
+    expect(await store.getMeta<StoredTaste>(TASTE_META)).toEqual(adopted);
+    // a page load with the retrained model ranks with it
+    const reload = service(fresh.model, { store: () => Promise.resolve(store) });
+    expect(await reload.recommend(K)).toEqual(await tNew.recommend(K));
+    // one with the old model still drops it on load, as before (the taste no longer fits that model)
+    await service(old.model, { store: () => Promise.resolve(store) }).load();
+    expect(await store.getMeta(TASTE_META)).toBeUndefined();
+  });
 });
