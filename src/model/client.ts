@@ -71,8 +71,25 @@ interface RuntimeOps {
   dispose(): void;
 }
 
+/**
+ * The worker for the runtime script at `url`. A script on another origin (hunch served from a CDN)
+ * cannot start a worker itself (`SecurityError`), so a same-origin blob worker imports it
+ * (`importScripts` loads classic scripts across origins); where the page's CSP forbids `blob:`
+ * workers this throws too, and the main-thread runtime is used. `done()` frees the blob URL.
+ */
+function newWorker(url: string): { worker: Worker; done(): void } {
+  if (typeof location === 'undefined' || new URL(url).origin === location.origin) return { worker: new Worker(url), done() {} };
+  const blob = URL.createObjectURL(new Blob([`importScripts(${JSON.stringify(url)});`], { type: 'text/javascript' }));
+  try {
+    return { worker: new Worker(blob), done: () => URL.revokeObjectURL(blob) };
+  } catch (err) {
+    URL.revokeObjectURL(blob);
+    throw err;
+  }
+}
+
 async function startWorker(o: ModelClientOptions, files: ModelFiles): Promise<RuntimeOps> {
-  const worker = new Worker(new URL(RUNTIME_FILES.worker, o.assetBase).href);
+  const { worker, done } = newWorker(new URL(RUNTIME_FILES.worker, o.assetBase).href);
   let seq = 0;
   const waiting = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
   let dead: Error | undefined;
@@ -117,6 +134,8 @@ async function startWorker(o: ModelClientOptions, files: ModelFiles): Promise<Ru
   } catch (err) {
     worker.terminate();
     throw err;
+  } finally {
+    done(); // the worker has loaded its script (or failed): the blob URL is no longer needed
   }
 }
 

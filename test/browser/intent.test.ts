@@ -7,7 +7,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { HunchEvent } from '../../src/events';
 import { referencePurchaseProbability } from '../../tools/intent/reference';
-import { launchBrowser, openPage, readDatabase } from './harness';
+import { launchBrowser, openPage, readDatabase, serve } from './harness';
 import { browser, server, useBrowser } from './setup';
 
 useBrowser();
@@ -147,6 +147,34 @@ describe('intent on WebGL', () => {
     expect(seen.after).toEqual(['abandonment']);
     expect(seen.waitedMs).toBeLessThan(1_000); // fired on release, not after the lock wait ran out
     await page.close();
+  });
+
+  it('loaded from another origin (a CDN), the script tag still runs the model in a worker (a blob worker imports the runtime)', async () => {
+    const cdn = await serve(() => ({ 'access-control-allow-origin': '*' })); // a second origin, CORS like unpkg and jsdelivr
+    try {
+      const page = await openPage(browser, `${server.url}/test/browser/fixtures/empty.html`);
+      const rt = await page.evaluate(async (src) => {
+        const tag = document.createElement('script');
+        tag.src = src;
+        tag.dataset.dbName = 'cdn-worker';
+        const loaded = new Promise((r) => (tag.onload = r));
+        document.head.append(tag);
+        await loaded;
+        const h = (window as unknown as { hunch: H & { ready: Promise<unknown> } }).hunch;
+        await h.ready;
+        h.track('product_view', { itemId: 'a', price: 20 });
+        await h.intent();
+        const t0 = performance.now();
+        while ((h.backend === 'js' || h.backend === 'none') && performance.now() - t0 < 90_000) await new Promise((r) => setTimeout(r, 100));
+        return h.debug.runtime();
+      }, `${cdn.url}/dist/hunch.iife.js`);
+      expect(new URL(cdn.url).origin).not.toBe(new URL(server.url).origin);
+      expect(rt).toMatchObject({ thread: 'worker', backend: 'webgl' }); // was 'main': the direct worker threw SecurityError
+      expect(page.errors).toEqual([]);
+      await page.close();
+    } finally {
+      await cdn.close();
+    }
   });
 
   it('answers from the heuristic with an error event when the model is missing; capture unaffected', async () => {
