@@ -11,8 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ts from 'typescript';
 import { afterAll, describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
 
-const repo = new URL('../../', import.meta.url).pathname;
+const repo = fileURLToPath(new URL('../../', import.meta.url));
 const pkg = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8'));
 const scratch: string[] = [];
 afterAll(() => scratch.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -28,7 +29,7 @@ describe('the npm package', () => {
   it('npm pack ships the builds, their types and the intent model, and nothing of the sources, tools or tests', () => {
     const [report] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: repo, encoding: 'utf8' }));
     const files: string[] = report.files.map((f: { path: string }) => f.path);
-    for (const need of ['package.json', 'README.md', 'dist/hunch.js', 'dist/hunch.iife.js', 'dist/hunch-intent.js', 'dist/hunch-worker.js', 'dist/hunch-runtime.js', 'dist/types/index.d.ts', 'models/intent/model.json', 'models/intent/weights.bin']) {
+    for (const need of ['package.json', 'README.md', 'LICENSE', 'dist/hunch.js', 'dist/hunch.iife.js', 'dist/hunch-intent.js', 'dist/hunch-worker.js', 'dist/hunch-runtime.js', 'dist/types/index.d.ts', 'models/intent/model.json', 'models/intent/weights.bin']) {
       expect(files, need).toContain(need);
     }
     expect(files.filter((f) => /^(src|tools|test|bench|examples|models\/next-item)\//.test(f))).toEqual([]);
@@ -50,6 +51,13 @@ describe('the npm package', () => {
     expect(bare).toEqual([]);
     // the scan sees imports at all: the ESM entry re-exports its core chunk
     expect(specifiers(readFileSync(join(repo, 'dist/hunch.js'), 'utf8')).length).toBeGreaterThan(0);
+  });
+
+  it("no built file writes new URL('<literal>', import.meta.url), which webpack before 5.109 tries to bundle (and fails on './')", () => {
+    const js = readdirSync(join(repo, 'dist')).filter((f) => f.endsWith('.js'));
+    const hits = js.filter((f) => /new URL\(\s*['"`][^'"`]*['"`]\s*,\s*import\.meta\.url\s*\)/.test(readFileSync(join(repo, 'dist', f), 'utf8')));
+    expect(hits).toEqual([]); // was ['hunch-esm-index.js']
+    expect(readFileSync(join(repo, 'dist/hunch-esm-index.js'), 'utf8')).toContain('Object(import.meta).url'); // the entry still finds its files
   });
 
   it('its types compile in a project with nothing else installed (strict, no skipLibCheck)', () => {
