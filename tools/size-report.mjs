@@ -4,11 +4,12 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { fileURLToPath } from 'node:url';
 
 /** Gzipped budget of dist/hunch.iife.js, in bytes. */
 export const IIFE_BUDGET_GZIP = 15 * 1024;
 
-const dir = new URL('../dist/', import.meta.url).pathname;
+const dir = fileURLToPath(new URL('../dist/', import.meta.url)); // a decoded path: the checkout may sit in a folder with a space
 const rows = [];
 for (const name of readdirSync(dir).sort()) {
   const path = join(dir, name);

@@ -1,15 +1,20 @@
 // @vitest-environment node
 // The builds leave out idb's async-iterator traps (tools/idb-without-iterators.mjs): this
 // checks that nothing in src/ needs them, and that the cut fails loudly on a changed idb file.
-import { readdirSync, readFileSync } from 'node:fs';
+// The size report (the build's last step) works wherever the checkout sits.
+import { execFile } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { idbWithoutIterators } from '../../tools/idb-without-iterators.mjs';
+import { fileURLToPath } from 'node:url';
 
-const SRC = new URL('../../src/', import.meta.url).pathname;
+const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
 const sources = (dir: string): string[] =>
   readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? sources(join(dir, d.name)) : d.name.endsWith('.ts') ? [join(dir, d.name)] : []));
-const IDB_INDEX = new URL('../../node_modules/idb/build/index.js', import.meta.url).pathname;
+const IDB_INDEX = fileURLToPath(new URL('../../node_modules/idb/build/index.js', import.meta.url));
 
 describe('idb without async iterators', () => {
   it('no source iterates an idb cursor, index or store with for await, .iterate() or Symbol.asyncIterator', () => {
@@ -31,5 +36,24 @@ describe('idb without async iterators', () => {
     plugin.transform.call(ctx, code.replace('async function* iterate', 'function iterate'), IDB_INDEX);
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatch(/changed shape/);
+  });
+});
+
+describe('size report', () => {
+  it('reads dist/ from a checkout whose path has a space or a non-ASCII letter, and fails over the budget', async () => {
+    const root = join(mkdtempSync(join(tmpdir(), 'hunch-')), 'my shop é');
+    try {
+      mkdirSync(join(root, 'tools'), { recursive: true });
+      mkdirSync(join(root, 'dist'));
+      copyFileSync(fileURLToPath(new URL('../../tools/size-report.mjs', import.meta.url)), join(root, 'tools', 'size-report.mjs'));
+      writeFileSync(join(root, 'dist', 'hunch.iife.js'), 'var hunch = 1;');
+      const run = () => promisify(execFile)(process.execPath, [join(root, 'tools', 'size-report.mjs')]);
+      // was ENOENT on '/…/my%20shop%20%C3%A9/dist/'
+      expect((await run()).stdout).toContain('| dist/hunch.iife.js |');
+      writeFileSync(join(root, 'dist', 'hunch.iife.js'), Array.from({ length: 40_000 }, (_, i) => (i * 2654435761) % 1e9).join(','));
+      await expect(run()).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('over the') });
+    } finally {
+      rmSync(join(root, '..'), { recursive: true, force: true });
+    }
   });
 });

@@ -28,9 +28,10 @@ import { predictLast } from '../../tools/intent/predict';
 import { seededRandom } from '../../tools/intent/rng';
 import { userSplit } from '../../tools/intent/split';
 import { itemSessions } from '../../tools/next-item/store-sessions';
+import { fileURLToPath } from 'node:url';
 
 const run = promisify(execFile);
-const repo = new URL('../../', import.meta.url).pathname;
+const repo = fileURLToPath(new URL('../../', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'hunch-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 beforeAll(async () => {

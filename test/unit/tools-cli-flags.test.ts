@@ -11,9 +11,10 @@ import { parseSet } from '../../tools/intent/cv-set';
 import { intArg, numberArg, parseArgs, UsageError } from '../../tools/next-item/args';
 import { parseStart, trainFlags } from '../../tools/next-item/train-flags';
 import { parseEvalFlags } from '../../tools/personalize/eval';
+import { fileURLToPath } from 'node:url';
 
 const run = promisify(execFile);
-const repo = new URL('../../', import.meta.url).pathname;
+const repo = fileURLToPath(new URL('../../', import.meta.url));
 const tsx = `${repo}node_modules/.bin/tsx`;
 const SPEC = { usage: 'tool', flags: { boot: 'resamples', seed: 'seed' } };
 const flags = (...argv: string[]) => new Map(argv.map((a) => a.split('=') as [string, string]));
