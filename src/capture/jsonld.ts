@@ -128,7 +128,8 @@ export function productsFromJsonLd(text: string, onInvalid?: (err: unknown) => v
   const listed = new Set<unknown>();
   for (const n of nodes) {
     variants.get(ref(n.isVariantOf) as Node)?.push(n);
-    if (is(n, /(^|[/:#])ItemList$/)) for (const e of nodesIn(ref, n.itemListElement)) listed.add(e).add(ref(e.item));
+    // an ItemList, also one nested as a page's mainEntity (a CollectionPage), lists its items
+    for (const l of [n, ...nodesIn(ref, n.mainEntity)]) if (is(l, /(^|[/:#])ItemList$/)) for (const e of nodesIn(ref, l.itemListElement)) listed.add(e).add(ref(e.item));
   }
   for (const v of [...variants.values()].flat()) listed.add(v);
   const out: JsonLdProduct[] = [];

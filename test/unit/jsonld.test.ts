@@ -111,6 +111,13 @@ describe('productsFromJsonLd', () => {
     expect(productsFromJsonLd(JSON.stringify(ld))).toEqual([]);
   });
 
+  it("an ItemList nested as a page's mainEntity lists its items by @id: no product views (it reported every listed product)", () => {
+    const list = { '@type': 'ItemList', itemListElement: [{ '@type': 'ListItem', position: 1, item: { '@id': '#p1' } }, { '@type': 'ListItem', position: 2, item: { '@id': '#p2' } }] };
+    const graph = (page: object) => JSON.stringify({ '@context': 'https://schema.org', '@graph': [page, { '@type': 'Product', '@id': '#p1', sku: 'p1', offers: { price: '10' } }, { '@type': 'Product', '@id': '#p2', sku: 'p2', offers: { price: '20' } }] });
+    expect(productsFromJsonLd(graph({ '@type': 'CollectionPage', mainEntity: list }))).toEqual([]);
+    expect(productsFromJsonLd(graph(list))).toEqual([]);
+  });
+
   it('a Product nested inline as the mainEntity of a page is no product view (the schema.org examples expect none); as its own @graph node it is one', () => {
     const product = { '@type': 'Product', sku: 'M1', offers: { price: 5 } };
     for (const type of ['ItemPage', 'WebPage']) {
