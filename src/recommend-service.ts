@@ -197,7 +197,8 @@ export function createRecommendService(d: RecommendServiceDeps): RecommendServic
   };
   const load = (): Promise<void> => ready().then(() => undefined);
 
-  const ended = async (store: Store) => endedSessions(await store.getSessions(), d.sessionId?.());
+  /** Ended sessions with events after the last reset (a forget whose deletion failed or was blocked leaves the older ones stored). */
+  const ended = async (store: Store) => endedSessions((await store.getSessions()).filter((s) => s.end > forgotAt), d.sessionId?.());
 
   const doRun = async (reason: 'manual' | 'auto'): Promise<TasteResult> => {
     const t0 = performance.now();
@@ -217,7 +218,8 @@ export function createRecommendService(d: RecommendServiceDeps): RecommendServic
     emit({ status: 'start', target: 'recommend', reason });
     await d.flush();
     const cur = d.sessionId?.();
-    const events = (await store.getEvents({ limit: TASTE_HISTORY_EVENTS })).filter((e) => e.sessionId !== cur && e.itemId !== undefined);
+    // events stored up to a reset were forgotten, whatever storage still holds
+    const events = (await store.getEvents({ limit: TASTE_HISTORY_EVENTS })).filter((e) => e.sessionId !== cur && e.itemId !== undefined && e.ts > forgotAt);
     const current = record?.taste ?? null;
     const { result, taste } = await runSliced(guardTaste(model!, events, current, d.tasteOptions));
     if (gen !== generation) throw new Error('personalization stopped: the data it was fitting was forgotten meanwhile');

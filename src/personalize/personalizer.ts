@@ -144,7 +144,8 @@ export function createPersonalizer(d: PersonalizerDeps): Personalizer {
     return { p, net: p.jsNet, setHead: p.setHead.bind(p) };
   };
 
-  const ended = async (store: Store) => endedSessions(await store.getSessions(), d.sessionId());
+  /** Ended sessions with events after the last reset (a forget whose deletion failed or was blocked leaves the older ones stored). */
+  const ended = async (store: Store) => endedSessions((await store.getSessions()).filter((s) => s.end > forgotAt), d.sessionId());
 
   /** Reads the stored head for this predictor (drops one of another model version) and puts it in use. */
   const read = async (p: Predictor, store: Store, gen: number) => {
@@ -187,7 +188,8 @@ export function createPersonalizer(d: PersonalizerDeps): Personalizer {
     const sessions = (all ?? (await ended(store))).slice(-MAX_SESSIONS);
     const out: SessionExamples[] = [];
     for (let i = 0; i < sessions.length; i++) {
-      const events: HunchEvent[] = await store.getEvents({ sessionId: sessions[i].id });
+      // events stored up to a reset were forgotten, whatever storage still holds
+      const events: HunchEvent[] = (await store.getEvents({ sessionId: sessions[i].id })).filter((e) => e.ts > forgotAt);
       out.push(
         await runSliced(
           (function* () {

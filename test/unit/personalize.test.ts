@@ -257,6 +257,29 @@ describe('personalizer (memory store, fake predictor)', () => {
     expect(p2.source).toBe('model');
   });
 
+  it('after reset() (forget), runs and metrics() leave out the sessions storage still holds from before it (a deletion that failed), and count the later ones', async () => {
+    const net = tinyNet();
+    const store = createMemoryStore();
+    const h = 3_600_000;
+    for (let i = 0; i < 15; i++) await store.putEvents(session(`f${i}`, i * h, i % 2 ? ['product_view', 'add_to_cart', 'purchase'] : ['product_view', 'product_view', 'add_to_cart']));
+    let clock = 20 * h;
+    const p = fakePredictor(net);
+    const pers = createPersonalizer({ store: () => Promise.resolve(store), predictor: async () => p, sessionId: () => 'current', now: () => clock, emit: () => {}, whenIdle: (fn) => fn(), options: { lambda: 1, lambdaBias: 0.1 } });
+    await pers.reset(p); // forget(), whose deletion left the store as it was
+    const r = await pers.run();
+    expect(r.adopted).toBe(false);
+    expect(r.skipped).toBeDefined();
+    expect(r.sessions).toEqual({ train: 0, holdout: 0 });
+    expect(await store.getMeta<StoredPersonalHead>(PERSONAL_META)).toMatchObject({ head: null, endedSessions: 0 });
+    expect((await pers.metrics()).sessions).toBe(0);
+    // sessions after the forget count
+    for (let i = 0; i < 15; i++) await store.putEvents(session(`g${i}`, (30 + i) * h, i % 2 ? ['product_view', 'add_to_cart', 'purchase'] : ['product_view', 'product_view', 'add_to_cart']));
+    clock = 50 * h;
+    expect((await pers.run()).adopted).toBe(true);
+    expect(await store.getMeta<StoredPersonalHead>(PERSONAL_META)).toMatchObject({ endedSessions: 15 });
+    expect((await pers.metrics()).sessions).toBe(15);
+  });
+
   it(`runs by itself at idle time once ${AUTO_EVERY_SESSIONS} sessions ended since the last run, not before`, async () => {
     const net = tinyNet();
     const store = createMemoryStore();

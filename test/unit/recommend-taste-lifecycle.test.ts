@@ -6,7 +6,7 @@ import type { Hunch } from '../../src/api';
 import type { HunchEvent } from '../../src/events';
 import { createHunch } from '../../src/hunch';
 import type { LazyServicesDeps } from '../../src/lazy-services';
-import { TASTE_META, type RecommendServiceDeps, type StoredTaste } from '../../src/recommend-service';
+import { createRecommendService, TASTE_META, type RecommendServiceDeps, type StoredTaste } from '../../src/recommend-service';
 import { startServices, type ServiceFactories } from '../../src/start-services';
 import { createMemoryStore } from '../../src/store/memory-store';
 import { handSet } from './taste-fixture';
@@ -47,5 +47,30 @@ describe('hunch.rollback() and the taste', () => {
     // the head's undo fails (no intent model) as its run did: the taste is undone all the same
     expect(await h.rollback()).toEqual({ head: false, recommend: true });
     expect((await store.getMeta<StoredTaste>(TASTE_META))!.taste).toBeNull();
+  });
+});
+
+describe('the taste after a forget', () => {
+  it('a run after reset() (forget) leaves out the events storage still holds from before it (a deletion that failed), and counts the ones after', async () => {
+    const { model } = handSet();
+    const store = createMemoryStore();
+    // a b-shopper's three ended sessions, then the open one
+    await store.putEvents([ev('s1', 'b1'), ev('s1', 'b2'), ev('s2', 'b3'), ev('s2', 'x'), ev('s3', 'b5'), ev('open', 'x', 'product_view')]);
+    let clock = 1e6;
+    const svc = createRecommendService({ url: '/m', store: () => Promise.resolve(store), flush: async () => {}, loadModel: async () => model, sessionId: () => 'open', autoPersonalize: false, now: () => clock });
+    await svc.recommend({ k: 6 });
+    svc.reset(); // forget(), whose deletion left the store as it was
+    const r = await svc.personalize();
+    expect(r.adopted).toBe(false);
+    expect(r.items).toEqual({ train: 0, holdout: 0 });
+    expect(await store.getMeta<StoredTaste>(TASTE_META)).toMatchObject({ taste: null, endedSessions: 0 });
+    // what the shopper does after the forget is learned from
+    clock = 2e6;
+    let t = 1_500_000;
+    await store.putEvents([ev('t1', 'b1', 'purchase', ++t), ev('t1', 'b2', 'purchase', ++t), ev('t2', 'b3', 'purchase', ++t), ev('t2', 'x', 'purchase', ++t), ev('t3', 'b5', 'purchase', ++t)]);
+    const after = await svc.personalize();
+    expect(after.adopted).toBe(true);
+    expect(after.items).toEqual({ train: 4, holdout: 1 });
+    expect(await store.getMeta<StoredTaste>(TASTE_META)).toMatchObject({ endedSessions: 3 });
   });
 });
