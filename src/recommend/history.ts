@@ -5,6 +5,10 @@
  * (consent granted after the page started) and events other tabs stored. Checking is one read of
  * the newest {@link CHECK_EVENTS} stored events per call.
  *
+ * The first build from a store also remembers the purchases stored before the events it reads
+ * (from the newest {@link PURCHASE_SESSIONS} sessions with a purchase), so an older purchase
+ * stays left out of the ranking after a reload as it did on the page that saw it.
+ *
  * A stream is built aside and put in use only once its history is in, so a live event that
  * arrives while storage is read is placed after the history (by time), never before it; a
  * `reset()` (forget) meanwhile discards what was read, and events stored up to a reset never
@@ -21,6 +25,13 @@ import { createRecommendStream, type RecommendStream } from './stream.js';
  * found as long as fewer than this many newer ones were stored since (this page's own included).
  */
 export const CHECK_EVENTS = 50;
+
+/**
+ * Sessions with a purchase (the newest) whose events the first build from a store reads for the
+ * purchases older than the newest events it replays; one read per session, and only when the
+ * replayed events may not be all that is stored.
+ */
+export const PURCHASE_SESSIONS = 100;
 
 /** What {@link createCarriedHistory} needs. */
 export interface CarriedHistoryDeps {
@@ -77,10 +88,10 @@ export function createCarriedHistory(d: CarriedHistoryDeps): CarriedHistory {
     return crossed;
   };
 
-  /** Builds a stream from `events` (oldest first) and puts it in use. */
-  const adopt = (model: NextItemModel, events: readonly HunchEvent[], source: Store | null): RecommendStream => {
+  /** Builds a stream from `events` (oldest first), remembering the purchased ids `older` (oldest first) too, and puts it in use. */
+  const adopt = (model: NextItemModel, events: readonly HunchEvent[], source: Store | null, older: readonly string[] = []): RecommendStream => {
     // the purchases the replaced stream remembered stay left out (a rebuild reads only the newest events)
-    const s = createRecommendStream(model, undefined, stream?.purchased);
+    const s = createRecommendStream(model, undefined, [...older, ...(stream?.purchased ?? [])]);
     let last: string | undefined;
     let crossed = false;
     seen.clear();
@@ -114,6 +125,25 @@ export function createCarriedHistory(d: CarriedHistoryDeps): CarriedHistory {
     return newest.some((e) => e.ts > forgotAt && !seen.has(e.id));
   };
 
+  /**
+   * Item ids of the purchases stored up to `until` (ms) and after the last reset, oldest first,
+   * from the newest {@link PURCHASE_SESSIONS} sessions with a purchase. Best effort: a read that
+   * fails gives none.
+   */
+  const olderPurchases = async (store: Store, until: number): Promise<string[]> => {
+    try {
+      const sessions = (await store.getSessions()).filter((s) => s.purchased && s.start <= until && s.end > forgotAt).slice(-PURCHASE_SESSIONS);
+      const lists = await Promise.all(sessions.map((s) => store.getEvents({ sessionId: s.id })));
+      return lists
+        .flat()
+        .filter((e) => e.type === 'purchase' && e.itemId !== undefined && e.ts <= until && e.ts > forgotAt)
+        .sort((a, b) => a.ts - b.ts)
+        .map((e) => e.itemId!);
+    } catch {
+      return [];
+    }
+  };
+
   const refresh = async (model: NextItemModel): Promise<RecommendStream> => {
     const gen = generation;
     const storeP = d.store();
@@ -127,8 +157,10 @@ export function createCarriedHistory(d: CarriedHistoryDeps): CarriedHistory {
       await d.flush();
       await d.beforeRead?.(store);
       const stored = await store.getEvents({ limit: d.limit });
+      // the first build from this store, from newest events that may not be all it holds: the older purchases too
+      const older = from !== store && stored.length >= d.limit ? await olderPurchases(store, stored[0].ts) : [];
       // forgotten while reading: what was read stays out (the next call reads again)
-      return gen === generation ? adopt(model, merge(stored), store) : adopt(model, recent, null);
+      return gen === generation ? adopt(model, merge(stored), store, older) : adopt(model, recent, null);
     } finally {
       building = false;
     }

@@ -123,6 +123,24 @@ describe('recommend service: the carried history follows storage', () => {
     expect(ids(s.rank(K))).not.toContain('b4');
   });
 
+  it('a page load remembers the purchases stored before the newest events it replays (not recommended again), not those forgotten', async () => {
+    const { model } = handSet();
+    const store = createMemoryStore();
+    await store.putEvents([ev('s0', 'b4'), ev('s0', 'b6', 'product_view'), ev('s1', 'a6')]);
+    for (let s = 2; s <= 6; s++) await store.putEvents([0, 1, 2].map((i) => ev(`s${s}`, `a${i}`, 'product_view')));
+    let clock = 1e6;
+    const deps = { store: () => Promise.resolve(store), flush: async () => {}, now: () => clock, limit: 5 };
+    const s = await createCarriedHistory(deps).current(model); // a reload: the newest 5 events are views
+    expect([...s.purchased]).toEqual(['b4', 'a6']);
+    expect(ids(s.rank(K))).not.toContain('b4');
+    expect(ids(s.rank(K))).toContain('b6');
+    // after a forget (whose deletion left the store as it was), none comes back
+    const h = createCarriedHistory(deps);
+    h.reset();
+    clock = 2e6;
+    expect([...(await h.current(model)).purchased]).toEqual([]);
+  });
+
   it('a check for newer events that fails (database deleted meanwhile) ranks from what is carried', async () => {
     const { model } = handSet();
     const inner = await history();
