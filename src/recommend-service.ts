@@ -11,7 +11,8 @@
  * Per-user taste: when the model has item factors, `personalize()` fits this shopper's taste
  * vector from their ended sessions' items and adopts it only if the guard accepts it
  * (`personalize/taste.ts`); it is kept in the store's meta (`personal:taste`, keyed by the
- * factors it was fitted to), used by every later ranking, shown by `export()` and removed by
+ * factors it was fitted to), used by every later ranking (each `recommend()` reads it again, so
+ * another tab's adoption or rollback counts at once), shown by `export()` and removed by
  * `forget()`. A run also starts by itself at idle time once {@link AUTO_EVERY_SESSIONS} sessions
  * ended since the last one.
  */
@@ -273,6 +274,10 @@ export function createRecommendService(d: RecommendServiceDeps): RecommendServic
       checkRankOptions(options); // before the model loads: a bad option is a TypeError even when it cannot
       const stream = await ready();
       await restoreTaste(); // consent granted since the model loaded: the taste adopted on an earlier visit
+      // another tab's adoption or rollback since this page read the taste: rank with what is stored now
+      // (one meta read; a read that fails keeps the taste in use, a damaged record is dropped by the next run)
+      const storeP = d.store();
+      if (storeP) await storeP.then((store) => readTaste(store, generation, false)).catch(() => {});
       const taste = record?.taste;
       return stream.rank(taste ? { ...options, taste } : options);
     },

@@ -252,6 +252,26 @@ describe('recommend service: the taste across tabs', () => {
     expect(await here.recommend(K)).toEqual(await there.recommend(K));
   });
 
+  it("recommend() follows another tab's adoption and rollback of the taste at once; a meta read that fails keeps the taste in use", async () => {
+    const { model } = handSet();
+    const inner = await history();
+    let broken = false;
+    const getMeta: Store['getMeta'] = (key) => (broken ? Promise.reject(Object.assign(new Error('gone'), { name: 'DatabaseDeletedError' })) : inner.getMeta(key));
+    const store: Store = { ...inner, getMeta };
+    const here = service(model, { store: () => Promise.resolve(store) });
+    const there = service(model, { store: () => Promise.resolve(store) });
+    const plain = ids(await here.recommend(K));
+    expect((await there.personalize()).adopted).toBe(true);
+    const tasted = ids(await there.recommend(K));
+    expect(tasted).not.toEqual(plain);
+    expect(ids(await here.recommend(K))).toEqual(tasted);
+    broken = true;
+    expect(ids(await here.recommend(K))).toEqual(tasted);
+    broken = false;
+    expect(await there.rollback()).toBe(true);
+    expect(ids(await here.recommend(K))).toEqual(plain);
+  });
+
   it('a tab with the old item model neither deletes nor overwrites the taste a tab with the retrained model adopted (its run is skipped, its rollback resolves false)', async () => {
     const store = await history();
     const old = handSet(2);
