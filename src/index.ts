@@ -16,8 +16,9 @@ import type { HunchOptions } from './options.js';
  * @throws TypeError (the promise rejects) naming an invalid option
  */
 export function createHunch(options?: HunchOptions, deps: HunchDeps = {}): Promise<Hunch> {
-  // Object(import.meta): webpack before 5.109 reads `new URL('./', import.meta.url)` as an asset
-  // to bundle and fails the build on the directory (webpack#16878); this form it leaves alone
+  // Object(import.meta): webpack before 5.109 reads a URL built from a literal path and the bare
+  // import.meta.url as an asset to bundle, and fails on the directory (webpack#16878); this form
+  // it leaves alone
   return create(options, { assetBase: new URL('./', Object(import.meta).url).href, loadIntentModule: () => import('./intent-module.js'), ...deps });
 }
 export type { HunchDeps };
