@@ -198,8 +198,8 @@ export function createRecommendService(d: RecommendServiceDeps): RecommendServic
   };
   const load = (): Promise<void> => ready().then(() => undefined);
 
-  /** Ended sessions with events after the last reset (a forget whose deletion failed or was blocked leaves the older ones stored). */
-  const ended = async (store: Store) => endedSessions((await store.getSessions()).filter((s) => s.end > forgotAt), d.sessionId?.());
+  /** Ended sessions with events after the last reset. */
+  const ended = async (store: Store) => endedSessions(await store.getSessions(), d.sessionId?.(), forgotAt);
 
   const doRun = async (reason: 'manual' | 'auto'): Promise<TasteResult> => {
     const t0 = performance.now();

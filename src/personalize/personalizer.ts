@@ -144,8 +144,8 @@ export function createPersonalizer(d: PersonalizerDeps): Personalizer {
     return { p, net: p.jsNet, setHead: p.setHead.bind(p) };
   };
 
-  /** Ended sessions with events after the last reset (a forget whose deletion failed or was blocked leaves the older ones stored). */
-  const ended = async (store: Store) => endedSessions((await store.getSessions()).filter((s) => s.end > forgotAt), d.sessionId());
+  /** Ended sessions with events after the last reset. */
+  const ended = async (store: Store) => endedSessions(await store.getSessions(), d.sessionId(), forgotAt);
 
   /** Reads the stored head for this predictor (drops one of another model version) and puts it in use. */
   const read = async (p: Predictor, store: Store, gen: number) => {

@@ -7,9 +7,13 @@ import type { SessionRecord } from '../session.js';
 /** A run starts by itself once this many sessions ended since the last run. */
 export const AUTO_EVERY_SESSIONS = 3;
 
-/** The stored sessions that have ended: all but `current` (the open one), with events. */
-export const endedSessions = (sessions: readonly SessionRecord[], current: string | undefined): SessionRecord[] =>
-  sessions.filter((s) => s.id !== current && s.count > 0);
+/**
+ * The stored sessions that have ended: all but `current` (the open one), with events, and (with
+ * `after`, ms since the epoch) only those whose last event came after it: the time of the last
+ * forget, since a forget whose deletion failed or was blocked leaves older ones stored.
+ */
+export const endedSessions = (sessions: readonly SessionRecord[], current: string | undefined, after = -Infinity): SessionRecord[] =>
+  sessions.filter((s) => s.id !== current && s.count > 0 && s.end > after);
 
 /** Last event time (ms since the epoch) of the newest of `ended`; 0 when there is none. */
 export const newestEnd = (ended: readonly SessionRecord[]): number => ended.reduce((m, s) => Math.max(m, s.end), 0);
