@@ -197,8 +197,14 @@ export async function loadModelPredictor(o: ModelClientOptions): Promise<ModelPr
     o.onRuntime?.({ error: `model runtime failed: ${String((err as Error)?.message ?? err)}` });
   };
   const stepMs = o.stepTimeoutMs ?? 10_000;
+  /**
+   * A call to the runtime `ops`, within the step time limit: a runtime that fails it or does not
+   * answer (worker crashed, context gone for good, hung) is stopped, and `fallback()` answers.
+   */
+  const bounded = <T>(ops: RuntimeOps, call: Promise<T>, what: string, fallback: () => T): Promise<T> =>
+    withTimeout(call, stepMs, what).catch((err) => (drop(ops, err), fallback()));
   /** Sends the personal head to the runtime in use; a failure stops it, as a failed step does. */
-  const sendHead = (ops: RuntimeOps, head: PersonalHead | null) => withTimeout(ops.setHead(head), stepMs, 'setting the personal head').catch((err) => drop(ops, err));
+  const sendHead = (ops: RuntimeOps, head: PersonalHead | null) => bounded(ops, ops.setHead(head), 'setting the personal head', () => undefined);
   const failed = (err: unknown) => {
     if (!disposed) o.onRuntime?.({ error: String((err as Error)?.message ?? err) });
     throw err;
@@ -248,16 +254,10 @@ export async function loadModelPredictor(o: ModelClientOptions): Promise<ModelPr
     runtimeReady,
     async step(hidden, x) {
       if (!rt) return jsStep(net, hidden, x, personal ?? undefined);
+      // a runtime that died or hangs is stopped; the plain-JS kernel, which takes the same hidden state, carries on
       const ops = rt;
-      let r: Awaited<ReturnType<RuntimeOps['step']>>;
-      try {
-        r = await withTimeout(ops.step(hidden, Array.from(x)), stepMs, 'a model step');
-      } catch (err) {
-        // the runtime died (worker crashed, context gone for good) or hangs: stop it and carry on
-        // with the plain-JS kernel, which takes the same hidden state
-        drop(ops, err);
-        return jsStep(net, hidden, x, personal ?? undefined);
-      }
+      const r = await bounded(ops, ops.step(hidden, Array.from(x)), 'a model step', () => null);
+      if (!r) return jsStep(net, hidden, x, personal ?? undefined);
       if (r.backend !== backend) {
         backend = r.backend;
         o.onFallback?.(r.fallback ?? 'backend changed', backend);
@@ -268,12 +268,12 @@ export async function loadModelPredictor(o: ModelClientOptions): Promise<ModelPr
     stats() {
       const ops = rt;
       if (!ops) return Promise.resolve({ numTensors: 0, backend });
-      return withTimeout(ops.stats(), stepMs, 'reading the runtime stats').catch((err) => (drop(ops, err), { numTensors: 0, backend }));
+      return bounded(ops, ops.stats(), 'reading the runtime stats', () => ({ numTensors: 0, backend }));
     },
     loseContext() {
       const ops = rt;
       if (!ops) return Promise.resolve(false);
-      return withTimeout(ops.lose(), stepMs, 'losing the WebGL context').catch((err) => (drop(ops, err), false));
+      return bounded(ops, ops.lose(), 'losing the WebGL context', () => false);
     },
     dispose() {
       disposed = true;
