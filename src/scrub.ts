@@ -218,8 +218,9 @@ export function scrubText(s: string, mode: ScrubMode | 'path' = 'text'): string 
   // ("ＴＥＬ090…" → "TEL090…", an identifier), which must not hide what the written form shows
   const first = scan(s, mode);
   const decoded = first.normalize('NFKC').replace(/%[0-7][\da-f]/gi, decodeURIComponent);
-  const clean = scan(decoded, mode);
-  // the written form is kept unless normalising or decoding revealed something more to remove
+  // nothing to normalise or decode (plain ASCII text, the usual case): one pass was the whole work;
+  // else the written form is kept unless normalising or decoding revealed something more to remove
+  const clean = decoded === first ? first : scan(decoded, mode);
   return clean === decoded ? first : clean;
 }
 
