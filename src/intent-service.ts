@@ -75,6 +75,21 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
     return loading;
   };
 
+  /** The head revision each state's last logit was computed under (a restored state has none). */
+  const scoredUnder = new WeakMap<SessionState, number>();
+  /**
+   * Re-scores the current state's last step when the head in use changed after it (an adoption,
+   * rollback or another tab's head), so the answer and the next step's reason weight come from
+   * the head `source` names rather than the one before it.
+   */
+  const rescore = (p: Predictor) => {
+    const s = state;
+    if (!s || !p.relogit || !s.lastX || s.logit === null || scoredUnder.get(s) === p.headRevision) return;
+    state = { ...s, logit: p.relogit(s.hidden, s.lastX) };
+    scoredUnder.set(state, p.headRevision ?? 0);
+    dirty = true;
+  };
+
   const toIntent = (s: SessionState, p: Predictor): Intent => {
     const purchase = sigmoid(s.logit ?? p.baseLogit);
     const stage = stageOf({
@@ -180,6 +195,7 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
         await pace(); // a long session replayed by the JS kernel must not be one long task
       }
       answered.clear();
+      rescore(p);
       if (state) current = toIntent(state, p);
     } catch (err) {
       d.problem('warning', 'intent-restore', `could not restore the intent state: ${(err as Error)?.message ?? err}`);
@@ -210,8 +226,13 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
     }
     const before = current?.sessionId === e.sessionId ? current : undefined;
     const epoch = resets;
-    const next = await advance(p, state, e);
+    rescore(p); // the step's reason weight is measured from the head in use now
+    const prev = state;
+    const revision = p.headRevision;
+    const next = await advance(p, prev, e);
     if (epoch !== resets) return; // a forget landed during the step: the forgotten session stays forgotten
+    // scored under this head when the step ran under it (a dwell keeps the last step's logit)
+    if (revision === p.headRevision && (next.lastX !== prev.lastX || scoredUnder.get(prev) === revision)) scoredUnder.set(next, revision ?? 0);
     state = next;
     stepsRun++;
     dirty = true;
@@ -292,6 +313,7 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
       await enqueue(async () => {});
       const p = predictor ?? heuristicPredictor;
       const sid = d.sessionId() ?? state?.sessionId ?? '';
+      rescore(p);
       if (state && state.sessionId === sid) return (current = toIntent(state, p));
       return toIntent(newSessionState(sid, p.modelVersion), p);
     },

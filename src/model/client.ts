@@ -5,7 +5,7 @@
  * over with the same hidden state once its shaders are compiled. Exposed as a {@link Predictor}.
  * The runtime files sit next to the hunch build (`assetBase`).
  */
-import { decodeJsNet, jsStep, type JsNet } from './js-net.js';
+import { decodeJsNet, jsHeadLogit, jsStep, type JsNet } from './js-net.js';
 import { fetchModelFiles, type FetchLike, type ModelFiles } from './model-files.js';
 import type { PersonalHead } from '../personalize/head.js';
 import type { Predictor } from './predictor.js';
@@ -187,6 +187,7 @@ export async function loadModelPredictor(o: ModelClientOptions): Promise<ModelPr
   let rt: RuntimeOps | undefined;
   let backend = 'js';
   let personal: PersonalHead | null = null; // per-user head (issue #8), used by both kernels
+  let headRevision = 0;
   let disposed = false;
   /** Stops a runtime that failed a call; the JS kernel answers from then on (said as a runtime failure). */
   const drop = (ops: RuntimeOps, err: unknown): void => {
@@ -233,8 +234,13 @@ export async function loadModelPredictor(o: ModelClientOptions): Promise<ModelPr
       return personal ? ('personalized' as const) : ('model' as const);
     },
     jsNet: net,
+    get headRevision() {
+      return headRevision;
+    },
+    relogit: (hidden, x) => jsHeadLogit(net, hidden, x, personal ?? undefined),
     async setHead(head) {
       personal = head;
+      headRevision++;
       const ops = rt;
       if (ops) await sendHead(ops, head);
     },

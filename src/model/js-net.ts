@@ -53,8 +53,6 @@ export function decodeJsNet({ modelJson, bin }: ModelFiles): JsNet {
  */
 export function jsStep(net: JsNet, hidden: readonly number[], x: ArrayLike<number>, head?: { w: ArrayLike<number>; b: number }): { logit: number; hidden: number[] } {
   const { D, H, W, b } = net;
-  const hw = head?.w ?? net.hw;
-  const hb = head?.b ?? net.hb;
   const h = hidden.length === H ? hidden : new Array<number>(H).fill(0);
   const cols = 2 * H;
   const g = Array.from(b, Number);
@@ -69,8 +67,19 @@ export function jsStep(net: JsNet, hidden: readonly number[], x: ArrayLike<numbe
     const z = 1 / (1 + Math.exp(-g[j]));
     next[j] = h[j] + z * (Math.tanh(g[H + j]) - h[j]);
   }
-  let logit = hb;
-  for (let j = 0; j < H; j++) logit += next[j] * hw[j];
+  return { logit: jsHeadLogit(net, next, x, head), hidden: next };
+}
+
+/**
+ * The head alone: `logit = [h', x]·w + b` for a step's new hidden state `h'` and its features `x`.
+ * A head set after a step re-scores it with this, without running the cell again.
+ * @param head a per-user head in place of the pretrained one (default none)
+ */
+export function jsHeadLogit(net: Pick<JsNet, 'D' | 'H' | 'hw' | 'hb'>, hidden: readonly number[], x: ArrayLike<number>, head?: { w: ArrayLike<number>; b: number }): number {
+  const { D, H } = net;
+  const hw = head?.w ?? net.hw;
+  let logit = head?.b ?? net.hb;
+  for (let j = 0; j < H; j++) logit += (hidden[j] ?? 0) * hw[j];
   for (let i = 0; i < D; i++) logit += x[i] * hw[H + i];
-  return { logit, hidden: next };
+  return logit;
 }

@@ -33,6 +33,13 @@ export interface Predictor {
    * TensorFlow.js runtime alike; `source` becomes `'personalized'`. `null` goes back to the pretrained head.
    */
   setHead?(head: PersonalHead | null): Promise<void>;
+  /**
+   * Counts the changes of the head in use (model predictors only; 0 until the first `setHead`):
+   * a step's logit computed under another count is re-scored with `relogit`.
+   */
+  readonly headRevision?: number;
+  /** The logit of a step's new hidden state and features under the head in use now (model predictors only). */
+  relogit?(hidden: readonly number[], x: ArrayLike<number>): number;
 }
 
 /** The heuristic as a predictor. */
@@ -51,5 +58,5 @@ export async function advance(p: Predictor, s: SessionState, event: HunchEvent):
   const enc = encodeEvent(s.feature, event);
   if (!enc.step) return applyStep(s, event, enc.state, { step: false, logit: 0, hidden: s.hidden }, p.baseLogit);
   const r = await p.step(s.hidden, enc.x);
-  return applyStep(s, event, enc.state, { step: true, ...r }, p.baseLogit);
+  return applyStep(s, event, enc.state, { step: true, ...r, x: enc.x }, p.baseLogit);
 }

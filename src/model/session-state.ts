@@ -18,6 +18,11 @@ export interface SessionState {
   hidden: number[];
   /** Purchase log-odds after the last step (null before the first). */
   logit: number | null;
+  /**
+   * The last model step's features (`x`), so a head set after that step can re-score it with
+   * `hidden` (absent before the first step, and in states saved before 2026-12-01).
+   */
+  lastX?: number[];
   /** Highest purchase probability so far. */
   peak: number;
   /** Model steps so far. */
@@ -57,7 +62,7 @@ export function applyStep(
   s: SessionState,
   event: Pick<HunchEvent, 'id' | 'type' | 'itemId' | 'ts'>,
   feature: FeatureState,
-  result: { step: boolean; logit: number; hidden: number[] },
+  result: { step: boolean; logit: number; hidden: number[]; x?: ArrayLike<number> },
   baseLogit: number,
 ): SessionState {
   const seen = s.seen + 1;
@@ -72,6 +77,7 @@ export function applyStep(
     feature,
     hidden: result.hidden,
     logit: result.logit,
+    lastX: result.x ? Array.from(result.x) : undefined,
     peak: Math.max(s.peak, 1 / (1 + Math.exp(-result.logit))),
     steps,
     seen,
