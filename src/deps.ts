@@ -51,4 +51,11 @@ export interface HunchDeps {
    * the script tag loads `hunch-intent.js` next to itself. Without it, `intent()` rejects.
    */
   loadIntentModule?: () => Promise<typeof import('./intent-module.js')>;
+  /**
+   * The version of the build that loads the intent half (the script tag sets it): a half of
+   * another version is refused. An unversioned CDN URL (`unpkg.com/hunch/dist/…`) can serve a
+   * newer `hunch-intent.js` next to an older cached script, and the halves' interface may differ.
+   * Default: not checked (the ESM build's chunks come from one build).
+   */
+  version?: string;
 }

@@ -21,7 +21,7 @@ export const MAX_INTENT_BACKLOG = 500;
 
 /** What the lazy half needs from the instance. */
 export interface LazyServicesDeps {
-  deps: Pick<HunchDeps, 'loadIntentModule' | 'loadPredictor' | 'assetBase'>;
+  deps: Pick<HunchDeps, 'loadIntentModule' | 'loadPredictor' | 'assetBase' | 'version'>;
   opts: ResolvedOptions;
   /** The page's URL when the module loads (relative model URLs resolve against it). */
   pageUrl(): string | undefined;

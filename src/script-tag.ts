@@ -9,6 +9,7 @@ import type { Hunch } from './api.js';
 import { createHunch } from './hunch.js';
 import type { HunchOptions } from './options.js';
 import { optionsFromDataset, scriptGlobal } from './script-proxy.js';
+import { VERSION } from './version.js';
 
 (() => {
   // hunch already loaded (an element with id="hunch" is not hunch: named access puts it on window)
@@ -22,7 +23,7 @@ import { optionsFromDataset, scriptGlobal } from './script-proxy.js';
   try {
     const options: HunchOptions = optionsFromDataset(script?.dataset ?? {});
     // createHunch hands over the instance before its first await, so the global is the instance at once
-    pending = createHunch(options, { assetBase, loadIntentModule, created: (h) => (instance = h) });
+    pending = createHunch(options, { assetBase, loadIntentModule, version: VERSION, created: (h) => (instance = h) });
   } catch (error) {
     pending = Promise.reject(error);
   }

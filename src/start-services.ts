@@ -9,6 +9,7 @@ import type { LazyServicesDeps } from './lazy-services.js';
 import { loadModelPredictor } from './model/client.js';
 import { modelUrl, optionUrl, predictorLoader } from './model-wiring.js';
 import { createRecommendService, type RecommendService } from './recommend-service.js';
+import { VERSION } from './version.js';
 
 /** The factories {@link startServices} uses (tests pass stubs). */
 export interface ServiceFactories {
@@ -19,10 +20,14 @@ export interface ServiceFactories {
 
 /**
  * Creates the services for an instance.
- * @throws Error when `recommend.url` cannot be made absolute (nothing is left running then)
+ * @throws Error when `recommend.url` cannot be made absolute (nothing is left running then), or
+ *   when the loading build is another version (`deps.version`)
  */
 export function startServices(d: LazyServicesDeps, f: ServiceFactories = { createIntentService, createRecommendService, loadModelPredictor }): { service: IntentService; recs?: RecommendService } {
   const { deps, opts, emitter, problem } = d;
+  if (deps.version !== undefined && deps.version !== VERSION) {
+    throw new Error(`hunch-intent.js is version ${VERSION}, the script that loaded it ${deps.version}: load both from one version (pin it in a CDN URL)`);
+  }
   const loadPredictor =
     deps.loadPredictor ??
     predictorLoader(f, opts, () => modelUrl(opts, d.pageUrl(), deps.assetBase), deps.assetBase, {

@@ -183,6 +183,17 @@ describe('createHunch', () => {
     expect(problems).toEqual(['intent-module']);
   });
 
+  it("a lazy half of another version than the script that loads it is refused, saying which (an unversioned CDN URL can pair a cached script with a newer half)", async () => {
+    const problems: string[] = [];
+    const created = vi.fn(() => ({ onEvent: () => {}, intent: async () => ({ purchase: 0.5 }), persist: async () => {}, dispose: () => {}, reset: () => {} }));
+    const { h } = await make({}, { loadIntentModule: async () => stubModule(created), version: '0.0.1-older' });
+    h.on('error', (p) => problems.push(`${p.code}: ${p.message}`));
+    await expect(h.intent()).rejects.toThrow(/hunch-intent\.js is version .*, the script that loaded it 0\.0\.1-older/);
+    expect(created).not.toHaveBeenCalled(); // nothing of the other version runs
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^intent-module: /);
+  });
+
   it('forget() whose database deletion fails (blocked) still drops what the page holds and the local keys, tells the other tabs, and rejects saying so', async () => {
     const store = createMemoryStore();
     const blocked: Store = { ...store, destroy: async () => Promise.reject(new Error('deleting IndexedDB "hunch" timed out after 5000 ms')) };
