@@ -50,12 +50,19 @@ export function advanceSession(
  * Reconciles this tab's pointer with the one shared by other tabs (which may be stale: storage
  * between tabs syncs asynchronously). Of the pointers still live at `now`, the one that started
  * first wins (ties: smaller id), so tabs that started sessions at the same moment converge on one.
+ * When neither is live, the one with the later activity (`last`) is the last session: a tab that
+ * never writes the shared pointer (consent `'pending'`) may find an older session there.
  */
 export function chooseSession(mine: SessionPointer | undefined, shared: SessionPointer | undefined, now: number, timeoutMs: number): SessionPointer | undefined {
   const live = (p: SessionPointer | undefined) => isLive(p, now, timeoutMs);
   const a = live(mine) ? mine : undefined;
   const b = live(shared) ? shared : undefined;
-  if (!a || !b) return a ?? b ?? shared ?? mine;
+  if (!a && !b) {
+    if (!mine || !shared) return mine ?? shared;
+    if (mine.id === shared.id) return spanOf(mine, shared);
+    return shared.last > mine.last ? shared : mine;
+  }
+  if (!a || !b) return a ?? b;
   if (a.id === b.id) return spanOf(a, b);
   const first = a.start < b.start || (a.start === b.start && a.id < b.id) ? a : b;
   return { id: first.id, start: first.start, last: Math.max(a.last, b.last) };

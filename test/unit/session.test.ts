@@ -4,6 +4,7 @@ import type { HunchEvent } from '../../src/events';
 import { advanceSession, chooseSession, mergeSession } from '../../src/session';
 
 const MIN = 60_000;
+const DAY = 24 * 60 * MIN;
 let n = 0;
 const newId = () => `s${++n}`;
 
@@ -47,5 +48,16 @@ describe('chooseSession', () => {
     const cur = { id: 'cur', start: 40 * MIN, last: 41 * MIN };
     expect(chooseSession(old, cur, 42 * MIN, T)?.id).toBe('cur');
     expect(chooseSession(cur, old, 42 * MIN, T)?.id).toBe('cur');
+  });
+  it('after the timeout names the last session (the later activity), not an older shared one', () => {
+    // a 'pending' tab never writes its session, so the shared pointer may be yesterday's
+    const yesterday = { id: 'yesterday', start: -DAY, last: -DAY + 10 * MIN };
+    const today = { id: 'today', start: 0, last: MIN };
+    expect(chooseSession(today, yesterday, 32 * MIN, T)?.id).toBe('today');
+    expect(chooseSession(yesterday, today, 32 * MIN, T)?.id).toBe('today');
+    // the same session seen by both: its whole span
+    expect(chooseSession({ id: 's', start: 5, last: 10 }, { id: 's', start: 0, last: 8 }, 40 * MIN, T)).toEqual({ id: 's', start: 0, last: 10 });
+    expect(chooseSession(undefined, yesterday, 32 * MIN, T)).toBe(yesterday);
+    expect(chooseSession(today, undefined, 32 * MIN, T)).toBe(today);
   });
 });
