@@ -19,13 +19,21 @@ export async function withWebLock<T>(name: string, fn: () => Promise<T>, waitMs 
   const locks = (globalThis as { navigator?: { locks?: LockManager } }).navigator?.locks;
   if (!locks?.request) return fn();
   let started = false;
+  // a controller and a timer, not AbortSignal.timeout: browsers with Web Locks but without it
+  // (Safari 15.4–15.x, Chrome 69–102, Firefox 96–99) would otherwise never take the lock
+  let timer: ReturnType<typeof setTimeout> | undefined;
   try {
-    return await locks.request(name, { signal: AbortSignal.timeout(waitMs) }, () => {
+    const wait = new AbortController();
+    timer = setTimeout(() => wait.abort(new DOMException(`lock ${name} not granted within ${waitMs} ms`, 'TimeoutError')), waitMs);
+    return await locks.request(name, { signal: wait.signal }, () => {
       started = true;
+      clearTimeout(timer);
       return fn();
     });
   } catch (err) {
     if (started) throw err; // fn itself failed: never run it twice
     return fn();
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -2,7 +2,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { withWebLock } from '../../src/web-lock';
 
-afterEach(() => vi.unstubAllGlobals());
+afterEach(() => {
+  vi.unstubAllGlobals();
+  vi.restoreAllMocks();
+});
 
 describe('withWebLock', () => {
   it('runs fn holding the named lock and returns its result', async () => {
@@ -33,5 +36,38 @@ describe('withWebLock', () => {
     expect(Date.now() - t0).toBeGreaterThanOrEqual(25);
     vi.stubGlobal('navigator', undefined);
     expect(await withWebLock('l', async () => 'no api')).toBe('no api');
+  });
+
+  it('takes the lock where AbortSignal.timeout is missing (Safari 15.4–15.x, Chrome 69–102), and still gives up after waitMs', async () => {
+    vi.spyOn(AbortSignal, 'timeout').mockImplementation(() => {
+      throw new TypeError('AbortSignal.timeout is not a function');
+    });
+    // a lock manager that grants one holder at a time
+    let tail: Promise<unknown> = Promise.resolve();
+    const request = vi.fn((_n: string, _o: { signal: AbortSignal }, cb: () => Promise<unknown>) => {
+      const p = tail.then(cb);
+      tail = p.catch(() => {});
+      return p;
+    });
+    vi.stubGlobal('navigator', { locks: { request } });
+    let inside = 0;
+    let most = 0;
+    const fn = async () => {
+      most = Math.max(most, ++inside);
+      await new Promise((r) => setTimeout(r, 10));
+      inside--;
+      return 'ok';
+    };
+    expect(await Promise.all([withWebLock('l', fn, 30), withWebLock('l', fn, 30)])).toEqual(['ok', 'ok']);
+    expect(request).toHaveBeenCalledTimes(2);
+    expect(most).toBe(1);
+    // granted: the wait's timer is cleared, the signals never abort
+    await new Promise((r) => setTimeout(r, 60));
+    expect(request.mock.calls.map((c) => c[1].signal.aborted)).toEqual([false, false]);
+    // not granted: aborted after waitMs, then fn runs without the lock
+    vi.stubGlobal('navigator', {
+      locks: { request: (_n: string, o: { signal: AbortSignal }) => new Promise((_r, reject) => o.signal.addEventListener('abort', () => reject(o.signal.reason))) },
+    });
+    expect(await withWebLock('l', async () => 'ran', 20)).toBe('ran');
   });
 });
