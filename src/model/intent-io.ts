@@ -62,7 +62,7 @@ export async function serializeIntentNet(
  */
 export function deserializeIntentNet(modelJson: unknown, weightsBin: ArrayBuffer): { weights: IntentWeights; model: IntentModelJson } {
   const m = checkIntentModelJson(modelJson);
-  const specs = (m.weightsManifest ?? []).flatMap((g) => g.weights);
+  const specs = m.weightsManifest.flatMap((g) => g.weights);
   const t = tf.io.decodeWeights(weightsBin, specs as tf.io.WeightsManifestEntry[]);
   const want = intentWeightShapes(FEATURE_DIM, m.hidden);
   for (const [name, shape] of Object.entries(want)) {

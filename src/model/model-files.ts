@@ -14,26 +14,47 @@ export interface ModelFiles {
 }
 
 /**
- * Fetches `<url>/model.json` and its one weights file.
- * @param url folder URL, with or without a trailing slash
- * @throws Error naming the file and HTTP status, invalid JSON, a weights manifest that does not
- *   name exactly one file, or the version mismatch
+ * The URL of `file` (a name from the model folder, or a path relative to it) inside the folder
+ * `url`. The folder's query is carried to each file that has none of its own, so a cache-busting
+ * `…/intent/?v=3` reaches `model.json` and `weights.bin` alike; its hash is dropped (never sent).
+ * @param url absolute folder URL, with or without a trailing slash on its path
+ * @throws Error when `url` is not an absolute URL
+ */
+export function modelFileUrl(url: string, file: string): string {
+  let base: URL;
+  try {
+    base = new URL(url);
+  } catch {
+    throw new Error(`intent model: ${url} is not an absolute URL`);
+  }
+  if (!base.pathname.endsWith('/')) base.pathname += '/';
+  const u = new URL(file, base);
+  if (!u.search) u.search = base.search;
+  u.hash = '';
+  return u.href;
+}
+
+/**
+ * Fetches `<url>/model.json` and its one weights file (see {@link modelFileUrl} for a query in `url`).
+ * @param url absolute folder URL, with or without a trailing slash
+ * @throws Error naming the file and HTTP status, invalid JSON, a malformed `model.json`, a
+ *   weights manifest that does not name exactly one file, or the version mismatch
  */
 export async function fetchModelFiles(fetchFn: FetchLike, url: string): Promise<ModelFiles> {
-  const base = url.endsWith('/') ? url : `${url}/`;
-  const res = await fetchFn(base + INTENT_FILES.model);
-  if (!res.ok) throw new Error(`intent model: ${base + INTENT_FILES.model} answered HTTP ${res.status}`);
+  const modelUrl = modelFileUrl(url, INTENT_FILES.model);
+  const res = await fetchFn(modelUrl);
+  if (!res.ok) throw new Error(`intent model: ${modelUrl} answered HTTP ${res.status}`);
   let raw: unknown;
   try {
     raw = await res.json();
   } catch {
-    throw new Error(`intent model: ${base + INTENT_FILES.model} is not valid JSON`);
+    throw new Error(`intent model: ${modelUrl} is not valid JSON`);
   }
   const modelJson = checkIntentModelJson(raw);
-  const paths = (modelJson.weightsManifest ?? []).flatMap((g) => g.paths ?? []);
-  const path = paths[0];
-  if (paths.length !== 1 || typeof path !== 'string') throw new Error('intent model: model.json must name exactly one weights file');
-  const wres = await fetchFn(base + path);
-  if (!wres.ok) throw new Error(`intent model: ${base + path} answered HTTP ${wres.status}`);
+  const paths = modelJson.weightsManifest.flatMap((g) => g.paths);
+  if (paths.length !== 1) throw new Error('intent model: model.json must name exactly one weights file');
+  const binUrl = modelFileUrl(url, paths[0]);
+  const wres = await fetchFn(binUrl);
+  if (!wres.ok) throw new Error(`intent model: ${binUrl} answered HTTP ${wres.status}`);
   return { modelJson, bin: await wres.arrayBuffer() };
 }
