@@ -5,15 +5,17 @@
  *
  * When WebGL fails mid-session (context lost, an op throws, or a non-finite output), the weights
  * are rebuilt on the CPU backend from a copy kept at load, and the step is retried: predictions
- * keep coming and `backend` says `'cpu'`. No tensor outlives a step (`numTensors` stays flat).
+ * keep coming and `backend` says `'cpu'`. A WebGL failure during the start-up's warm-up step (a
+ * shader that does not compile) starts on CPU likewise with `'auto'`. No tensor outlives a step
+ * (`numTensors` stays flat), nor a start that fails.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-webgl';
 import { deserializeIntentNet } from './intent-io.js';
 import type { ModelFiles } from './model-files.js';
-import { netShape, step as netStep, disposeIntentWeights, type IntentHead, type IntentWeights } from './intent-net.js';
-import { NO_BACKEND } from './protocol.js';
+import { step as netStep, disposeIntentWeights, type IntentHead, type IntentWeights } from './intent-net.js';
+import { ModelFileError, NO_BACKEND } from './protocol.js';
 
 /** Backends the runtime can use, in fallback order. */
 export type RuntimeBackend = 'webgl' | 'cpu';
@@ -40,6 +42,8 @@ export interface RuntimeInfo {
   baseLogit: number;
   /** From the `createRuntime` call to the end of its warm-up step, ms. */
   warmupMs: number;
+  /** Why WebGL was given up during the start (`'auto'`: its warm-up failed, the runtime runs on CPU). */
+  fallback?: string;
 }
 
 /** A started runtime. */
@@ -81,28 +85,29 @@ function webglContext(): WebGLRenderingContext | undefined {
 }
 
 /**
- * Starts a runtime: backend, weights, warm-up (compiles the WebGL shaders).
- * @throws Error when the weights do not decode (truncated, wrong shapes) or no backend starts
+ * Starts a runtime: backend, weights, warm-up (compiles the WebGL shaders). With `'auto'`, a
+ * WebGL failure during the warm-up starts it on CPU (`info().fallback` says why).
+ * @throws ModelFileError when the weights do not decode (truncated, wrong shapes); Error when no
+ *   backend starts, or the warm-up fails on the backend asked for (no weights are left behind)
  */
 export async function createRuntime(init: RuntimeInit): Promise<Runtime> {
   const t0 = performance.now();
   const files = init.files;
-  let backend = await selectBackend(init.backend ?? 'auto');
+  const want = init.backend ?? 'auto';
+  let backend = await selectBackend(want);
   const build = () => {
     // decodeWeights checks byte lengths: a truncated file throws here, naming the model
     try {
       return deserializeIntentNet(files.modelJson, files.bin);
     } catch (err) {
-      throw new Error(`intent model: ${(err as Error).message.replace(/^intent model: /, '')}`);
+      throw new ModelFileError(`intent model: ${(err as Error).message.replace(/^intent model: /, '')}`);
     }
   };
-  let { weights, model } = build();
   // a lost context may be restored (TensorFlow.js prevents the default, which asks the browser to)
   // before the next step, and then looks alive with every texture gone: the loss is remembered
   let lost = false;
   (webglContext()?.canvas as EventTarget | undefined)?.addEventListener?.('webglcontextlost', () => (lost = true));
-  const { hidden: H, inputDim: D } = netShape(weights);
-  const baseLogit = (await weights.head.b.data())[0];
+  const { hidden: H, inputDim: D } = files.modelJson; // build() checks the weights against both
   // per-user head (personalization): kept as numbers so it can be rebuilt on a backend change
   let personal: { w: number[]; b: number } | null = null;
   let personalT: IntentHead | undefined;
@@ -128,22 +133,49 @@ export async function createRuntime(init: RuntimeInit): Promise<Runtime> {
     }
   };
 
-  const toCpu = async (reason: string) => {
-    disposeIntentWeights(weights);
+  const useCpu = async () => {
     await tf.setBackend('cpu');
     await tf.ready();
     backend = 'cpu';
+  };
+
+  /** Builds the weights on the current backend and warms up: compiles every kernel once (WebGL shaders), so the first real event is fast. A failure frees the weights. */
+  const warmUp = async () => {
+    const built = build();
+    try {
+      const base = (await built.weights.head.b.data())[0];
+      await run(built.weights, [], new Float32Array(D));
+      return { ...built, baseLogit: base };
+    } catch (err) {
+      disposeIntentWeights(built.weights);
+      throw err;
+    }
+  };
+  let fallbackAtStart: string | undefined;
+  let started: Awaited<ReturnType<typeof warmUp>>;
+  try {
+    started = await warmUp();
+  } catch (err) {
+    // a model that does not decode fails on every backend; WebGL asked for by name is strict
+    if (err instanceof ModelFileError || want !== 'auto' || backend !== 'webgl') throw err;
+    fallbackAtStart = `WebGL failed at start (${(err as Error)?.message ?? err})`;
+    await useCpu();
+    started = await warmUp();
+  }
+  let { weights, model } = started;
+  const { baseLogit } = started;
+  const warmupMs = performance.now() - t0;
+
+  const toCpu = async (reason: string) => {
+    disposeIntentWeights(weights);
+    await useCpu();
     ({ weights, model } = build());
     buildHead();
     return reason;
   };
 
-  // warm up: compiles every kernel once (WebGL shaders), so the first real event is fast
-  await run(weights, [], new Float32Array(D));
-  const warmupMs = performance.now() - t0;
-
   return {
-    info: () => ({ backend, modelVersion: model.modelVersion, baseLogit, warmupMs }),
+    info: () => ({ backend, modelVersion: model.modelVersion, baseLogit, warmupMs, ...(fallbackAtStart ? { fallback: fallbackAtStart } : {}) }),
     async step(hidden, x) {
       let fallback: string | undefined;
       if (backend === 'webgl' && (lost || webglContext()?.isContextLost())) fallback = await toCpu('WebGL context lost');

@@ -2,7 +2,7 @@
  * Model worker (`dist/hunch-worker.js`): runs the runtime off the main thread, with WebGL on an
  * OffscreenCanvas. Requests are handled one at a time, in order.
  */
-import type { WorkerRequest, WorkerResponse } from './protocol.js';
+import { isModelFileError, type WorkerRequest, type WorkerResponse } from './protocol.js';
 import { createRuntime, type Runtime } from './runtime.js';
 
 const scope = self as unknown as { onmessage: ((ev: MessageEvent<WorkerRequest>) => void) | null; postMessage(m: WorkerResponse): void };
@@ -34,7 +34,8 @@ scope.onmessage = (ev) => {
     try {
       scope.postMessage({ id: req.id, ok: true, result: await handle(req) });
     } catch (err) {
-      scope.postMessage({ id: req.id, ok: false, error: String((err as Error)?.message ?? err) });
+      const error = String((err as Error)?.message ?? err);
+      scope.postMessage(isModelFileError(err) ? { id: req.id, ok: false, error, kind: 'model' } : { id: req.id, ok: false, error });
     }
   });
 };
