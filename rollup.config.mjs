@@ -7,6 +7,7 @@ import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
 import { idbWithoutIterators } from './tools/idb-without-iterators.mjs';
+import { longWithoutWasm } from './tools/long-without-wasm.mjs';
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 
@@ -23,6 +24,7 @@ const SCRIPT_TAG_TERSER = { ecma: 2020, toplevel: true, compress: { passes: 3, e
 
 const plugins = (min, terserOptions = {}) => [
   idbWithoutIterators(),
+  longWithoutWasm(),
   typescript({ tsconfig: './tsconfig.build.json', declaration: false, emitDeclarationOnly: false, noEmit: false, outDir: 'dist', rootDir: 'src' }),
   version(),
   nodeResolve({ browser: true }),

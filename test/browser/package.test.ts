@@ -34,8 +34,17 @@ describe('the npm package', () => {
     }
     expect(files.filter((f) => /^(src|tools|test|bench|examples|models\/next-item)\//.test(f))).toEqual([]);
     // every entry the manifest names is in the tarball
-    const named = [pkg.main, pkg.module, pkg.types, pkg.unpkg, pkg.exports['.'].types, pkg.exports['.'].import, pkg.exports['./hunch.iife.js']].map((p: string) => p.replace(/^\.\//, ''));
+    const named = [pkg.main, pkg.module, pkg.types, pkg.exports['.'].types, pkg.exports['.'].import, pkg.exports['./hunch.iife.js']].map((p: string) => p.replace(/^\.\//, ''));
     for (const p of named) expect(files, p).toContain(p);
+  });
+
+  it('names no short CDN entry (unpkg, jsdelivr, browser) that serves the script tag at the package root', () => {
+    // served as unpkg.com/hunch or cdn.jsdelivr.net/npm/hunch@x, the script's folder is the CDN's
+    // package list, so the lazy half it loads next to itself, '…/hunch-intent.js', would be
+    // another npm package (anyone may publish that name) running on the store's page
+    expect([pkg.unpkg, pkg.jsdelivr, pkg.browser]).toEqual([undefined, undefined, undefined]);
+    // main is the ESM build: a classic <script> given it stops at the parse, before any code runs
+    expect(readFileSync(join(repo, pkg.main), 'utf8')).toMatch(/^export\b|\bexport \{/m);
   });
 
   it('has no runtime dependencies: no built file imports a bare module specifier', () => {
@@ -51,6 +60,12 @@ describe('the npm package', () => {
     expect(bare).toEqual([]);
     // the scan sees imports at all: the ESM entry re-exports its core chunk
     expect(specifiers(readFileSync(join(repo, 'dist/hunch.js'), 'utf8')).length).toBeGreaterThan(0);
+  });
+
+  it("no built file compiles WebAssembly, which a strict CSP without 'wasm-unsafe-eval' reports (tools/long-without-wasm.mjs)", () => {
+    const js = readdirSync(join(repo, 'dist')).filter((f) => f.endsWith('.js'));
+    expect(js).toContain('hunch-runtime.js');
+    expect(js.filter((f) => readFileSync(join(repo, 'dist', f), 'utf8').includes('WebAssembly'))).toEqual([]); // was ['hunch-runtime.js', 'hunch-worker.js']
   });
 
   it("no built file writes new URL('<literal>', import.meta.url), which webpack before 5.109 tries to bundle (and fails on './')", () => {

@@ -9,12 +9,14 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { idbWithoutIterators } from '../../tools/idb-without-iterators.mjs';
+import { longWithoutWasm } from '../../tools/long-without-wasm.mjs';
 import { fileURLToPath } from 'node:url';
 
 const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
 const sources = (dir: string): string[] =>
   readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? sources(join(dir, d.name)) : d.name.endsWith('.ts') ? [join(dir, d.name)] : []));
 const IDB_INDEX = fileURLToPath(new URL('../../node_modules/idb/build/index.js', import.meta.url));
+const LONG = fileURLToPath(new URL('../../node_modules/long/src/long.js', import.meta.url));
 
 describe('idb without async iterators', () => {
   it('no source iterates an idb cursor, index or store with for await, .iterate() or Symbol.asyncIterator', () => {
@@ -37,6 +39,25 @@ describe('idb without async iterators', () => {
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatch(/changed shape/);
   });
+});
+
+describe("long without WebAssembly (a strict CSP has no 'wasm-unsafe-eval')", () => {
+  it("takes long's plain-JS path in the installed file, and fails the build when that file changes shape", () => {
+    const plugin = longWithoutWasm();
+    const errors: string[] = [];
+    const ctx = { error: (m: string) => errors.push(m) };
+    const code = readFileSync(LONG, 'utf8');
+    const out = plugin.transform.call(ctx, code, LONG) as { code: string };
+    expect(errors).toEqual([]);
+    expect(out.code).not.toContain('WebAssembly');
+    expect(out.code).toMatch(/var wasm = null;/); // long's own fallback when WebAssembly is missing
+    expect(out.code.length).toBeGreaterThan(code.length - 2000); // only the compile went
+    expect(plugin.transform.call(ctx, 'const x = 1;', '/x/other.js')).toBeNull();
+    plugin.transform.call(ctx, code.replace('try {', 'if (true) {'), LONG);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/changed shape/);
+  });
+
 });
 
 describe('size report', () => {
