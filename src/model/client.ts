@@ -9,7 +9,7 @@ import { decodeJsNet, jsHeadLogit, jsStep, type JsNet } from './js-net.js';
 import { fetchModelFiles, type FetchLike, type ModelFiles } from './model-files.js';
 import type { PersonalHead } from '../personalize/head.js';
 import type { Predictor } from './predictor.js';
-import { NO_BACKEND, type WorkerRequest, type WorkerResponse } from './protocol.js';
+import { ModelFileError, type WorkerRequest, type WorkerResponse } from './protocol.js';
 import type { Runtime, RuntimeInfo } from './runtime.js';
 import { withTimeout } from '../timeout.js';
 
@@ -25,7 +25,7 @@ export interface ModelClientOptions {
   assetBase: string;
   /** Try a worker first. Default true. */
   worker?: boolean;
-  /** Called when the backend falls back mid-session (e.g. WebGL context lost). */
+  /** Called when the backend falls back: mid-session (e.g. WebGL context lost), or at start when WebGL failed its warm-up (`'auto'`). */
   onFallback?(reason: string, backend: string): void;
   /** Longest wait for the runtime to start, ms. Default 60,000. */
   timeoutMs?: number;
@@ -57,8 +57,15 @@ export interface ModelPredictor extends Predictor {
 /** A request without its id (distributes over the union). */
 type Request = WorkerRequest extends infer R ? (R extends WorkerRequest ? Omit<R, 'id'> : never) : never;
 
-/** A model-file problem: no point retrying the same files on another thread. */
-class ModelError extends Error {}
+/** What a runtime start knows of its predictor's life. */
+interface StartLife {
+  disposed(): boolean;
+  /** Registers how to stop what is starting (a worker): `dispose()` calls it at once. */
+  onDispose(stop: () => void): void;
+}
+
+/** The error a start ends with when the predictor was disposed meanwhile. */
+const stopped = () => new Error('model disposed while its runtime started');
 
 /** Operations of a started TensorFlow.js runtime, wherever it runs. */
 interface RuntimeOps {
@@ -88,7 +95,7 @@ function newWorker(url: string): { worker: Worker; done(): void } {
   }
 }
 
-async function startWorker(o: ModelClientOptions, files: ModelFiles): Promise<RuntimeOps> {
+async function startWorker(o: ModelClientOptions, files: ModelFiles, life: StartLife): Promise<RuntimeOps> {
   const { worker, done } = newWorker(new URL(RUNTIME_FILES.worker, o.assetBase).href);
   let seq = 0;
   const waiting = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
@@ -98,12 +105,18 @@ async function startWorker(o: ModelClientOptions, files: ModelFiles): Promise<Ru
     for (const w of waiting.values()) w.reject(err);
     waiting.clear();
   };
+  /** Stops the worker; calls still waiting (its start too) settle instead of hanging. */
+  const stop = () => {
+    failAll(new Error('model worker stopped'));
+    worker.terminate();
+  };
+  life.onDispose(stop); // dispose() while it starts (TF.js load, shader compile) stops it at once
   worker.onmessage = (ev: MessageEvent<WorkerResponse>) => {
     const w = waiting.get(ev.data.id);
     if (!w) return;
     waiting.delete(ev.data.id);
     if (ev.data.ok) w.resolve(ev.data.result);
-    else w.reject(new ModelError(ev.data.error));
+    else w.reject(ev.data.kind === 'model' ? new ModelFileError(ev.data.error) : new Error(ev.data.error));
   };
   worker.onerror = (ev) => {
     ev.preventDefault?.();
@@ -126,23 +139,38 @@ async function startWorker(o: ModelClientOptions, files: ModelFiles): Promise<Ru
       setHead: (head) => call({ op: 'set-head', head }),
       stats: () => call({ op: 'stats' }),
       lose: () => call({ op: 'lose-context' }),
-      dispose: () => {
-        failAll(new Error('model worker stopped')); // calls still waiting settle instead of hanging
-        worker.terminate();
-      },
+      dispose: stop,
     };
   } catch (err) {
-    worker.terminate();
+    stop();
     throw err;
   } finally {
     done(); // the worker has loaded its script (or failed): the blob URL is no longer needed
   }
 }
 
-async function startMainThread(o: ModelClientOptions, files: ModelFiles): Promise<RuntimeOps> {
+/**
+ * The runtime on the main thread: imports the runtime module and starts it, both within
+ * `timeoutMs` (a request for the module that never completes fails the start too). A runtime
+ * that starts after the time limit, or after `dispose()`, is disposed when it arrives.
+ */
+async function startMainThread(o: ModelClientOptions, files: ModelFiles, life: StartLife): Promise<RuntimeOps> {
+  if (life.disposed()) throw stopped();
   const url = new URL(RUNTIME_FILES.module, o.assetBase).href;
-  const mod = (await import(/* @vite-ignore */ /* webpackIgnore: true */ url)) as typeof import('./runtime-entry.js');
-  const rt = await withTimeout(mod.createRuntime({ files, backend: o.backend }), o.timeoutMs ?? 60_000, 'starting the model');
+  let abandoned = false;
+  const starting = (async () => {
+    const mod = (await import(/* @vite-ignore */ /* webpackIgnore: true */ url)) as typeof import('./runtime-entry.js');
+    if (abandoned || life.disposed()) throw stopped(); // nobody waits for it: no weights, no WebGL context for nothing
+    return mod.createRuntime({ files, backend: o.backend });
+  })();
+  let rt: Runtime;
+  try {
+    rt = await withTimeout(starting, o.timeoutMs ?? 60_000, 'starting the model');
+  } catch (err) {
+    abandoned = true;
+    starting.then((late) => late.dispose(), () => {}); // frees the weights and WebGL context of a late start
+    throw err;
+  }
   return {
     info: rt.info(),
     thread: 'main',
@@ -154,20 +182,28 @@ async function startMainThread(o: ModelClientOptions, files: ModelFiles): Promis
   };
 }
 
-async function startRuntime(o: ModelClientOptions, files: ModelFiles, disposed: () => boolean): Promise<RuntimeOps> {
+/**
+ * Starts the runtime, in a worker first. Starts a macrotask after the call, so a `dispose()` in
+ * the caller's continuation of `loadModelPredictor` (a model disposed while it loaded) starts
+ * nothing: no worker, no runtime module request.
+ */
+async function startRuntime(o: ModelClientOptions, files: ModelFiles, life: StartLife): Promise<RuntimeOps> {
+  await new Promise((r) => setTimeout(r, 0));
+  if (life.disposed()) throw stopped();
   const canWorker = o.worker !== false && typeof Worker !== 'undefined' && typeof OffscreenCanvas !== 'undefined';
   if (canWorker) {
     try {
       // the worker gets its own copy of the bytes
-      return await startWorker(o, { modelJson: files.modelJson, bin: files.bin.slice(0) });
+      return await startWorker(o, { modelJson: files.modelJson, bin: files.bin.slice(0) }, life);
     } catch (err) {
-      // the worker itself could not run (CSP), or had no backend it may use (no WebGL in a worker,
-      // and 'webgl' asked for): try the main thread; a model the worker refused fails there too
-      if (err instanceof ModelError && !err.message.includes(NO_BACKEND)) throw err;
-      if (disposed()) throw err; // nobody wants a model any more: no main-thread runtime is loaded for nothing
+      // the worker itself could not run (CSP), had no backend it may use (no WebGL in a worker,
+      // and 'webgl' asked for), or its WebGL failed (shaders): try the main thread, whose WebGL
+      // differs; model files the worker refused fail there too
+      if (err instanceof ModelFileError) throw err;
+      if (life.disposed()) throw err; // nobody wants a model any more: no main-thread runtime is loaded for nothing
     }
   }
-  return startMainThread(o, files);
+  return startMainThread(o, files, life);
 }
 
 /**
@@ -189,6 +225,7 @@ export async function loadModelPredictor(o: ModelClientOptions): Promise<ModelPr
   let personal: PersonalHead | null = null; // per-user head (issue #8), used by both kernels
   let headRevision = 0;
   let disposed = false;
+  const stops: Array<() => void> = []; // what dispose() stops of a runtime still starting
   /** Stops a runtime that failed a call; the JS kernel answers from then on (said as a runtime failure). */
   const drop = (ops: RuntimeOps, err: unknown): void => {
     if (rt !== ops || disposed) return;
@@ -210,7 +247,8 @@ export async function loadModelPredictor(o: ModelClientOptions): Promise<ModelPr
     if (!disposed) o.onRuntime?.({ error: String((err as Error)?.message ?? err) });
     throw err;
   };
-  const runtimeReady = startRuntime(o, files, () => disposed).then(async (ops) => {
+  const life: StartLife = { disposed: () => disposed, onDispose: (stop) => stops.push(stop) };
+  const runtimeReady = startRuntime(o, files, life).then(async (ops) => {
     if (disposed) return ops.dispose(); // disposed while the runtime started: stop its worker now
     const sent = personal;
     try {
@@ -226,6 +264,7 @@ export async function loadModelPredictor(o: ModelClientOptions): Promise<ModelPr
     backend = ops.info.backend; // with rt: a step answered meanwhile must not read as a fallback
     if (personal !== sent) await sendHead(ops, personal); // changed while the head was on its way
     if (rt !== ops) return;
+    if (ops.info.fallback) o.onFallback?.(ops.info.fallback, backend); // WebGL failed its warm-up: said once, as a fallback mid-session is
     o.onRuntime?.({ backend, thread: ops.thread, readyMs: performance.now() - t0 });
   }, failed);
   runtimeReady.catch(() => {}); // the JS kernel keeps answering
@@ -283,6 +322,7 @@ export async function loadModelPredictor(o: ModelClientOptions): Promise<ModelPr
     },
     dispose() {
       disposed = true;
+      for (const stop of stops.splice(0)) stop();
       rt?.dispose();
       rt = undefined; // a step in flight never answers now: it must not report a failure later
     },

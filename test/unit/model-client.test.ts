@@ -84,11 +84,12 @@ describe('model client hand-over', () => {
     withWorker(() => undefined); // init never answers
     const runtime: unknown[] = [];
     const p = await loadModelPredictor({ url: 'http://shop.test/models/', backend: 'auto', assetBase: 'http://shop.test/', fetch: fetchModel, onRuntime: (r) => runtime.push(r) });
-    await new Promise((r) => setTimeout(r, 0));
-    p.dispose();
+    while (!workers.length) await new Promise((r) => setTimeout(r, 1)); // the start begins a macrotask after loading
+    p.dispose(); // stops the starting worker at once (test/unit/model-runtime-start.test.ts)
+    expect(workers[0].terminated).toBe(true);
     workers[0].fail('crashed');
     // the main-thread fallback would import the runtime module (a URL Node cannot load) and fail with that instead
-    await expect(p.runtimeReady).rejects.toThrow(/model worker failed: crashed/);
+    await expect(p.runtimeReady).rejects.toThrow(/model worker stopped/);
     expect(runtime).toEqual([]);
   });
 
