@@ -179,7 +179,14 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     console.error(`serve: ${err.message}`);
     process.exit(1);
   }
-  const s = await startServer({ port, replay: true });
+  let s;
+  try {
+    s = await startServer({ port, replay: true });
+  } catch (err) {
+    // a port already taken (another `npm start`, a dev server) is the usual case: say what to do, no stack
+    console.error(err?.code === 'EADDRINUSE' ? `serve: port ${port} is in use; pick another with --port N (npm start -- --port 8080), or --port 0 for any free port` : `serve: ${err?.message ?? err}`);
+    process.exit(1);
+  }
   console.log(`hunch examples: ${s.url}/examples/`);
   console.log(`  storefront (script tag): ${s.url}/examples/storefront/`);
   console.log(`  SPA (ESM build):         ${s.url}/examples/spa/`);

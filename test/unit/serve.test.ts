@@ -4,9 +4,12 @@
  * file, parses the real sessions once, refuses foreign Host headers, and its CLI port flag is checked.
  */
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 // @ts-expect-error plain ESM module without types
 import { startServer, cliPort } from '../../tools/serve.mjs';
@@ -119,6 +122,18 @@ describe('serve.mjs CLI port', () => {
     expect(cliPort(['--port', '0'])).toBe(0);
     expect(cliPort([], { PORT: '0' })).toBe(0);
     expect(cliPort(['--port=9000'], { PORT: '1234' })).toBe(9000);
+  });
+
+  it('a port in use: one line saying so and what to do, exit code 1, no stack trace', async () => {
+    const busy = (await startServer({ port: 0 })) as Served;
+    try {
+      const run = promisify(execFile)(process.execPath, [fileURLToPath(new URL('../../tools/serve.mjs', import.meta.url)), '--port', String(busy.port)], { timeout: 20_000 });
+      const err = (await run.then(() => null, (e) => e)) as { code: number; stderr: string } | null;
+      expect(err?.code).toBe(1);
+      expect(err!.stderr.trim()).toBe(`serve: port ${busy.port} is in use; pick another with --port N (npm start -- --port 8080), or --port 0 for any free port`); // was an uncaught EADDRINUSE stack
+    } finally {
+      await busy.close();
+    }
   });
 
   it('rejects a missing, non-integer or out-of-range port and unknown arguments', () => {
