@@ -97,4 +97,20 @@ describe('eval metrics', () => {
     for (const c of new Set(p)) expect(thresholdMetrics(y, p, c).f1).toBeLessThanOrEqual(best);
     expect(bestF1Threshold([0, 1, 1, 0], [0.2, 0.8, 0.8, 0.8])).toBe(0.8);
   });
+
+  it('the F1 threshold without a positive flags none of the sessions it was picked on (it flagged every one: the lowest cut)', () => {
+    for (const scores of [[0.1, 0.5, 0.9], [0.0208, 0.0208, 0.01], [1, 1, 0.2], [0, 0, 0]]) {
+      const labels = scores.map(() => 0);
+      const t = bestF1Threshold(labels, scores);
+      expect(Number.isFinite(t), `${scores}`).toBe(true); // meta.json and the eval's mean keep it
+      expect(t).toBeGreaterThan(Math.max(...scores));
+      expect(thresholdMetrics(labels, scores, t)).toMatchObject({ accuracy: 1, precision: 0, recall: 0 });
+    }
+    // the small-store case: validation users without a buyer, cart heuristic rates 0.75 / 0.021
+    const t = bestF1Threshold([0, 0, 0, 0], [0.0208, 0.0208, 0.0208, 0.0208]);
+    expect([0.75, 0.0208, 0.0208].map((s) => s >= t)).toEqual([true, false, false]);
+    // with a positive, unchanged: the best cut among the scores
+    expect(bestF1Threshold([0, 1, 0], [0.1, 0.5, 0.9])).toBe(0.5);
+    expect(bestF1Threshold([], [])).toBe(0.5);
+  });
 });

@@ -109,20 +109,33 @@ export function thresholdMetrics(y: ArrayLike<number>, p: ArrayLike<number>, thr
   return { threshold, accuracy: (tp + tn) / Math.max(1, y.length), ...prf(tp, fp, fn) };
 }
 
+/** The smallest cut above `x` (so `p ≥ cut` is false for `p = x`); `x` itself when it is +Infinity or NaN. */
+function justAbove(x: number): number {
+  return x + Math.max(Math.abs(x) * Number.EPSILON, Number.MIN_VALUE);
+}
+
 /**
  * The threshold that maximizes F1 on (y, p) (predict 1 when p ≥ threshold, as
  * {@link thresholdMetrics}): every distinct score is tried as the cut, in O(n log n); among equal
  * F1s the lowest cut wins. 0.5 when `p` is empty. Pick it on training data, apply it to test data.
+ *
+ * Without a positive in `y` every cut has F1 0, and the lowest cut would flag every session
+ * (on a small store's validation users with no buyer, the eval then reported precision 0.08 for a
+ * ranker with ROC-AUC 1). There the cut is just above the highest score instead: the one that
+ * flags none of these sessions, i.e. the most accurate of the equal-F1 cuts (and, as above, the
+ * lowest of those); a later session scoring above all of them is still flagged.
  */
 export function bestF1Threshold(y: ArrayLike<number>, p: ArrayLike<number>): number {
   let positives = 0;
   for (let i = 0; i < y.length; i++) if (y[i] === 1) positives++;
   let best = { t: 0.5, f1: -1 };
+  let top = -Infinity;
   sweepCuts(y, p, (t, tp, fp) => {
+    if (t > top) top = t;
     const { f1 } = prf(tp, fp, positives - tp);
     if (f1 >= best.f1) best = { t, f1 };
   });
-  return best.t;
+  return best.f1 === 0 ? justAbove(top) : best.t;
 }
 
 /** Seeded bootstrap resample indices (`reps` × n), shared by all models so comparisons are paired. */
