@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { parseSet } from '../../tools/intent/cv-set';
-import { intArg, numberArg, parseArgs, UsageError } from '../../tools/next-item/args';
+import { intArg, numberArg, parseArgs, requireValues, UsageError } from '../../tools/next-item/args';
 import { parseStart, trainFlags } from '../../tools/next-item/train-flags';
 import { parseEvalFlags } from '../../tools/personalize/eval';
 import { fileURLToPath } from 'node:url';
@@ -33,6 +33,25 @@ describe('shared flag parser', () => {
     expect(numberArg(flags('val-fraction=0.2'), 'val-fraction', 0.1)).toBe(0.2);
     expect(numberArg(new Map(), 'val-fraction', 0.1)).toBe(0.1);
   });
+});
+
+describe('requireValues', () => {
+  const SPEC2 = { usage: 'tool', flags: { csv: 'file', out: 'dir', store: 'name' } };
+  it('an empty or blank value is refused naming the flag (--csv= trained on the shared stores, --out= trained then failed)', () => {
+    expect(() => requireValues(parseArgs(['--csv=', '--out', 'D'], SPEC2), ['out', 'csv'])).toThrow(/^--csv: needs a value \(got ""\)$/);
+    expect(() => requireValues(parseArgs(['--out='], SPEC2), ['out', 'csv'])).toThrow(/--out: needs a value/);
+    expect(() => requireValues(parseArgs(['--out', ' '], SPEC2), ['out'])).toThrow(UsageError);
+    expect(() => requireValues(parseArgs(['--store', '', '--csv', 'a.csv'], SPEC2), ['csv', 'store'])).toThrow(/--store: needs a value/);
+    expect(() => requireValues(parseArgs(['--out'], SPEC2), ['out'])).toThrow(/^--out: needs a value$/);
+    expect(() => requireValues(parseArgs(['--csv', 'a.csv', '--out', 'D'], SPEC2), ['out', 'csv', 'store'])).not.toThrow();
+  });
+
+  it('train:intent --csv= stops with a usage error before reading any data', async () => {
+    await expect(run(tsx, [`${repo}tools/intent/train.ts`, '--csv=', '--out', '/nonexistent/out'], { cwd: repo, timeout: 30_000 })).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/^train:intent: --csv: needs a value/),
+    });
+  }, 40_000);
 });
 
 describe('cv.ts --set', () => {

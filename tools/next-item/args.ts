@@ -51,11 +51,17 @@ export function parseArgs(argv: readonly string[], spec?: CliSpec): Map<string, 
 }
 
 /**
- * Checks that these flags, when given, came with a value (a bare `--out` reads as `'true'`).
+ * Checks that these flags, when given, came with a value: a bare `--out` (read as `'true'`) and an
+ * empty or blank one (`--csv=`, `--out ""`, `--out " "`) are refused, so `--csv=` does not run
+ * the default job on the shared stores and `--out=` does not train before failing.
  * @throws UsageError naming the first that did not
  */
 export function requireValues(args: Map<string, string>, names: readonly string[]): void {
-  for (const k of names) if (args.get(k) === 'true') throw new UsageError(`--${k}: needs a value`);
+  for (const k of names) {
+    const v = args.get(k);
+    if (v === 'true') throw new UsageError(`--${k}: needs a value`);
+    if (v !== undefined && v.trim() === '') throw new UsageError(`--${k}: needs a value (got "${v}")`);
+  }
 }
 
 /**
