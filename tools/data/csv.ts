@@ -1,42 +1,132 @@
-/** Minimal CSV helpers for the dataset adapters: no dependency, quoted fields supported. */
+/**
+ * Minimal CSV helpers for the dataset adapters: no dependency, RFC 4180 records (quoted fields
+ * may hold the separator, `""` escapes and line breaks), read leniently.
+ */
+
+const QUOTE = 34;
+const CR = 13;
+const LF = 10;
+
+/** One record found by {@link scanRecord}. */
+interface Scanned {
+  /** The fields, or `null` when a quoted field is never closed. */
+  fields: string[] | null;
+  /** Index just past the record's last character (its line break excluded). */
+  end: number;
+  /** Index where the next record starts (past the line break). */
+  next: number;
+}
+
+/** Index just past the line break at `i` (`\r\n` counts as one). */
+const pastBreak = (text: string, i: number): number => (text.charCodeAt(i) === CR && text.charCodeAt(i + 1) === LF ? i + 2 : i + 1);
+
+/** Index of the first line break (`\n` or `\r`) at or after `from`, or `text.length`. */
+function nextBreak(text: string, from: number): number {
+  for (let i = from; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === LF || c === CR) return i;
+  }
+  return text.length;
+}
 
 /**
- * Splits one CSV line into fields. Double-quoted fields may contain the separator and `""`
- * escapes; a line with an unterminated quote returns `null` (the caller counts it malformed).
- * @param line one line without its newline
- * @param sep field separator (default `,`)
+ * Scans one record of `text` from `start`. Fields are separated by `sep`. A field whose first
+ * character is `"` is quoted: it runs to the next `"` that is not doubled (`""` reads as one
+ * quote) and may hold `sep` and line breaks; anything after its closing quote, up to the
+ * separator, is kept as written (`"ab"c` → `abc`). A `"` anywhere else is an ordinary character
+ * (`TV 55"`, `ab"c"d` are read as written). With `breaks`, a line break outside quotes (`\r\n`,
+ * `\n` or a lone `\r`) ends the record; without it, the record runs to the end of `text`.
+ * A quoted field never closed makes the record malformed (`fields` null), and it then ends at
+ * the line break after that quote, so one stray quote loses one line, not the rest of the file.
+ */
+function scanRecord(text: string, start: number, sep: string, breaks: boolean): Scanned {
+  const sepCode = sep.charCodeAt(0);
+  const fields: string[] = [];
+  let i = start;
+  for (;;) {
+    let field = '';
+    if (text.charCodeAt(i) === QUOTE) {
+      const open = i;
+      let from = i + 1;
+      for (;;) {
+        const q = text.indexOf('"', from);
+        if (q < 0) {
+          const end = breaks ? nextBreak(text, open) : text.length;
+          return { fields: null, end, next: end < text.length ? pastBreak(text, end) : end };
+        }
+        field += text.slice(from, q);
+        if (text.charCodeAt(q + 1) !== QUOTE) {
+          i = q + 1;
+          break;
+        }
+        field += '"';
+        from = q + 2;
+      }
+    }
+    const from = i;
+    let c = NaN;
+    for (; i < text.length; i++) {
+      c = text.charCodeAt(i);
+      if (c === sepCode || (breaks && (c === LF || c === CR))) break;
+    }
+    fields.push(from === i ? field : field + text.slice(from, i));
+    if (i >= text.length) return { fields, end: i, next: i };
+    if (c !== sepCode) return { fields, end: i, next: pastBreak(text, i) };
+    i++;
+  }
+}
+
+/**
+ * Splits one CSV record into fields (see {@link lines} for the quoting rules: a field quoted from
+ * its first character may hold the separator, line breaks and `""` escapes; a `"` elsewhere is an
+ * ordinary character). A record with a quoted field never closed returns `null` (the caller
+ * counts it malformed).
+ * @param line one record, as {@link lines} returns it, without its line break
+ * @param sep field separator, one character (default `,`)
  */
 export function splitCsvLine(line: string, sep = ','): string[] | null {
   if (!line.includes('"')) return line.split(sep);
+  return scanRecord(line, 0, sep, false).fields;
+}
+
+/** Whether a record is more than whitespace. */
+const nonBlank = (l: string): boolean => l.trim() !== '';
+
+/**
+ * Splits CSV text into its records (RFC 4180, read leniently), for {@link splitCsvLine}: a line
+ * break (`\r\n`, `\n`, or a lone `\r` as old Mac and Excel exports write) ends a record unless it
+ * is inside a quoted field, i.e. one whose first character is `"` (a `"` anywhere else is an
+ * ordinary character, so `TV 55"` is data and does not open a quote). A quoted field never closed
+ * ends at its own line (that line is one malformed record; the lines after it are read as usual).
+ * A leading byte-order mark and blank records are dropped.
+ *
+ * JSON lines read the same as with a plain line split (JSON strings hold no raw line breaks), so
+ * the OTTO adapter uses it too, unless a line holds a string starting with an escaped quote right
+ * after a comma (`,"\"…`); {@link textLines} is the plain split.
+ * @param text whole file content
+ * @param sep field separator, one character (default `,`): a quote opens a field only right
+ *   after it, at the start of a record, or at the start of the text
+ */
+export function lines(text: string, sep = ','): string[] {
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  if (!text.includes('"')) return textLines(text);
   const out: string[] = [];
-  let field = '';
-  let inQuotes = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i];
-    if (inQuotes) {
-      if (c === '"') {
-        if (line[i + 1] === '"') {
-          field += '"';
-          i++;
-        } else inQuotes = false;
-      } else field += c;
-    } else if (c === '"') inQuotes = true;
-    else if (c === sep) {
-      out.push(field);
-      field = '';
-    } else field += c;
+  for (let i = 0; i < text.length; ) {
+    const r = scanRecord(text, i, sep, true);
+    const rec = text.slice(i, r.end);
+    if (nonBlank(rec)) out.push(rec);
+    i = r.next;
   }
-  if (inQuotes) return null;
-  out.push(field);
   return out;
 }
 
 /**
- * Splits text into non-empty lines (handles `\r\n`). Trailing blank lines are dropped.
+ * Splits text into its non-blank lines at `\r\n`, `\n` or a lone `\r`, ignoring quotes (for
+ * line formats that are not CSV, such as JSON lines).
  * @param text whole file content
  */
-export function lines(text: string): string[] {
-  return text.split(/\r?\n/).filter((l) => l.trim() !== '');
+export function textLines(text: string): string[] {
+  return text.split(/\r\n|\r|\n/).filter(nonBlank);
 }
 
 /** Times outside [1990, 2100) are not clickstream times (e.g. epoch microseconds read as ms). */

@@ -1,0 +1,64 @@
+// @vitest-environment node
+/**
+ * The CSV reader behind every dataset adapter and the generic store CSV: RFC 4180 records
+ * (a quoted field may hold line breaks), a quote is special only where a field starts, and
+ * `\r\n`, `\n` and a lone `\r` all end a record.
+ */
+import { describe, expect, it } from 'vitest';
+import { lines, splitCsvLine, textLines } from '../../tools/data/csv.js';
+import { parseGeneric } from '../../tools/data/adapters/generic.js';
+import { parseOtto } from '../../tools/data/adapters/otto.js';
+
+const H = 'timestamp,user_id,session_id,event_type,item_id,category_id,price';
+const T0 = Date.UTC(2024, 4, 1, 10);
+
+describe('CSV records', () => {
+  it('a quoted field may hold a line break: one record, not two malformed ones', () => {
+    const r = parseGeneric(`${H}\n2024-05-01T10:00:00Z,u1,,product_view,"sku\n1",shoes,59.90\n2024-05-01T10:01:00Z,u1,,product_view,sku-2,shoes,1\n`);
+    expect(r.stats).toEqual({ rows: 2, malformed: 0, unmapped: 0 });
+    expect(r.events.map((e) => e.itemId)).toEqual(['sku\n1', 'sku-2']);
+    expect(lines('a,"x\r\ny",b\r\nc\r\n')).toEqual(['a,"x\r\ny",b', 'c']);
+  });
+
+  it('a quote inside an unquoted field is data (TV 55" was malformed, ab"c"d read as abcd)', () => {
+    expect(splitCsvLine('a,TV 55",b')).toEqual(['a', 'TV 55"', 'b']);
+    expect(splitCsvLine('ab"c"d,e')).toEqual(['ab"c"d', 'e']);
+    const r = parseGeneric(`${H}\n2024-05-01T10:00:00Z,u1,,product_view,TV 55",tv,399\n2024-05-01T10:01:00Z,u1,,product_view,ab"c"d,tv,1\n`);
+    expect(r.stats).toEqual({ rows: 2, malformed: 0, unmapped: 0 });
+    expect(r.events.map((e) => e.itemId)).toEqual(['TV 55"', 'ab"c"d']);
+  });
+
+  it('quoted fields: separators, "" escapes, empty, text after the closing quote kept', () => {
+    expect(splitCsvLine('"u,1","sku ""a""","",x')).toEqual(['u,1', 'sku "a"', '', 'x']);
+    expect(splitCsvLine('"ab"c,d')).toEqual(['abc', 'd']);
+    expect(splitCsvLine('a;"b;c"', ';')).toEqual(['a', 'b;c']);
+    expect(splitCsvLine('a,')).toEqual(['a', '']);
+  });
+
+  it('a lone CR ends a record (old Mac / Excel exports parsed to 0 rows, 0 malformed)', () => {
+    const r = parseGeneric(`${H}\r2024-05-01T10:00:00Z,u1,,view,a,b,1\r2024-05-01T10:01:00Z,u1,,view,a,b,1\r`);
+    expect(r.stats).toEqual({ rows: 2, malformed: 0, unmapped: 0 });
+    expect(r.events.map((e) => e.ts)).toEqual([T0, T0 + 60_000]);
+    expect(lines('a\rb\r\nc\n\n  \nd')).toEqual(['a', 'b', 'c', 'd']);
+    expect(lines('"a\rb"\rc')).toEqual(['"a\rb"', 'c']);
+  });
+
+  it('a quote never closed loses its own line only', () => {
+    const r = parseGeneric(`${H}\n"unterminated,u1,,view\n2024-05-01T10:00:00Z,u1,,view,a,b,1\n`);
+    expect(r.stats).toEqual({ rows: 2, malformed: 1, unmapped: 0 });
+    expect(r.events.map((e) => e.ts)).toEqual([T0]);
+    expect(lines('x,"open\ny\r\nz')).toEqual(['x,"open', 'y', 'z']);
+    expect(splitCsvLine('x,"open')).toBeNull();
+  });
+
+  it('a byte-order mark before a quoted header is dropped', () => {
+    const r = parseGeneric(`\uFEFF"timestamp","user_id","event_type"\n2024-05-01T10:00:00Z,u1,view\n`);
+    expect(r.stats).toEqual({ rows: 1, malformed: 0, unmapped: 0 });
+  });
+
+  it('JSON lines split as plain lines; textLines ignores quotes', () => {
+    const r = parseOtto('{"session":1,"events":[{"aid":1,"ts":1659304800025,"type":"clicks"},{"aid":2,"ts":1659304900025,"type":"carts"}]}\r{"session":2,"events":[{"aid":3,"ts":1659305000025,"type":"orders"}]}\n');
+    expect(r.stats).toEqual({ rows: 3, malformed: 0, unmapped: 0 });
+    expect(textLines('"a\n"b\r\rc')).toEqual(['"a', '"b', 'c']);
+  });
+});
