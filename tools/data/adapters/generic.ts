@@ -13,6 +13,8 @@
  * - `event_type`: one of hunch's types (`page_view, product_view, search, add_to_cart,
  *   remove_from_cart, begin_checkout, purchase`); also `view`, `cart`, `order` as aliases.
  * - `item_id`, `category_id`: optional strings. `price`: optional number ≥ 0.
+ * - Fields may be double-quoted (RFC 4180: a quoted field holds commas, line breaks and `""` for a
+ *   quote); a `"` inside an unquoted field is data (`TV 55"`). Lines end with `\r\n`, `\n` or `\r`.
  * Rows with a bad time, unknown type, missing user or bad price are skipped and counted.
  * The time window ends at the latest timestamp in the file (sessions near it are cut off).
  */
