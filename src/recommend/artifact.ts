@@ -201,6 +201,33 @@ function repeatedId(ids: readonly string[]): string | undefined {
   return undefined;
 }
 
+/**
+ * Splits the id table (ids joined by newlines) in steps, checking that it holds `n` ids, none
+ * twice. In steps because one `split` and one pass of a Set over a 43,000-item catalogue took
+ * 12–46 ms in Node on a 2-core server, several times that on a phone: a long task of its own.
+ * @throws TypeError when the table holds another number of ids, or an id twice
+ */
+function* readIdTable(text: string, n: number): Generator<void, string[]> {
+  const ids: string[] = [];
+  if (n === 0) return ids;
+  const seen = new Set<string>();
+  let from = 0;
+  yield* inChunks(n, (i0, i1) => {
+    for (let i = i0; i < i1; i++) {
+      const nl = text.indexOf('\n', from);
+      // the last id runs to the end; a newline before the end of an earlier one is missing
+      if ((i === n - 1) !== (nl < 0)) throw new TypeError('binary: id table does not match nItems');
+      const id = nl < 0 ? text.slice(from) : text.slice(from, nl);
+      // a repeated id would be returned twice by rank() and escape `exclude` and purchase exclusion
+      if (seen.has(id)) throw new TypeError(`manifest.sections.ids: item id ${quoteId(id)} appears twice in the id table`);
+      seen.add(id);
+      ids.push(id);
+      from = nl + 1;
+    }
+  });
+  return ids;
+}
+
 /** An item id for an error message (quoted, at most 80 characters). */
 const quoteId = (id: string) => JSON.stringify(id.length > 80 ? `${id.slice(0, 80)}…` : id);
 
@@ -329,11 +356,8 @@ export function* decodeArtifactSteps(manifestJson: unknown, binary: ArrayBuffer 
   });
 
   const text = new TextDecoder().decode(bytes.subarray(so, so + sl));
-  const itemIds = m.nItems === 0 ? [] : text.split('\n');
-  if (itemIds.length !== m.nItems) throw new TypeError('binary: id table does not match nItems');
-  const twice = repeatedId(itemIds);
-  // a repeated id would be returned twice by rank() and escape `exclude` and purchase exclusion
-  if (twice !== undefined) throw new TypeError(`manifest.sections.ids: item id ${quoteId(twice)} appears twice in the id table`);
+  yield;
+  const itemIds = yield* readIdTable(text, m.nItems);
   yield;
   return {
     itemIds,
