@@ -8,11 +8,22 @@ import { describe, expect, it } from 'vitest';
 import { lines, splitCsvLine, textLines } from '../../tools/data/csv.js';
 import { parseGeneric } from '../../tools/data/adapters/generic.js';
 import { parseOtto } from '../../tools/data/adapters/otto.js';
+import { parseDiginetica } from '../../tools/data/adapters/diginetica.js';
 
 const H = 'timestamp,user_id,session_id,event_type,item_id,category_id,price';
 const T0 = Date.UTC(2024, 4, 1, 10);
 
 describe('CSV records', () => {
+  it("a ';'-separated file (DIGINETICA) keeps a quoted line break inside its field too", () => {
+    const r = parseDiginetica({
+      views: 'session_id;user_id;item_id;timeframe;eventdate\n1;NA;"a\nb";0;2016-05-09\n1;NA;c;1000;2016-05-09\n',
+      purchases: 'sessionId;userId;timeframe;eventdate;ordernumber;itemId\n',
+      categories: 'itemId;categoryId\n"a\nb";7\n',
+    });
+    expect(r.stats).toEqual({ rows: 2, malformed: 0, unmapped: 0 }); // was 3 rows, 2 malformed
+    expect(r.events.map((e) => [e.itemId, e.categoryId])).toEqual([['a\nb', '7'], ['c', '']]);
+  });
+
   it('a quoted field may hold a line break: one record, not two malformed ones', () => {
     const r = parseGeneric(`${H}\n2024-05-01T10:00:00Z,u1,,product_view,"sku\n1",shoes,59.90\n2024-05-01T10:01:00Z,u1,,product_view,sku-2,shoes,1\n`);
     expect(r.stats).toEqual({ rows: 2, malformed: 0, unmapped: 0 });

@@ -26,7 +26,7 @@ export function parseRows(text: string, opts: RowParseOptions): ParseResult {
   const stats = emptyStats();
   const events: NormalizedEvent[] = [];
   let windowEndMs = -Infinity;
-  const all = lines(text);
+  const all = lines(text, opts.sep ?? ',');
   for (let i = opts.header === false ? 0 : 1; i < all.length; i++) {
     stats.rows++;
     const fields = splitCsvLine(all[i], opts.sep ?? ',');

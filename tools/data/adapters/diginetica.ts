@@ -35,7 +35,7 @@ function time(date: string, offset: string): number {
 export function parseDiginetica(files: DigineticaFiles, store = 'diginetica'): ParseResult {
   const cats = new Map<string, string>();
   if (files.categories) {
-    for (const l of lines(files.categories).slice(1)) {
+    for (const l of lines(files.categories, ';').slice(1)) {
       const f = splitCsvLine(l, ';');
       if (f && f.length >= 2) cats.set(f[0], f[1]);
     }

@@ -3,7 +3,7 @@
  * Types: `clicks` → product_view, `carts` → add_to_cart, `orders` → purchase. An OTTO "session"
  * spans weeks, so it is used as the user id and split on 30-minute gaps.
  */
-import { lines } from '../csv.js';
+import { textLines } from '../csv.js';
 import { emptyStats, type NormalizedEvent, type ParseResult } from '../types.js';
 import type { EventType } from '../../../src/events.js';
 
@@ -14,7 +14,8 @@ export function parseOtto(text: string, store = 'otto'): ParseResult {
   const stats = emptyStats();
   const events: NormalizedEvent[] = [];
   let windowEndMs = -Infinity;
-  for (const line of lines(text)) {
+  // JSON lines, not CSV: a line break ends a record whatever quotes the line holds
+  for (const line of textLines(text)) {
     let obj: unknown;
     try {
       obj = JSON.parse(line);
