@@ -16,15 +16,21 @@ import type { Writer } from './writer.js';
 
 const spillPrefix = (dbName: string) => `${localKeyPrefix(dbName)}spill:`;
 
-/** Saves events under this tab's key; returns what it wrote. Never throws (a full or blocked localStorage loses them, as before). */
+/**
+ * Saves events under this tab's key; returns what it wrote. Never throws. When localStorage is
+ * too full for all of them (its quota is about 5 MB per origin, shared with the shop's own keys),
+ * the newest half that fits is kept, halving again as needed, rather than none; a blocked
+ * localStorage loses them, as nothing more can be done while the page unloads.
+ */
 export function spillEvents(ls: Storage | undefined, dbName: string, tabId: string, events: readonly HunchEvent[]): string | undefined {
-  if (!ls || !events.length) return;
-  try {
-    const json = JSON.stringify(events);
-    ls.setItem(spillPrefix(dbName) + tabId, json);
-    return json;
-  } catch {
-    /* nothing more can be done while the page unloads */
+  for (let list = events; ls && list.length; list = list.slice(list.length >> 1 || 1)) {
+    try {
+      const json = JSON.stringify(list);
+      ls.setItem(spillPrefix(dbName) + tabId, json);
+      return json;
+    } catch {
+      /* too big (or blocked): try the newer half */
+    }
   }
 }
 

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Hunch } from '../../src/api';
 import type { HunchEvent } from '../../src/events';
 import { createHunch } from '../../src/hunch';
+import { spillEvents } from '../../src/spill';
 import { createMemoryStore } from '../../src/store/memory-store';
 import type { Store } from '../../src/store/types';
 
@@ -27,6 +28,28 @@ async function make(store: Store) {
   instances.push(h);
   return h;
 }
+
+describe('spillEvents', () => {
+  it('a localStorage too full for every event keeps the newest that fit, not none', () => {
+    const events: HunchEvent[] = Array.from({ length: 100 }, (_, i) => ({ id: `t-${i}`, type: 'product_view', ts: 1e12 + i, sessionId: 's', itemId: `i${i}` }));
+    const room = JSON.stringify(events.slice(70)).length; // the quota leaves room for about 30 of them
+    const store = new Map<string, string>();
+    const ls = {
+      getItem: (k: string) => store.get(k) ?? null,
+      setItem(k: string, v: string) {
+        if (v.length > room) throw new DOMException('quota', 'QuotaExceededError');
+        store.set(k, v);
+      },
+    } as unknown as Storage;
+    const json = spillEvents(ls, 'db', 'tab', events);
+    const kept = (JSON.parse(json!) as HunchEvent[]).map((e) => e.itemId);
+    expect(kept.length).toBe(25); // halving from 100: 50 does not fit, 25 does (was nothing at all)
+    expect(kept).toEqual(events.slice(-kept.length).map((e) => e.itemId)); // the newest
+    expect(store.get('hunch:db:spill:tab')).toBe(json);
+    // blocked: nothing, no throw
+    expect(spillEvents({ setItem: () => { throw new Error('SecurityError'); } } as unknown as Storage, 'db', 'tab', events)).toBeUndefined();
+  });
+});
 
 describe('the pagehide spill', () => {
   it("two pagehides (a back/forward cache round trip): the first one's confirmation leaves the second one's spill", async () => {
