@@ -57,12 +57,7 @@ export function chooseSession(mine: SessionPointer | undefined, shared: SessionP
   const live = (p: SessionPointer | undefined) => isLive(p, now, timeoutMs);
   const a = live(mine) ? mine : undefined;
   const b = live(shared) ? shared : undefined;
-  if (!a && !b) {
-    if (!mine || !shared) return mine ?? shared;
-    if (mine.id === shared.id) return spanOf(mine, shared);
-    return shared.last > mine.last ? shared : mine;
-  }
-  if (!a || !b) return a ?? b;
+  if (!a || !b) return a ?? b ?? (!mine || (shared && shared.last > mine.last) ? shared : mine);
   if (a.id === b.id) return spanOf(a, b);
   const first = a.start < b.start || (a.start === b.start && a.id < b.id) ? a : b;
   return { id: first.id, start: first.start, last: Math.max(a.last, b.last) };
