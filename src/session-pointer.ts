@@ -38,10 +38,10 @@ export const POINTER_WRITE_SLACK_MS = 5000;
 /** How long a read of the shared pointer is reused, in ms (other tabs' writes arrive async anyway). */
 export const POINTER_READ_CACHE_MS = 250;
 
-/** The stored pointer (null/undefined when none, or when the key holds something that is not JSON: then the next write replaces it). */
-function parsed(raw: string): SessionPointer | null | undefined {
+/** A stored JSON value (null when there is none; undefined when the key holds something that is not JSON). */
+export function parseJson<T = unknown>(raw: string | null): T | null | undefined {
   try {
-    return JSON.parse(raw);
+    return JSON.parse(raw!);
   } catch {
     return undefined;
   }
@@ -67,7 +67,7 @@ export function localPointer(dbName: string, ls: Storage | undefined, clock: () 
         const raw = ls!.getItem(key);
         cached = { at: t, value: undefined };
         if (!raw) return mem;
-        const p = parsed(raw);
+        const p = parseJson<SessionPointer>(raw); // not JSON: the next write replaces it
         storedId = p?.id;
         if (typeof p?.id === 'string' && Number.isFinite(p.start) && Number.isFinite(p.last)) {
           // our own unwritten progress is newer than what storage holds
@@ -97,7 +97,7 @@ export function localPointer(dbName: string, ls: Storage | undefined, clock: () 
       const p = mem;
       if (broken || readOnly || !p || (written && written.id === p.id && written.last >= p.last)) return;
       try {
-        const stored = parsed(ls!.getItem(key)!); // null when there is none
+        const stored = parseJson<SessionPointer>(ls!.getItem(key)); // null when there is none
         if (stored && stored.id !== p.id && stored.last > p.last) return; // another tab's newer session
         // the same session: never set another tab's fresher activity back
         const out = stored && stored.id === p.id ? spanOf(stored, p) : p;
@@ -111,10 +111,7 @@ export function localPointer(dbName: string, ls: Storage | undefined, clock: () 
       }
     },
     clear() {
-      mem = undefined;
-      written = undefined;
-      cached = undefined;
-      storedId = undefined;
+      mem = written = cached = storedId = undefined;
       try {
         for (const k of keysWithPrefix(ls!, localKeyPrefix(dbName))) ls!.removeItem(k);
       } catch {

@@ -3,10 +3,13 @@
  * `forget()`. Consent and forget are the shopper's, not one tab's, so a tab that stays open must
  * follow them. Only the state crosses (`{ consent }`, `{ forget: at }`), never event data.
  * The channel is a `BroadcastChannel` in browsers (`deps.channel` in tests); without one, each
- * tab follows its own calls. Messages from other tabs are checked before they reach the handlers.
+ * tab follows its own calls ({@link storageChannel} is the transport for browsers without it, once
+ * wired). Messages from other tabs are checked before they reach the handlers.
  */
+import { safeLocalStorage } from './browser-env.js';
 import type { TabChannel } from './deps.js';
 import type { Consent } from './options.js';
+import { parseJson } from './session-pointer.js';
 
 /** What a tab does when another tab speaks. */
 export interface TabSyncHandlers {
@@ -31,13 +34,41 @@ export interface TabSync {
 
 const CONSENTS: readonly Consent[] = ['granted', 'pending', 'denied'];
 
-/** Opens the window's `BroadcastChannel` of a name (undefined in a browser without one). */
+/**
+ * Opens the window's `BroadcastChannel` of a name (undefined in a browser without one).
+ * {@link storageChannel} would carry the messages there (Safari before 15.4), at about 93 bytes
+ * gzipped in the script tag, which its size budget does not hold yet: it is not used here.
+ */
 export const browserChannel =
   (win: Window | undefined) =>
   (name: string): TabChannel | undefined => {
     const BC = (win as (Window & { BroadcastChannel?: typeof BroadcastChannel }) | undefined)?.BroadcastChannel;
     return typeof BC === 'function' ? (new BC(name) as unknown as TabChannel) : undefined;
   };
+
+/**
+ * A channel over the window's `storage` events of the localStorage key `<name>:tabs`
+ * (`hunch:<dbName>:tabs`), for browsers without `BroadcastChannel`. A message is written as JSON
+ * and removed at once: the other tabs' `storage` event carries the written value, nothing stays
+ * stored, and the same message twice still changes the value (so it is heard again). Undefined
+ * without a window or a usable localStorage.
+ */
+export function storageChannel(win: Window | undefined, name: string): TabChannel | undefined {
+  const ls = safeLocalStorage(win);
+  const key = `${name}:tabs`;
+  // the removal's event carries null: parsed to null, which the handlers' check drops
+  const heard = (ev: Event) => (ev as StorageEvent).key === key && ch!.onmessage?.({ data: parseJson((ev as StorageEvent).newValue) });
+  const ch: TabChannel | undefined = ls && {
+    onmessage: null,
+    postMessage(m) {
+      ls.setItem(key, JSON.stringify(m));
+      ls.removeItem(key);
+    },
+    close: () => win!.removeEventListener('storage', heard),
+  };
+  if (ch) win!.addEventListener('storage', heard);
+  return ch;
+}
 
 /**
  * Opens the channel `hunch:<dbName>`.
@@ -55,8 +86,8 @@ export function createTabSync(open: (name: string) => TabChannel | undefined, db
   let channel = tryOpen();
   if (channel) {
     channel.onmessage = (ev) => {
-      const m = ev.data as { consent?: unknown; forget?: unknown } | null;
-      if (typeof m?.forget === 'number' && Number.isFinite(m.forget)) on.forget(m.forget);
+      const m = ev.data as { consent?: unknown; forget?: number } | null;
+      if (Number.isFinite(m?.forget)) on.forget(m!.forget!); // Number.isFinite: a finite number, never coerced
       else if (CONSENTS.includes(m?.consent as Consent)) on.consent(m!.consent as Consent);
     };
   }
