@@ -30,8 +30,11 @@ export interface HunchProblem {
 
 /** Events emitted by an instance (`hunch.on(name, cb)`). */
 export interface HunchEventMap {
-  /** An event was accepted by `track()` or auto-capture (after validation and scrubbing). */
-  event: HunchEvent;
+  /**
+   * An event was accepted by `track()` or auto-capture (after validation and scrubbing). Frozen
+   * (the store and the intent model share it): copy it to change it.
+   */
+  event: Readonly<HunchEvent>;
   /** A batch was written to storage; `count`: events in it. */
   flush: { count: number };
   /**
@@ -40,7 +43,7 @@ export interface HunchEventMap {
    * `'start'` when this browser knows no earlier session (first visit, or after `forget()`).
    */
   session: { sessionId: string; reason: 'start' | 'timeout' };
-  /** Consent changed. */
+  /** Consent changed (here or in another tab); a `consent()` with the state it is in already says nothing. */
   consent: Consent;
   /** `forget()` erased everything. */
   forget: void;
@@ -48,7 +51,7 @@ export interface HunchEventMap {
   error: HunchProblem;
   /** Something is not as it should be but everything works (said once per code). */
   warning: HunchProblem;
-  /** Intent after an event was applied (every event but `dwell`). */
+  /** Intent after an event was applied (every event but `dwell`); frozen, as every {@link Intent}. */
   intent: Intent;
   /**
    * The intent model changed hands: `'ready'` when its first answer is possible (plain-JS kernel,
@@ -140,7 +143,9 @@ export interface Hunch {
   /**
    * Sets consent: `'pending'` holds events in memory, `'granted'` stores them, `'denied'` drops them
    * and erases. A `'granted'` given while a deletion runs (a `forget()`, or a start with `'denied'`)
-   * opens the new database once the old one is gone (up to the 5 s deletion limit).
+   * opens the new database once the old one is gone (up to the 5 s deletion limit). The state it is
+   * in already changes nothing (no `consent` event, nothing told to other tabs: consent tools replay
+   * the stored choice on every load), except that a `'denied'` erases again and is told again.
    */
   consent(state: Consent): Promise<void>;
   /**
@@ -149,7 +154,11 @@ export interface Hunch {
    * @throws TypeError when `name` is not one of {@link HUNCH_EVENT_NAMES} or `cb` is not a function
    */
   on<K extends keyof HunchEventMap>(name: K, cb: (payload: HunchEventMap[K]) => void): void;
-  /** Removes a listener added with `on()` (nothing happens if it was not added). */
+  /**
+   * Removes a listener added with `on()` (nothing happens if that listener was not added).
+   * @throws TypeError when `name` is not one of {@link HUNCH_EVENT_NAMES} or `cb` is not a
+   *   function, as `on()` does: a misspelt name would otherwise leave the listener in place unnoticed
+   */
   off<K extends keyof HunchEventMap>(name: K, cb: (payload: HunchEventMap[K]) => void): void;
   /**
    * The shopper's current intent, after every event tracked so far is applied. Starts the model
@@ -226,13 +235,20 @@ export interface Hunch {
   /**
    * Stops capture, flushes and closes storage, and stops the model (also one still loading).
    * Afterwards `track()` is ignored; `intent()`, `recommend()`, `personalize()`, `metrics()` and
-   * `export()` reject; `forget()` and `consent('denied')` still erase.
+   * `export()` reject; `forget()` and `consent('denied')` still erase. A later instance of the same
+   * `dbName` may auto-capture again (see `autoCapture`).
    */
   dispose(): Promise<void>;
   /** Where events are stored now (`'memory'` also while IndexedDB is still opening, before the script tag's `ready`). */
   readonly storage: StorageKind;
   /** Current consent state. */
   readonly consentState: Consent;
-  /** Current session id (undefined before the first event). */
+  /**
+   * Id of the current session: of this page's last event, or, before it has one, of the last
+   * session of this `dbName` in this browser (an earlier page or another tab; not while consent is
+   * `'denied'`). So after a reload it is set at once, to the session the next event continues when
+   * within `sessionTimeoutMinutes`. One that timed out keeps its id until the next event starts a
+   * new session. Undefined when no session is known (first visit, after `forget()`).
+   */
   readonly sessionId: string | undefined;
 }

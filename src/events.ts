@@ -42,7 +42,10 @@ export interface EventProps {
   url?: string;
 }
 
-/** An event as stored in IndexedDB and returned by `export()`. */
+/**
+ * An event as stored in IndexedDB and returned by `export()` (plain copies). The one `on('event')`
+ * delivers is frozen, as the store and the intent model share it: typed `Readonly` there.
+ */
 export interface HunchEvent extends EventProps {
   /** Unique id: `<tabId>-<counter>`; unique across tabs, so concurrent tabs never collide. */
   id: string;

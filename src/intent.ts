@@ -10,7 +10,10 @@ export type Stage = 'browsing' | 'considering' | 'ready' | 'abandoning';
 /** Which predictor produced the score. */
 export type IntentSource = 'model' | 'personalized' | 'heuristic';
 
-/** One recent event and how much it moved the score (change in log-odds; + raises intent). */
+/**
+ * One recent event and how much it moved the score (change in log-odds; + raises intent). Those
+ * an {@link Intent} holds are frozen (typed `Readonly` there).
+ */
 export interface IntentReason {
   /** Id of the stored event (`HunchEvent.id`). */
   eventId: string;
@@ -22,30 +25,33 @@ export interface IntentReason {
   weight: number;
 }
 
-/** The shopper's current intent. */
+/**
+ * The shopper's current intent. Frozen (its `reasons` too): what `intent()` and `on('intent')` /
+ * `on('trigger')` hand out is shared, so copy it to change it (`[...i.reasons].sort(…)`).
+ */
 export interface Intent {
   /** Probability that this visit ends in a purchase, 0..1. */
-  purchase: number;
+  readonly purchase: number;
   /** Where the shopper is in the visit ({@link stageOf}). */
-  stage: Stage;
+  readonly stage: Stage;
   /** Up to 3 recent events that moved the score most, strongest first. */
-  reasons: IntentReason[];
+  readonly reasons: ReadonlyArray<Readonly<IntentReason>>;
   /**
    * `'model'` (the pretrained head), `'personalized'` (this shopper's adopted head) or
    * `'heuristic'` (the model is off or could not load).
    */
-  source: IntentSource;
+  readonly source: IntentSource;
   /**
    * What computed it: `'js'` (the plain-JS kernel, answering while the TensorFlow.js runtime
    * starts), the TensorFlow.js backend (`'webgl'`, `'cpu'`), or `'none'` for the heuristic.
    */
-  backend: string;
+  readonly backend: string;
   /** Version of the model (`'heuristic-1'` for the heuristic). */
-  modelVersion: string;
+  readonly modelVersion: string;
   /** Session the intent is about. */
-  sessionId: string;
+  readonly sessionId: string;
   /** Events in the session so far (model steps). */
-  events: number;
+  readonly events: number;
 }
 
 /** Thresholds of {@link stageOf}; probabilities 0..1. */
