@@ -11,6 +11,7 @@ import { watchPageLifecycle } from './page-lifecycle.js';
 import { createEmitter } from './emitter.js';
 import { defaultWhenIdle, safeLocalStorage } from './browser-env.js';
 import { createLazyServices } from './lazy-services.js';
+import type { ServiceMethods } from './start-services.js';
 import { spillEvents, spillUntilWritten, strandedEvents, takeSpilled } from './spill.js';
 import { createRuleSet } from './triggers.js';
 import type { EventProps, EventType, HunchEvent } from './events.js';
@@ -40,13 +41,16 @@ export const MAX_PENDING_EVENTS = 1000;
  * @throws TypeError (rejects) when an option is invalid, naming the option.
  */
 export async function createHunch(options?: HunchOptions, deps: HunchDeps = {}): Promise<Hunch> {
-  const opts = resolveOptions(options);
-  return createInstance(opts, deps);
+  const win = deps.window ?? (typeof window !== 'undefined' ? window : undefined);
+  // relative URL options resolve against the page (the build's folder without one, e.g. SSR)
+  return createInstance(resolveOptions(options, win?.location?.href ?? deps.assetBase), deps, win);
 }
 
-async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<Hunch> {
+/** The `dbName`s a live instance of this page auto-captures for (a second one of a name would store every captured event twice). */
+const capturing = new Set<string>();
+
+async function createInstance(opts: ResolvedOptions, deps: HunchDeps, win: Window | undefined): Promise<Hunch> {
   const now = deps.now ?? (() => Date.now());
-  const win = deps.window ?? (typeof window !== 'undefined' ? window : undefined);
   const ls = deps.localStorage ?? safeLocalStorage(win);
   const openPersistent = deps.openStore ?? ((dbName: string, hooks?: { deleted(): void }) => openIdbStore({ dbName, onDeleted: hooks?.deleted }));
   const timeoutMs = opts.sessionTimeoutMinutes * 60_000;
@@ -119,7 +123,8 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
     createdAt,
     tabId,
   });
-  if (consent !== 'denied' && deps.loadIntentModule) whenIdle(() => void (disposed ? undefined : services.load().catch(() => {})));
+  const loadWhenIdle = () => deps.loadIntentModule && whenIdle(() => void (disposed || services.load().catch(() => {})));
+  if (consent !== 'denied') loadWhenIdle();
 
   const record = (type: HunchEvent['type'], props: EventProps & { dwellMs?: number }) => {
     // nothing while forget() erases: an event would continue the forgotten session and open a new database
@@ -227,19 +232,21 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
   const changeConsent = async (next: Consent, fromTab: boolean) => {
     const prev = consent;
     consent = next;
+    // the state it is already in changes nothing and is not said (consent tools replay the stored
+    // choice on every load); a 'denied' still erases and is told to the other tabs
+    if (next === prev && next !== 'denied') return;
+    const tell = () => fromTab || tabs.consented(next);
     if (disposed) {
       // a disposed instance stores nothing more, but a shopper's 'denied' still erases
-      if (next === 'denied' && !fromTab) {
-        try {
-          await forget();
-        } finally {
-          tabs.consented(next);
-        }
+      try {
+        if (next === 'denied' && !fromTab) await forget();
+      } finally {
+        tell();
       }
       return;
     }
     if (next !== prev) pointer = sessionPointer(next, opts.dbName, ls, now);
-    if (next === 'granted' && prev !== 'granted') {
+    if (next === 'granted') {
       // the session this tab continued or started while not storing is shared from now on
       if (mine) pointer.write(current()!);
       const held = pendingEvents;
@@ -253,14 +260,17 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
         else await forget();
       } finally {
         // stored nothing more from here on, and said so, even when the deletion failed
-        if (!fromTab) tabs.consented(next);
-        emitter.emit('consent', next);
+        tell();
+        if (prev !== next) emitter.emit('consent', next);
       }
       return;
-    } else if (next === 'pending' && prev === 'granted') {
-      await writer.flush();
+    } else if (prev === 'granted') {
+      await writer.flush(); // to 'pending'
     }
+    // the intent half loads at idle time as it does at a start with this consent (triggers, intent events)
+    if (prev === 'denied') loadWhenIdle();
     emitter.emit('consent', next);
+    tell();
   };
   const consentChanges = createSerialQueue();
   const applyConsent = (next: Consent, fromTab = false) => consentChanges(() => changeConsent(next, fromTab));
@@ -268,8 +278,9 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
   // consent and forget reach the other tabs of this dbName (`tab-sync.ts`)
   const tabs = createTabSync(deps.channel ?? browserChannel(win), opts.dbName, {
     forget(at) {
-      // a forget this instance already followed (through the database's deletion) is not repeated
-      if (!disposed && at > lastForgetAt) forgetHere();
+      // a forget this instance already followed (through the database's deletion) is not repeated;
+      // while the clock is behind the last one followed (it was set back), none is skipped
+      if (!disposed && (at > lastForgetAt || now() < lastForgetAt)) forgetHere();
     },
     consent(state) {
       if (!disposed) void applyConsent(state, true).catch(() => {});
@@ -279,7 +290,12 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
   if (win) {
     // capture listens first: its pagehide records the page's last dwell, which the lifecycle's
     // pagehide then spills with everything else not yet written
-    if (opts.autoCapture) stops.push(...startCapture(win, { record, track, error: captureError }, now));
+    // a second live instance of a dbName (a hot reload, a double mount) records its track() calls only
+    if (opts.autoCapture && capturing.has(opts.dbName)) problem('warning', 'duplicate-instance', `another live instance captures "${opts.dbName}" on this page: this one records track() calls only`);
+    else if (opts.autoCapture) {
+      capturing.add(opts.dbName); // until dispose()
+      stops.push(...startCapture(win, { record, track, error: captureError }, now), () => capturing.delete(opts.dbName));
+    }
     stops.push(
       watchPageLifecycle(win, {
         hidden: () => void writer.flush(),
@@ -297,6 +313,9 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
 
   /** Methods that read or compute reject once the instance is disposed (forget and consent still work). */
   const alive = (method: string) => { if (disposed) throw new Error(`hunch.${method}: this instance was disposed`); };
+  /** A method the lazy half answers (`start-services.ts`): it loads first. */
+  const lazy = <K extends keyof ServiceMethods>(name: K) =>
+    (async (...args: unknown[]) => (alive(name), ((await services.load())[name] as (...a: unknown[]) => unknown)(...args))) as Hunch[K];
 
   const instance: Hunch = {
     track: (type, props) => void (disposed || track(type, props)),
@@ -311,33 +330,12 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps): Promise<H
       return { ...base, ...(await exportData(await source, slot.earlier(), held)) };
     },
     forget,
-    async consent(state) {
-      const next = validateConsent(state);
-      await applyConsent(next);
-      if (next !== 'denied') tabs.consented(next); // a denial is sent by changeConsent, even when its erase fails
-    },
-    intent: async () => (alive('intent'), services.load().then((s) => s.intent())),
-    async recommend(options) {
-      alive('recommend');
-      if (!opts.recommend.url) throw new Error('hunch.recommend: no item model (set recommend.url)');
-      await services.load();
-      return services.recs()!.recommend(options);
-    },
-    // with an item model configured, the shopper's taste is fitted too
-    personalize: async () =>
-      (alive('personalize'), services.load()).then((s) => {
-        const recs = services.recs();
-        return recs ? recs.personalizeWith(() => s.personalize()) : s.personalize();
-      }),
-    metrics: async () => (alive('metrics'), services.load().then((s) => s.metrics())),
-    async rollback() {
-      alive('rollback');
-      const s = await services.load();
-      const recs = services.recs();
-      // as personalize(): a head that cannot roll back (no intent model) is head: false; the taste is still undone
-      const head = await (recs ? s.rollback().catch(() => false) : s.rollback());
-      return recs ? { head, recommend: await recs.rollback() } : { head };
-    },
+    consent: async (state) => applyConsent(validateConsent(state)), // changeConsent tells the other tabs
+    intent: lazy('intent'),
+    recommend: lazy('recommend'),
+    personalize: lazy('personalize'),
+    metrics: lazy('metrics'),
+    rollback: lazy('rollback'),
     triggers: { add: (rule) => rules.add(rule), remove: (id) => rules.remove(id), list: () => rules.list() },
     get backend() {
       return services.intents()?.backend ?? 'none';

@@ -11,7 +11,7 @@ import type { Emitter } from './emitter.js';
 import type { HunchEvent } from './events.js';
 import type { IntentService } from './intent-service.js';
 import type { ResolvedOptions } from './options.js';
-import type { RecommendService } from './recommend-service.js';
+import type { ServiceMethods, StartedServices } from './start-services.js';
 import type { Store } from './store/types.js';
 import type { TriggerRule } from './triggers.js';
 import { reason } from './validate-event.js';
@@ -43,14 +43,12 @@ export interface LazyServicesDeps {
 
 /** The lazy half's face. */
 export interface LazyServices {
-  /** Loads the module once and creates the services (rejects when it cannot load). */
-  load(): Promise<IntentService>;
+  /** Loads the module once and creates the services (rejects when it cannot load); resolves to the instance's methods they answer. */
+  load(): Promise<ServiceMethods>;
   /** Hands a stored event to the services, or holds it until they exist. */
   feed(e: HunchEvent): void;
   /** The intent service once loaded. */
   intents(): IntentService | undefined;
-  /** The recommendation service once loaded (only with `recommend.url`). */
-  recs(): RecommendService | undefined;
   /** After `forget()`: drops held events and resets both services. */
   reset(): void;
   /**
@@ -64,33 +62,25 @@ export interface LazyServices {
 export function createLazyServices(d: LazyServicesDeps): LazyServices {
   const { deps, problem } = d;
   let backlog: HunchEvent[] = [];
-  let intents: IntentService | undefined;
-  let recs: RecommendService | undefined;
-  let loading: Promise<IntentService> | undefined;
+  let started: StartedServices | undefined;
+  let loading: Promise<ServiceMethods> | undefined;
   let disposed = false;
-  const load = (): Promise<IntentService> => {
+  const load = (): Promise<ServiceMethods> => {
     if (disposed) return Promise.reject(new Error('hunch: this instance was disposed'));
     if (!loading) {
       if (!deps.loadIntentModule) return Promise.reject(new Error('hunch: no intent module in this build'));
       const imported = deps.loadIntentModule();
       loading = imported.then((m) => {
-        const started = m.startServices(d);
-        const service = started.service;
-        recs = started.recs;
-        if (recs) for (const e of backlog) recs.onEvent(e);
-        for (const e of backlog.splice(0)) service.onEvent(e);
-        intents = service;
-        if (disposed) {
-          // disposed while the module loaded
-          service.dispose();
-          recs?.dispose();
-        }
-        return service;
+        const s = m.startServices(d);
+        for (const e of backlog.splice(0)) s.onEvent(e);
+        started = s;
+        if (disposed) s.dispose(); // disposed while the module loaded
+        return s;
       });
       const failed = loading;
       failed.catch((err) => problem('error', 'intent-module', `intent could not load: ${reason(err)}`));
       // a module that did not arrive (a network blip) is not forever: the next call imports it
-      // again. A failure after it arrived (e.g. a malformed recommend.url) would only repeat.
+      // again. A failure after it arrived (e.g. a half of another version) would only repeat.
       imported.catch(() => {
         if (loading === failed) loading = undefined;
       });
@@ -100,26 +90,21 @@ export function createLazyServices(d: LazyServicesDeps): LazyServices {
   return {
     load,
     feed(e) {
-      if (intents) {
-        intents.onEvent(e);
-        recs?.onEvent(e);
-      } else {
+      if (started) started.onEvent(e);
+      else {
         backlog.push(e);
         if (backlog.length > MAX_INTENT_BACKLOG) backlog.shift();
       }
     },
-    intents: () => intents,
-    recs: () => recs,
+    intents: () => started?.service,
     reset() {
       backlog = [];
-      intents?.reset();
-      recs?.reset();
+      started?.reset();
     },
     dispose() {
       disposed = true;
       backlog = [];
-      intents?.dispose();
-      recs?.dispose();
+      started?.dispose();
     },
   };
 }

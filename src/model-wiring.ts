@@ -7,14 +7,21 @@ import type { HunchEventMap } from './api.js';
 import type { Predictor } from './model/predictor.js';
 import type { ResolvedOptions } from './options.js';
 
-/** An option URL made absolute: relative to the page, else to the build's folder. */
-export function optionUrl(url: string, pageUrl: string | undefined, assetBase: string | undefined): string {
-  return new URL(url, pageUrl ?? assetBase).href;
+/**
+ * An option URL made absolute: relative to the page, else to the build's folder.
+ * @throws TypeError naming the option (`field`) when it does not resolve
+ */
+export function optionUrl(url: string, pageUrl: string | undefined, assetBase: string | undefined, field: string): string {
+  try {
+    return new URL(url, pageUrl ?? assetBase).href;
+  } catch {
+    throw new TypeError(`hunch: option "${field}" must be a URL (got ${JSON.stringify(url)})`);
+  }
 }
 
 /** URL of the intent model folder: `model.url` (relative to the page), else `../models/intent/` from the build. */
 export function modelUrl(opts: ResolvedOptions, pageUrl: string | undefined, assetBase: string | undefined): string | undefined {
-  if (opts.model.url) return optionUrl(opts.model.url, pageUrl, assetBase);
+  if (opts.model.url) return optionUrl(opts.model.url, pageUrl, assetBase, 'model.url');
   return assetBase ? new URL('../models/intent/', assetBase).href : undefined;
 }
 

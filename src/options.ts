@@ -14,7 +14,12 @@ export interface HunchOptions {
   dbName?: string;
   /** Initial consent. Default `'granted'`. */
   consent?: Consent;
-  /** Capture page views, JSON-LD products, marked-up clicks/forms and dwell. Default `false` (ESM), `true` for the script tag. */
+  /**
+   * Capture page views, JSON-LD products, marked-up clicks/forms and dwell. Default `false` (ESM),
+   * `true` for the script tag. One live instance per `dbName` and page captures: a second one
+   * (a hot reload, a framework mounting twice without `dispose()`) would store every captured event
+   * twice, so it records its `track()` calls only and says so once (warning `duplicate-instance`).
+   */
   autoCapture?: boolean;
   /** Inactivity after which the next event starts a new session, in minutes. Default 30; 1..1440. */
   sessionTimeoutMinutes?: number;
@@ -27,7 +32,11 @@ export interface HunchOptions {
   };
   /** Intent model loading (used by the model runtime). */
   model?: {
-    /** Folder URL of the model files (`model.json`, weights, meta), relative to the page's URL. Default: `../models/intent/` from the hunch build's folder. */
+    /**
+     * Folder URL of the model files (`model.json`, weights, meta), relative to the page's URL.
+     * Default: `../models/intent/` from the hunch build's folder. One that does not parse as a URL
+     * throws a TypeError naming `model.url`.
+     */
     url?: string;
     /** `false` disables the model; intent comes from the heuristic. Default `true`. */
     enabled?: boolean;
@@ -61,7 +70,11 @@ export interface HunchOptions {
   };
   /** Recommendations (`hunch.recommend()`). */
   recommend?: {
-    /** URL of the store's item model `manifest.json` (written by `npm run train:next-item`), relative to the page's URL. No default: the model is the store's own. */
+    /**
+     * URL of the store's item model `manifest.json` (written by `npm run train:next-item`),
+     * relative to the page's URL. No default: the model is the store's own. One that does not
+     * parse as a URL throws a TypeError naming `recommend.url`.
+     */
     url?: string;
   };
 }
@@ -108,6 +121,19 @@ function num(field: string, v: unknown, min: number, max: number, dflt: number, 
   return v;
 }
 
+/** A URL option: undefined, or a non-empty string that parses as a URL against `base`. */
+function url(field: string, v: unknown, base: string | undefined): string | undefined {
+  if (v !== undefined) {
+    try {
+      if (typeof v != 'string' || !v) throw 0;
+      new URL(v, base);
+    } catch {
+      fail(field, `must be a URL (got ${quoteValue(v)})`);
+    }
+  }
+  return v as string | undefined;
+}
+
 function obj(field: string, v: unknown): Record<string, unknown> {
   if (v === undefined) return {};
   if (v === null || typeof v !== 'object' || Array.isArray(v)) fail(field, 'must be an object');
@@ -126,10 +152,12 @@ export function validateConsent(v: unknown, field = 'consent'): Consent {
 
 /**
  * Applies defaults and validates.
+ * @param base absolute URL that a relative `model.url` / `recommend.url` resolves against (the
+ *   page's URL, else the build's folder); without one, only absolute URLs pass
  * @throws TypeError naming the first invalid option (`hunch: option "retention.days" must be …`;
  *   for trigger names, `hunch: option "triggers[0]" is an unknown preset "nope" (known: …)`).
  */
-export function resolveOptions(input: unknown = {}): ResolvedOptions {
+export function resolveOptions(input: unknown = {}, base?: string): ResolvedOptions {
   const o = obj('options', input);
   known('', o, ['dbName', 'consent', 'autoCapture', 'sessionTimeoutMinutes', 'retention', 'model', 'triggers', 'personalize', 'recommend']);
   const pers = obj('personalize', o.personalize);
@@ -137,7 +165,6 @@ export function resolveOptions(input: unknown = {}): ResolvedOptions {
   if (pers.auto !== undefined && typeof pers.auto !== 'boolean') fail('personalize.auto', 'must be a boolean');
   const rec = obj('recommend', o.recommend);
   known('recommend', rec, ['url']);
-  if (rec.url !== undefined && (typeof rec.url !== 'string' || rec.url.length === 0)) fail('recommend.url', 'must be a non-empty string');
   let dbName = DEFAULTS.dbName;
   if (o.dbName !== undefined) {
     if (typeof o.dbName !== 'string' || !/^[A-Za-z0-9_.-]{1,64}$/.test(o.dbName)) fail('dbName', 'must be 1–64 characters of A–Z a–z 0–9 _ . -');
@@ -152,12 +179,13 @@ export function resolveOptions(input: unknown = {}): ResolvedOptions {
   if (m.worker !== undefined && typeof m.worker !== 'boolean') fail('model.worker', 'must be a boolean');
   if (o.triggers !== undefined) {
     if (!Array.isArray(o.triggers)) fail('triggers', 'must be an array of preset names');
-    o.triggers.forEach((t: unknown, i) => {
+    // every index, holes included (forEach would skip a hole, which then fails unnamed later)
+    for (let i = 0; i < o.triggers.length; i++) {
+      const t: unknown = o.triggers[i];
       if (typeof t !== 'string') fail(`triggers[${i}]`, `must be a preset name (got ${describeValue(t)})`);
       if (!isPreset(t)) fail(`triggers[${i}]`, `is an ${unknownPresetMessage(t)}`);
-    });
+    }
   }
-  if (m.url !== undefined && (typeof m.url !== 'string' || m.url.length === 0)) fail('model.url', 'must be a non-empty string');
   if (m.enabled !== undefined && typeof m.enabled !== 'boolean') fail('model.enabled', 'must be a boolean');
   if (m.backend !== undefined && !(BACKENDS as readonly unknown[]).includes(m.backend)) fail('model.backend', `must be one of ${BACKENDS.join(', ')}`);
   return {
@@ -170,7 +198,7 @@ export function resolveOptions(input: unknown = {}): ResolvedOptions {
       maxEvents: num('retention.maxEvents', r.maxEvents, 100, 1_000_000, DEFAULTS.retention.maxEvents, true),
     },
     model: {
-      url: m.url as string | undefined,
+      url: url('model.url', m.url, base),
       enabled: (m.enabled as boolean | undefined) ?? DEFAULTS.model.enabled,
       backend: (m.backend as ResolvedOptions['model']['backend'] | undefined) ?? DEFAULTS.model.backend,
       worker: (m.worker as boolean | undefined) ?? DEFAULTS.model.worker,
@@ -178,6 +206,6 @@ export function resolveOptions(input: unknown = {}): ResolvedOptions {
     },
     triggers: [...((o.triggers as string[] | undefined) ?? [])],
     personalize: { auto: (pers.auto as boolean | undefined) ?? DEFAULTS.personalize.auto },
-    recommend: { url: rec.url as string | undefined },
+    recommend: { url: url('recommend.url', rec.url, base) },
   };
 }

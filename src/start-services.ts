@@ -1,14 +1,18 @@
 /**
  * Starts the lazy half's services once its module has loaded: the intent service (with the model
  * predictor it loads: worker or main-thread runtime, reported as `model` / `warning` events) and,
- * with `recommend.url`, the recommendation service. Lives in the lazily loaded module
- * (`intent-module.ts`), so this wiring does not weigh on the first script a storefront loads.
+ * with `recommend.url`, the recommendation service; and answers the instance's methods that use
+ * them. Lives in the lazily loaded module (`intent-module.ts`), so this wiring does not weigh on
+ * the first script a storefront loads.
  */
+import type { Hunch } from './api.js';
+import type { HunchEvent } from './events.js';
 import { createIntentService, type IntentService } from './intent-service.js';
 import type { LazyServicesDeps } from './lazy-services.js';
 import { loadModelPredictor } from './model/client.js';
 import { modelUrl, optionUrl, predictorLoader } from './model-wiring.js';
 import { createRecommendService, type RecommendService } from './recommend-service.js';
+import { reason } from './validate-event.js';
 import { VERSION } from './version.js';
 
 /** The factories {@link startServices} uses (tests pass stubs). */
@@ -18,12 +22,29 @@ export interface ServiceFactories {
   loadModelPredictor: typeof loadModelPredictor;
 }
 
+/** The instance's methods the services answer (`hunch.intent()` …; `hunch.ts` checks dispose and loads the module first). */
+export type ServiceMethods = Pick<Hunch, 'intent' | 'recommend' | 'personalize' | 'metrics' | 'rollback'>;
+
+/** What {@link startServices} started: the services, and the methods over them. */
+export interface StartedServices extends ServiceMethods {
+  service: IntentService;
+  /** Only with a `recommend.url` whose service could start. */
+  recs?: RecommendService;
+  /** Hands a stored event to every service. */
+  onEvent(e: HunchEvent): void;
+  /** After `forget()`: resets every service. */
+  reset(): void;
+  /** Stops every service. */
+  dispose(): void;
+}
+
 /**
- * Creates the services for an instance.
- * @throws Error when `recommend.url` cannot be made absolute (nothing is left running then), or
- *   when the loading build is another version (`deps.version`)
+ * Creates the services for an instance. A recommendation service that cannot start (its URL
+ * does not resolve against the page at load time) is said once, as a `recommend-setup` error;
+ * the intent service keeps running, and `recommend()` rejects with that error.
+ * @throws Error when the loading build is another version (`deps.version`): nothing is started
  */
-export function startServices(d: LazyServicesDeps, f: ServiceFactories = { createIntentService, createRecommendService, loadModelPredictor }): { service: IntentService; recs?: RecommendService } {
+export function startServices(d: LazyServicesDeps, f: ServiceFactories = { createIntentService, createRecommendService, loadModelPredictor }): StartedServices {
   const { deps, opts, emitter, problem } = d;
   if (deps.version !== undefined && deps.version !== VERSION) {
     throw new Error(`hunch-intent.js is version ${VERSION}, the script that loaded it ${deps.version}: load both from one version (pin it in a CDN URL)`);
@@ -48,14 +69,43 @@ export function startServices(d: LazyServicesDeps, f: ServiceFactories = { creat
     lockName: `hunch:${opts.dbName}:triggers`, // the tabs of one store take turns firing capped rules
     flush: d.flush,
   });
-  if (!opts.recommend.url) return { service };
-  let url: string;
-  try {
-    url = optionUrl(opts.recommend.url, d.pageUrl(), deps.assetBase);
-  } catch (err) {
-    service.dispose(); // nothing half-built stays running
-    throw err;
+  let recs: RecommendService | undefined;
+  let recsError: unknown;
+  if (opts.recommend.url) {
+    try {
+      const url = optionUrl(opts.recommend.url, d.pageUrl(), deps.assetBase, 'recommend.url');
+      recs = f.createRecommendService({ ...shared, url, flush: d.flush, emit: (e) => emitter.emit('personalize', e) });
+    } catch (err) {
+      recsError = err; // intent, its events and triggers go on without recommendations
+      problem('error', 'recommend-setup', `recommendations could not start: ${reason(err)}`);
+    }
   }
-  const recs = f.createRecommendService({ ...shared, url, flush: d.flush, emit: (e) => emitter.emit('personalize', e) });
-  return { service, recs };
+  const all = recs ? [service, recs] : [service];
+  return {
+    service,
+    recs,
+    ...serviceMethods(service, recs, recsError),
+    onEvent: (e) => all.forEach((x) => x.onEvent(e)),
+    reset: () => all.forEach((x) => x.reset()),
+    dispose: () => all.forEach((x) => x.dispose()),
+  };
+}
+
+/** The methods over the two services; without `recs`, `recommend()` rejects (with `recsError` when its setup failed). */
+function serviceMethods(s: IntentService, recs: RecommendService | undefined, recsError: unknown): ServiceMethods {
+  return {
+    intent: () => s.intent(),
+    recommend: async (options) => {
+      if (!recs) throw recsError ?? new Error('hunch.recommend: no item model (set recommend.url)');
+      return recs.recommend(options);
+    },
+    // with an item model configured, the shopper's taste is fitted too
+    personalize: () => (recs ? recs.personalizeWith(() => s.personalize()) : s.personalize()),
+    metrics: () => s.metrics(),
+    async rollback() {
+      // as personalize(): a head that cannot roll back (no intent model) is head: false; the taste is still undone
+      const head = await (recs ? s.rollback().catch(() => false) : s.rollback());
+      return recs ? { head, recommend: await recs.rollback() } : { head };
+    },
+  };
 }

@@ -259,15 +259,81 @@ describe('createHunch', () => {
     await f;
   });
 
-  it('a load that fails after the intent module arrived (a malformed recommend.url) leaves no service running and is not retried forever', async () => {
+  it('a load that fails after the intent module arrived (a half of another version) leaves no service running and is not retried forever', async () => {
     let created = 0;
     let disposed = 0;
     const stub = { onEvent: () => {}, intent: async () => null, persist: async () => {}, dispose: () => void disposed++, reset: () => {} };
     const loadIntentModule = vi.fn(async () => stubModule(() => (created++, stub), () => stub));
-    const { h } = await make({ recommend: { url: 'http://' } }, { loadIntentModule });
-    for (let i = 0; i < 3; i++) await expect(h.intent()).rejects.toThrow(/Invalid URL/);
+    const { h } = await make({ recommend: { url: '/m/manifest.json' } }, { loadIntentModule, version: '0.0.0-other' });
+    for (let i = 0; i < 3; i++) await expect(h.intent()).rejects.toThrow(/version/);
     expect(loadIntentModule).toHaveBeenCalledTimes(1);
     expect(created - disposed).toBe(0);
+  });
+
+  it.each([
+    [{ recommend: { url: 'http://[::1' } }, /^hunch: option "recommend\.url" must be a URL \(got "http:\/\/\[::1"\)/],
+    [{ model: { url: 'http://[' } }, /^hunch: option "model\.url" must be a URL/],
+  ])('a malformed URL option %o rejects createHunch with a TypeError naming it, before anything starts', async (opts, msg) => {
+    const openStore = vi.fn(async () => createMemoryStore());
+    const p = createHunch(opts, { openStore, window, whenIdle: () => {} });
+    await expect(p).rejects.toThrow(TypeError);
+    await expect(p).rejects.toThrow(msg);
+    expect(openStore).not.toHaveBeenCalled();
+  });
+
+  it('a recommendation service that cannot start leaves intent, its events and triggers running; recommend() rejects naming recommend.url', async () => {
+    const problems: string[] = [];
+    let recsCreated = 0;
+    const intentStub = { onEvent: () => {}, intent: async () => 'INTENT', persist: async () => {}, dispose: () => {}, reset: () => {} };
+    const f = { createIntentService: () => intentStub, createRecommendService: () => (recsCreated++, {}), loadModelPredictor: () => Promise.reject(new Error('none')) } as unknown as ServiceFactories;
+    const emitter = { emit: () => {} };
+    // a page whose URL no longer resolves a relative URL when the half loads (validated against another at createHunch)
+    const d = { deps: {}, opts: { dbName: 'x', model: { enabled: false }, personalize: { auto: false }, recommend: { url: '/m/manifest.json' } }, pageUrl: () => 'about:blank', emitter, problem: (_k: string, code: string) => problems.push(code) } as unknown as LazyServicesDeps;
+    const started = startServices(d, f);
+    expect(started.service).toBe(intentStub);
+    expect(started.recs).toBeUndefined();
+    expect(recsCreated).toBe(0);
+    expect(await started.intent()).toBe('INTENT');
+    await expect(started.recommend({ k: 3 })).rejects.toThrow(/option "recommend\.url" must be a URL \(got "\/m\/manifest\.json"\)/);
+    expect(problems).toEqual(['recommend-setup']);
+  });
+
+  it("consent 'denied' at start, then granted: the intent half loads at idle time as at a start with that consent (intent events, triggers), not only on intent()", async () => {
+    const idle: Array<() => void> = [];
+    const stub = { onEvent: () => {}, intent: async () => null, persist: async () => {}, dispose: () => {}, reset: () => {} };
+    const loadIntentModule = vi.fn(async () => stubModule(() => stub));
+    const { h } = await make({ consent: 'denied' }, { whenIdle: (fn) => idle.push(fn), loadIntentModule });
+    expect(idle).toHaveLength(0);
+    await h.consent('pending');
+    expect(idle).toHaveLength(1);
+    await h.consent('granted'); // from pending: scheduled already
+    expect(idle).toHaveLength(1);
+    idle[0]();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(loadIntentModule).toHaveBeenCalledTimes(1);
+  });
+
+  it("consent() with the state it is in already emits no 'consent' and tells no other tab; a repeated 'denied' still erases", async () => {
+    const sent: unknown[] = [];
+    const channel = () => ({ postMessage: (m: unknown) => sent.push(m), close: () => {}, onmessage: null }) as unknown as TabChannel;
+    const deleteStore = vi.fn(async () => {});
+    const { h } = await make({}, { channel, deleteStore });
+    const seen: string[] = [];
+    h.on('consent', (c) => seen.push(c));
+    await h.consent('granted');
+    await h.consent('granted');
+    expect(seen).toEqual([]);
+    expect(sent).toEqual([]);
+    await h.consent('pending');
+    await h.consent('pending');
+    expect(seen).toEqual(['pending']);
+    expect(sent).toEqual([{ consent: 'pending' }]);
+    await h.consent('denied');
+    h.track('page_view'); // not stored (denied), but a replayed denial erases again all the same
+    await h.consent('denied');
+    expect(seen).toEqual(['pending', 'denied']);
+    expect(sent.filter((m) => (m as { consent?: string }).consent === 'denied')).toHaveLength(2);
+    expect(sent.filter((m) => 'forget' in (m as object))).toHaveLength(2);
   });
 
   it('pending consent stores nothing and never opens storage; granting stores what was held', async () => {
@@ -728,6 +794,29 @@ describe('forget, dispose and export at the edges', () => {
     expect((await c.h.export()).events).toEqual([]);
   });
 
+  it('a pending tab follows a forget made after the clock was set back, so it never writes the forgotten data back on a later grant', async () => {
+    const channel = channelBus();
+    let t = Date.UTC(2025, 0, 1, 12);
+    const shared = createMemoryStore();
+    const a = await make({}, { channel, now: () => t, openStore: async () => shared });
+    const p = await make({ consent: 'pending' }, { channel, now: () => t, openStore: async () => shared });
+    let forgets = 0;
+    p.h.on('forget', () => forgets++);
+    p.h.track('product_view', { itemId: 'BEFORE' });
+    await a.h.forget();
+    await settle();
+    expect(forgets).toBe(1);
+    t -= 60 * 60_000; // the system clock is corrected an hour back
+    p.h.track('product_view', { itemId: 'SECRET' });
+    await a.h.forget();
+    await settle();
+    expect(forgets).toBe(2);
+    expect((await p.h.export()).events).toEqual([]);
+    await p.h.consent('granted');
+    await p.h.flush();
+    expect(await shared.getEvents()).toEqual([]);
+  });
+
   it("a 'denied' from another tab drops what this tab holds without erasing again or echoing a forget", async () => {
     const channel = channelBus();
     const shared = createMemoryStore();
@@ -798,6 +887,30 @@ describe('forget, dispose and export at the edges', () => {
 });
 
 describe('auto-capture', () => {
+  it('a second live instance of a dbName does not auto-capture too (one duplicate-instance warning; its track() works); once the first is disposed, a new one captures', async () => {
+    const a = await make({ autoCapture: true });
+    const b = await make({ autoCapture: true });
+    const other = await make({ autoCapture: true, dbName: 'other' });
+    const warnings: string[] = [];
+    b.h.on('warning', (w) => warnings.push(w.code));
+    const got = { a: 0, b: 0, other: 0 };
+    a.h.on('event', () => got.a++);
+    b.h.on('event', () => got.b++);
+    other.h.on('event', () => got.other++);
+    await new Promise((r) => setTimeout(r, 10));
+    expect(warnings).toEqual(['duplicate-instance']);
+    history.pushState({}, '', '/p/1');
+    expect(got).toEqual({ a: 1, b: 0, other: 1 });
+    b.h.track('add_to_cart', { itemId: 'X' });
+    expect(got.b).toBe(1);
+    await a.h.dispose();
+    const c = await make({ autoCapture: true });
+    let cGot = 0;
+    c.h.on('event', () => cGot++);
+    history.pushState({}, '', '/p/2');
+    expect(cGot).toBe(1);
+  });
+
   it('records page views, JSON-LD products, marked-up clicks, search forms, SPA navigation and dwell', async () => {
     document.head.innerHTML = `<script type="application/ld+json">${JSON.stringify({ '@context': 'https://schema.org', '@type': 'Product', sku: 'SKU-1', offers: { price: '19.90' }, category: 'mugs' })}</script>`;
     document.body.innerHTML = `

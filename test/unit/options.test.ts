@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { createHunch } from '../../src/hunch';
 import { DEFAULTS, resolveOptions } from '../../src/options';
 import { optionsFromDataset } from '../../src/script-proxy';
+import { createMemoryStore } from '../../src/store/memory-store';
+import { modelUrl } from '../../src/model-wiring';
 
 describe('resolveOptions', () => {
   it('applies documented defaults', () => {
@@ -37,13 +39,45 @@ describe('resolveOptions', () => {
     [{ triggers: ['nope'] }, /option "triggers\[0\]" is an unknown preset "nope" \(known: abandonment, ready-to-buy\)/],
     [{ triggers: ['abandonment', 'toString'] }, /"triggers\[1\]" is an unknown preset "toString"/],
     [{ triggers: ['abandonment', 3] }, /"triggers\[1\]" must be a preset name \(got 3\)/],
+    // eslint-disable-next-line no-sparse-arrays
+    [{ triggers: [, 'abandonment'] }, /"triggers\[0\]" must be a preset name \(got undefined\)/],
+    [{ recommend: { url: '' } }, /"recommend.url" must be a URL \(got ""\)/],
+    [{ recommend: { url: 5 } }, /"recommend.url" must be a URL \(got 5\)/],
+    [{ recommend: { url: 'http://[::1' } }, /"recommend.url" must be a URL \(got "http:\/\/\[::1"\)/],
+    [{ model: { url: 'http://[' } }, /"model.url" must be a URL/],
+    [{ model: { url: '' } }, /"model.url" must be a URL/],
     [{ personalize: { auto: 'no' } }, /"personalize.auto" must be a boolean/],
     [{ personalize: { every: 3 } }, /"personalize.every" is not a known option/],
     [{ sessionTimeout: 5 }, /"sessionTimeout" is not a known option/],
     ['x', /"options"/],
   ])('rejects %o with a TypeError naming the option', (input, msg) => {
-    expect(() => resolveOptions(input)).toThrow(TypeError);
-    expect(() => resolveOptions(input)).toThrow(msg);
+    expect(() => resolveOptions(input, 'https://shop.test/p/1')).toThrow(TypeError);
+    expect(() => resolveOptions(input, 'https://shop.test/p/1')).toThrow(msg);
+  });
+
+  it('URL options resolve against the base (the page, else the build folder); a relative one without a base is refused', () => {
+    const o = resolveOptions({ model: { url: '../models/' }, recommend: { url: '/m/manifest.json' } }, 'https://shop.test/p/1');
+    expect(o.model.url).toBe('../models/'); // kept as given: the lazy half resolves it against the page when it loads
+    expect(o.recommend.url).toBe('/m/manifest.json');
+    expect(resolveOptions({ recommend: { url: 'https://cdn.test/m.json' } }).recommend.url).toBe('https://cdn.test/m.json');
+    expect(() => resolveOptions({ recommend: { url: '/m/manifest.json' } })).toThrow(/"recommend.url" must be a URL/);
+  });
+});
+
+describe('the lazy half resolving URL options', () => {
+  it('a model.url that no longer resolves when the half loads (the page moved to a URL that is no base) is a TypeError naming model.url', () => {
+    const opts = resolveOptions({ model: { url: '/models/intent/' } }, 'https://shop.test/');
+    expect(modelUrl(opts, 'https://shop.test/p/1', undefined)).toBe('https://shop.test/models/intent/');
+    expect(() => modelUrl(opts, 'about:blank', undefined)).toThrow(/^hunch: option "model.url" must be a URL \(got "\/models\/intent\/"\)/);
+  });
+});
+
+describe('createHunch URL options without a window (SSR)', () => {
+  it('resolves relative URL options against assetBase, and names a malformed one', async () => {
+    const openStore = async () => createMemoryStore();
+    const h = await createHunch({ recommend: { url: 'models/manifest.json' }, model: { url: '../models/intent/' } }, { assetBase: 'file:///srv/app/dist/', openStore });
+    await h.dispose();
+    await expect(createHunch({ recommend: { url: 'http://[' } }, { assetBase: 'file:///srv/app/dist/', openStore })).rejects.toThrow(/^hunch: option "recommend.url" must be a URL/);
   });
 });
 
