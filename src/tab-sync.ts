@@ -2,14 +2,16 @@
  * What one tab tells the others of the same origin and `dbName`: a consent change and a
  * `forget()`. Consent and forget are the shopper's, not one tab's, so a tab that stays open must
  * follow them. Only the state crosses (`{ consent }`, `{ forget: at }`), never event data.
- * The channel is a `BroadcastChannel` in browsers (`deps.channel` in tests); without one, each
- * tab follows its own calls ({@link storageChannel} is the transport for browsers without it, once
- * wired). Messages from other tabs are checked before they reach the handlers.
+ * The channel is a `BroadcastChannel` in browsers (`deps.channel` in tests); without one (Safari
+ * before 15.4) each tab follows its own calls: a tab open during another tab's `consent('denied')`
+ * hears only the database deletion (it drops what it holds) and keeps storing until it reloads.
+ * A localStorage `storage`-event transport for those browsers was written and tested on
+ * 2026-12-01 and left out: about 91 bytes gzipped of the script tag, over its size budget, for
+ * browsers almost nobody runs in 2026. Messages from other tabs are checked before they reach
+ * the handlers.
  */
-import { safeLocalStorage } from './browser-env.js';
 import type { TabChannel } from './deps.js';
 import type { Consent } from './options.js';
-import { parseJson } from './session-pointer.js';
 
 /** What a tab does when another tab speaks. */
 export interface TabSyncHandlers {
@@ -34,41 +36,13 @@ export interface TabSync {
 
 const CONSENTS: readonly Consent[] = ['granted', 'pending', 'denied'];
 
-/**
- * Opens the window's `BroadcastChannel` of a name (undefined in a browser without one).
- * {@link storageChannel} would carry the messages there (Safari before 15.4), at about 93 bytes
- * gzipped in the script tag, which its size budget does not hold yet: it is not used here.
- */
+/** Opens the window's `BroadcastChannel` of a name (undefined in a browser without one). */
 export const browserChannel =
   (win: Window | undefined) =>
   (name: string): TabChannel | undefined => {
     const BC = (win as (Window & { BroadcastChannel?: typeof BroadcastChannel }) | undefined)?.BroadcastChannel;
     return typeof BC === 'function' ? (new BC(name) as unknown as TabChannel) : undefined;
   };
-
-/**
- * A channel over the window's `storage` events of the localStorage key `<name>:tabs`
- * (`hunch:<dbName>:tabs`), for browsers without `BroadcastChannel`. A message is written as JSON
- * and removed at once: the other tabs' `storage` event carries the written value, nothing stays
- * stored, and the same message twice still changes the value (so it is heard again). Undefined
- * without a window or a usable localStorage.
- */
-export function storageChannel(win: Window | undefined, name: string): TabChannel | undefined {
-  const ls = safeLocalStorage(win);
-  const key = `${name}:tabs`;
-  // the removal's event carries null: parsed to null, which the handlers' check drops
-  const heard = (ev: Event) => (ev as StorageEvent).key === key && ch!.onmessage?.({ data: parseJson((ev as StorageEvent).newValue) });
-  const ch: TabChannel | undefined = ls && {
-    onmessage: null,
-    postMessage(m) {
-      ls.setItem(key, JSON.stringify(m));
-      ls.removeItem(key);
-    },
-    close: () => win!.removeEventListener('storage', heard),
-  };
-  if (ch) win!.addEventListener('storage', heard);
-  return ch;
-}
 
 /**
  * Opens the channel `hunch:<dbName>`.
