@@ -1,10 +1,10 @@
 /**
  * The public types of a hunch instance: its methods and the typed event map of `on()`.
  */
-import type { EventProps, EventType, HunchEvent } from './events.js';
+import type { EventType, HunchEvent, TrackProps } from './events.js';
 import type { Intent } from './intent.js';
 import type { RankOptions, Recommendation } from './recommend/rank.js';
-import type { TriggerRule } from './triggers.js';
+import type { TriggerPreset, TriggerRule } from './triggers.js';
 import type { Consent } from './options.js';
 import type { SessionRecord } from './session.js';
 import type { StorageKind } from './store/types.js';
@@ -35,14 +35,22 @@ export interface HunchEventMap {
    * (the store and the intent model share it): copy it to change it.
    */
   event: Readonly<HunchEvent>;
-  /** A batch was written to storage; `count`: events in it. */
-  flush: { count: number };
-  /**
-   * A new session started; `sessionId` is its id. `reason`: `'timeout'` when an earlier session
-   * (of this page or an earlier one, in any tab) had no event for `sessionTimeoutMinutes`;
-   * `'start'` when this browser knows no earlier session (first visit, or after `forget()`).
-   */
-  session: { sessionId: string; reason: 'start' | 'timeout' };
+  /** A batch was written to storage. */
+  flush: {
+    /** Events in the batch. */
+    count: number;
+  };
+  /** A new session started (with the event that opened it). */
+  session: {
+    /** The new session's id (`HunchEvent.sessionId` of its events). */
+    sessionId: string;
+    /**
+     * `'timeout'` when an earlier session (of this page or an earlier one, in any tab) had no
+     * event for `sessionTimeoutMinutes`; `'start'` when this browser knows no earlier session
+     * (first visit, or after `forget()`).
+     */
+    reason: 'start' | 'timeout';
+  };
   /** Consent changed (here or in another tab); a `consent()` with the state it is in already says nothing. */
   consent: Consent;
   /** `forget()` erased everything. */
@@ -53,26 +61,42 @@ export interface HunchEventMap {
   warning: HunchProblem;
   /** Intent after an event was applied (every event but `dwell`); frozen, as every {@link Intent}. */
   intent: Intent;
-  /**
-   * The intent model changed hands: `'ready'` when its first answer is possible (plain-JS kernel,
-   * `warmupMs` after loading started), `'runtime'` when the TensorFlow.js runtime took over
-   * (`backend`, `thread`, `readyMs`), `'runtime-failed'` when it could not start, or stopped
-   * later (a crashed worker, a step not answered in 10 s): the JS kernel keeps answering, with
-   * the same state; `error` says why.
-   * - `backend`: what answers now, `'js'`, `'webgl'` or `'cpu'`;
-   * - `thread`: where the TensorFlow.js runtime runs, `'worker'` or `'main'`;
-   * - `warmupMs`, `readyMs`: ms from the start of loading to the first answer / to the runtime's
-   *   takeover;
-   * - `modelVersion`: the loaded model's version hash.
-   */
-  model: { status: 'ready' | 'runtime' | 'runtime-failed'; backend: string; thread?: 'worker' | 'main'; warmupMs?: number; readyMs?: number; modelVersion?: string; error?: string };
+  /** The intent model changed hands (see `status`). */
+  model: {
+    /**
+     * `'ready'` when its first answer is possible (plain-JS kernel, `warmupMs` after loading
+     * started), `'runtime'` when the TensorFlow.js runtime took over (`backend`, `thread`,
+     * `readyMs`), `'runtime-failed'` when it could not start, or stopped later (a crashed worker,
+     * a step not answered in 10 s): the JS kernel keeps answering, with the same state; `error`
+     * says why.
+     */
+    status: 'ready' | 'runtime' | 'runtime-failed';
+    /** What answers now: `'js'` (the plain-JS kernel), `'webgl'` or `'cpu'`. */
+    backend: string;
+    /** Where the TensorFlow.js runtime runs, `'worker'` or `'main'` (thread); with `'runtime'`. */
+    thread?: 'worker' | 'main';
+    /** Time from the start of loading (download included) to the first answer, ms; with `'ready'`. */
+    warmupMs?: number;
+    /** Time from the start of loading to the TensorFlow.js runtime's takeover, ms; with `'runtime'`. */
+    readyMs?: number;
+    /** The loaded model's version hash; with `'ready'`. */
+    modelVersion?: string;
+    /** Why the runtime could not start or stopped (with `'runtime-failed'`); a short message. */
+    error?: string;
+  };
   /** A trigger rule fired (see `hunch.triggers`). */
-  trigger: { rule: string; intent: Intent };
+  trigger: {
+    /** Id of the rule that fired ({@link TriggerRule}`.id`, or the preset's name). */
+    rule: string;
+    /** The intent update that made it fire (frozen). */
+    intent: Intent;
+  };
   /**
    * Personalization: `start` (`reason` `'manual'` or `'auto'`), `progress` (replay / fit), `done`
    * with the run's result (`{ adopted, reverted, before, after, base, examples, sessions, skipped? }`)
    * plus `durationMs` (ms) and `reason`, or `error`; events of the recommendation taste carry
-   * `target: 'recommend'`.
+   * `target: 'recommend'` ({@link TasteEvent}), the intent head's none ({@link PersonalizeEvent}),
+   * so `e.target === 'recommend'` tells them apart.
    */
   personalize: PersonalizeEvent | TasteEvent;
 }
@@ -128,7 +152,7 @@ export interface Hunch {
    * write happens at the end of the current task in one transaction.
    * @throws TypeError naming the invalid field (type, props, or one prop).
    */
-  track(type: EventType, props?: EventProps): void;
+  track(type: EventType, props?: TrackProps): void;
   /** Resolves when every event tracked so far is stored. */
   flush(): Promise<void>;
   /** All stored data as plain JSON. */
@@ -191,7 +215,15 @@ export interface Hunch {
    * the one in use changed (`recommend` only with `recommend.url`).
    * @throws Error (rejects) after `dispose()`
    */
-  rollback(): Promise<{ head: boolean; recommend?: boolean }>;
+  rollback(): Promise<{
+    /**
+     * Whether the intent head in use changed: false when there was nothing to undo, without
+     * storage consent, and (with `recommend.url`) without an intent model.
+     */
+    head: boolean;
+    /** Whether the recommendation taste in use changed; present only with `recommend.url`. */
+    recommend?: boolean;
+  }>;
   /**
    * Items this shopper may want next, ranked on the device from the current session and recent
    * history (recent, repeated and carted items weigh more; purchased items left out unless
@@ -207,8 +239,12 @@ export interface Hunch {
   recommend(options?: RecommendOptions): Promise<Recommendation[]>;
   /** Trigger rules over intent updates, with frequency capping (fire `on('trigger')`). */
   readonly triggers: {
-    /** Adds a rule, or a preset by name (`'abandonment'`, `'ready-to-buy'`). @throws TypeError for an invalid rule. */
-    add(rule: TriggerRule | string): void;
+    /**
+     * Adds a rule, or a preset by name ({@link TriggerPreset}: `'abandonment'`, `'ready-to-buy'`);
+     * a rule with the id of one already added replaces it.
+     * @throws TypeError naming the field for an invalid rule or an unknown preset name
+     */
+    add(rule: TriggerRule | TriggerPreset): void;
     /** Removes the rule with this id (nothing happens if there is none). */
     remove(id: string): void;
     /** Ids of the active rules. */
@@ -225,7 +261,19 @@ export interface Hunch {
   /** Diagnostics for tests and the dashboard. */
   readonly debug: {
     /** Where and how the model runs, and its live tensor count. */
-    runtime(): Promise<{ thread: 'worker' | 'main' | 'none'; backend: string; numTensors: number; steps: number }>;
+    runtime(): Promise<{
+      /**
+       * Where the TensorFlow.js runtime runs (`'main'` until it has started); `'none'` without a
+       * model (not loaded yet, or the heuristic).
+       */
+      thread: 'worker' | 'main' | 'none';
+      /** What answers intent now, as {@link Hunch.backend}. */
+      backend: string;
+      /** Live TensorFlow.js tensors (0 without the runtime); a count that keeps growing between calls suggests a leak. */
+      numTensors: number;
+      /** Events this page ran through the model (one model step each; a restored session's earlier events are not run again). */
+      steps: number;
+    }>;
     /**
      * Simulates a GPU reset as browsers do it (`WEBGL_lose_context`: the context is lost, then
      * restored with its textures gone); predictions continue on the fallback backend.

@@ -6,14 +6,28 @@ import type { Hunch } from './api.js';
 import type { Predictor } from './model/predictor.js';
 import type { Store } from './store/types.js';
 
-/** A message channel between the tabs of one origin (the shape of `BroadcastChannel`). */
+/**
+ * A message channel between the tabs of one origin (the shape of `BroadcastChannel`).
+ * @internal part of {@link HunchDeps}
+ */
 export interface TabChannel {
+  /** Sends a structured-cloneable message to the other tabs (not to this one). */
   postMessage(message: unknown): void;
+  /** Called with each message another tab sent (`ev.data`). */
   onmessage: ((ev: { data: unknown }) => void) | null;
+  /** Stops sending and receiving. */
   close(): void;
 }
 
-/** Edges of the instance; defaults are the browser's. */
+/**
+ * Edges of the instance; defaults are the browser's.
+ *
+ * Internal: a testing and injection surface (unit tests pass fakes, the script tag its loaders),
+ * not part of the documented API. Its shape, and that of the types it brings in (the store, the
+ * predictor, the intent module's services), may change in any release; their members are
+ * documented in the source, not all of them here.
+ * @internal
+ */
 export interface HunchDeps {
   /** Clock, ms since the epoch. Default `Date.now`. */
   now?: () => number;

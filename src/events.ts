@@ -26,7 +26,10 @@ export type InternalEventType = 'dwell';
 /** Any type a stored event can have. */
 export type StoredEventType = EventType | InternalEventType;
 
-/** Optional properties of a tracked event. All strings are scrubbed of PII before storage. */
+/**
+ * Optional properties of an event, as stored. All strings are scrubbed of PII before storage.
+ * `track()` takes {@link TrackProps} (numeric ids allowed).
+ */
 export interface EventProps {
   /** Store's item id (SKU). ≤ 256 chars. */
   itemId?: string;
@@ -40,6 +43,18 @@ export interface EventProps {
   query?: string;
   /** Page URL, ≤ 2,048 chars; query-string values are removed before storage. */
   url?: string;
+}
+
+/**
+ * What `hunch.track()` accepts: {@link EventProps}, except that `itemId` and `categoryId` may
+ * also be finite numbers, stored as `String(n)` (`12345` → `'12345'`), so {@link HunchEvent} and
+ * `recommend()` always hold strings.
+ */
+export interface TrackProps extends Omit<EventProps, 'itemId' | 'categoryId'> {
+  /** Store's item id (SKU): a string (≤ 256 chars) or a finite number, stored as a string. */
+  itemId?: string | number;
+  /** Store's category id or path: a string (≤ 256 chars) or a finite number, stored as a string. */
+  categoryId?: string | number;
 }
 
 /**

@@ -11,8 +11,9 @@ import type { HunchOptions } from './options.js';
  * fails), starts auto-capture when asked, and schedules the intent model to load when the page
  * is idle, from the files next to this module (`model.url` overrides).
  * @param options see {@link HunchOptions}; every field is optional
- * @param deps the instance's edges (clock, storage, channel, model loader …) for tests and
- *   unusual hosts; the defaults are the browser's (see {@link HunchDeps})
+ * @param deps internal: the instance's edges (clock, storage, channel, model loader …), a
+ *   testing and injection surface whose shape may change in any release (see {@link HunchDeps});
+ *   pages leave it out and get the browser's
  * @throws TypeError (the promise rejects) naming an invalid option
  */
 export function createHunch(options?: HunchOptions, deps: HunchDeps = {}): Promise<Hunch> {
@@ -30,10 +31,10 @@ export type { DeviceMetrics, PersonalizeEvent } from './personalize/personalizer
 export type { ScoreSummary, ReliabilityBin } from './personalize/metrics.js';
 export type { TasteEvent } from './recommend-service.js';
 export type { HunchGlobal } from './script-proxy.js';
-export { EVENT_TYPES, type EventType, type EventProps, type HunchEvent, type StoredEventType } from './events.js';
+export { EVENT_TYPES, type EventType, type EventProps, type TrackProps, type HunchEvent, type StoredEventType } from './events.js';
 export type { HunchOptions, Consent } from './options.js';
 export type { SessionRecord } from './session.js';
 export type { Intent, IntentReason, IntentSource, Stage } from './intent.js';
-export { PRESETS as TRIGGER_PRESETS, type TriggerRule, type TriggerCap } from './triggers.js';
+export { PRESETS as TRIGGER_PRESETS, type TriggerPreset, type TriggerRule, type TriggerCap } from './triggers.js';
 export type { StorageKind } from './store/types.js';
 export { VERSION } from './version.js';

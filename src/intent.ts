@@ -32,7 +32,13 @@ export interface IntentReason {
 export interface Intent {
   /** Probability that this visit ends in a purchase, 0..1. */
   readonly purchase: number;
-  /** Where the shopper is in the visit ({@link stageOf}). */
+  /**
+   * Where the shopper is in the visit, checked in this order: `'browsing'` once the session has a
+   * purchase; `'abandoning'`: a cart, and an item just removed, or `purchase` under 0.6 × the
+   * session's peak 3 or more model steps after the last add; `'ready'`: checkout begun, or
+   * `purchase` ≥ 0.5; `'considering'`: a cart, an item returned to, or `purchase` ≥ 0.2; else
+   * `'browsing'`.
+   */
   readonly stage: Stage;
   /** Up to 3 recent events that moved the score most, strongest first. */
   readonly reasons: ReadonlyArray<Readonly<IntentReason>>;

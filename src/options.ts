@@ -2,7 +2,7 @@
  * Options of `createHunch`, their defaults, validation and clamping. Invalid values throw a
  * TypeError naming the option and why; out-of-range numbers are rejected, not silently changed.
  */
-import { isPreset, unknownPresetMessage } from './triggers.js';
+import { isPreset, unknownPresetMessage, type TriggerPreset } from './triggers.js';
 import { describeValue, quoteValue } from './validate-event.js';
 
 /** Consent state. `'pending'` keeps events in memory only; `'denied'` stores nothing and erases. */
@@ -27,7 +27,7 @@ export interface HunchOptions {
   retention?: {
     /** Events older than this are deleted, in days. Default 90; 1..3650. */
     days?: number;
-    /** The store keeps at most this many events (oldest pruned first). Default 50,000; 100..1,000,000. */
+    /** The store keeps at most this many events (oldest pruned first). Default 50,000; an integer, 100..1,000,000. */
     maxEvents?: number;
   };
   /** Intent model loading (used by the model runtime). */
@@ -50,16 +50,16 @@ export interface HunchOptions {
     /** Run the model in a Web Worker (OffscreenCanvas WebGL) when the browser can. Default `true`. */
     worker?: boolean;
     /**
-     * Longest wait for the model files, in ms. Default 30,000; 1,000..600,000. When they do not
-     * arrive in time, intent comes from the heuristic (one `error`, code `model-load`).
+     * Longest wait for the model files, in ms. Default 30,000; an integer, 1,000..600,000. When
+     * they do not arrive in time, intent comes from the heuristic (one `error`, code `model-load`).
      */
     timeoutMs?: number;
   };
   /**
-   * Trigger presets to enable at start (`'abandonment'`, `'ready-to-buy'`). Default none. An
-   * unknown name throws a TypeError naming `triggers[i]`.
+   * Trigger presets to enable at start ({@link TriggerPreset}: `'abandonment'`, `'ready-to-buy'`).
+   * Default none. An unknown name throws a TypeError naming `triggers[i]`.
    */
-  triggers?: string[];
+  triggers?: readonly TriggerPreset[];
   /** On-device personalization (`hunch.personalize()`). */
   personalize?: {
     /**
@@ -87,7 +87,7 @@ export interface ResolvedOptions {
   sessionTimeoutMinutes: number;
   retention: { days: number; maxEvents: number };
   model: { url: string | undefined; enabled: boolean; backend: 'auto' | 'webgl' | 'cpu'; worker: boolean; timeoutMs: number };
-  triggers: readonly string[];
+  triggers: readonly TriggerPreset[];
   personalize: { auto: boolean };
   recommend: { url: string | undefined };
 }
@@ -204,7 +204,7 @@ export function resolveOptions(input: unknown = {}, base?: string): ResolvedOpti
       worker: (m.worker as boolean | undefined) ?? DEFAULTS.model.worker,
       timeoutMs: num('model.timeoutMs', m.timeoutMs, 1_000, 600_000, DEFAULTS.model.timeoutMs, true),
     },
-    triggers: [...((o.triggers as string[] | undefined) ?? [])],
+    triggers: [...((o.triggers as TriggerPreset[] | undefined) ?? [])],
     personalize: { auto: (pers.auto as boolean | undefined) ?? DEFAULTS.personalize.auto },
     recommend: { url: url('recommend.url', rec.url, base) },
   };

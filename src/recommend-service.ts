@@ -49,6 +49,7 @@ export interface StoredTaste {
   taste: number[] | null;
   /** Taste in use before the last adoption (null: none). */
   previous: number[] | null;
+  /** Result of the last run (null before the first). */
   last: TasteResult | null;
   /** Ended sessions counted at the last run. */
   endedSessions: number;
@@ -58,11 +59,37 @@ export interface StoredTaste {
   at: number;
 }
 
-/** Progress and results of taste runs (`on('personalize')` with `target: 'recommend'`). */
+/**
+ * Progress and results of the recommendation taste's runs (`on('personalize')` with
+ * `target: 'recommend'`; with `recommend.url` and an item model that has factors).
+ */
 export type TasteEvent =
-  | { status: 'start'; target: 'recommend'; reason: 'manual' | 'auto' }
-  | ({ status: 'done'; target: 'recommend'; reason: 'manual' | 'auto'; durationMs: number } & TasteResult)
-  | { status: 'error'; target: 'recommend'; error: string };
+  | {
+      /** A taste run started. */
+      status: 'start';
+      /** Always `'recommend'`: the taste's run, not the intent head's. */
+      target: 'recommend';
+      /** `'manual'`: a `personalize()` call; `'auto'`: the run at idle time after ended sessions. */
+      reason: 'manual' | 'auto';
+    }
+  | ({
+      /** A taste run ended; the rest is its {@link TasteResult}. */
+      status: 'done';
+      /** Always `'recommend'`. */
+      target: 'recommend';
+      /** As in `start`. */
+      reason: 'manual' | 'auto';
+      /** Wall time of the run, ms. */
+      durationMs: number;
+    } & TasteResult)
+  | {
+      /** A taste run failed (e.g. no storage consent, the item model could not load). */
+      status: 'error';
+      /** Always `'recommend'`. */
+      target: 'recommend';
+      /** The error's message. */
+      error: string;
+    };
 
 /** What the service needs from the instance. */
 export interface RecommendServiceDeps {
@@ -82,6 +109,7 @@ export interface RecommendServiceDeps {
   whenIdle?(fn: () => void): void;
   /** Automatic taste runs (option `personalize.auto`). Default true. */
   autoPersonalize?: boolean;
+  /** Clock, ms since the epoch (default `Date.now`). */
   now?(): number;
   /** Guard options (defaults in `personalize/taste.ts`). */
   tasteOptions?: TasteOptions;
@@ -91,7 +119,9 @@ export interface RecommendServiceDeps {
 
 /** The service's face. */
 export interface RecommendService {
+  /** Feeds one accepted event to the ranker's history. */
   onEvent(e: HunchEvent): void;
+  /** `hunch.recommend()`: loads the model on first use, ranks with the taste in use. */
   recommend(options?: RankOptions): Promise<Recommendation[]>;
   /** Fits and (if the guard accepts it) adopts this shopper's taste now; queued behind a run in progress. */
   personalize(reason?: 'manual' | 'auto'): Promise<TasteResult>;

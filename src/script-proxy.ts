@@ -79,7 +79,15 @@ const METHODS = ['track', 'flush', 'export', 'forget', 'consent', 'on', 'off', '
 type Props = 'storage' | 'consentState' | 'sessionId' | 'backend' | 'warmupMs' | 'debug';
 
 /** The global: the instance, plus `ready` (the properties are undefined on the stand-in). */
-export type HunchGlobal = Omit<Hunch, Props> & Partial<Pick<Hunch, Props>> & { ready: Promise<Hunch> };
+export type HunchGlobal = Omit<Hunch, Props> &
+  Partial<Pick<Hunch, Props>> & {
+    /**
+     * Resolves with the instance once its storage is open (IndexedDB, or memory after a fallback);
+     * rejects with the startup error (e.g. a TypeError naming an invalid `data-*` attribute) when
+     * hunch could not start.
+     */
+    ready: Promise<Hunch>;
+  };
 
 /** With no instance, these settle as done: there is nothing to flush, stop or record. */
 function resolvesWithoutInstance(name: string, args: unknown[]): boolean {

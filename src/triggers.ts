@@ -38,8 +38,14 @@ export interface TriggerRule {
   cap?: TriggerCap;
 }
 
+/**
+ * The name of a built-in rule, accepted by the `triggers` option and `hunch.triggers.add()`:
+ * `'abandonment'` (the stage becomes `'abandoning'`) or `'ready-to-buy'` (the stage becomes `'ready'`).
+ */
+export type TriggerPreset = 'abandonment' | 'ready-to-buy';
+
 /** Built-in rules, by id (frozen: a preset cannot be changed through this export). */
-export const PRESETS: Readonly<Record<string, Readonly<TriggerRule>>> = Object.freeze({
+export const PRESETS: Readonly<Record<TriggerPreset, Readonly<TriggerRule>>> = Object.freeze({
   /** The stage becomes 'abandoning' (which requires a cart). */
   abandonment: Object.freeze({ id: 'abandonment', when: (i: Intent, p: Intent | undefined) => i.stage === 'abandoning' && p?.stage !== 'abandoning' }),
   /** The stage becomes 'ready' (checkout begun or high purchase probability). */
@@ -47,7 +53,7 @@ export const PRESETS: Readonly<Record<string, Readonly<TriggerRule>>> = Object.f
 });
 
 /** Whether `name` is a built-in preset's id (own keys only: `'toString'` or `'__proto__'` are not presets). */
-export function isPreset(name: unknown): name is string {
+export function isPreset(name: unknown): name is TriggerPreset {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(PRESETS, name);
 }
 

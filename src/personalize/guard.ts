@@ -35,14 +35,22 @@ export interface PersonalizeResult {
   reverted: boolean;
   /** Held-out mean session log-loss (nats) of the head in use before the run; NaN when skipped. */
   before: number;
-  /** Held-out mean session log-loss of the candidate head; NaN when skipped. */
+  /** Held-out mean session log-loss (nats) of the candidate head; NaN when skipped. */
   after: number;
-  /** Held-out mean session log-loss of the pretrained head (equal to `before` when it is the one in use); NaN when skipped. */
+  /**
+   * Held-out mean session log-loss (nats) of the pretrained head (equal to `before` when it is the
+   * one in use); NaN when skipped.
+   */
   base: number;
   /** Training examples (model steps) the candidate was fitted on. */
   examples: number;
   /** Sessions fitted on and held out. */
-  sessions: { train: number; holdout: number };
+  sessions: {
+    /** Older ended sessions (with model steps) the candidate was fitted on. */
+    train: number;
+    /** Most recent ended sessions the heads were compared on (not fitted on). */
+    holdout: number;
+  };
   /** Why nothing was tried, when so (e.g. too few sessions). */
   skipped?: string;
 }

@@ -23,11 +23,14 @@ export interface ScoreSummary {
   n: number;
   /** Positives among them. */
   positives: number;
-  /** ROC-AUC, or null when only one class was observed. */
+  /** ROC-AUC, 0..1 (0.5: no better than chance; higher is better), or null when only one class was observed. */
   auc: number | null;
-  /** Mean squared error of the probability, 0..1 (lower is better). */
+  /** Mean squared error of the probability, 0..1 (lower is better); NaN when `n` is 0. */
   brier: number;
-  /** Expected calibration error over the bins: Σ (count/n)·|meanPredicted − observed|. */
+  /**
+   * Expected calibration error over the bins, 0..1 (lower is better): Σ (count/n)·|meanPredicted −
+   * observed|; NaN when `n` is 0.
+   */
   ece: number;
   /** Equal-width reliability bins over 0..1 (10 unless asked otherwise). */
   bins: ReliabilityBin[];

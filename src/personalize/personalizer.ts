@@ -58,19 +58,55 @@ export interface StoredPersonalHead {
 }
 
 /**
- * Progress and results (`on('personalize')`). `progress`: in phase `replay`, `done` of `total`
- * ended sessions replayed through the model; in phase `fit`, Newton iteration `done` of at most
- * `total`. `durationMs`: wall time of the run, ms.
+ * Progress and results of the intent head's runs (`on('personalize')`). `target` is absent (typed
+ * `undefined`), so `e.target === 'recommend'` tells a `TasteEvent` apart.
  */
 export type PersonalizeEvent =
-  | { status: 'start'; reason: 'manual' | 'auto' }
-  | { status: 'progress'; phase: 'replay' | 'fit'; done: number; total: number }
-  | ({ status: 'done'; durationMs: number; reason: 'manual' | 'auto' } & PersonalizeResult)
-  | { status: 'error'; error: string };
+  | {
+      /** A run started. */
+      status: 'start';
+      /** `'manual'`: a `personalize()` call; `'auto'`: the run at idle time after ended sessions. */
+      reason: 'manual' | 'auto';
+      /** Absent: the intent head's run. */
+      target?: undefined;
+    }
+  | {
+      /** A run progressed. */
+      status: 'progress';
+      /** `'replay'`: ended sessions replayed through the model; `'fit'`: Newton iterations of the fit. */
+      phase: 'replay' | 'fit';
+      /**
+       * `replay`: sessions replayed so far (1..`total`); `fit`: the Newton iteration under way,
+       * counted from 0 (it may be reported more than once).
+       */
+      done: number;
+      /** `replay`: sessions to replay; `fit`: the most iterations (the fit may stop earlier). */
+      total: number;
+      /** Absent: the intent head's run. */
+      target?: undefined;
+    }
+  | ({
+      /** A run ended; the rest is its {@link PersonalizeResult}. */
+      status: 'done';
+      /** Wall time of the run, ms. */
+      durationMs: number;
+      /** As in `start`. */
+      reason: 'manual' | 'auto';
+      /** Absent: the intent head's run. */
+      target?: undefined;
+    } & PersonalizeResult)
+  | {
+      /** A run failed (e.g. no storage consent, or no intent model); a manual run's `personalize()` rejects. */
+      status: 'error';
+      /** The error's message. */
+      error: string;
+      /** Absent: the intent head's run. */
+      target?: undefined;
+    };
 
 /**
  * `metrics()`: the model's predictions on this device against observed outcomes, for the
- * {@link MAX_SESSIONS} most recent ended sessions with model steps (in each, the last prediction
+ * 60 most recent ended sessions with model steps (in each, the last prediction
  * before any purchase, recomputed from the stored events: the model is deterministic). A personal
  * head is scored only on the sessions that ended after the run that fitted it, so its figures are
  * out of sample (it never learned from those sessions), next to the pretrained head's on the
@@ -79,7 +115,7 @@ export type PersonalizeEvent =
 export interface DeviceMetrics {
   /** Version of the base model whose predictions were scored. */
   modelVersion: string;
-  /** Ended sessions scored for `global` (at most {@link MAX_SESSIONS}). */
+  /** Ended sessions scored for `global` (at most 60, the most recent). */
   sessions: number;
   /** The pretrained head on all of them (it never learned from this device's data). */
   global: ScoreSummary;

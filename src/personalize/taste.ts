@@ -41,14 +41,19 @@ export interface TasteResult {
   reverted: boolean;
   /** Held-out mean reciprocal rank (0..1, higher is better) with the taste in use before; NaN when skipped. */
   before: number;
-  /** The same with the candidate taste; NaN when skipped. */
+  /** The same (0..1) with the candidate taste; NaN when skipped. */
   after: number;
-  /** The same with no taste (equal to `before` when none is in use); NaN when skipped. */
+  /** The same (0..1) with no taste (equal to `before` when none is in use); NaN when skipped. */
   base: number;
   /** Items the candidate was fitted on. */
   examples: number;
   /** Items fitted on and held out. */
-  items: { train: number; holdout: number };
+  items: {
+    /** Older distinct items (known to the item model) the candidate taste was fitted on. */
+    train: number;
+    /** Most recent distinct items the tastes were compared on (each predicted from the items before it). */
+    holdout: number;
+  };
   /** Why nothing was tried, when so (no factors, too few items). */
   skipped?: string;
 }

@@ -29,16 +29,16 @@ export interface RankOptions {
    * Only these item ids may be returned (ids the model does not know are ignored). An iterable
    * (array, Set…) of ids: strings, or finite numbers, which are matched as `String(n)` the way
    * `track()` stores a numeric `itemId`. A string on its own is not accepted (it would be read
-   * character by character).
+   * character by character): a compile error, and a TypeError at run time.
    */
-  candidates?: Iterable<string>;
+  candidates?: Iterable<string | number> & object;
   /** These item ids are never returned. Same form as `candidates`. */
-  exclude?: Iterable<string>;
+  exclude?: Iterable<string | number> & object;
   /** Return items the history shows as purchased: a boolean (default false: they are left out). */
   includePurchased?: boolean;
   /**
    * The shopper's taste vector (`factors.ts` `foldIn`, length = the model's factor dims): the
-   * top of the list is re-ordered by it ({@link blendTaste}). Needs a model with item factors.
+   * top of the list is re-ordered by it (`blendTaste` in `factors.ts`). Needs a model with item factors.
    * `hunch.recommend()` sets it from the adopted taste and never passes a caller's own.
    */
   taste?: ArrayLike<number>;
@@ -75,11 +75,11 @@ function checkIdList(name: string, v: unknown): void {
   }
 }
 
-function idSet(model: NextItemModel, name: string, v: Iterable<string> | undefined): Set<number> | undefined {
+function idSet(model: NextItemModel, name: string, v: Iterable<unknown> | undefined): Set<number> | undefined {
   if (v === undefined) return undefined;
   const out = new Set<number>();
   let n = 0;
-  for (const x of v as Iterable<unknown>) {
+  for (const x of v) {
     let id: string;
     if (typeof x === 'string') id = x;
     else if (typeof x === 'number' && Number.isFinite(x)) id = String(x);
