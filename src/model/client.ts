@@ -191,6 +191,7 @@ async function startRuntime(o: ModelClientOptions, files: ModelFiles, life: Star
   await new Promise((r) => setTimeout(r, 0));
   if (life.disposed()) throw stopped();
   const canWorker = o.worker !== false && typeof Worker !== 'undefined' && typeof OffscreenCanvas !== 'undefined';
+  let inWorker: unknown;
   if (canWorker) {
     try {
       // the worker gets its own copy of the bytes
@@ -201,9 +202,16 @@ async function startRuntime(o: ModelClientOptions, files: ModelFiles, life: Star
       // differs; model files the worker refused fail there too
       if (err instanceof ModelFileError) throw err;
       if (life.disposed()) throw err; // nobody wants a model any more: no main-thread runtime is loaded for nothing
+      inWorker = err;
     }
   }
-  return startMainThread(o, files, life);
+  try {
+    return await startMainThread(o, files, life);
+  } catch (err) {
+    // both failed: the one error said names both causes (the worker's is often the telling one)
+    if (inWorker === undefined || life.disposed()) throw err;
+    throw new Error(`${(err as Error)?.message ?? err} (in the worker before: ${(inWorker as Error)?.message ?? inWorker})`);
+  }
 }
 
 /**

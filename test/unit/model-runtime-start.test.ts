@@ -164,6 +164,18 @@ describe('a worker that fails to start', () => {
     expect(probe.live).toBe(0);
   });
 
+  it('the worker and then the main thread fail: the one error said names both causes (the worker\'s was lost)', async () => {
+    withWorker((req) => (req.op === 'init' ? { id: req.id, ok: false, error: 'shader failed' } : undefined));
+    const empty = pathToFileURL(join(mkdtempSync(join(tmpdir(), 'hunch-rt-none-')), '/')).href; // no hunch-runtime.js there
+    const said: Array<{ error?: string }> = [];
+    const p = await load({ assetBase: empty, onRuntime: (r) => said.push(r as { error?: string }) });
+    await p.runtimeReady.catch(() => {});
+    expect(said).toHaveLength(1);
+    expect(said[0].error).toMatch(/in the worker before: .*shader failed/);
+    expect(p.thread).toBe('main'); // the JS kernel answers
+    p.dispose();
+  });
+
   it('model files the worker refused are not tried on the main thread', async () => {
     withWorker((req) => (req.op === 'init' ? { id: req.id, ok: false, error: 'intent model: weight x missing', kind: 'model' } : undefined));
     const assetBase = runtimeModule();
