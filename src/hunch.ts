@@ -14,7 +14,7 @@ import { createLazyServices } from './lazy-services.js';
 import type { ServiceMethods } from './start-services.js';
 import { spillEvents, spillUntilWritten, strandedEvents, takeSpilled } from './spill.js';
 import { createRuleSet } from './triggers.js';
-import type { EventProps, EventType, HunchEvent } from './events.js';
+import type { EventProps, EventType, HunchEvent, TrackProps } from './events.js';
 import { idSequence, randomId } from './ids.js';
 import { resolveOptions, validateConsent, type Consent, type HunchOptions, type ResolvedOptions } from './options.js';
 import { advanceSession, chooseSession, isLive, type SessionPointer } from './session.js';
@@ -148,7 +148,7 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps, win: Windo
     emitter.emit('event', e);
   };
 
-  const track = (type: EventType, props?: EventProps) => {
+  const track = (type: EventType, props?: TrackProps) => {
     const v = validateEvent(type, props);
     if ((v.type === 'add_to_cart' || v.type === 'remove_from_cart') && v.props.quantity === undefined) v.props.quantity = 1;
     record(v.type, v.props);

@@ -86,9 +86,9 @@ describe('createHunch option triggers', () => {
     const openStore = () => {
       throw new Error('must not be reached');
     };
-    const p = createHunch({ triggers: ['abandonment', 'nope'] }, { openStore });
+    const p = createHunch({ triggers: ['abandonment', 'nope' as never] }, { openStore });
     await expect(p).rejects.toThrow(TypeError);
-    await expect(createHunch({ triggers: ['nope'] }, { openStore })).rejects.toThrow(/^hunch: option "triggers\[0\]" is an unknown preset "nope"/);
+    await expect(createHunch({ triggers: ['nope' as never] }, { openStore })).rejects.toThrow(/^hunch: option "triggers\[0\]" is an unknown preset "nope"/);
   });
 
   it('accepts the known presets', () => {

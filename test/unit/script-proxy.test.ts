@@ -151,7 +151,7 @@ describe('script-tag proxy: the instance fails to start', () => {
     expect(proxy.consentState).toBeUndefined();
     expect(() => proxy.track('nope' as never)).toThrow(TypeError);
     expect(() => proxy.on('event', 1 as never)).toThrow(TypeError);
-    expect(() => proxy.triggers.add('bogus')).toThrow(TypeError);
+    expect(() => proxy.triggers.add('bogus' as never)).toThrow(TypeError);
   });
 });
 
