@@ -34,10 +34,10 @@ export interface Intent {
   readonly purchase: number;
   /**
    * Where the shopper is in the visit, checked in this order: `'browsing'` once the session has a
-   * purchase; `'abandoning'`: a cart, and an item just removed, or `purchase` under 0.6 × the
-   * session's peak 3 or more model steps after the last add; `'ready'`: checkout begun, or
-   * `purchase` ≥ 0.5; `'considering'`: a cart, an item returned to, or `purchase` ≥ 0.2; else
-   * `'browsing'`.
+   * purchase; `'abandoning'`: a cart and an item just removed; `'ready'`: checkout begun;
+   * `'abandoning'`: a cart and `purchase` under 0.6 × the session's peak 3 or more model steps
+   * after the last add; `'ready'`: `purchase` ≥ 0.5; `'considering'`: a cart, an item returned
+   * to, or `purchase` ≥ 0.2; else `'browsing'`.
    */
   readonly stage: Stage;
   /** Up to 3 recent events that moved the score most, strongest first. */
@@ -96,10 +96,12 @@ export interface StageInput {
 }
 
 /**
- * The stage, from transparent rules:
- * - `abandoning`: a cart exists and the shopper is drifting away: the last event removed an
- *   item, or the score fell below `dropShare` × the session's peak with ≥ 3 steps since the last add;
- * - `ready`: checkout begun, or probability ≥ `ready`;
+ * The stage, from transparent rules, in this order:
+ * - `abandoning`: a cart exists and the last event removed an item;
+ * - `ready`: checkout begun;
+ * - `abandoning`: a cart exists and the score fell below `dropShare` × the session's peak with
+ *   ≥ 3 steps since the last add (the shopper drifting away);
+ * - `ready`: probability ≥ `ready`;
  * - `considering`: a cart, an item returned to (`repeatViews`), or probability ≥ `considering`;
  * - `browsing` otherwise.
  *
@@ -108,8 +110,15 @@ export interface StageInput {
  */
 export function stageOf(s: StageInput, t: StageThresholds = DEFAULT_STAGES): Stage {
   if (s.purchased) return 'browsing';
-  if (s.cartUnits > 0 && (s.lastType === 'remove_from_cart' || (s.purchase < t.dropShare * s.peak && s.stepsSinceAdd >= 3))) return 'abandoning';
-  if (s.checkout || s.purchase >= t.ready) return 'ready';
+  const cart = s.cartUnits > 0;
+  if (cart && s.lastType === 'remove_from_cart') return 'abandoning';
+  // checkout begun outranks the score's drift: the score falls back from its add-to-cart peak
+  // within a step or two, so the pages on the way to checkout (cart, checkout) read as a drift,
+  // and the abandonment offer fired at begin_checkout itself (no training store logs a checkout,
+  // so the model cannot lift the score for it)
+  if (s.checkout) return 'ready';
+  if (cart && s.purchase < t.dropShare * s.peak && s.stepsSinceAdd >= 3) return 'abandoning';
+  if (s.purchase >= t.ready) return 'ready';
   if (s.cartUnits > 0 || s.repeatViews || s.purchase >= t.considering) return 'considering';
   return 'browsing';
 }

@@ -17,6 +17,10 @@ describe('stageOf', () => {
     [{ cartUnits: 1, purchase: 0.1, peak: 0.3, stepsSinceAdd: 3 }, 'abandoning'],
     [{ cartUnits: 1, purchase: 0.1, peak: 0.3, stepsSinceAdd: 2 }, 'considering'],
     [{ purchased: true, cartUnits: 1, checkout: true }, 'browsing'],
+    // checkout begun 3 steps after the add, the score fallen back from the add's peak (as the
+    // model does after any add): ready, not abandoning (the abandonment offer fired at checkout)
+    [{ cartUnits: 1, checkout: true, lastType: 'begin_checkout' as const, purchase: 0.05, peak: 0.12, stepsSinceAdd: 3 }, 'ready'],
+    [{ cartUnits: 2, checkout: true, lastType: 'remove_from_cart' as const, stepsSinceAdd: 4 }, 'abandoning'],
   ])('%o → %s', (over, stage) => {
     expect(stageOf({ ...base, ...over })).toBe(stage);
   });
