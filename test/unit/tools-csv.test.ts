@@ -5,7 +5,7 @@
  * `\r\n`, `\n` and a lone `\r` all end a record.
  */
 import { describe, expect, it } from 'vitest';
-import { lines, splitCsvLine, textLines } from '../../tools/data/csv.js';
+import { lines, MAX_QUOTED_BREAKS, splitCsvLine, textLines } from '../../tools/data/csv.js';
 import { parseGeneric } from '../../tools/data/adapters/generic.js';
 import { parseOtto } from '../../tools/data/adapters/otto.js';
 import { parseDiginetica } from '../../tools/data/adapters/diginetica.js';
@@ -14,6 +14,19 @@ const H = 'timestamp,user_id,session_id,event_type,item_id,category_id,price';
 const T0 = Date.UTC(2024, 4, 1, 10);
 
 describe('CSV records', () => {
+  it(`a stray opening quote loses its own line, not every line up to the next quote in the file (a quoted field holds at most ${MAX_QUOTED_BREAKS} line breaks)`, () => {
+    const t = (i: number) => new Date(T0 + i * 60_000).toISOString();
+    const rows = [`${t(0)},u1,,view,"Special edition,tv,1`];
+    for (let i = 1; i <= 1000; i++) rows.push(`${t(i)},u${i % 7},,view,sku-${i},tv,1`);
+    rows.push(`${t(1001)},u1,,view,TV 55",tv,399`); // a quote as data, 1,000 rows later
+    const r = parseGeneric([H, ...rows].join('\n') + '\n');
+    expect(r.stats).toEqual({ rows: 1002, malformed: 1, unmapped: 0 }); // was { rows: 1, malformed: 0 }: 1,000 rows swallowed into one item id
+    expect(r.events).toHaveLength(1001);
+    // within the limit a quoted field still holds its line breaks
+    const ok = `a,"${'x\n'.repeat(MAX_QUOTED_BREAKS)}y",b\nc`;
+    expect(lines(ok)).toEqual([`a,"${'x\n'.repeat(MAX_QUOTED_BREAKS)}y",b`, 'c']);
+  });
+
   it("a ';'-separated file (DIGINETICA) keeps a quoted line break inside its field too", () => {
     const r = parseDiginetica({
       views: 'session_id;user_id;item_id;timeframe;eventdate\n1;NA;"a\nb";0;2016-05-09\n1;NA;c;1000;2016-05-09\n',

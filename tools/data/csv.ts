@@ -30,14 +30,31 @@ function nextBreak(text: string, from: number): number {
 }
 
 /**
+ * Line breaks a quoted field may hold. Past them its quote is taken as a stray one (never
+ * closed): otherwise a field opened by mistake ran on to the next `"` anywhere in the file (a
+ * `TV 55"` 1,000 rows later), swallowing every row in between into one field, uncounted.
+ * Event logs' fields are ids, types, times and prices; a product name or address with a few
+ * line breaks still reads as one field.
+ */
+export const MAX_QUOTED_BREAKS = 8;
+
+/** Index of the line break that is one more than {@link MAX_QUOTED_BREAKS} after `from`, or `text.length`. */
+function breakLimit(text: string, from: number): number {
+  let i = from;
+  for (let n = 0; n <= MAX_QUOTED_BREAKS && i < text.length; n++) i = pastBreak(text, nextBreak(text, i));
+  return i;
+}
+
+/**
  * Scans one record of `text` from `start`. Fields are separated by `sep`. A field whose first
  * character is `"` is quoted: it runs to the next `"` that is not doubled (`""` reads as one
  * quote) and may hold `sep` and line breaks; anything after its closing quote, up to the
  * separator, is kept as written (`"ab"c` → `abc`). A `"` anywhere else is an ordinary character
  * (`TV 55"`, `ab"c"d` are read as written). With `breaks`, a line break outside quotes (`\r\n`,
  * `\n` or a lone `\r`) ends the record; without it, the record runs to the end of `text`.
- * A quoted field never closed makes the record malformed (`fields` null), and it then ends at
- * the line break after that quote, so one stray quote loses one line, not the rest of the file.
+ * A quoted field never closed, or not within {@link MAX_QUOTED_BREAKS} line breaks, makes the
+ * record malformed (`fields` null), and it then ends at the line break after that quote, so one
+ * stray quote loses one line, not the rest of the file.
  */
 function scanRecord(text: string, start: number, sep: string, breaks: boolean): Scanned {
   const sepCode = sep.charCodeAt(0);
@@ -47,10 +64,11 @@ function scanRecord(text: string, start: number, sep: string, breaks: boolean): 
     let field = '';
     if (text.charCodeAt(i) === QUOTE) {
       const open = i;
+      const limit = breaks ? breakLimit(text, open) : text.length;
       let from = i + 1;
       for (;;) {
         const q = text.indexOf('"', from);
-        if (q < 0) {
+        if (q < 0 || q >= limit) {
           const end = breaks ? nextBreak(text, open) : text.length;
           return { fields: null, end, next: end < text.length ? pastBreak(text, end) : end };
         }
