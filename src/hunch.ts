@@ -7,6 +7,7 @@
 import { HUNCH_EVENT_NAMES, type Hunch, type HunchEventMap } from './api.js';
 import { createProblemReporter } from './problems.js';
 import { startCapture } from './capture/start.js';
+import { captureFor } from './capture-owner.js';
 import { watchPageLifecycle } from './page-lifecycle.js';
 import { createEmitter } from './emitter.js';
 import { defaultWhenIdle, safeLocalStorage } from './browser-env.js';
@@ -46,8 +47,6 @@ export async function createHunch(options?: HunchOptions, deps: HunchDeps = {}):
   return createInstance(resolveOptions(options, win?.location?.href ?? deps.assetBase), deps, win);
 }
 
-/** The `dbName`s a live instance of this page auto-captures for (a second one of a name would store every captured event twice). */
-const capturing = new Set<string>();
 
 async function createInstance(opts: ResolvedOptions, deps: HunchDeps, win: Window | undefined): Promise<Hunch> {
   const now = deps.now ?? (() => Date.now());
@@ -290,11 +289,10 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps, win: Windo
   if (win) {
     // capture listens first: its pagehide records the page's last dwell, which the lifecycle's
     // pagehide then spills with everything else not yet written
-    // a second live instance of a dbName (a hot reload, a double mount) records its track() calls only
-    if (opts.autoCapture && capturing.has(opts.dbName)) problem('warning', 'duplicate-instance', `another live instance captures "${opts.dbName}" on this page: this one records track() calls only`);
-    else if (opts.autoCapture) {
-      capturing.add(opts.dbName); // until dispose()
-      stops.push(...startCapture(win, { record, track, error: captureError }, now), () => capturing.delete(opts.dbName));
+    // a newer live instance of the dbName (a hot reload, a double mount) takes auto-capture over
+    if (opts.autoCapture) {
+      const handedOver = () => problem('warning', 'duplicate-instance', `a newer instance auto-captures "${opts.dbName}"; this one records its track() calls only`);
+      stops.push(captureFor(opts.dbName, () => startCapture(win, { record, track, error: captureError }, now), handedOver));
     }
     stops.push(
       watchPageLifecycle(win, {
@@ -332,6 +330,7 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps, win: Windo
     forget,
     consent: async (state) => applyConsent(validateConsent(state)), // changeConsent tells the other tabs
     intent: lazy('intent'),
+    // without an item model it rejects at once: the intent half and the model do not load for it
     recommend: lazy('recommend'),
     personalize: lazy('personalize'),
     metrics: lazy('metrics'),

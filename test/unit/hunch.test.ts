@@ -887,12 +887,12 @@ describe('forget, dispose and export at the edges', () => {
 });
 
 describe('auto-capture', () => {
-  it('a second live instance of a dbName does not auto-capture too (one duplicate-instance warning; its track() works); once the first is disposed, a new one captures', async () => {
+  it('a newer live instance of a dbName takes auto-capture over (one duplicate-instance warning on the older, whose track() still works); disposing the older leaves the newer capturing', async () => {
     const a = await make({ autoCapture: true });
+    const warnings: string[] = [];
+    a.h.on('warning', (w) => warnings.push(w.code));
     const b = await make({ autoCapture: true });
     const other = await make({ autoCapture: true, dbName: 'other' });
-    const warnings: string[] = [];
-    b.h.on('warning', (w) => warnings.push(w.code));
     const got = { a: 0, b: 0, other: 0 };
     a.h.on('event', () => got.a++);
     b.h.on('event', () => got.b++);
@@ -900,15 +900,23 @@ describe('auto-capture', () => {
     await new Promise((r) => setTimeout(r, 10));
     expect(warnings).toEqual(['duplicate-instance']);
     history.pushState({}, '', '/p/1');
-    expect(got).toEqual({ a: 1, b: 0, other: 1 });
-    b.h.track('add_to_cart', { itemId: 'X' });
-    expect(got.b).toBe(1);
-    await a.h.dispose();
-    const c = await make({ autoCapture: true });
-    let cGot = 0;
-    c.h.on('event', () => cGot++);
+    expect(got).toEqual({ a: 0, b: 1, other: 1 });
+    a.h.track('add_to_cart', { itemId: 'X' });
+    expect(got.a).toBe(1);
+    await a.h.dispose(); // the older one going away must not take capture from the newer
     history.pushState({}, '', '/p/2');
-    expect(cGot).toBe(1);
+    expect(got.b).toBe(2);
+  });
+
+  it("React StrictMode's double mount: the effect's cleanup disposes the first instance only after the second one started; the second still auto-captures", async () => {
+    const first = createHunch({ autoCapture: true }, { openStore: async () => createMemoryStore(), window, whenIdle: () => {} });
+    const cleanup = first.then((h) => h.dispose()); // cleanup can only reach the instance through its promise
+    const second = await make({ autoCapture: true }); // the effect runs again at once
+    await cleanup;
+    let heard = 0;
+    second.h.on('event', (e) => void (e.type === 'page_view' && heard++));
+    history.pushState({}, '', '/p/strict');
+    expect(heard).toBe(1); // was 0: the second had been refused capture, and the first's dispose freed it for nobody
   });
 
   it('records page views, JSON-LD products, marked-up clicks, search forms, SPA navigation and dwell', async () => {
