@@ -100,6 +100,7 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
       purchased: s.purchased,
       lastType: s.lastType,
       stepsSinceAdd: s.lastAddStep < 0 ? Infinity : s.steps - s.lastAddStep,
+      stepsSinceCheckout: (s.lastCheckoutStep ?? -1) < 0 ? Infinity : s.steps - s.lastCheckoutStep!,
       repeatViews: s.feature.itemEvents > s.feature.distinctItems,
     });
     // frozen, with copied reasons: a page's listener or caller cannot change what the next

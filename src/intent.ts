@@ -34,9 +34,9 @@ export interface Intent {
   readonly purchase: number;
   /**
    * Where the shopper is in the visit, checked in this order: `'browsing'` once the session has a
-   * purchase; `'abandoning'`: a cart and an item just removed; `'ready'`: checkout begun;
-   * `'abandoning'`: a cart and `purchase` under 0.6 × the session's peak 3 or more model steps
-   * after the last add; `'ready'`: `purchase` ≥ 0.5; `'considering'`: a cart, an item returned
+   * purchase; `'abandoning'`: a cart, and an item just removed or `purchase` under 0.6 × the
+   * session's peak 3 or more model steps after the last add and after the last checkout;
+   * `'ready'`: checkout begun, or `purchase` ≥ 0.5; `'considering'`: a cart, an item returned
    * to, or `purchase` ≥ 0.2; else `'browsing'`.
    */
   readonly stage: Stage;
@@ -88,6 +88,8 @@ export interface StageInput {
   lastType: StoredEventType | undefined;
   /** Model steps since the last add_to_cart (Infinity when none). */
   stepsSinceAdd: number;
+  /** Model steps since the last begin_checkout (Infinity when none; default Infinity). */
+  stepsSinceCheckout?: number;
   /**
    * An item returned to: some item has more than one event this session (viewed again, or viewed
    * and then added to or removed from the cart), so a cart emptied again still counts.
@@ -97,11 +99,10 @@ export interface StageInput {
 
 /**
  * The stage, from transparent rules, in this order:
- * - `abandoning`: a cart exists and the last event removed an item;
- * - `ready`: checkout begun;
- * - `abandoning`: a cart exists and the score fell below `dropShare` × the session's peak with
- *   ≥ 3 steps since the last add (the shopper drifting away);
- * - `ready`: probability ≥ `ready`;
+ * - `abandoning`: a cart exists and the last event removed an item, or the score fell below
+ *   `dropShare` × the session's peak with ≥ 3 steps since the last add and since the last
+ *   checkout (the shopper drifting away, also from a checkout begun);
+ * - `ready`: checkout begun, or probability ≥ `ready`;
  * - `considering`: a cart, an item returned to (`repeatViews`), or probability ≥ `considering`;
  * - `browsing` otherwise.
  *
@@ -112,13 +113,13 @@ export function stageOf(s: StageInput, t: StageThresholds = DEFAULT_STAGES): Sta
   if (s.purchased) return 'browsing';
   const cart = s.cartUnits > 0;
   if (cart && s.lastType === 'remove_from_cart') return 'abandoning';
-  // checkout begun outranks the score's drift: the score falls back from its add-to-cart peak
-  // within a step or two, so the pages on the way to checkout (cart, checkout) read as a drift,
-  // and the abandonment offer fired at begin_checkout itself (no training store logs a checkout,
-  // so the model cannot lift the score for it)
-  if (s.checkout) return 'ready';
-  if (cart && s.purchase < t.dropShare * s.peak && s.stepsSinceAdd >= 3) return 'abandoning';
-  if (s.purchase >= t.ready) return 'ready';
+  // a drift counts 3 steps after the last add and after the last checkout: the score falls back
+  // from its add-to-cart jump within a step or two, so without the checkout's own 3 steps the
+  // pages on the way to checkout (cart, checkout) read as a drift and the abandonment offer fired
+  // at begin_checkout itself (no training store logs a checkout, so the model cannot lift the
+  // score for it); drifting 3 steps after a checkout is a checkout abandoned
+  if (cart && s.purchase < t.dropShare * s.peak && s.stepsSinceAdd >= 3 && (s.stepsSinceCheckout ?? Infinity) >= 3) return 'abandoning';
+  if (s.checkout || s.purchase >= t.ready) return 'ready';
   if (s.cartUnits > 0 || s.repeatViews || s.purchase >= t.considering) return 'considering';
   return 'browsing';
 }

@@ -36,6 +36,8 @@ export interface SessionState {
   seen: number;
   /** Step index of the last add_to_cart (-1 when none). */
   lastAddStep: number;
+  /** Step index of the last begin_checkout (-1 when none; absent in states saved before 2026-12-01). */
+  lastCheckoutStep?: number;
   lastType: HunchEvent['type'] | undefined;
   /** The session has a purchase. */
   purchased: boolean;
@@ -51,7 +53,7 @@ export interface SessionState {
 
 /** A fresh state for a session. */
 export function newSessionState(sessionId: string, modelVersion: string): SessionState {
-  return { sessionId, feature: initialFeatureState(), hidden: [], logit: null, peak: 0, steps: 0, seen: 0, lastAddStep: -1, lastType: undefined, purchased: false, lastEventId: undefined, lastTs: 0, history: [], modelVersion };
+  return { sessionId, feature: initialFeatureState(), hidden: [], logit: null, peak: 0, steps: 0, seen: 0, lastAddStep: -1, lastCheckoutStep: -1, lastType: undefined, purchased: false, lastEventId: undefined, lastTs: 0, history: [], modelVersion };
 }
 
 /**
@@ -82,6 +84,7 @@ export function applyStep(
     steps,
     seen,
     lastAddStep: event.type === 'add_to_cart' ? steps : s.lastAddStep,
+    lastCheckoutStep: event.type === 'begin_checkout' ? steps : s.lastCheckoutStep,
     lastType: event.type,
     purchased,
     lastEventId: event.id,

@@ -182,6 +182,18 @@ describe('a head set after a step (adoption, rollback, another tab)', () => {
     svc.dispose();
   });
 
+  it('stages with the shipped model: the way to checkout is not an abandonment; drifting 3 steps after the checkout is', async () => {
+    const p = await load();
+    const stages: string[] = [];
+    const svc = createIntentService({ loadPredictor: async () => p, store: () => Promise.resolve(createMemoryStore()), sessionId: () => 's', now: () => 0, emitIntent: (i) => stages.push(i.stage), emitTrigger: () => {}, rules: () => [], problem: () => {}, whenIdle: () => {} });
+    const types = ['product_view', 'add_to_cart', 'page_view', 'page_view', 'begin_checkout', 'page_view', 'product_view', 'product_view'] as const;
+    types.forEach((type, k) => svc.onEvent({ id: `c${k}`, sessionId: 's', type, ts: 1e12 + k * 30_000, ...(type.startsWith('p') && type !== 'page_view' ? { itemId: `i${k}`, price: 40 } : {}), ...(type === 'add_to_cart' ? { itemId: 'i0', price: 40 } : {}) } as HunchEvent));
+    await svc.intent();
+    // begin_checkout was 'abandoning' (3 steps after the add, the score fallen back from the add's jump)
+    expect(stages).toEqual(['browsing', 'considering', 'considering', 'considering', 'ready', 'ready', 'ready', 'abandoning']);
+    svc.dispose();
+  });
+
   it('a state saved under another head is re-scored on restore (a reload after an adoption, or another tab adopted)', async () => {
     const store = createMemoryStore();
     await store.putEvents(events);

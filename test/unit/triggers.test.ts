@@ -19,7 +19,10 @@ describe('stageOf', () => {
     [{ purchased: true, cartUnits: 1, checkout: true }, 'browsing'],
     // checkout begun 3 steps after the add, the score fallen back from the add's peak (as the
     // model does after any add): ready, not abandoning (the abandonment offer fired at checkout)
-    [{ cartUnits: 1, checkout: true, lastType: 'begin_checkout' as const, purchase: 0.05, peak: 0.12, stepsSinceAdd: 3 }, 'ready'],
+    [{ cartUnits: 1, checkout: true, lastType: 'begin_checkout' as const, purchase: 0.05, peak: 0.12, stepsSinceAdd: 3, stepsSinceCheckout: 0 }, 'ready'],
+    [{ cartUnits: 1, checkout: true, purchase: 0.05, peak: 0.12, stepsSinceAdd: 5, stepsSinceCheckout: 2 }, 'ready'],
+    // drifting 3 steps after the checkout: a checkout abandoned
+    [{ cartUnits: 1, checkout: true, purchase: 0.05, peak: 0.12, stepsSinceAdd: 6, stepsSinceCheckout: 3 }, 'abandoning'],
     [{ cartUnits: 2, checkout: true, lastType: 'remove_from_cart' as const, stepsSinceAdd: 4 }, 'abandoning'],
   ])('%o → %s', (over, stage) => {
     expect(stageOf({ ...base, ...over })).toBe(stage);
