@@ -6,8 +6,13 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 
-/** Gzipped budget of dist/hunch.iife.js, in bytes. */
-export const IIFE_BUDGET_GZIP = 15 * 1024;
+/**
+ * Gzipped budget of dist/hunch.iife.js, in bytes. 15 KB until 2026-12-01, when the script tag
+ * stood at 15,352 bytes and a review found PII that its scrubber let through (percent-encoded
+ * full-width emails in URL paths, non-ASCII digits, RFC local parts, path parameters): privacy
+ * fixes in the first script are worth more than the round number, so the budget is 15.5 KB.
+ */
+export const IIFE_BUDGET_GZIP = 15.5 * 1024;
 
 const dir = fileURLToPath(new URL('../dist/', import.meta.url)); // a decoded path: the checkout may sit in a folder with a space
 const rows = [];
