@@ -5,8 +5,9 @@
  * — the same prefix → label rule as the pretrained model's training (`tools/data/sessionize.ts`).
  */
 import type { EncodableEvent } from '../features/index.js';
-import { encodeEvent, initialFeatureState } from '../features/index.js';
+import { encodeEvent, initialFeatureState, type FeatureState } from '../features/index.js';
 import { jsStep, type JsNet } from '../model/js-net.js';
+import { runToEnd } from '../slice.js';
 
 /** One session's examples. */
 export interface SessionExamples {
@@ -17,29 +18,63 @@ export interface SessionExamples {
 }
 
 /**
+ * Model steps replayed between yields of {@link sessionExampleSteps}: about 1 ms of work in Node
+ * (a step of the shipped model is some 16 µs), so a session of thousands of events never holds
+ * the page for long.
+ */
+export const REPLAY_STEPS = 64;
+
+/** Where a replay stands: the encoder's and cell's state, the examples so far, the next event. */
+interface Replay {
+  feature: FeatureState;
+  hidden: number[];
+  z: Float64Array[];
+  next: number;
+  purchased: boolean;
+}
+
+/**
+ * Replays events from `r.next` until `steps` more model steps were made, the first purchase or the
+ * end. A plain function, so the engine optimizes the loop (code in a generator may stay interpreted).
+ * @returns true when the replay is over
+ */
+function advance(net: JsNet, events: readonly EncodableEvent[], r: Replay, steps: number): boolean {
+  let made = 0;
+  while (r.next < events.length) {
+    const e = events[r.next++];
+    if (e.type === 'purchase') {
+      r.purchased = true;
+      return true;
+    }
+    const enc = encodeEvent(r.feature, e);
+    r.feature = enc.state;
+    if (!enc.step) continue;
+    const s = jsStep(net, r.hidden, enc.x);
+    r.hidden = s.hidden;
+    const v = new Float64Array(net.H + net.D);
+    v.set(r.hidden, 0);
+    v.set(enc.x, net.H);
+    r.z.push(v);
+    if (++made >= steps) return r.next >= events.length;
+  }
+  return true;
+}
+
+/**
+ * {@link sessionExamples} step-wise: yields after every {@link REPLAY_STEPS} model steps, so a
+ * caller can slice a long session's replay into short tasks (`slice.ts`).
+ */
+export function* sessionExampleSteps(net: JsNet, events: readonly EncodableEvent[], label?: 0 | 1): Generator<void, SessionExamples> {
+  const r: Replay = { feature: initialFeatureState(), hidden: [], z: [], next: 0, purchased: false };
+  while (!advance(net, events, r, REPLAY_STEPS)) yield;
+  return { z: r.z, label: label ?? (r.purchased ? 1 : 0) };
+}
+
+/**
  * Replays one session (events in time order) and returns its prefix examples. Steps stop at the
  * first purchase; `dwell` events update the encoder only, as in the browser.
  * @param label override the label (the Node harness passes prefixes already cut at the purchase)
  */
 export function sessionExamples(net: JsNet, events: readonly EncodableEvent[], label?: 0 | 1): SessionExamples {
-  let feature = initialFeatureState();
-  let hidden: number[] = [];
-  const z: Float64Array[] = [];
-  let purchased = false;
-  for (const e of events) {
-    if (e.type === 'purchase') {
-      purchased = true;
-      break;
-    }
-    const enc = encodeEvent(feature, e);
-    feature = enc.state;
-    if (!enc.step) continue;
-    const r = jsStep(net, hidden, enc.x);
-    hidden = r.hidden;
-    const v = new Float64Array(net.H + net.D);
-    v.set(hidden, 0);
-    v.set(enc.x, net.H);
-    z.push(v);
-  }
-  return { z, label: label ?? (purchased ? 1 : 0) };
+  return runToEnd(sessionExampleSteps(net, events, label));
 }

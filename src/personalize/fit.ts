@@ -11,8 +11,9 @@
  * a full step from a head far from the user's rate overshoots (the Hessian is small where
  * σ is near 0 or 1) and, with a weak pull, plain Newton swings to logits of ±15 instead of
  * converging.
- * Written as a generator: it yields after each pass over the examples so a caller can slice the
- * work into short tasks (`slice.ts`: `runSliced`, or `runToEnd` synchronously in Node and workers).
+ * Written as a generator: it yields after each pass over the examples, and every `YIELD_EVERY`
+ * examples within one (a single long session too), so a caller can slice the work into short
+ * tasks (`slice.ts`: `runSliced`, or `runToEnd` synchronously in Node and workers).
  */
 import type { SessionExamples } from './examples.js';
 import { headLogitOf, type PersonalHead } from './head.js';
@@ -36,7 +37,7 @@ export interface FitOptions {
 /** Defaults of {@link FitOptions}. */
 export const FIT_DEFAULTS: Required<FitOptions> = { lambda: 64, lambdaBias: 8, maxIter: 12, tol: 1e-6 };
 
-/** A pass yields after about this many examples too (keeps slices short on long histories). */
+/** A pass yields after every this many examples too, inside a session as well (keeps slices short on long histories and long sessions). */
 export const YIELD_EVERY = 256;
 
 /** Halvings of a Newton step at most, and the Armijo constant (share of the predicted decrease required). */
@@ -46,17 +47,43 @@ const ARMIJO = 1e-4;
 /** log(1 + e^z), stable for large |z|. */
 const softplus = (z: number) => (z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z)));
 
-/** The objective above at `theta` (kernel then bias). */
-function objective(sessions: readonly SessionExamples[], theta: Float64Array, theta0: Float64Array, reg: (i: number) => number): number {
+/** Progress a fit yields after each Newton iteration (and mid-pass, with the iteration under way). */
+export interface FitProgress {
+  phase: 'fit';
+  iteration: number;
+  maxIter: number;
+}
+
+/** Counts examples; true once every {@link YIELD_EVERY} (time for the pass to yield). */
+type Pace = () => boolean;
+const createPace = (): Pace => {
+  let seen = 0;
+  return () => {
+    if (++seen < YIELD_EVERY) return false;
+    seen = 0;
+    return true;
+  };
+};
+
+/** One example's cross-entropy at `head`: CE(y, σ(l)) = softplus(l) − y·l with l the head's logit. */
+function crossEntropy(head: PersonalHead, z: Float64Array, label: 0 | 1): number {
+  const l = headLogitOf(head, z);
+  return softplus(l) - label * l;
+}
+
+/**
+ * The objective above at `theta` (kernel then bias). Yields `at` after every {@link YIELD_EVERY}
+ * examples (counted by `pace`, shared with the caller's passes).
+ */
+function* objective(sessions: readonly SessionExamples[], theta: Float64Array, theta0: Float64Array, reg: (i: number) => number, pace: Pace, at: FitProgress): Generator<FitProgress, number> {
   const m = theta.length - 1;
   const head = { w: Array.from(theta.subarray(0, m)), b: theta[m] };
   let f = 0;
   for (const s of sessions) {
     let ce = 0;
-    // CE(y, σ(z)) = softplus(z) − y·z
     for (const z of s.z) {
-      const l = headLogitOf(head, z);
-      ce += softplus(l) - s.label * l;
+      if (pace()) yield at;
+      ce += crossEntropy(head, z, s.label);
     }
     f += ce / s.z.length;
   }
@@ -64,11 +91,24 @@ function objective(sessions: readonly SessionExamples[], theta: Float64Array, th
   return f;
 }
 
-/** Progress a fit yields after each Newton iteration. */
-export interface FitProgress {
-  phase: 'fit';
-  iteration: number;
-  maxIter: number;
+/**
+ * Adds one example's terms to the gradient `g` and the lower triangle of the Hessian `A` (n × n,
+ * kernel of `m` then bias) at `head`; `c` is the example's weight. A plain function, so the
+ * engine optimizes the hot loop (code in a generator may stay interpreted).
+ */
+function accumulate(head: PersonalHead, z: Float64Array, label: 0 | 1, c: number, g: Float64Array, A: Float64Array, m: number): void {
+  const n = m + 1;
+  const p = 1 / (1 + Math.exp(-headLogitOf(head, z)));
+  const r = c * (p - label);
+  const h = c * p * (1 - p);
+  for (let i = 0; i < n; i++) {
+    const zi = i < m ? z[i] : 1;
+    if (zi === 0) continue;
+    g[i] += r * zi;
+    const hz = h * zi;
+    const row = i * n;
+    for (let j = 0; j <= i; j++) A[row + j] += hz * (j < m ? z[j] : 1);
+  }
 }
 
 /**
@@ -86,7 +126,9 @@ export function* fitHead(sessions: readonly SessionExamples[], prior: PersonalHe
   const theta0 = theta.slice();
   const reg = (i: number) => (i < m ? o.lambda : o.lambdaBias);
   const used = sessions.filter((s) => s.z.length > 0);
-  let fCur = objective(used, theta, theta0, reg);
+  const pace = createPace();
+  const progress = (iteration: number): FitProgress => ({ phase: 'fit', iteration, maxIter: o.maxIter });
+  let fCur = yield* objective(used, theta, theta0, reg, pace, progress(0));
   for (let it = 0; it < o.maxIter; it++) {
     const g = new Float64Array(n);
     const A = new Float64Array(n * n);
@@ -95,25 +137,11 @@ export function* fitHead(sessions: readonly SessionExamples[], prior: PersonalHe
       A[i * n + i] = reg(i) + 1e-6;
     }
     const head = { w: Array.from(theta.subarray(0, m)), b: theta[m] };
-    let seen = 0;
     for (const s of used) {
-      if ((seen += s.z.length) >= YIELD_EVERY) {
-        seen = 0;
-        yield { phase: 'fit', iteration: it, maxIter: o.maxIter }; // long histories: let the page breathe mid-pass
-      }
       const c = 1 / s.z.length;
       for (const z of s.z) {
-        const p = 1 / (1 + Math.exp(-headLogitOf(head, z)));
-        const r = c * (p - s.label);
-        const h = c * p * (1 - p);
-        for (let i = 0; i < n; i++) {
-          const zi = i < m ? z[i] : 1;
-          if (zi === 0) continue;
-          g[i] += r * zi;
-          const hz = h * zi;
-          const row = i * n;
-          for (let j = 0; j <= i; j++) A[row + j] += hz * (j < m ? z[j] : 1);
-        }
+        if (pace()) yield progress(it); // long histories, and long sessions: let the page breathe mid-pass
+        accumulate(head, z, s.label, c, g, A, m);
       }
     }
     for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) A[j * n + i] = A[i * n + j];
@@ -129,9 +157,9 @@ export function* fitHead(sessions: readonly SessionExamples[], prior: PersonalHe
       for (let i = 0; i < n; i++) slope += g[i] * d[i];
       let t = 1;
       for (let k = 0; k < MAX_HALVINGS; k++, t /= 2) {
-        if (k > 0) yield { phase: 'fit', iteration: it, maxIter: o.maxIter }; // each halving is a pass: let a long history's page breathe
+        if (k > 0) yield progress(it); // each halving is a pass: let a long history's page breathe
         for (let i = 0; i < n; i++) next[i] = theta[i] - t * d[i];
-        const f = objective(used, next, theta0, reg);
+        const f = yield* objective(used, next, theta0, reg, pace, progress(it));
         if (f <= fCur - ARMIJO * t * slope) {
           fCur = f;
           break;
@@ -143,7 +171,7 @@ export function* fitHead(sessions: readonly SessionExamples[], prior: PersonalHe
       biggest = Math.max(biggest, Math.abs(theta[i] - next[i]));
       theta[i] = next[i];
     }
-    yield { phase: 'fit', iteration: it + 1, maxIter: o.maxIter };
+    yield progress(it + 1);
     if (biggest < o.tol) break;
   }
   return { w: Array.from(theta.subarray(0, m)), b: theta[m] };

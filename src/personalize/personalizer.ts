@@ -5,16 +5,15 @@
  * model's version), hands it to the predictor (JS kernel and TensorFlow.js runtime), and scores
  * past predictions for `metrics()`. Storage, predictor and clock are injected.
  */
-import type { HunchEvent } from '../events.js';
 import type { Predictor } from '../model/predictor.js';
 import type { Store } from '../store/types.js';
-import { sessionExamples, type SessionExamples } from './examples.js';
 import { guardedPersonalize, skippedHead, type GuardOptions, type PersonalizeResult } from './guard.js';
 import { checkHead, globalHead, headLogitOf, type PersonalHead } from './head.js';
 import { scorePredictions, type ScoreSummary } from './metrics.js';
 import { createSerialQueue, loadOnce } from '../serial.js';
 import { runSliced } from '../slice.js';
-import { autoDue, endedSessions, newestEnd, seenBy, seenUntil } from './schedule.js';
+import { replayLastWithSteps, replaySessions } from './replay.js';
+import { autoDue, endedAfter, endedSessions, newestEnd, seenBy, seenUntil } from './schedule.js';
 
 export { AUTO_EVERY_SESSIONS } from './schedule.js';
 
@@ -23,6 +22,9 @@ const fittedBy = (r: StoredPersonalHead): number => r.fittedUntil ?? seenBy(r);
 
 /** Meta key of the stored per-user head. */
 export const PERSONAL_META = 'personal:head';
+
+/** Why a run is skipped when the stored head belongs to another model version (another tab's). */
+const OTHER_VERSION = "the stored personal head belongs to another intent model (another tab's): it is left as it is; a page load with this model replaces it";
 
 /** At most this many of the most recent ended sessions are used (bounds the work per run). */
 export const MAX_SESSIONS = 60;
@@ -115,13 +117,15 @@ export type PersonalizeEvent =
 export interface DeviceMetrics {
   /** Version of the base model whose predictions were scored. */
   modelVersion: string;
-  /** Ended sessions scored for `global` (at most 60, the most recent). */
+  /** Ended sessions scored for `global`: the 60 most recent with model steps (fewer when fewer have). */
   sessions: number;
   /** The pretrained head on all of them (it never learned from this device's data). */
   global: ScoreSummary;
   /**
    * The personal head in use on the sessions that ended after it was fitted (`n` is 0 until one
-   * has), or null when none is in use.
+   * has), or null when none is in use. When the fit's mark is later than the clock (a run made
+   * while the device clock ran ahead, put back since), the sessions ended since the last run are
+   * told by count instead of time (`schedule.ts`: `endedAfter`).
    */
   personalized: ScoreSummary | null;
   /** The pretrained head on the same sessions as `personalized` (the paired comparison), or null. */
@@ -147,16 +151,21 @@ export interface PersonalizerDeps {
 
 /** The personalizer's face. */
 export interface Personalizer {
-  /** Loads the stored head for this predictor (drops one of another model version). */
+  /** Loads the stored head for this predictor (deletes one of another model version: only here, at load). */
   restore(p: Predictor): Promise<void>;
-  /** Runs now (queued behind a run in progress). @throws Error when there is no model or storage. */
+  /**
+   * Runs now (queued behind a run in progress). Skipped (the result's `skipped` says why, nothing
+   * is saved) when the stored head belongs to another model version, another tab's: only a page
+   * load with this model replaces it. @throws Error when there is no model or storage.
+   */
   run(reason?: 'manual' | 'auto'): Promise<PersonalizeResult>;
   /** Starts a run at idle time when enough sessions ended since the last one. */
   maybeAuto(): void;
   /**
    * Goes back to the head in use before the last change (an adoption or a revert), queued behind a
    * run in progress. One level: the head it replaces is not kept, so a second call goes to the
-   * pretrained head. Resolves true when the head in use changed.
+   * pretrained head. Resolves true when the head in use changed; false when there was nothing to
+   * undo, or the stored head belongs to another model version (another tab's: left as it is).
    */
   rollback(): Promise<boolean>;
   metrics(): Promise<DeviceMetrics>;
@@ -183,14 +192,22 @@ export function createPersonalizer(d: PersonalizerDeps): Personalizer {
   /** Ended sessions with events after the last reset. */
   const ended = async (store: Store) => endedSessions(await store.getSessions(), d.sessionId(), forgotAt);
 
-  /** Reads the stored head for this predictor (drops one of another model version) and puts it in use. */
-  const read = async (p: Predictor, store: Store, gen: number) => {
+  /**
+   * Reads the stored head for this predictor and puts it in use. Resolves true when the stored one
+   * belongs to another model version: deleted when `atLoad` (this page's model replaced the one it
+   * was fitted to), left in place otherwise, since a run's or rollback's re-read may find the head
+   * a tab with another model (a newer one, or one loaded before a deploy) adopted, which this page
+   * must neither delete nor overwrite. Versions are hashes, not ordered: whichever tab is newer,
+   * only a page load replaces another version's head.
+   */
+  const read = async (p: Predictor, store: Store, gen: number, atLoad = false): Promise<boolean> => {
     const saved = await store.getMeta<StoredPersonalHead>(PERSONAL_META);
-    if (!saved || gen !== generation || saved.at <= forgotAt) return; // nothing stored, or forgotten (meanwhile or before)
+    if (!saved || gen !== generation || saved.at <= forgotAt) return false; // nothing stored, or forgotten (meanwhile or before)
     if (saved.modelVersion !== p.modelVersion) {
+      if (!atLoad) return true;
       record = undefined;
       await store.deleteMeta(PERSONAL_META); // a new base model: the per-user head no longer fits
-      return;
+      return false;
     }
     const size = p.jsNet!.H + p.jsNet!.D;
     try {
@@ -200,9 +217,10 @@ export function createPersonalizer(d: PersonalizerDeps): Personalizer {
       record = undefined;
       d.warn?.(`the stored personal head was damaged and is dropped: ${(err as Error)?.message ?? err}`);
       await store.deleteMeta(PERSONAL_META);
-      return;
+      return false;
     }
     await p.setHead!(record.head); // also null: another tab's rollback or revert is followed here
+    return false;
   };
   /**
    * Reads the stored head once storage is there: at load, or later when consent is granted. Every
@@ -211,31 +229,12 @@ export function createPersonalizer(d: PersonalizerDeps): Personalizer {
   const restore = loadOnce((p: Predictor) => {
     const storeP = d.store();
     const gen = generation;
-    return storeP && p.setHead && p.jsNet ? storeP.then((store) => read(p, store, gen)) : undefined;
+    return storeP && p.setHead && p.jsNet ? storeP.then(async (store) => void (await read(p, store, gen, true))) : undefined;
   });
 
   const save = async (store: Store, r: StoredPersonalHead) => {
     record = r;
     await store.setMeta(PERSONAL_META, r);
-  };
-
-  /** The user's ended sessions replayed, oldest first, in slices. */
-  const replay = async (store: Store, net: NonNullable<Predictor['jsNet']>, report: boolean, all?: Parameters<typeof autoDue>[0]) => {
-    const sessions = (all ?? (await ended(store))).slice(-MAX_SESSIONS);
-    const out: SessionExamples[] = [];
-    for (let i = 0; i < sessions.length; i++) {
-      // events stored up to a reset were forgotten, whatever storage still holds
-      const events: HunchEvent[] = (await store.getEvents({ sessionId: sessions[i].id })).filter((e) => e.ts > forgotAt);
-      out.push(
-        await runSliced(
-          (function* () {
-            return sessionExamples(net, events);
-          })(),
-        ),
-      );
-      if (report) d.emit({ status: 'progress', phase: 'replay', done: i + 1, total: sessions.length });
-    }
-    return { examples: out };
   };
 
   const doRun = async (reason: 'manual' | 'auto'): Promise<PersonalizeResult> => {
@@ -246,12 +245,15 @@ export function createPersonalizer(d: PersonalizerDeps): Personalizer {
     const store = await storeP;
     const { p, net, setHead } = await model();
     await restore(p);
-    await read(p, store, gen); // another tab may have run or rolled back since: start from what is stored now
+    // another tab may have run or rolled back since: start from what is stored now; a head of another
+    // model version (another tab's) is neither deleted nor overwritten
+    if (await read(p, store, gen)) return skippedHead(OTHER_VERSION);
     const endedNow = await ended(store);
     // an automatic run queued behind one that already covered these sessions: nothing new to learn from
-    if (reason === 'auto' && !autoDue(endedNow, record)) return skippedHead('no new ended sessions since the last run');
+    if (reason === 'auto' && !autoDue(endedNow, record, d.now())) return skippedHead('no new ended sessions since the last run');
     d.emit({ status: 'start', reason });
-    const { examples } = await replay(store, net, true, endedNow);
+    const sessions = endedNow.slice(-MAX_SESSIONS);
+    const examples = await replaySessions(store, net, sessions, forgotAt, (done) => d.emit({ status: 'progress', phase: 'replay', done, total: sessions.length }));
     const prior = globalHead(net);
     const current = record?.head ?? prior;
     const { result, head } = await runSliced(guardedPersonalize(examples, prior, current, d.options), (v) =>
@@ -297,7 +299,7 @@ export function createPersonalizer(d: PersonalizerDeps): Personalizer {
             const p = await d.predictor();
             if (!storeP || !p.jsNet) return; // no storage, or the heuristic: nothing to personalize
             await restore(p);
-            if (autoDue(await ended(await storeP), record)) await run('auto');
+            if (autoDue(await ended(await storeP), record, d.now())) await run('auto');
           } catch {
             /* reported through the 'personalize' error event */
           } finally {
@@ -314,7 +316,8 @@ export function createPersonalizer(d: PersonalizerDeps): Personalizer {
         const { p, setHead } = await model();
         await restore(p);
         const store = await storeP;
-        await read(p, store, gen); // undo what is stored now, which another tab may have changed
+        // undo what is stored now, which another tab may have changed; another model version's head is not undone here
+        if (await read(p, store, gen)) return false;
         if (gen !== generation || !record || (!record.head && !record.previous)) return false; // nothing to undo, or forgotten meanwhile
         // the head brought back was fitted before the one it replaces: no session after that one's fit
         // was seen by either, so metrics() keeps scoring from there
@@ -331,18 +334,18 @@ export function createPersonalizer(d: PersonalizerDeps): Personalizer {
       const store = await storeP;
       const { p, net } = await model();
       await restore(p); // the personal head's scores need the stored head
-      const recent = (await ended(store)).slice(-MAX_SESSIONS);
-      const { examples } = await replay(store, net, false, recent);
+      const all = await ended(store);
+      const scored = await replayLastWithSteps(store, net, all, forgotAt, MAX_SESSIONS);
       const g = globalHead(net);
-      const scored = examples.map((ex, i) => ({ ex, end: recent[i].end })).filter((s) => s.ex.z.length);
       const score = (h: PersonalHead, rows: typeof scored) =>
         scorePredictions(
           rows.map((s) => s.ex.label),
           rows.map((s) => 1 / (1 + Math.exp(-headLogitOf(h, s.ex.z[s.ex.z.length - 1])))),
         );
       const head = record?.head;
-      const since = head && record ? fittedBy(record) : Infinity;
-      const unseen = scored.filter((s) => s.end > since);
+      // by time, or (a clock put back since the fit) by count since the last run: schedule.ts
+      const after = new Set(head && record ? endedAfter(all, fittedBy(record), d.now(), record.endedSessions) : []);
+      const unseen = scored.filter((s) => after.has(s.session));
       return {
         modelVersion: p.modelVersion,
         sessions: scored.length,

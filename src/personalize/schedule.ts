@@ -24,6 +24,8 @@ export interface RunMark {
   seenUntil?: number;
   /** Time of the last run, ms since the epoch (stands in for a missing `seenUntil`). */
   at: number;
+  /** Ended sessions counted at the last run (see {@link endedAfter}). */
+  endedSessions?: number;
 }
 
 /**
@@ -36,11 +38,32 @@ export const seenUntil = (ended: readonly SessionRecord[], now: number): number 
 export const seenBy = (mark: RunMark): number => mark.seenUntil ?? mark.at;
 
 /**
+ * The ended sessions that came after `mark` (ms since the epoch: a run's {@link seenBy}, or a head's
+ * `fittedUntil`): those that ended later. A mark later than `now` was set while the device clock
+ * ran ahead, and the clock was put back since: the sessions ended since then end before the mark,
+ * so they are told by count instead: the `ended.length − count` of them (`count`: the ended
+ * sessions counted at the run) that ended last among those that did not end after `now` (fewer
+ * when retention deleted some meanwhile). Without `now` or `count`, by
+ * time only.
+ */
+export const endedAfter = (ended: readonly SessionRecord[], mark: number, now?: number, count?: number): SessionRecord[] => {
+  if (now === undefined || count === undefined || mark <= now) return ended.filter((s) => s.end > mark);
+  const since = ended.length - count;
+  if (since <= 0) return [];
+  const last = new Set(
+    ended
+      .filter((s) => s.end <= now)
+      .sort((a, b) => a.end - b.end)
+      .slice(-since),
+  );
+  return ended.filter((s) => last.has(s)); // in the order given
+};
+
+/**
  * Whether an automatic run is due: {@link AUTO_EVERY_SESSIONS} sessions ended after what the last
  * run saw (`last`; none: no run yet, every ended session counts). Counted by time rather than as
- * a difference of counts, so retention deleting old sessions cannot hold the runs back.
+ * a difference of counts, so retention deleting old sessions cannot hold the runs back; by count
+ * when the last run's mark is later than `now` (ms; a clock put back since, {@link endedAfter}).
  */
-export const autoDue = (ended: readonly SessionRecord[], last?: RunMark): boolean => {
-  const since = last ? seenBy(last) : -Infinity;
-  return ended.filter((s) => s.end > since).length >= AUTO_EVERY_SESSIONS;
-};
+export const autoDue = (ended: readonly SessionRecord[], last?: RunMark, now?: number): boolean =>
+  (last ? endedAfter(ended, seenBy(last), now, last.endedSessions) : ended).length >= AUTO_EVERY_SESSIONS;

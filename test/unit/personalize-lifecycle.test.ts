@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { HunchEvent } from '../../src/events';
 import { createIntentService } from '../../src/intent-service';
 import { createPersonalizer, PERSONAL_META, type PersonalizeEvent, type StoredPersonalHead } from '../../src/personalize/personalizer';
-import { autoDue } from '../../src/personalize/schedule';
+import { autoDue, endedAfter } from '../../src/personalize/schedule';
 import { createRecommendService, TASTE_META, type StoredTaste } from '../../src/recommend-service';
 import { factorsKey } from '../../src/recommend/factors';
 import { createMemoryStore } from '../../src/store/memory-store';
@@ -136,6 +136,54 @@ describe('personal head: another tab of the same store', () => {
   });
 });
 
+describe('personal head: tabs on different model versions (one loaded before a deploy)', () => {
+  /** Tab B on the new model ('tiny-2') adopts a head; tab A, still on the old one ('tiny-1'), loaded before. */
+  async function twoVersions() {
+    const store = createMemoryStore();
+    await buyingHistory(store, 'v');
+    const pOld = fakePredictor(tinyNet());
+    const pNew = fakePredictor({ ...tinyNet(), modelVersion: 'tiny-2' });
+    const events: PersonalizeEvent[] = [];
+    const deps = (p: ReturnType<typeof fakePredictor>) => ({ store: () => Promise.resolve(store), predictor: async () => p, sessionId: () => 'current', now: () => 100 * HOUR, emit: (e: PersonalizeEvent) => events.push(e), whenIdle: idleNow, auto: false, options: { lambda: 1, lambdaBias: 0.1 } });
+    const oldTab = createPersonalizer(deps(pOld));
+    const newTab = createPersonalizer(deps(pNew));
+    await oldTab.restore(pOld);
+    await newTab.restore(pNew);
+    expect((await newTab.run()).adopted).toBe(true);
+    const adopted = await store.getMeta<StoredPersonalHead>(PERSONAL_META);
+    expect(adopted?.modelVersion).toBe('tiny-2');
+    events.length = 0;
+    return { store, oldTab, newTab, pNew, adopted, events };
+  }
+
+  it("the old tab's rollback() neither deletes nor undoes the head the new tab adopted, and resolves false", async () => {
+    const { store, oldTab, adopted } = await twoVersions();
+    expect(await oldTab.rollback()).toBe(false);
+    expect(await store.getMeta<StoredPersonalHead>(PERSONAL_META)).toEqual(adopted);
+  });
+
+  it("the old tab's run is skipped, saying why, and leaves the new tab's head stored as it was", async () => {
+    const { store, oldTab, newTab, pNew, adopted, events } = await twoVersions();
+    const r = await oldTab.run();
+    expect(r).toMatchObject({ adopted: false, reverted: false });
+    expect(r.skipped).toMatch(/another intent model/);
+    expect(events.filter((e) => e.status === 'start')).toEqual([]);
+    expect(await store.getMeta<StoredPersonalHead>(PERSONAL_META)).toEqual(adopted);
+    // the new tab goes on from its own head
+    const again = await newTab.run();
+    expect(again.before).not.toBeCloseTo(again.base, 9);
+    expect(pNew.source).toBe('personalized');
+  });
+
+  it('a page load with another model still replaces the stored head', async () => {
+    const { store } = await twoVersions();
+    const p = fakePredictor(tinyNet());
+    await createPersonalizer({ store: () => Promise.resolve(store), predictor: async () => p, sessionId: () => 'current', now: () => 100 * HOUR, emit: () => {}, whenIdle: idleNow }).restore(p);
+    expect(await store.getMeta(PERSONAL_META)).toBeUndefined();
+    expect(p.source).toBe('model');
+  });
+});
+
 describe('personal head: a forget (another tab) landing mid-way', () => {
   it('during the run\'s save: the fitted head is not put in use', async () => {
     const net = tinyNet();
@@ -200,6 +248,43 @@ describe('automatic runs', () => {
     await buyingHistory(store, 'c', 14);
     await buyingHistory(store, 'future', 1, 1e12 + 365 * 24 * HOUR); // a year ahead
     const events = await autoAfterRun(store, () => buyingHistory(store, 'later', 3, 1e12 + HOUR)); // the clock was corrected
+    expect(events[0]).toEqual({ status: 'start', reason: 'auto' });
+  });
+
+  it('by count, once the last run\'s mark is later than now (a run made while the clock ran ahead, put back since)', () => {
+    const s = (id: string, end: number) => ({ id, start: end - 1, end, count: 2, counts: {}, items: [], purchased: false });
+    const real = 1e12;
+    const ahead = real + 365 * 24 * HOUR;
+    const before = [s('a', ahead), s('b', ahead + 1000), s('c', ahead + 2000)];
+    const mark = { seenUntil: ahead + 2000, at: ahead + 24 * HOUR, endedSessions: 3 };
+    const later = (n: number) => [...before, ...Array.from({ length: n }, (_, i) => s(`n${i}`, real + i * HOUR))];
+    expect(autoDue(later(2), mark, real + 10 * HOUR)).toBe(false);
+    expect(autoDue(later(3), mark, real + 10 * HOUR)).toBe(true);
+    expect(endedAfter(later(3), mark.seenUntil, real + 10 * HOUR, 3).map((x) => x.id)).toEqual(['n0', 'n1', 'n2']);
+    // without the clock, or once real time passed the mark, by time as before
+    expect(autoDue(later(3), mark)).toBe(false);
+    expect(endedAfter(later(3), mark.seenUntil, ahead + 3000, 3)).toEqual([]);
+  });
+
+  it('the head: a run made while the clock ran ahead holds neither later runs nor metrics() back once it is put back', async () => {
+    const store = createMemoryStore();
+    const real = 1e12;
+    const ahead = real + 365 * 24 * HOUR;
+    await buyingHistory(store, 'r', 12, real - 20 * HOUR);
+    await buyingHistory(store, 'a', 3, ahead); // recorded while the clock ran ahead
+    let clock = ahead + 24 * HOUR;
+    const p = fakePredictor(tinyNet());
+    const events: PersonalizeEvent[] = [];
+    const pers = createPersonalizer({ store: () => Promise.resolve(store), predictor: async () => p, sessionId: () => 'current', now: () => clock, emit: (e) => events.push(e), whenIdle: idleNow, options: { lambda: 1, lambdaBias: 0.1 } });
+    expect((await pers.run()).adopted).toBe(true); // at the clock ahead
+    clock = real + HOUR; // put back; three sessions end
+    await buyingHistory(store, 'later', 3, real - 5 * HOUR);
+    const m = await pers.metrics();
+    expect(m.personalized).toMatchObject({ n: 3 }); // the three sessions since the fit, which it never saw
+    expect(m.globalSinceFit).toMatchObject({ n: 3 });
+    events.length = 0;
+    pers.maybeAuto();
+    await settle();
     expect(events[0]).toEqual({ status: 'start', reason: 'auto' });
   });
 

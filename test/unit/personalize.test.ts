@@ -203,6 +203,19 @@ describe('personalizer (memory store, fake predictor)', () => {
     expect(await pers.metrics()).toMatchObject({ personalized: null, globalSinceFit: null });
   });
 
+  it('metrics() scores the 60 most recent ended sessions with model steps, however many newer ones have none', async () => {
+    const net = tinyNet();
+    const store = createMemoryStore();
+    for (let i = 0; i < 65; i++) await store.putEvents(session(`w${i}`, i * 3_600_000, ['product_view', 'add_to_cart']));
+    // the newest ten have no model step: a purchase first, or a dwell only
+    for (let i = 0; i < 10; i++) await store.putEvents(session(`x${i}`, (70 + i) * 3_600_000, i % 2 ? ['purchase'] : ['dwell']));
+    const p = fakePredictor(net);
+    const pers = createPersonalizer({ store: () => Promise.resolve(store), predictor: async () => p, sessionId: () => 'current', now: () => 100 * 3_600_000, emit: () => {}, whenIdle: (fn) => fn() });
+    const m = await pers.metrics();
+    expect(m.sessions).toBe(60);
+    expect(m.global.n).toBe(60);
+  });
+
   it('a run that drops the head in use stores and uses the pretrained one, keeping the dropped head as previous', async () => {
     const net = tinyNet();
     const store = createMemoryStore();
