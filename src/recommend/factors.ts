@@ -29,6 +29,13 @@ export interface ItemFactors {
  * @throws TypeError naming the field
  */
 export function checkFactors(f: unknown, nItems: number): ItemFactors {
+  const x = checkFactorShape(f, nItems);
+  checkFinite(x.vectors, 0, x.vectors.length);
+  return x;
+}
+
+/** {@link checkFactors} without the pass over the vector values (see {@link checkFinite}). */
+function checkFactorShape(f: unknown, nItems: number): ItemFactors {
   const x = f as Partial<ItemFactors> | null;
   if (!x || typeof x !== 'object') throw new TypeError('factors must be an object');
   if (!Number.isInteger(x.dims) || (x.dims as number) < 1 || (x.dims as number) > 256) throw new TypeError('factors.dims must be an integer in 1..256');
@@ -40,11 +47,14 @@ export function checkFactors(f: unknown, nItems: number): ItemFactors {
   if (!(x.vectors instanceof Float32Array) || x.vectors.length !== nItems * (x.dims as number)) {
     throw new TypeError(`factors.vectors must be a Float32Array of nItems × dims (${nItems} × ${String(x.dims)})`);
   }
-  const v = x.vectors;
-  for (let i = 0; i < v.length; i++) {
+  return x as ItemFactors;
+}
+
+/** @throws TypeError naming the first value of `v[from .. to)` that is not finite */
+function checkFinite(v: Float32Array, from: number, to: number): void {
+  for (let i = from; i < to; i++) {
     if (!Number.isFinite(v[i])) throw new TypeError(`factors.vectors[${i}] must be a finite number (got ${v[i]})`);
   }
-  return x as ItemFactors;
 }
 
 /** Quantizes vectors to int8 with one scale per item (max |v| / 127). */
@@ -65,8 +75,43 @@ export function quantizeFactors(vectors: Float32Array, dims: number): { codes: I
 /** Inverse of {@link quantizeFactors}. */
 export function dequantizeFactors(codes: Int8Array, scales: Float32Array, dims: number): Float32Array {
   const out = new Float32Array(codes.length);
-  for (let i = 0; i < scales.length; i++) for (let d = 0; d < dims; d++) out[i * dims + d] = codes[i * dims + d] * scales[i];
+  dequantizeRows(codes, scales, dims, out, 0, scales.length);
   return out;
+}
+
+function dequantizeRows(codes: Int8Array, scales: Float32Array, dims: number, out: Float32Array, from: number, to: number): void {
+  for (let i = from; i < to; i++) for (let d = 0; d < dims; d++) out[i * dims + d] = codes[i * dims + d] * scales[i];
+}
+
+/** Factor values handled per step of {@link dequantizeSteps} and {@link factorsKeySteps} (about 0.5 ms of work). */
+export const FACTOR_VALUES_PER_STEP = 1 << 17;
+
+/**
+ * Dequantizes item factors and checks them ({@link checkFactors}) in steps of about
+ * {@link FACTOR_VALUES_PER_STEP} values (43,000 items at 32 dims took 10–20 ms at once, a long
+ * task while `recommend()` loads), then computes their {@link factorsKey} in steps too, so no
+ * later synchronous call pays for it.
+ * @throws TypeError naming the field, as {@link checkFactors}
+ */
+export function* dequantizeSteps(
+  settings: Omit<ItemFactors, 'vectors'>,
+  codes: Int8Array,
+  scales: Float32Array,
+  nItems: number,
+): Generator<void, ItemFactors> {
+  const f = checkFactorShape({ ...settings, vectors: new Float32Array(codes.length) }, nItems);
+  const { dims, vectors } = f;
+  yield* inChunks(
+    nItems,
+    (from, to) => {
+      dequantizeRows(codes, scales, dims, vectors, from, to);
+      checkFinite(vectors, from * dims, to * dims);
+    },
+    Math.max(1, Math.floor(FACTOR_VALUES_PER_STEP / dims)),
+  );
+  yield;
+  yield* factorsKeySteps(f);
+  return f;
 }
 
 const grams = new WeakMap<Float32Array, Float64Array>();
@@ -185,18 +230,31 @@ export function blendTaste(
 }
 
 /**
- * A short stable key of the factors (FNV-1a over dims and vectors; ~20 ms for 43,000 items at 32
- * dims, once per vectors array): stored tastes name the factors they were fitted to.
+ * A short stable key of the factors (FNV-1a over dims and vectors; ~10–20 ms for 43,000 items at
+ * 32 dims, once per vectors array, then cached): stored tastes name the factors they were fitted
+ * to. Decoding an artifact computes it in steps ({@link factorsKeySteps}), so for a loaded model
+ * this is a cache read.
  */
 export function factorsKey(f: Pick<ItemFactors, 'vectors' | 'dims'>): string {
+  return runToEnd(factorsKeySteps(f));
+}
+
+/** {@link factorsKey} in steps of {@link FACTOR_VALUES_PER_STEP} bytes; cached per vectors array. */
+export function* factorsKeySteps(f: Pick<ItemFactors, 'vectors' | 'dims'>): Generator<void, string> {
   const cached = keys.get(f.vectors);
   if (cached !== undefined) return cached;
   const bytes = new Uint8Array(f.vectors.buffer, f.vectors.byteOffset, f.vectors.byteLength);
   let h = 0x811c9dc5 ^ f.dims;
-  for (let i = 0; i < bytes.length; i++) {
-    h ^= bytes[i];
-    h = Math.imul(h, 0x01000193);
-  }
+  yield* inChunks(
+    bytes.length,
+    (from, to) => {
+      for (let i = from; i < to; i++) {
+        h ^= bytes[i];
+        h = Math.imul(h, 0x01000193);
+      }
+    },
+    FACTOR_VALUES_PER_STEP,
+  );
   const key = `f${f.dims}-${(h >>> 0).toString(16).padStart(8, '0')}`;
   keys.set(f.vectors, key);
   return key;

@@ -2,7 +2,8 @@
 // Malformed artifacts and options the runtime must reject up front (review findings 5–8, 10).
 import { describe, expect, it } from 'vitest';
 import { guardTaste } from '../../src/personalize/taste';
-import { decodeArtifact, decodeArtifactSteps, encodeArtifact } from '../../src/recommend/artifact';
+import { decodeArtifact, decodeArtifactSteps, encodeArtifact, type NextItemArtifact } from '../../src/recommend/artifact';
+import { FACTOR_VALUES_PER_STEP, factorsKey } from '../../src/recommend/factors';
 import { LINEAR_FEATURE_NAMES } from '../../src/recommend/features';
 import { createModel } from '../../src/recommend/model';
 import { DEFAULT_PARAMS } from '../../src/recommend/params';
@@ -66,6 +67,38 @@ describe('artifact checks', () => {
     expect(r.value.itemIds).toEqual(itemIds);
     // one session and two clicks take a step each: the rest is the id table, in ⌈n / STEP_UNITS⌉ steps (was 1)
     expect(yields).toBeGreaterThanOrEqual(Math.ceil(n / STEP_UNITS));
+  });
+
+  it('item factors are dequantized, checked and keyed in steps during decode (43,000 × 32 values were one 10–20 ms step, and factorsKey another on the first taste read)', () => {
+    const nItems = 3 * STEP_UNITS;
+    const dims = 32;
+    const itemIds = Array.from({ length: nItems }, (_, i) => `item-${i}`);
+    const vectors = Float32Array.from({ length: nItems * dims }, (_, i) => ((i * 37) % 101) / 50 - 1);
+    const plain = encodeArtifact({ itemIds, sessions: [[0, 1]], params: DEFAULT_PARAMS });
+    const withFactors = encodeArtifact({ itemIds, sessions: [[0, 1]], params: DEFAULT_PARAMS, factors: { dims, reg: 0.1, alpha: 1, beta: 1, vectors } });
+    const count = (gen: Generator<unknown, NextItemArtifact>) => {
+      let yields = 0;
+      let r = gen.next();
+      for (; !r.done; r = gen.next()) yields++;
+      return { yields, artifact: r.value };
+    };
+    const { yields: base } = count(decodeArtifactSteps(plain.manifest, plain.binary));
+    const { yields, artifact } = count(decodeArtifactSteps(withFactors.manifest, withFactors.binary));
+    const perPass = Math.ceil((nItems * dims) / FACTOR_VALUES_PER_STEP);
+    // dequantize + check, then the key: a pass each over the values (was no yield at all)
+    expect(yields - base).toBeGreaterThanOrEqual(2 * perPass);
+    const f = artifact.factors!;
+    const original = f.vectors.slice();
+    // the key was computed while decoding: the first call reads it (vectors are never changed in
+    // place; here they are, to see that nothing is hashed after decode)
+    f.vectors[0] += 1;
+    expect(factorsKey(f)).toBe(factorsKey({ dims, vectors: original }));
+    expect(factorsKey({ dims, vectors: f.vectors.slice() })).not.toBe(factorsKey(f));
+    // a finite scale can still overflow a value: named as before
+    const scales = withFactors.manifest.factors!.scales[0];
+    const patched = withFactors.binary.slice();
+    new DataView(patched.buffer).setFloat32(scales + 4 * 2, 3e38, true);
+    expect(() => decodeArtifact(withFactors.manifest, patched)).toThrow(/factors\.vectors\[6\d\] must be a finite number/);
   });
 
   it('a session count beyond what the lengths section can hold is a TypeError naming manifest.nSessions, before anything is allocated', () => {
