@@ -3,7 +3,7 @@
  * sessions postings, newest first; distinct items per session; recent popularity) and reusable
  * scratch buffers so a ranking call allocates almost nothing. Build once per artifact.
  *
- * Memory: ~14 MB of typed arrays for Diginetica (sessions, postings, per-session and per-item
+ * Memory: ~15.5 MB of typed arrays for Diginetica (sessions, postings, per-session and per-item
  * tables, scratch); building it takes ~250 ms of CPU.
  */
 import type { NextItemArtifact, Reranker } from './artifact.js';
@@ -11,6 +11,7 @@ import type { ItemFactors } from './factors.js';
 import type { RankParams } from './params.js';
 import { inChunks, runToEnd } from '../slice.js';
 import { prepareItemStats } from './item-stats.js';
+import { popularOrderSteps } from './popular.js';
 
 /** A ranking-ready model. Treat as read-only outside `src/recommend`. */
 export interface NextItemModel {
@@ -32,7 +33,10 @@ export interface NextItemModel {
   readonly voteFactor: Float64Array;
   /** Recency-weighted click counts, scaled to max 1. */
   readonly popularity: Float64Array;
-  /** Item indices by decreasing popularity (first 200). */
+  /**
+   * All item indices by decreasing popularity, ties by lower index: the first
+   * `POPULAR_CANDIDATES` are always ranking candidates, the rest fill a list short of `k`.
+   */
   readonly popularOrder: Uint32Array;
   readonly params: RankParams;
   /** Learned re-ranker, or undefined for the plain blend. */
@@ -45,6 +49,10 @@ export interface NextItemModel {
     touchedSessions: Uint32Array;
     knn: Float64Array;
     rules: Float64Array;
+    /** Per item: the prefix item whose rules voted most for it (index + 1; 0: none), its vote, and the current source's votes. */
+    ruleSource: Int32Array;
+    ruleBest: Float64Array;
+    rulePass: Float64Array;
     anchor: Int32Array;
     anchorScore: Float64Array;
     itemSeen: Uint8Array;
@@ -136,8 +144,14 @@ export function* createModelSteps(
       if (popularity[i] > maxPop) maxPop = popularity[i];
     }
   });
-  if (maxPop > 0) for (let i = 0; i < nItems; i++) popularity[i] /= maxPop;
-  const popularOrder = mostPopular(popularity, 200);
+  if (maxPop > 0) {
+    yield* inChunks(nItems, (i0, i1) => {
+      for (let i = i0; i < i1; i++) popularity[i] /= maxPop;
+    });
+  }
+  yield;
+  const popularOrder = yield* popularOrderSteps(popularity);
+  yield;
 
   const model: NextItemModel = {
     itemIds,
@@ -161,6 +175,9 @@ export function* createModelSteps(
       touchedSessions: new Uint32Array(nSessions),
       knn: new Float64Array(nItems),
       rules: new Float64Array(nItems),
+      ruleSource: new Int32Array(nItems),
+      ruleBest: new Float64Array(nItems),
+      rulePass: new Float64Array(nItems),
       anchor: new Int32Array(nItems),
       anchorScore: new Float64Array(nItems),
       itemSeen: new Uint8Array(nItems),
@@ -168,20 +185,9 @@ export function* createModelSteps(
       touchedItems: new Uint32Array(nItems),
     },
   };
-  if (reranker?.kind === 'trees') yield* prepareItemStats(model);
+  if (reranker?.kind === 'trees') {
+    yield; // the scratch buffers above are a step of their own
+    yield* prepareItemStats(model);
+  }
   return model;
-}
-
-/**
- * The `n` items of highest popularity, ties by lower index: the first `n` of a full sort, found
- * by a numeric sort for the cut-off value and a comparator sort of only the items at or above it.
- */
-function mostPopular(popularity: Float64Array, n: number): Uint32Array {
-  if (popularity.length === 0) return new Uint32Array(0);
-  const sorted = popularity.slice().sort();
-  const cut = sorted[Math.max(0, sorted.length - n)];
-  const top: number[] = [];
-  for (let i = 0; i < popularity.length; i++) if (popularity[i] >= cut) top.push(i);
-  top.sort((a, b) => popularity[b] - popularity[a] || a - b);
-  return Uint32Array.from(top.slice(0, n));
 }

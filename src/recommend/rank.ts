@@ -12,6 +12,7 @@ import { candidateFeatures, contextFeatures, N_FEATURES, N_LINEAR_FEATURES } fro
 import { itemStats } from './item-stats.js';
 import { scoreKnn } from './knn.js';
 import type { NextItemModel } from './model.js';
+import { fillPopular, POPULAR_CANDIDATES } from './popular.js';
 import { buildPrefix, type RecEvent, type RecHistory } from './prefix.js';
 import { scoreRules } from './rules.js';
 import { beginTouched, clearTouched, touch } from './touched.js';
@@ -164,7 +165,7 @@ export function rank(
     }
     const last = prefix.sequence.length > 0 ? prefix.sequence[prefix.sequence.length - 1] : -1;
     if (candidates) for (const i of candidates) touch(model, touched, i);
-    else for (let t = 0; t < model.popularOrder.length; t++) touch(model, touched, model.popularOrder[t]);
+    else for (let t = 0; t < Math.min(POPULAR_CANDIDATES, model.popularOrder.length); t++) touch(model, touched, model.popularOrder[t]);
 
     // Blend components of item i: kNN, rules, repeat, popularity.
     const parts = (i: number): [number, number, number, number] => {
@@ -232,6 +233,8 @@ export function rank(
     }
 
     if (taste) ({ items, scores } = blendTaste(model.factors!, taste, items, scores, rr ? rr.depth : DEFAULT_RERANK_DEPTH));
+    // exclusions and purchases can leave fewer than k: recent popularity fills the list
+    if (!candidates) fillPopular(model.popularOrder, items, scores, k, s.itemSeen, exclude);
 
     const out: Recommendation[] = [];
     for (let x = 0; x < items.length && out.length < k; x++) {
@@ -241,7 +244,7 @@ export function rank(
       let reason: string;
       if (top === 0 || top === cPop) reason = 'popular now';
       else if (top === cRepeat) reason = 'viewed recently';
-      else if (top === cRules) reason = `often viewed after ${model.itemIds[last]}`;
+      else if (top === cRules) reason = `often viewed after ${model.itemIds[s.ruleSource[i] - 1]}`;
       else reason = `similar to ${model.itemIds[s.anchor[i] - 1]}`;
       out.push({ itemId: model.itemIds[i], score: scores[x], reason });
     }

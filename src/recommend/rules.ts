@@ -8,11 +8,14 @@ import type { NextItemModel } from './model.js';
 import type { WeightedPrefix } from './prefix.js';
 import { touch, type Touched } from './touched.js';
 
-/** Adds rule votes into `model.scratch.rules` and returns the largest (0 when none). */
+/**
+ * Adds rule votes into `model.scratch.rules` (and the prefix item that voted most for each item
+ * into `scratch.ruleSource` as index + 1) and returns the largest vote (0 when none).
+ */
 export function scoreRules(model: NextItemModel, prefix: WeightedPrefix, touched: Touched): number {
   const p = model.params;
   if (p.rulesWeight === 0) return 0;
-  const { rules } = model.scratch;
+  const { rules, rulePass } = model.scratch;
   const { postStart, postings, sessionStart, sessionItems, recency } = model;
   const seq = prefix.sequence;
   const done = new Set<number>();
@@ -25,6 +28,7 @@ export function scoreRules(model: NextItemModel, prefix: WeightedPrefix, touched
     const n = postStart[i + 1] - postStart[i];
     const w = factor / Math.max(1, n);
     factor *= p.rulesDecay;
+    const voted: number[] = [];
     for (let q = postStart[i]; q < postStart[i + 1]; q++) {
       const s = postings[q];
       const a1 = sessionStart[s + 1];
@@ -35,11 +39,27 @@ export function scoreRules(model: NextItemModel, prefix: WeightedPrefix, touched
         for (let y = x + 1; y < end; y++) {
           const j = sessionItems[y];
           touch(model, touched, j);
-          const v = (rules[j] += ws / (y - x));
+          const vote = ws / (y - x);
+          if (rulePass[j] === 0) voted.push(j);
+          rulePass[j] += vote;
+          const v = (rules[j] += vote);
           if (v > max) max = v;
         }
       }
     }
+    keepSource(model, i, voted);
   }
   return max;
+}
+
+/** Records `source` as the rule source of the items it voted for more than any earlier source did; clears their pass votes. */
+function keepSource(model: NextItemModel, source: number, voted: readonly number[]): void {
+  const { rulePass, ruleBest, ruleSource } = model.scratch;
+  for (const j of voted) {
+    if (rulePass[j] > ruleBest[j]) {
+      ruleBest[j] = rulePass[j];
+      ruleSource[j] = source + 1;
+    }
+    rulePass[j] = 0;
+  }
 }

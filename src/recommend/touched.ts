@@ -32,6 +32,8 @@ export function clearTouched(model: NextItemModel, t: Touched): void {
     s.itemSeen[i] = 0;
     s.knn[i] = 0;
     s.rules[i] = 0;
+    s.ruleSource[i] = 0;
+    s.ruleBest[i] = 0;
     s.anchor[i] = 0;
     s.anchorScore[i] = 0;
   }
