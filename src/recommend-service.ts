@@ -245,7 +245,7 @@ export function createRecommendService(d: RecommendServiceDeps): RecommendServic
     if (other && model!.factors) return skippedTaste(OTHER_FACTORS);
     const endedNow = await ended(store);
     // an automatic run queued behind one that already covered these sessions: nothing new to learn from
-    if (reason === 'auto' && !autoDue(endedNow, record)) return skippedTaste('no new ended sessions since the last run');
+    if (reason === 'auto' && !autoDue(endedNow, record, now())) return skippedTaste('no new ended sessions since the last run');
     emit({ status: 'start', target: 'recommend', reason });
     await d.flush();
     const cur = d.sessionId?.();
@@ -284,7 +284,7 @@ export function createRecommendService(d: RecommendServiceDeps): RecommendServic
         try {
           const storeP = disposed ? undefined : d.store();
           if (!storeP) return;
-          if (autoDue(await ended(await storeP), record)) await personalize('auto');
+          if (autoDue(await ended(await storeP), record, now())) await personalize('auto');
         } catch {
           /* reported through the 'personalize' error event */
         } finally {

@@ -141,6 +141,19 @@ describe('recommend service: per-user taste', () => {
     expect(events).toHaveLength(2);
   });
 
+  it('a run made while the clock ran ahead does not stop the automatic runs once it is put back (counted instead)', async () => {
+    const store = createMemoryStore();
+    const ahead = 1e12 + 365 * 86_400_000;
+    const at = (sid: string, item: string, ts: number, type: HunchEvent['type'] = 'purchase'): HunchEvent => ({ id: `c${++n}`, type, ts, sessionId: sid, itemId: item });
+    await store.putEvents([at('a1', 'b1', ahead), at('a1', 'b2', ahead + 1), at('a2', 'b3', ahead + 2), at('a2', 'x', ahead + 3), at('a3', 'b5', ahead + 4)]);
+    let clock = ahead + 10;
+    const svc = createRecommendService({ url: '/m/manifest.json', store: () => Promise.resolve(store), flush: async () => {}, loadModel: async () => handSet().model, sessionId: () => 'open', now: () => clock });
+    expect((await svc.personalize()).skipped).toBeUndefined(); // a run at the clock a year ahead
+    clock = 1e12; // put back; three sessions end
+    await store.putEvents([at('r1', 'b1', 1e12 - 9), at('r2', 'b2', 1e12 - 8), at('r3', 'b3', 1e12 - 7), at('open', 'x', 1e12 - 1, 'product_view')]);
+    expect((await svc.personalize('auto')).skipped).toBeUndefined(); // was 'no new ended sessions since the last run' until real time passed the run's mark
+  });
+
   it('with personalize.auto false nothing runs by itself; personalize() still does', async () => {
     const idle: Array<() => void> = [];
     const { svc, events } = await setup(undefined, (fn) => idle.push(fn), false);
