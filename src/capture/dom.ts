@@ -58,18 +58,14 @@ export function captureDom(doc: Document, sink: CaptureSink): () => void {
   // a click on a <label> makes the browser click its control too, in the same task: that
   // second, synthetic click is not the shopper's and is skipped
   let labelled: EventTarget | null = null;
-  // `submit` does not leave a shadow root: the roots the shopper clicks or types in get a listener of their own
-  const roots: Node[] = [];
+  // `submit` does not leave a shadow root: the roots the shopper clicks or types in get a listener
+  // of their own (added once: the DOM ignores a second identical one), left in place and idle once
+  // stopped, so that no root, page or link is kept alive here
+  let stopped = false;
   const opts = { capture: true, passive: true };
-  const watchRoots = (ev: Event) => {
-    for (const n of ev.composedPath() as Node[]) {
-      if ((n as ShadowRoot).host && !roots.includes(n)) {
-        roots.push(n);
-        n.addEventListener('submit', onSubmit, opts);
-      }
-    }
-  };
-
+  // a shadow root is a fragment (node type 11) with a host; <a> and <area> have a `host` too
+  const watch = (n: Node | null | undefined) => n?.nodeType === 11 && (n as ShadowRoot).host && n.addEventListener('submit', onSubmit, opts);
+  const watchRoots = (ev: Event) => ev.composedPath().forEach((n) => watch(n as Node));
   const record = (el: HTMLElement, type: string | undefined) => {
     // search is the event of a form's submit, not of a click
     if (!isEventType(type) || (type === 'search' && el.tagName !== 'FORM')) throw new TypeError(`hunch capture: data-hunch-event="${String(type).slice(0, 40)}" is not a clickable event type`);
@@ -105,6 +101,7 @@ export function captureDom(doc: Document, sink: CaptureSink): () => void {
     }
   };
   const onSubmit = (ev: Event) => {
+    if (stopped) return;
     try {
       const form = ev.target as HTMLFormElement | null;
       // a light-DOM form slotted into a shadow root passes that root too: only its own root records it
@@ -126,9 +123,12 @@ export function captureDom(doc: Document, sink: CaptureSink): () => void {
   doc.addEventListener('click', onClick, opts);
   doc.addEventListener('focusin', onFocus, opts);
   doc.addEventListener('submit', onSubmit, opts);
+  // a field inside shadow roots that had focus before capture started: no focusin will tell
+  for (let el = doc.activeElement; el?.shadowRoot; el = el.shadowRoot.activeElement) watch(el.shadowRoot);
   return () => {
+    stopped = true;
     doc.removeEventListener('click', onClick, opts);
     doc.removeEventListener('focusin', onFocus, opts);
-    for (const t of [doc, ...roots]) t.removeEventListener('submit', onSubmit, opts);
+    doc.removeEventListener('submit', onSubmit, opts);
   };
 }

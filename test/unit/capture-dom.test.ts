@@ -2,7 +2,7 @@
  * Marked-up element capture in happy-dom, with a recording sink: number attributes written as
  * shops write them, label clicks, annotated forms and elements inside open shadow roots.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { captureDom, parseNumberAttr } from '../../src/capture/dom';
 import type { EventProps } from '../../src/events';
 
@@ -113,5 +113,37 @@ describe('forms', () => {
   it('search forms still record their query', () => {
     submit(`<form data-hunch-event="search" action="javascript:void 0"><input type="search" value="mugs"><button type="button">Go</button></form>`);
     expect(events).toEqual([['search', { query: 'mugs' }]]);
+  });
+
+  it('a link clicked or focused is no shadow root: it gets no listener and is not kept (<a> has a `host` too)', () => {
+    document.body.innerHTML = '<a href="https://shop.example/p/1" id="a">tile</a>';
+    const a = document.getElementById('a')!;
+    const added = vi.spyOn(a, 'addEventListener');
+    a.click();
+    a.dispatchEvent(new FocusEvent('focusin', { bubbles: true, composed: true }));
+    expect(added).not.toHaveBeenCalled();
+  });
+
+  it('a search field in a shadow root that had focus before capture started records its submit', () => {
+    stop();
+    const host = document.createElement('div');
+    document.body.append(host);
+    host.attachShadow({ mode: 'open' }).innerHTML = `<form data-hunch-event="search" action="javascript:void 0"><input type="search" value="boots"></form>`;
+    const form = host.shadowRoot!.querySelector('form')!;
+    form.querySelector('input')!.focus();
+    stop = captureDom(document, { track: (t, p) => events.push([t, p]), error: (e) => errors.push(String((e as Error).message)) });
+    form.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
+    expect(events).toEqual([['search', { query: 'boots' }]]);
+  });
+
+  it('a shadow root watched before stop records nothing after it', () => {
+    const host = document.createElement('div');
+    document.body.append(host);
+    host.attachShadow({ mode: 'open' }).innerHTML = `<form data-hunch-event="search" action="javascript:void 0"><input type="search" value="cups"><button type="button">Go</button></form>`;
+    const form = host.shadowRoot!.querySelector('form')!;
+    form.querySelector('button')!.click();
+    stop();
+    form.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
+    expect(events).toEqual([]);
   });
 });
