@@ -21,9 +21,11 @@
  *   Luhn-valid card number does not; digits split by separators ("/030/1234567") are text. A
  *   hash route (`#/product/604342441?variant=2`, `#!/…`) is scrubbed like a path and its query.
  * - text and ids are scrubbed as written, then checked again with full-width forms normalised
- *   (NFKC: `０９０−１２３４−５６７８`, `jane＠example.com`) and `%XX` escapes decoded
- *   (`jane%40example.com`); when that reveals something more to remove, the string is stored
- *   normalised and decoded, else as written (with what the first pass removed).
+ *   (NFKC: `０９０−１２３４−５６７８`, `jane＠example.com`) and `%XX` escapes of ASCII decoded
+ *   (`jane%40example.com`), then, if that revealed nothing, once more with runs of escapes
+ *   decoded as UTF-8 before NFKC (`jane%EF%BC%A0example.com`, double-encoded `jane%2540…`); when a
+ *   check reveals something more to remove, the string is stored as that check read it, else as
+ *   written (with what the first pass removed).
  * - emails may hold non-ASCII letters, so in scripts written without spaces (Japanese, Chinese)
  *   the text glued to an address is removed with it (`お問い合わせはinfo@example.comまで` →
  *   `[email]`): removing too much there was chosen over leaving part of an address.
@@ -212,17 +214,33 @@ function scan(s: string, mode: ScrubMode | 'path'): string {
  * percent-encoding. Linear in `s.length`.
  */
 export function scrubText(s: string, mode: ScrubMode | 'path' = 'text'): string {
-  // full-width forms (０９０−１２３４, ＠) read as ASCII, and `%XX` escapes of ASCII characters
-  // (`%40` → `@`) decoded: a fixed-width pattern, linear, and never a malformed escape to throw on
   // The string as written is scrubbed first: normalising can glue a number to letters
-  // ("ＴＥＬ090…" → "TEL090…", an identifier), which must not hide what the written form shows
+  // ("ＴＥＬ090…" → "TEL090…", an identifier), which must not hide what the written form shows.
+  // Then, in turn, two readings that may reveal more: full-width forms read as ASCII (NFKC:
+  // ０９０−１２３４, ＠) with `%XX` escapes of ASCII characters decoded (`%40` → `@`); then also
+  // runs of escapes decoded as UTF-8 before NFKC (`%EF%BC%A0` → `＠` → `@`). The first reading that
+  // reveals something more to remove is stored; when none does, the written form (with what the
+  // first pass removed). Both are linear, and a malformed escape is left as written.
   const first = scan(s, mode);
-  const decoded = first.normalize('NFKC').replace(/%[0-7][\da-f]/gi, decodeURIComponent);
-  // nothing to normalise or decode (plain ASCII text, the usual case): one pass was the whole work;
-  // else the written form is kept unless normalising or decoding revealed something more to remove
-  const clean = decoded === first ? first : scan(decoded, mode);
-  return clean === decoded ? first : clean;
+  for (const utf8 of [0, 1]) {
+    const decoded = asciiEscapes((utf8 ? utf8Escapes(first) : first).normalize('NFKC'));
+    // nothing to normalise or decode (plain ASCII text, the usual case): no second pass
+    const clean = decoded === first ? first : scan(decoded, mode);
+    if (clean !== decoded) return clean;
+  }
+  return first;
 }
+
+const asciiEscapes = (x: string) => x.replace(/%[0-7][\da-f]/gi, decodeURIComponent);
+/** Each run of `%XX` escapes decoded as UTF-8; a run that is no UTF-8 gets its ASCII escapes decoded. */
+const utf8Escapes = (x: string) =>
+  x.replace(/(?:%[\da-f]{2})+/gi, (run) => {
+    try {
+      return decodeURIComponent(run);
+    } catch {
+      return asciiEscapes(run);
+    }
+  });
 
 /** `k=v&k2=v2` → `k=&k2=`, the keys scrubbed as text. */
 const scrubPairs = (part: string) => part.split('&').map((kv) => scrubText(kv.replace(/=.*/s, '='))).join('&');

@@ -187,3 +187,20 @@ describe('scrubText: the written form first (review fixes)', () => {
     expect(scrubUrl('https://shop.example/#/p/604342441?v=2')).toBe('https://shop.example/#/p/604342441?v=');
   });
 });
+
+describe('scrubUrl: percent-encoded PII beyond ASCII (capture review)', () => {
+  it.each([
+    ['https://shop.example/search/jane%EF%BC%A0example.com', 'https://shop.example/search/[email]'],
+    ['https://shop.example/search/%EF%BC%90%EF%BC%99%EF%BC%90%E2%88%92%EF%BC%91%EF%BC%92%EF%BC%93%EF%BC%94%E2%88%92%EF%BC%95%EF%BC%96%EF%BC%97%EF%BC%98', 'https://shop.example/search/[phone]'],
+    ['https://shop.example/#/search/jane%EF%BC%A0example.com', 'https://shop.example/#/search/[email]'],
+    // double-encoded: %2540 is %40 is @
+    ['https://shop.example/u/jane%2540example.com/orders', 'https://shop.example/u/[email]/orders'],
+  ])('%j → %j (full-width forms encoded as UTF-8 are decoded before NFKC)', (url, expected) => {
+    expect(scrubUrl(url)).toBe(expected);
+  });
+
+  it('encoded text without personal data is kept as written; a malformed run still has its ASCII escapes read', () => {
+    for (const url of ['/s/%E6%89%8B%E6%9C%BA/100012043978', '/p/gr%C3%B6%C3%9Fe-42', '/sale/50%25-off/604342441']) expect(scrubUrl(url)).toBe(url);
+    expect(scrubUrl('/p/%C3%28/jane%2540example.com')).toBe('/p/%C3(/[email]'); // %C3%28 is no UTF-8: never throws
+  });
+});
