@@ -216,19 +216,19 @@ function scan(s: string, mode: ScrubMode | 'path'): string {
 export function scrubText(s: string, mode: ScrubMode | 'path' = 'text'): string {
   // The string as written is scrubbed first: normalising can glue a number to letters
   // ("ＴＥＬ090…" → "TEL090…", an identifier), which must not hide what the written form shows.
-  // Then, in turn, two readings that may reveal more: full-width forms read as ASCII (NFKC:
-  // ０９０−１２３４, ＠) with `%XX` escapes of ASCII characters decoded (`%40` → `@`); then also
-  // runs of escapes decoded as UTF-8 before NFKC (`%EF%BC%A0` → `＠` → `@`). The first reading that
-  // reveals something more to remove is stored; when none does, the written form (with what the
-  // first pass removed). Both are linear, and a malformed escape is left as written.
-  const first = scan(s, mode);
+  // Then, in turn, two readings of what is left that may reveal more: full-width forms read as
+  // ASCII (NFKC: ０９０−１２３４, ＠) with `%XX` escapes of ASCII characters decoded (`%40` → `@`);
+  // then also runs of escapes decoded as UTF-8 before NFKC (`%EF%BC%A0` → `＠` → `@`). A reading
+  // that reveals something more to remove is kept (and read by the next); else the string stays.
+  // Both are linear, and a malformed escape is left as written.
+  let out = scan(s, mode);
   for (const utf8 of [0, 1]) {
-    const decoded = asciiEscapes((utf8 ? utf8Escapes(first) : first).normalize('NFKC'));
+    const decoded = asciiEscapes((utf8 ? utf8Escapes(out) : out).normalize('NFKC'));
     // nothing to normalise or decode (plain ASCII text, the usual case): no second pass
-    const clean = decoded === first ? first : scan(decoded, mode);
-    if (clean !== decoded) return clean;
+    const clean = decoded === out ? out : scan(decoded, mode);
+    if (clean !== decoded) out = clean;
   }
-  return first;
+  return out;
 }
 
 const asciiEscapes = (x: string) => x.replace(/%[0-7][\da-f]/gi, decodeURIComponent);

@@ -195,6 +195,8 @@ describe('scrubUrl: percent-encoded PII beyond ASCII (capture review)', () => {
     ['https://shop.example/#/search/jane%EF%BC%A0example.com', 'https://shop.example/#/search/[email]'],
     // double-encoded: %2540 is %40 is @
     ['https://shop.example/u/jane%2540example.com/orders', 'https://shop.example/u/[email]/orders'],
+    // an ASCII escape revealing an email does not end the search for an encoded full-width phone
+    ['/u/jane%40example.com/tel/%EF%BC%90%EF%BC%99%EF%BC%90%E2%88%92%EF%BC%91%EF%BC%92%EF%BC%93%EF%BC%94%E2%88%92%EF%BC%95%EF%BC%96%EF%BC%97%EF%BC%98', '/u/[email]/tel/[phone]'],
   ])('%j → %j (full-width forms encoded as UTF-8 are decoded before NFKC)', (url, expected) => {
     expect(scrubUrl(url)).toBe(expected);
   });
