@@ -23,7 +23,8 @@
  * - text and ids are scrubbed as written, then checked again with full-width forms normalised
  *   (NFKC: `０９０−１２３４−５６７８`, `jane＠example.com`) and `%XX` escapes of ASCII decoded
  *   (`jane%40example.com`), then, if that revealed nothing, once more with runs of escapes
- *   decoded as UTF-8 before NFKC (`jane%EF%BC%A0example.com`, double-encoded `jane%2540…`); when a
+ *   decoded as UTF-8 before NFKC (`jane%EF%BC%A0example.com`, double-encoded `jane%2540…`) and
+ *   the digits of every script read as ASCII (Arabic-Indic `٠٥٠١٢٣٤٥٦٧`, Persian, Devanagari); when a
  *   check reveals something more to remove, the string is stored as that check read it, else as
  *   written (with what the first pass removed).
  * - emails may hold non-ASCII letters, so in scripts written without spaces (Japanese, Chinese)
@@ -218,12 +219,13 @@ export function scrubText(s: string, mode: ScrubMode | 'path' = 'text'): string 
   // ("ＴＥＬ090…" → "TEL090…", an identifier), which must not hide what the written form shows.
   // Then, in turn, two readings of what is left that may reveal more: full-width forms read as
   // ASCII (NFKC: ０９０−１２３４, ＠) with `%XX` escapes of ASCII characters decoded (`%40` → `@`);
-  // then also runs of escapes decoded as UTF-8 before NFKC (`%EF%BC%A0` → `＠` → `@`). A reading
+  // then also runs of escapes decoded as UTF-8 before NFKC (`%EF%BC%A0` → `＠` → `@`) and the
+  // digits of every script read as ASCII (٠٥٠١٢٣٤٥٦٧, ۰۹۱۲, ०९८७: NFKC keeps them). A reading
   // that reveals something more to remove is kept (and read by the next); else the string stays.
   // Both are linear, and a malformed escape is left as written.
   let out = scan(s, mode);
   for (const utf8 of [0, 1]) {
-    const decoded = asciiEscapes((utf8 ? utf8Escapes(out) : out).normalize('NFKC'));
+    const decoded = asciiEscapes((utf8 ? asciiDigits(utf8Escapes(out)) : out).normalize('NFKC'));
     // nothing to normalise or decode (plain ASCII text, the usual case): no second pass
     const clean = decoded === out ? out : scan(decoded, mode);
     if (clean !== decoded) out = clean;
@@ -231,6 +233,22 @@ export function scrubText(s: string, mode: ScrubMode | 'path' = 'text'): string 
   return out;
 }
 
+const digits: Record<string, string> = {}; // each non-ASCII digit's value, once worked out
+/**
+ * Decimal digits of any script (Arabic-Indic ٤, Persian ۴, Devanagari ४…) as ASCII. Unicode
+ * encodes each script's 0–9 as one run of consecutive code points, and runs that touch hold whole
+ * sets: a digit's value is its distance from the start of its run, modulo 10.
+ */
+const asciiDigits = (x: string) =>
+  x.replace(/(?![0-9])\p{Nd}/gu, (d) => {
+    if (!digits[d]) {
+      const c = d.codePointAt(0)!;
+      let z = c;
+      while (/\p{Nd}/u.test(String.fromCodePoint(z - 1))) z--;
+      digits[d] = '' + ((c - z) % 10);
+    }
+    return digits[d];
+  });
 const asciiEscapes = (x: string) => x.replace(/%[0-7][\da-f]/gi, decodeURIComponent);
 /** Each run of `%XX` escapes decoded as UTF-8; a run that is no UTF-8 gets its ASCII escapes decoded. */
 const utf8Escapes = (x: string) =>

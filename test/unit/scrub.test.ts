@@ -206,3 +206,20 @@ describe('scrubUrl: percent-encoded PII beyond ASCII (capture review)', () => {
     expect(scrubUrl('/p/%C3%28/jane%2540example.com')).toBe('/p/%C3(/[email]'); // %C3%28 is no UTF-8: never throws
   });
 });
+
+describe('scrubText: digits of other scripts (capture review)', () => {
+  it.each([
+    ['٠٥٠١٢٣٤٥٦٧', '[phone]'], // Arabic-Indic
+    ['۰۹۱۲ ۳۴۵ ۶۷۸۹', '[phone]'], // Persian
+    ['٤١١١ ١١١١ ١١١١ ١١١١', '[card]'],
+    ['०९८७६५४३२१', '[phone]'], // Devanagari
+    ['call ০৯৮৭৬৫৪৩২১ now', 'call [phone] now'], // Bengali
+  ])('%j → %j in free text', (input, expected) => {
+    expect(scrubText(input)).toBe(expected);
+  });
+
+  it('a card in Arabic-Indic digits goes in an id; other text with such digits is kept as written', () => {
+    expect(scrubText('٤١١١١١١١١١١١١١١١', 'id')).toBe('[card]');
+    for (const s of ['مقاس ٤٢', 'साइज़ ४२', '٢٠٢٤-١١-٢٩']) expect(scrubText(s)).toBe(s);
+  });
+});
