@@ -1,8 +1,9 @@
 // @vitest-environment node
 // The model client's hand-over to a runtime in a worker, with a scripted stand-in Worker (the real
 // worker is tested in Chromium: test/browser/faults-model.test.ts).
-import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { fetchModel, withWorker, workers } from './model-fixture';
+import type { WorkerRequest } from '../../src/model/protocol';
 import { createIntentService } from '../../src/intent-service';
 import { loadModelPredictor, type ModelPredictor } from '../../src/model/client';
 import { PERSONAL_META } from '../../src/personalize/personalizer';
@@ -10,56 +11,9 @@ import { createMemoryStore } from '../../src/store/memory-store';
 import type { Store } from '../../src/store/types';
 import type { HunchEvent } from '../../src/events';
 import { advance } from '../../src/model/predictor';
-import type { WorkerRequest, WorkerResponse } from '../../src/model/protocol';
 import { newSessionState } from '../../src/model/session-state';
 import { globalHead } from '../../src/personalize/head';
 
-const dir = new URL('../../models/intent/', import.meta.url);
-const files: Record<string, Buffer> = { 'model.json': readFileSync(new URL('model.json', dir)), 'weights.bin': readFileSync(new URL('weights.bin', dir)) };
-const fetchModel = async (u: string) => {
-  const body = files[u.split('/').pop()!];
-  return { ok: !!body, status: body ? 200 : 404, json: async () => JSON.parse(body!.toString('utf8')), arrayBuffer: async () => new Uint8Array(body!).buffer };
-};
-
-/** How the stand-in worker answers each request; `undefined` holds the answer back. */
-type Script = (req: WorkerRequest) => WorkerResponse | undefined;
-const workers: FakeWorker[] = [];
-class FakeWorker {
-  static script: Script = () => undefined;
-  onmessage: ((ev: { data: WorkerResponse }) => void) | null = null;
-  onerror: ((ev: { message: string; preventDefault(): void }) => void) | null = null;
-  terminated = false;
-  requests: WorkerRequest[] = [];
-  constructor() {
-    workers.push(this);
-  }
-  postMessage(req: WorkerRequest) {
-    this.requests.push(req);
-    const res = FakeWorker.script(req);
-    if (res) setTimeout(() => this.onmessage?.({ data: res }), 0);
-  }
-  fail(message: string) {
-    this.onerror?.({ message, preventDefault() {} });
-  }
-  reply(res: WorkerResponse) {
-    setTimeout(() => this.onmessage?.({ data: res }), 0);
-  }
-  terminate() {
-    this.terminated = true;
-  }
-}
-
-const g = globalThis as Record<string, unknown>;
-afterEach(() => {
-  delete g.Worker;
-  delete g.OffscreenCanvas;
-  workers.length = 0;
-});
-function withWorker(script: Script) {
-  FakeWorker.script = script;
-  g.Worker = FakeWorker;
-  g.OffscreenCanvas = class {};
-}
 const info = { backend: 'webgl', version: 'test' };
 const head = { w: Array.from({ length: 64 }, () => 0.01), b: -2 };
 

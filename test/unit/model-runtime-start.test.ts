@@ -2,45 +2,15 @@
 // Starting the TensorFlow.js runtime from the model client: dispose() during the start, the time
 // limit, and which failures try the main thread. The worker is a scripted stand-in; the
 // main-thread runtime module is a small file written for each test (file:// assetBase).
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { fetchModel, withWorker, workers } from './model-fixture';
 import { loadModelPredictor, RUNTIME_FILES, type ModelClientOptions } from '../../src/model/client';
-import type { WorkerRequest, WorkerResponse } from '../../src/model/protocol';
 
-const dir = new URL('../../models/intent/', import.meta.url);
-const files: Record<string, Buffer> = { 'model.json': readFileSync(new URL('model.json', dir)), 'weights.bin': readFileSync(new URL('weights.bin', dir)) };
-const fetchModel = async (u: string) => {
-  const body = files[u.split('/').pop()!];
-  return { ok: !!body, status: body ? 200 : 404, json: async () => JSON.parse(body!.toString('utf8')), arrayBuffer: async () => new Uint8Array(body!).buffer };
-};
-
-type Script = (req: WorkerRequest) => WorkerResponse | undefined;
-const workers: FakeWorker[] = [];
-class FakeWorker {
-  static script: Script = () => undefined;
-  onmessage: ((ev: { data: WorkerResponse }) => void) | null = null;
-  onerror: ((ev: { message: string; preventDefault(): void }) => void) | null = null;
-  terminated = false;
-  constructor() {
-    workers.push(this);
-  }
-  postMessage(req: WorkerRequest) {
-    const res = FakeWorker.script(req);
-    if (res) setTimeout(() => this.onmessage?.({ data: res }), 0);
-  }
-  terminate() {
-    this.terminated = true;
-  }
-}
 const g = globalThis as Record<string, unknown>;
-function withWorker(script: Script) {
-  FakeWorker.script = script;
-  g.Worker = FakeWorker;
-  g.OffscreenCanvas = class {};
-}
 
 /** Counters the fake runtime modules write to. */
 interface Probe {
@@ -51,10 +21,7 @@ interface Probe {
 }
 let probe: Probe;
 afterEach(() => {
-  delete g.Worker;
-  delete g.OffscreenCanvas;
   delete g.__probe;
-  workers.length = 0;
 });
 
 /**
