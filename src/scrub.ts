@@ -22,7 +22,7 @@
  *   hash route (`#/product/604342441?variant=2`, `#!/…`) is scrubbed like a path and its query.
  * - text and ids are scrubbed as written, then checked again with full-width forms normalised
  *   (NFKC: `０９０−１２３４−５６７８`, `jane＠example.com`) and `%XX` escapes of ASCII decoded
- *   (`jane%40example.com`), then, if that revealed nothing, once more with runs of escapes
+ *   (`jane%40example.com`), then once more, on what is left, with runs of escapes
  *   decoded as UTF-8 before NFKC (`jane%EF%BC%A0example.com`, double-encoded `jane%2540…`) and
  *   the digits of every script read as ASCII (Arabic-Indic `٠٥٠١٢٣٤٥٦٧`, Persian, Devanagari); when a
  *   check reveals something more to remove, the string is stored as that check read it, else as
@@ -30,6 +30,11 @@
  * - emails may hold non-ASCII letters, so in scripts written without spaces (Japanese, Chinese)
  *   the text glued to an address is removed with it (`お問い合わせはinfo@example.comまで` →
  *   `[email]`): removing too much there was chosen over leaving part of an address.
+ * - an email's local part may hold RFC 5322's ! # $ & ' * / = ? ^ ` { | } ~ (`jane.o'brien@…`,
+ *   `jane~work@…`), but starts with a letter, digit, `.`, `-`, `_`, `+` or `%`: a quote before it
+ *   is punctuation (`'jane@example.com'` → `'[email]'`). In URLs and ids `/ = ? & #` delimit path
+ *   segments and `key=value` pairs, so there only free text counts them (`email=jane@…` in a
+ *   search is removed whole).
  */
 
 /** How aggressively to scrub: `'text'` for free text (queries, URLs), `'id'` for item/category ids. */
@@ -39,8 +44,11 @@ const isDigit = (c: number) => c >= 48 && c <= 57;
 const isAlpha = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 // domain: letters and digits (also non-ASCII ones: münchen.de), . - and % (percent-encoded in a URL)
 const isDomain = (c: number) => isAlpha(c) || isDigit(c) || c === 46 || c === 45 || c === 37 || (c > 127 && /[\p{L}\p{M}\p{N}]/u.test(String.fromCharCode(c)));
-// local part of an email: the same, and _ +
-const isLocal = (c: number) => isDomain(c) || c === 95 || c === 43;
+// an email's local part starts with one of these: the domain's characters, _ and +
+const isAtom = (c: number) => isDomain(c) || c === 95 || c === 43;
+// and goes on with the rest of RFC 5322's atext (jane.o'brien@…, jane~work@…); in URLs and ids,
+// where / = ? & # split path segments and key=value pairs, only free text counts those
+const isLocal = (c: number, text: boolean) => isAtom(c) || ("!$'*^`{|}~" + (text ? '#&/=?' : '')).includes(String.fromCharCode(c));
 // separators allowed inside phone/card numbers: any white space (tab, no-break, thin…) - . ( ) / _ ‐ −
 const isSep = (c: number) => /[\s\-.()/_\u2010\u2212]/.test(String.fromCharCode(c));
 
@@ -94,9 +102,9 @@ function domainEnd(s: string, i: number): number {
  * True when `s[end..]` goes on as an email's local part up to its `@` (at most 64 characters): the
  * digits before `end` ("jane+20240101@…") belong to that email, scrubbed whole at its `@`.
  */
-function inEmail(s: string, end: number): boolean {
+function inEmail(s: string, end: number, text: boolean): boolean {
   let k = end;
-  while (k < s.length && k - end < 64 && isLocal(s.charCodeAt(k))) k++;
+  while (k < s.length && k - end < 64 && isLocal(s.charCodeAt(k), text)) k++;
   return s.charCodeAt(k) === 64 && domainEnd(s, k) > 0;
 }
 
@@ -105,13 +113,16 @@ function scan(s: string, mode: ScrubMode | 'path'): string {
   let out = '';
   let emitted = 0; // s[0..emitted) already copied to out
   let leftLimit = 0; // left expansion of an email never crosses this (keeps the scan linear)
+  const free = mode === 'text';
   const n = s.length;
   let i = 0;
   while (i < n) {
     const c = s.charCodeAt(i);
     if (c === 64 /* @ */) {
       let a = i;
-      while (a > leftLimit && a > emitted && isLocal(s.charCodeAt(a - 1))) a--;
+      while (a > leftLimit && a > emitted && isLocal(s.charCodeAt(a - 1), free)) a--;
+      // a quote or other mark before the address is punctuation ('jane@example.com')
+      while (a < i && !isAtom(s.charCodeAt(a))) a++;
       const b = domainEnd(s, i);
       if (a < i && b > 0) {
         out += s.slice(emitted, a) + '[email]';
@@ -180,7 +191,7 @@ function scan(s: string, mode: ScrubMode | 'path'): string {
       // dates and times (2024-11-29, 29.11.2024, 12:30) are not phone numbers
       const dateLike = /^(?:4-[12]-[12]|[12]-[12]-4)$/.test(shape);
       // in a URL path, a segment of digits only ("/ip/airpods/604342441/") is an id
-      const text = mode === 'text' || (mode === 'path' && !(seps === 0 && !plus && s.charCodeAt(i - 1) === 47 && (end === n || s.charCodeAt(end) === 47)));
+      const text = free || (mode === 'path' && !(seps === 0 && !plus && s.charCodeAt(i - 1) === 47 && (end === n || s.charCodeAt(end) === 47)));
       // a bare GTIN (13/14 digits), or an ISBN-13 written with separators (978-0-306-40615-7), with
       // its GS1 check digit right: an item number, neither a card nor a phone in an id
       const gtin = !plus && (seps ? nd === 13 && /^97[89]/.test(s.slice(i)) : nd <= 14) && mod10(s, i, end, true);
@@ -196,10 +207,19 @@ function scan(s: string, mode: ScrubMode | 'path'): string {
       // text, unless the run is such a GTIN
       else if (!dateLike && nd >= 7 && nd <= 15 && (plus || seps >= 2 || (text && seps >= 1)) && (text || plus || s.charCodeAt(i - 1) === 40 || (!gtin && (nd >= 10 || !dotted)))) tag = '[phone]';
       else if (text && nd >= 9 && nd <= 12) tag = '[phone]';
-      if (tag && !inEmail(s, end)) {
-        out += s.slice(emitted, i) + tag;
-        emitted = end;
-        leftLimit = end;
+      if (tag) {
+        // the run's end may begin an email's local part ("jane+20240101@…"), scrubbed whole at its
+        // `@`: then the tag takes only the groups before a separator no local part holds
+        // ("4111 1111 1111 1111.x@…", "555 123 4567.jane@…"), if any
+        let e = end;
+        if (inEmail(s, end, free)) {
+          while (e > i && isLocal(s.charCodeAt(e - 1), free)) e--;
+          while (e > i && !isDigit(s.charCodeAt(e - 1))) e--;
+        }
+        if (e > i) {
+          out += s.slice(emitted, i) + tag;
+          emitted = leftLimit = e;
+        }
       }
       i = Math.max(end, i + 1);
       continue;

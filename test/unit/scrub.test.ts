@@ -59,7 +59,7 @@ describe('scrubText', () => {
   // the input must cost about 16× the time, not 256× (a backtracking blow-up is quadratic or
   // worse). The bound is loose (100×) because GC and other processes share the CPU.
   it('is linear in the input on adversarial strings', () => {
-    const shapes = ['a@', '1 ', 'a', '1.', 'x@y.1-1-1-1-1-1-1-1-', 'a.b@c.de ', '+1 (5'];
+    const shapes = ['a@', '1 ', 'a', '1.', 'x@y.1-1-1-1-1-1-1-1-', 'a.b@c.de ', '+1 (5', "'~", '1 1~', '%EF%BC%90', '٤ '];
     const best = (s: string) => {
       let min = Infinity;
       for (let r = 0; r < 5; r++) {
@@ -221,5 +221,31 @@ describe('scrubText: digits of other scripts (capture review)', () => {
   it('a card in Arabic-Indic digits goes in an id; other text with such digits is kept as written', () => {
     expect(scrubText('٤١١١١١١١١١١١١١١١', 'id')).toBe('[card]');
     for (const s of ['مقاس ٤٢', 'साइज़ ४२', '٢٠٢٤-١١-٢٩']) expect(scrubText(s)).toBe(s);
+  });
+});
+
+describe('scrubText: RFC 5322 local parts (capture review)', () => {
+  it.each([
+    ["mary.o'brien@example.com", 'text', '[email]'],
+    ["mail jane.o'brien@example.com now", 'id', 'mail [email] now'],
+    ['jane~work@example.com', 'id', '[email]'],
+    ['a!b#c$d&e*f/g=h?i^j`k{l|m}n~o@example.com', 'text', '[email]'],
+    ["don't email me at x@y.com", 'text', "don't email me at [email]"],
+    ["'jane@example.com'", 'text', "'[email]'"],
+    ['*jane@example.com*', 'text', '*[email]*'],
+  ] as const)('%j (%s) → %j', (input, mode, expected) => {
+    expect(scrubText(input, mode)).toBe(expected);
+  });
+
+  it('in URLs and ids / = ? & still split the path and the pairs', () => {
+    expect(scrubUrl('https://shop.example/users/jane@example.com/orders')).toBe('https://shop.example/users/[email]/orders');
+    expect(scrubText('https://shop.example/p?ref=mail&e=jane%40example.com', 'id')).toBe('https://shop.example/p?ref=mail&e=[email]');
+    expect(scrubUrl("/u/o'brien@example.com")).toBe('/u/[email]');
+  });
+
+  it('digits glued to an email keep their tag for the groups before a separator no address holds', () => {
+    expect(scrubText('pay 4111 1111 1111 1111.x@y.com')).toBe('pay [card] [email]');
+    expect(scrubText('call 555 123 4567.jane@example.com', 'id')).toBe('call [phone] [email]');
+    expect(scrubText('call 555 123 4567~jane@example.com')).toBe('call [phone] [email]');
   });
 });
