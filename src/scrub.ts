@@ -15,11 +15,12 @@
  * - a run of digit groups longer than any card or phone (> 19 digits) → `[number]` when it starts
  *   with `+` or has separators (≥ 2 in ids), since a phone or card may hide inside; bare runs
  *   (ids, hashes) are kept. Digits glued to letters (`abc123`) are identifiers: only that group.
- * - URLs: user:password@ removed, every query value and the fragment's key=value pairs removed
- *   (keys kept: `?q=&page=`), path scrubbed as text, except that a path segment of digits only
- *   (`/ip/airpods/604342441/`) is scrubbed as an id: numeric product ids and GTINs stay, a
- *   Luhn-valid card number does not; digits split by separators ("/030/1234567") are text. A
- *   hash route (`#/product/604342441?variant=2`, `#!/…`) is scrubbed like a path and its query.
+ * - URLs: user:password@ removed, every query value, path parameter value (`;jsessionid=`) and
+ *   the fragment's key=value pairs removed (keys kept: `?q=&page=`), path scrubbed as text,
+ *   except that a path segment of digits only (`/ip/airpods/604342441/`) is scrubbed as an id:
+ *   numeric product ids and GTINs stay, a Luhn-valid card number does not; digits split by
+ *   separators ("/030/1234567") are text. A hash route (`#/product/604342441?variant=2`,
+ *   `#!/…`) is scrubbed like a path and its query.
  * - text and ids are scrubbed as written, then checked again with full-width forms normalised
  *   (NFKC: `０９０−１２３４−５６７８`, `jane＠example.com`) and `%XX` escapes of ASCII decoded
  *   (`jane%40example.com`), then once more, on what is left, with runs of escapes
@@ -284,9 +285,9 @@ const utf8Escapes = (x: string) =>
 const scrubPairs = (part: string) => part.split('&').map((kv) => scrubText(kv.replace(/=.*/s, '='))).join('&');
 
 /**
- * Scrubs a URL (absolute or relative): drops credentials, removes every query value and the
- * fragment's `key=value` values, and scrubs the rest as text; a hash route (`#/…`, `#!/…`) is
- * scrubbed like a path and its query. Never throws.
+ * Scrubs a URL (absolute or relative): drops credentials, removes every query value, path
+ * parameter value (`;k=v`) and the fragment's `key=value` values, and scrubs the rest as text; a
+ * hash route (`#/…`, `#!/…`) is scrubbed like a path and its query. Never throws.
  */
 export function scrubUrl(url: string, route?: boolean): string {
   let [, rest, query, fragment] = /^([^?#]*)(?:\?([^#]*))?(?:#(.*))?/s.exec(url)!;
@@ -299,7 +300,8 @@ export function scrubUrl(url: string, route?: boolean): string {
     const at = rest.lastIndexOf('@', hostEnd);
     if (at >= hostStart) rest = rest.slice(0, hostStart) + rest.slice(at + 1);
   }
-  let result = scrubText(rest, 'path');
+  // path parameters (`;jsessionid=8F2A…`) lose their values like the query's
+  let result = scrubText(rest.replace(/;([^/;=]*)=[^/;]*/g, ';$1='), 'path');
   if (query !== undefined) result += '?' + scrubPairs(query);
   // a hash route (#/…, #!/…) is a path with its own query
   // (once: a '#' within the route is text, so the work stays linear however many there are)

@@ -249,3 +249,17 @@ describe('scrubText: RFC 5322 local parts (capture review)', () => {
     expect(scrubText('call 555 123 4567~jane@example.com')).toBe('call [phone] [email]');
   });
 });
+
+describe('scrubUrl: path parameters (capture review)', () => {
+  it.each([
+    ['https://shop.example/cart;jsessionid=8F2A9C1B7E3D4F5A6B7C8D9E0F1A2B3C', 'https://shop.example/cart;jsessionid='],
+    ['/p;v=5551234567/x;sid=abc?q=1', '/p;v=/x;sid=?q='],
+    ['/shop#/cart;jsessionid=8F2A9C1B', '/shop#/cart;jsessionid='],
+  ])('%j → %j (values dropped like the query\'s, keys kept)', (url, expected) => {
+    expect(scrubUrl(url)).toBe(expected);
+  });
+
+  it('a ; without = is text', () => {
+    expect(scrubUrl('/a;b/604342441')).toBe('/a;b/604342441');
+  });
+});
