@@ -17,7 +17,8 @@
  *   (ids, hashes) are kept. Digits glued to letters (`abc123`) are identifiers: only that group.
  * - URLs: user:password@ removed, every query value, path parameter value (`;jsessionid=`) and
  *   the fragment's key=value pairs removed (keys kept: `?q=&page=`), path scrubbed as text,
- *   except that a path segment of digits only (`/ip/airpods/604342441/`) is scrubbed as an id:
+ *   except that a path segment of digits only (`/ip/airpods/604342441/`, also with an extension
+ *   or path parameters: `/100012043978.html`, `/604342441;sid=`) is scrubbed as an id:
  *   numeric product ids and GTINs stay, a Luhn-valid card number does not; digits split by
  *   separators ("/030/1234567") are text. A hash route (`#/product/604342441?variant=2`,
  *   `#!/…`) is scrubbed like a path and its query.
@@ -109,6 +110,9 @@ function inEmail(s: string, end: number, text: boolean): boolean {
   return s.charCodeAt(k) === 64 && domainEnd(s, k) > 0;
 }
 
+/** Where a digits-only URL path segment may end (from the end of its digits): `/`, `;` or the end, maybe after `.html`. */
+const SEGMENT_END = /(?:\.[a-z]+)?(?:[/;]|$)/iy;
+
 /** One scrubbing pass over `s` as written (no decoding). Linear in `s.length`. */
 function scan(s: string, mode: ScrubMode | 'path'): string {
   let out = '';
@@ -191,8 +195,9 @@ function scan(s: string, mode: ScrubMode | 'path'): string {
       }
       // dates and times (2024-11-29, 29.11.2024, 12:30) are not phone numbers
       const dateLike = /^(?:4-[12]-[12]|[12]-[12]-4)$/.test(shape);
-      // in a URL path, a segment of digits only ("/ip/airpods/604342441/") is an id
-      const text = free || (mode === 'path' && !(seps === 0 && !plus && s.charCodeAt(i - 1) === 47 && (end === n || s.charCodeAt(end) === 47)));
+      // in a URL path, a segment of digits only ("/ip/airpods/604342441/"), maybe with an extension
+      // or path parameters ("/100012043978.html", "/604342441;sid="), is an id
+      const text = free || (mode === 'path' && !(seps === 0 && !plus && s.charCodeAt(i - 1) === 47 && ((SEGMENT_END.lastIndex = end), SEGMENT_END.test(s))));
       // a bare GTIN (13/14 digits), or an ISBN-13 written with separators (978-0-306-40615-7), with
       // its GS1 check digit right: an item number, neither a card nor a phone in an id
       const gtin = !plus && (seps ? nd === 13 && /^97[89]/.test(s.slice(i)) : nd <= 14) && mod10(s, i, end, true);

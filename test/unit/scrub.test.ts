@@ -263,3 +263,15 @@ describe('scrubUrl: path parameters (capture review)', () => {
     expect(scrubUrl('/a;b/604342441')).toBe('/a;b/604342441');
   });
 });
+
+describe('scrubUrl: numeric path segments with an extension or parameters (capture review)', () => {
+  it.each(['https://item.jd.com/100012043978.html', 'https://item.jd.com/100012043978', '/p/604342441.htm/reviews', '/p/604342441;jsessionid='])('%j is kept: a numeric product id', (url) => {
+    expect(scrubUrl(url)).toBe(url);
+  });
+
+  it('a card or a phone with separators there still goes; digits glued to more than an extension are text', () => {
+    expect(scrubUrl('/pay/4111111111111111.html')).toBe('/pay/[card].html');
+    expect(scrubUrl('/call/555-123-4567.html')).toBe('/call/[phone].html');
+    expect(scrubUrl('/f/5551234567.tar.gz')).toBe('/f/[phone].tar.gz');
+  });
+});
