@@ -84,6 +84,8 @@ export function captureNavigation(win: Window, sink: NavigationSink, now: () => 
   const scan = () =>
     guard(() => {
       for (const el of Array.from(doc.querySelectorAll(LD_SELECTOR))) {
+        // its text node edited in place (again: observing a node twice only renews the options)
+        observer?.observe(el, { characterData: true, subtree: true });
         const text = el.textContent ?? '';
         if (read.get(el) === text || !text.trim()) continue;
         let invalid: unknown;
@@ -174,8 +176,9 @@ export function captureNavigation(win: Window, sink: NavigationSink, now: () => 
   doc.addEventListener('visibilitychange', onVisibility);
   win.addEventListener('pagehide', onPageHide);
   win.addEventListener('pageshow', onPageShow);
-  // childList: blocks added, or their text replaced; characterData: their text node edited
-  observer?.observe(doc.documentElement, { childList: true, subtree: true, characterData: true });
+  // childList: blocks added, or their text replaced; their text nodes edited in place are watched
+  // on each block that scan() finds, not across the document (every text edit would cost a record)
+  observer?.observe(doc.documentElement, { childList: true, subtree: true });
   // a prerendered page is entered when the shopper is shown it (listeners are in place already,
   // in the same order as on any page, so its last dwell is still recorded before the spill)
   const activate = () =>

@@ -3,7 +3,7 @@
  * page across SPA navigations, what counts as a new page, back/forward-cache returns, and
  * dispose() next to other history wrappers.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { captureNavigation, isNewPage } from '../../src/capture/navigation';
 
 const LD = (sku: string) => JSON.stringify({ '@context': 'https://schema.org', '@type': 'Product', sku, offers: { price: '10' } });
@@ -202,5 +202,24 @@ describe('a prerendered page', () => {
     } finally {
       delete (doc as { prerendering?: boolean }).prerendering;
     }
+  });
+});
+
+describe('what the mutation observer watches', () => {
+  it('text edits outside JSON-LD cost nothing: characterData is watched on the blocks only, and an edit there is still read', async () => {
+    stop();
+    const observe = vi.spyOn(MutationObserver.prototype, 'observe');
+    try {
+      start();
+      await tick();
+      for (const [target, opts] of observe.mock.calls) if (opts?.characterData) expect((target as Element).matches?.('script[type="application/ld+json"]')).toBe(true);
+      expect(observe).toHaveBeenCalledWith(document.documentElement, { childList: true, subtree: true });
+    } finally {
+      observe.mockRestore();
+    }
+    log.length = 0;
+    (document.getElementById('ld')!.firstChild as Text).data = LD('C');
+    await tick();
+    expect(log).toEqual(['product C']);
   });
 });
