@@ -11,7 +11,8 @@
  * is deleted (by `destroy()` or by another connection), a store never reconnects: every call
  * rejects with a `DatabaseDeletedError`, so work that started before the deletion (a batch, a
  * personalization run) cannot recreate the database with what was deleted. The owner opens a new
- * store for new data.
+ * store for new data. A database at this version without hunch's stores (an open without an
+ * upgrade created it empty) is deleted and made afresh on open, once.
  */
 import { deleteDB, openDB, type IDBPDatabase } from 'idb';
 import type { HunchEvent } from '../events.js';
@@ -47,24 +48,26 @@ const DELETE_TIMEOUT_MS = 5000;
  * @throws when the deletion fails or is blocked past 5 s
  */
 export async function deleteIdbStore(dbName: string): Promise<void> {
-  if (typeof indexedDB === 'undefined' || !indexedDB) return;
+  if (!globalThis.indexedDB) return;
   await withTimeout(deleteDB(dbName), DELETE_TIMEOUT_MS, `deleting IndexedDB "${dbName}"`);
 }
 
 /**
  * Opens (creating or upgrading) the database and returns the store.
- * @throws when IndexedDB is missing, throws on open, or the open is blocked past the timeout.
+ * @throws when IndexedDB is missing, throws on open, or the open is blocked past the timeout; when
+ * the database has a newer schema without the stores hunch needs ("incompatible schema").
  */
 export async function openIdbStore(opts: IdbStoreOptions): Promise<Store> {
   const { dbName } = opts;
   const timeout = opts.openTimeoutMs ?? 3000;
-  if (typeof indexedDB === 'undefined' || !indexedDB) throw new Error('IndexedDB is not available');
+  if (!globalThis.indexedDB) throw new Error('IndexedDB is not available');
   let db: DB | undefined;
   let opening: Promise<DB> | undefined;
   let deleted = false;
 
-  const connect = async (): Promise<DB> => {
+  const connect = async (again?: boolean): Promise<DB> => {
     const handlers = {
+      upgrade: migrate,
       blocking(_current: number, next: number | null) {
         // another tab wants to upgrade or delete: let it, and reopen on next use
         db?.close();
@@ -78,18 +81,16 @@ export async function openIdbStore(opts: IdbStoreOptions): Promise<Store> {
         db = undefined;
       },
     };
-    try {
-      return await openDB<HunchDB>(dbName, DB_VERSION, { upgrade: migrate, ...handlers });
-    } catch (err) {
+    const d = await openDB<HunchDB>(dbName, DB_VERSION, handlers).catch((err) => {
       // a newer hunch in another tab upgraded the schema: use it if it has what we need
-      if ((err as Error)?.name !== 'VersionError') throw err;
-      const newer = await openDB<HunchDB>(dbName, undefined, handlers);
-      if (!REQUIRED_STORES.every((s) => newer.objectStoreNames.contains(s))) {
-        newer.close();
-        throw new Error(`database "${dbName}" has an incompatible newer schema`);
-      }
-      return newer;
-    }
+      if (err?.name !== 'VersionError') throw err;
+      return openDB<HunchDB>(dbName, undefined, handlers);
+    });
+    if (REQUIRED_STORES.every((s) => d.objectStoreNames.contains(s))) return d;
+    d.close();
+    if (again || d.version > DB_VERSION) throw new Error(`database "${dbName}" has an incompatible schema`);
+    await deleteDB(dbName);
+    return connect(true);
   };
 
   const getDb = (): Promise<DB> => {

@@ -13,14 +13,16 @@ export function createMemoryStore(): Store {
   let events = new Map<string, HunchEvent>();
   let sessions = new Map<string, SessionRecord>();
   let meta = new Map<string, unknown>();
+  /** Rebuilds the summaries of these sessions from their events (idempotent, like the IndexedDB store's). */
+  const summarize = (touched: Set<string>) => {
+    const all = [...events.values()].filter((e) => touched.has(e.sessionId)).sort(byTs);
+    for (const [sid, group] of groupBySession(all)) sessions.set(sid, mergeSession(undefined, group));
+  };
   return {
     kind: 'memory',
     async putEvents(list) {
       for (const e of list) events.set(e.id, structuredClone(e));
-      // recompute touched sessions from their events: idempotent like the IndexedDB store
-      const touched = new Set(list.map((e) => e.sessionId));
-      const all = [...events.values()].filter((e) => touched.has(e.sessionId)).sort(byTs);
-      for (const [sid, group] of groupBySession(all)) sessions.set(sid, mergeSession(undefined, group));
+      summarize(new Set(list.map((e) => e.sessionId)));
     },
     async getEvents(q = {}) {
       let all = [...events.values()];
@@ -50,8 +52,7 @@ export function createMemoryStore(): Store {
         }
       }
       for (const id of touched) sessions.delete(id);
-      const left = [...events.values()].filter((e) => touched.has(e.sessionId)).sort(byTs);
-      for (const [sid, group] of groupBySession(left)) sessions.set(sid, mergeSession(undefined, group));
+      summarize(touched);
       return deleted;
     },
     async getMeta<T>(key: string) {

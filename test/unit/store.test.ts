@@ -125,6 +125,6 @@ describe('indexeddb store lifecycle', () => {
   it('refuses a newer database that lacks the stores it needs (the instance then falls back to memory)', async () => {
     const name = `test-${++dbSeq}`;
     (await openDB(name, 5)).close(); // a newer, foreign schema
-    await expect(openIdbStore({ dbName: name, openTimeoutMs: 2000 })).rejects.toThrow(/incompatible newer schema/);
+    await expect(openIdbStore({ dbName: name, openTimeoutMs: 2000 })).rejects.toThrow(/incompatible schema/);
   });
 });
