@@ -42,7 +42,7 @@ export const MAX_PENDING_EVENTS = 1000;
  * @throws TypeError (rejects) when an option is invalid, naming the option.
  */
 export async function createHunch(options?: HunchOptions, deps: HunchDeps = {}): Promise<Hunch> {
-  const win = deps.window ?? (typeof window !== 'undefined' ? window : undefined);
+  const win = deps.window ?? globalThis.window;
   // relative URL options resolve against the page (the build's folder without one, e.g. SSR)
   return createInstance(resolveOptions(options, win?.location?.href ?? deps.assetBase), deps, win);
 }
@@ -59,7 +59,8 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps, win: Windo
   const problems = createProblemReporter(emitter);
   const problem = problems.report;
 
-  let consent: Consent = opts.consent;
+  let consent: Consent = opts.consent; // the state applied (changeConsent)
+  let asked = consent; // the last state asked for, applied or queued: what record() obeys at once
   let disposed = false;
   let disposing: Promise<void> | undefined;
   /** forget() is running. */
@@ -79,7 +80,7 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps, win: Windo
 
   const slot = createStoreSlot({
     open: (hooks) => openPersistent(opts.dbName, hooks),
-    unavailable: (err) => problem('warning', 'storage-fallback', `IndexedDB unavailable (${reason(err)}); events are kept in memory for this page only`),
+    unavailable: (err) => problem('warning', 'storage-fallback', `IndexedDB unavailable (${reason(err)}); events are kept in memory`),
     deletedElsewhere: () => forgetHere(),
     remove: deps.deleteStore ? () => deps.deleteStore!(opts.dbName) : deps.openStore ? undefined : () => deleteIdbStore(opts.dbName),
   });
@@ -90,7 +91,7 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps, win: Windo
     store: getStore,
     quotaPolicy: (tighten, count) => retention.policy(Math.min(opts.retention.maxEvents, Math.floor(count * (1 - 0.2 * tighten)))),
     async fallback(batch, err) {
-      problem('error', 'storage-write', `writing to IndexedDB failed (${(err as Error)?.name ?? err}); switching to memory storage`);
+      problem('error', 'storage-write', `writing to IndexedDB failed (${(err as Error)?.name ?? err}); events are kept in memory`);
       await slot.toMemory().putEvents(batch);
       stranded.add(batch);
     },
@@ -126,21 +127,21 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps, win: Windo
   if (consent !== 'denied') loadWhenIdle();
 
   const record = (type: HunchEvent['type'], props: EventProps & { dwellMs?: number }) => {
-    // nothing while forget() erases: an event would continue the forgotten session and open a new database
-    if (disposed || consent === 'denied' || erasing) return;
+    // nothing while forget() erases (an event would continue the forgotten session and open a new
+    // database), nor from the moment dispose() is called (no write may race its closing of the store)
+    if (disposing || asked === 'denied' || erasing) return;
     const ts = now();
     const prev = current(ts);
     const { ptr, started } = advanceSession(prev, ts, timeoutMs, randomId);
     mine = ptr;
-    pointer.write(ptr);
+    // stored only while 'granted' is both asked for and applied; otherwise held, and the session
+    // pointer not written, until a change to 'granted' takes them
+    const storing = asked === consent;
+    if (storing) pointer.write(ptr);
     if (started) emitter.emit('session', { sessionId: ptr.id, reason: prev ? 'timeout' : 'start' });
     const e: HunchEvent = { id: nextId(), type, ts, sessionId: ptr.id, ...props };
-    if (consent === 'pending') {
-      pendingEvents.push(e);
-      if (pendingEvents.length > MAX_PENDING_EVENTS) pendingEvents.shift();
-    } else {
-      writer.push(e);
-    }
+    if (storing && consent === 'granted') writer.push(e);
+    else if (pendingEvents.push(e) > MAX_PENDING_EVENTS) pendingEvents.shift();
     // the model hears it before listeners, which may track() in turn; what they get is frozen, so
     // a listener cannot change what is stored (unvalidated, unscrubbed) or what the model saw
     services.feed(Object.freeze(e));
@@ -248,8 +249,8 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps, win: Windo
     if (next === 'granted') {
       // the session this tab continued or started while not storing is shared from now on
       if (mine) pointer.write(current()!);
-      const held = pendingEvents;
-      pendingEvents = [];
+      // what was held, unless a later change was asked for meanwhile: then they wait for it
+      const held = asked === next ? pendingEvents.splice(0) : [];
       await startStoring(held);
       await writer.flush();
     } else if (next === 'denied') {
@@ -272,7 +273,7 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps, win: Windo
     tell();
   };
   const consentChanges = createSerialQueue();
-  const applyConsent = (next: Consent, fromTab = false) => consentChanges(() => changeConsent(next, fromTab));
+  const applyConsent = (next: Consent, fromTab = false) => ((asked = next), consentChanges(() => changeConsent(next, fromTab)));
 
   // consent and forget reach the other tabs of this dbName (`tab-sync.ts`)
   const tabs = createTabSync(deps.channel ?? browserChannel(win), opts.dbName, {
@@ -301,7 +302,7 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps, win: Windo
           // what is not confirmed written yet (storage still opening, or a batch the browser may abort
           // while it tears the page down) is also kept in localStorage for the next load (never while
           // forget() runs: its batches are about to be erased; a later 'pending' keeps them)
-          spillUntilWritten(ls, opts.dbName, tabId, writer, consent !== 'denied' && !erasing, stranded.list);
+          spillUntilWritten(ls, opts.dbName, tabId, writer, asked !== 'denied' && !erasing, stranded.list);
           if (!erasing) pointer.flush(); // the last seconds of activity: a reload within the timeout continues the session
           void services.intents()?.persist();
         },
@@ -309,23 +310,24 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps, win: Windo
     );
   }
 
-  /** Methods that read or compute reject once the instance is disposed (forget and consent still work). */
-  const alive = (method: string) => { if (disposed) throw new Error(`hunch.${method}: this instance was disposed`); };
-  /** A method the lazy half answers (`start-services.ts`): it loads first. */
+  /** A method the lazy half answers (`start-services.ts`): it loads first; after dispose() the load rejects. */
   const lazy = <K extends keyof ServiceMethods>(name: K) =>
-    (async (...args: unknown[]) => (alive(name), ((await services.load())[name] as (...a: unknown[]) => unknown)(...args))) as Hunch[K];
+    (async (...args: unknown[]) => ((await services.load())[name] as (...a: unknown[]) => unknown)(...args)) as Hunch[K];
 
   const instance: Hunch = {
-    track: (type, props) => void (disposed || track(type, props)),
-    flush: () => (consent === 'granted' ? writer.flush() : Promise.resolve()),
+    track: (type, props) => void (disposing || track(type, props)),
+    flush: () => writer.flush(), // holds nothing while consent is not granted (but batches issued before it)
     async export() {
-      alive('export');
+      if (disposed) throw new Error('hunch: this instance was disposed');
       const base = { format: 'hunch-export' as const, version: 1 as const, library: VERSION, exportedAt: new Date(now()).toISOString(), consent };
       const held = structuredClone(pendingEvents);
+      const epoch = forgets;
       // what is stored: while granted, and also while 'pending' after it was granted (pending
       // stops storing but keeps what was stored); events held in memory come after it
       const source = consent === 'granted' ? (await writer.flush(), slot.forReading()) : slot.current();
-      return { ...base, ...(await exportData(await source, slot.earlier(), held)) };
+      // a forget() (here or in another tab) that closed the store under its reads: what remains is nothing
+      const data = await exportData(await source, slot.earlier(), held).catch((e) => { if (epoch === forgets && !erasing) throw e; });
+      return { ...base, ...(data ?? (await exportData(undefined, undefined, []))) };
     },
     forget,
     consent: async (state) => applyConsent(validateConsent(state)), // changeConsent tells the other tabs
@@ -335,7 +337,7 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps, win: Windo
     personalize: lazy('personalize'),
     metrics: lazy('metrics'),
     rollback: lazy('rollback'),
-    triggers: { add: (rule) => rules.add(rule), remove: (id) => rules.remove(id), list: () => rules.list() },
+    triggers: { add: rules.add, remove: rules.remove, list: rules.list },
     get backend() {
       return services.intents()?.backend ?? 'none';
     },
@@ -346,8 +348,8 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps, win: Windo
       runtime: async () => (await services.intents()?.runtimeInfo?.()) ?? { thread: 'none', backend: 'none', numTensors: 0, steps: 0 },
       loseWebGLContext: async () => (await services.intents()?.loseContext?.()) ?? false,
     },
-    on: (name, cb) => emitter.on(name, cb),
-    off: (name, cb) => emitter.off(name, cb),
+    on: emitter.on,
+    off: emitter.off,
     dispose() {
       // one teardown, however often it is called, and completed even when the last writes fail
       disposing ??= (async () => {
@@ -355,7 +357,7 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps, win: Windo
         pointer.flush();
         try {
           // what only memory holds goes to the next load, as at pagehide (never while forget() runs)
-          if (consent !== 'denied') spillEvents(ls, opts.dbName, tabId, (await writer.flush(), erasing ? [] : stranded.list()));
+          if (asked !== 'denied') spillEvents(ls, opts.dbName, tabId, (await writer.flush(), erasing ? [] : stranded.list()));
           await services.intents()?.persist(true); // not waiting for a model still loading
         } catch (err) {
           problem('warning', 'dispose', `the last writes before dispose() failed: ${reason(err)}`);
@@ -364,7 +366,8 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps, win: Windo
           services.dispose();
           emitter.clear();
           tabs.close(); // stops listening; forget() and consent('denied') still tell the other tabs
-          (await slot.current()?.catch(() => undefined))?.close();
+          // the store in use, and the one a failed write left (memory replaced it); neither rejects
+          for (const s of [slot.current(), slot.earlier()]) (await s)?.close();
         }
       })();
       return disposing;
