@@ -5,7 +5,7 @@
 import type { HunchEvent } from '../events.js';
 import type { JsNet } from '../model/js-net.js';
 import type { SessionRecord } from '../session.js';
-import { createPacer } from '../slice.js';
+import { createPacer, runSliced } from '../slice.js';
 import type { Store } from '../store/types.js';
 import { sessionExampleSteps, type SessionExamples } from './examples.js';
 
@@ -20,12 +20,8 @@ type Pace = () => Promise<void>;
 async function examplesOf(store: Store, net: JsNet, session: SessionRecord, after: number, pace: Pace): Promise<SessionExamples> {
   // events stored up to a reset were forgotten, whatever storage still holds
   const events: HunchEvent[] = (await store.getEvents({ sessionId: session.id })).filter((e) => e.ts > after);
-  const steps = sessionExampleSteps(net, events);
-  for (;;) {
-    const r = steps.next();
-    if (r.done) return r.value;
-    await pace();
-  }
+  // a zero budget hands every step to `pace`, which yields once the shared slice is spent
+  return runSliced(sessionExampleSteps(net, events), undefined, 0, pace);
 }
 
 /**
