@@ -4,7 +4,8 @@
  * an SPA inserts or rewrites later; visible time per page (`dwell`) from the Page Visibility API,
  * reported when the page is hidden or left.
  *
- * What is a new page: a change of path (`pushState`, `replaceState`, back/forward), a change of
+ * What is a new page: a change of path (`pushState`, `replaceState`, back/forward, the Navigation
+ * API's `navigation.navigate()` intercepted by an SPA router), a change of
  * hash route (`#/…`, `#!/…`, up to its `?`), or a change of query string, the hash route's
  * included, that makes a history entry (`pushState`, back/forward: `?page=2` is another page of
  * results). A query change by `replaceState` is the same page updating its address (a variant
@@ -146,6 +147,11 @@ export function captureNavigation(win: Window, sink: NavigationSink, now: () => 
   const unwrapReplace = wrap('replaceState', 'replace');
 
   const onTraverse = () => navigated('traverse');
+  // the Navigation API: `navigation.navigate()` with `intercept()` changes the address without
+  // pushState or popstate. Its currententrychange also fires for history calls, back/forward and
+  // hash changes, which then find the address already taken (no second page view).
+  const nav = (win as Window & { navigation?: EventTarget }).navigation;
+  const onEntry = (ev: Event) => navigated((ev as Event & { navigationType?: string }).navigationType === 'replace' ? 'replace' : 'push');
   const onVisibility = () =>
     guard(() => {
       if (doc.visibilityState === 'hidden') reportDwell();
@@ -173,6 +179,7 @@ export function captureNavigation(win: Window, sink: NavigationSink, now: () => 
 
   win.addEventListener('popstate', onTraverse);
   win.addEventListener('hashchange', onTraverse);
+  nav?.addEventListener('currententrychange', onEntry);
   doc.addEventListener('visibilitychange', onVisibility);
   win.addEventListener('pagehide', onPageHide);
   win.addEventListener('pageshow', onPageShow);
@@ -197,6 +204,7 @@ export function captureNavigation(win: Window, sink: NavigationSink, now: () => 
     unwrapReplace();
     win.removeEventListener('popstate', onTraverse);
     win.removeEventListener('hashchange', onTraverse);
+    nav?.removeEventListener('currententrychange', onEntry);
     doc.removeEventListener('visibilitychange', onVisibility);
     win.removeEventListener('pagehide', onPageHide);
     win.removeEventListener('pageshow', onPageShow);

@@ -1,7 +1,7 @@
 /**
  * Real-Chromium tests of auto-capture: which JSON-LD product belongs to which page across SPA
  * navigations (both render orders, at once and later), blocks rewritten in place or streamed in
- * two network chunks, query-only address changes, returns from the back/forward cache, label
+ * two network chunks, the Navigation API (navigate + intercept), query-only address changes, returns from the back/forward cache, label
  * clicks, marked elements in shadow roots, light-DOM forms slotted into one, and dispose() next
  * to another history wrapper.
  */
@@ -52,6 +52,23 @@ describe('JSON-LD products across SPA navigation', () => {
     const after = (await recorded(page)).slice(2);
     expect(after.filter((l) => l.startsWith('product_view'))).toEqual(['product_view B']);
     expect(after).toContain('page /shop/b');
+    expect(page.errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('navigation.navigate() intercepted by the router (no pushState) is one page view with its product; a later pushState is not counted twice', async () => {
+    const page = await spaPage();
+    await page.evaluate(async () => {
+      type Nav = EventTarget & { navigate(url: string): { finished: Promise<unknown> } };
+      type NavigateEvent = Event & { intercept(o: { handler(): Promise<void> }): void };
+      const nav = (window as unknown as { navigation: Nav }).navigation;
+      // (the router's listener also hears history.pushState, so it intercepts only its own navigation)
+      nav.addEventListener('navigate', (e) => (e as NavigateEvent).intercept({ handler: async () => (window as unknown as W).renderReplace('B') }), { once: true });
+      await nav.navigate('/shop/b').finished;
+      history.pushState({}, '', '/shop/c');
+    });
+    await page.waitForTimeout(100);
+    expect((await recorded(page)).slice(2)).toEqual(['page /shop/b', 'product_view B', 'page /shop/c']);
     expect(page.errors).toEqual([]);
     await page.context().close();
   });

@@ -223,3 +223,38 @@ describe('what the mutation observer watches', () => {
     expect(log).toEqual(['product C']);
   });
 });
+
+describe('the Navigation API', () => {
+  it('navigation.navigate() intercepted by a router (no pushState, no popstate) is a page view; history calls it also reports are not counted twice', async () => {
+    stop();
+    const raw = history.pushState.bind(history); // the address changes the way the browser commits an intercepted navigation
+    const nav = new EventTarget();
+    const entry = (navigationType: string) => nav.dispatchEvent(Object.assign(new Event('currententrychange'), { navigationType }));
+    Object.defineProperty(window, 'navigation', { configurable: true, value: nav });
+    try {
+      start();
+      await tick();
+      log.length = 0;
+      raw({}, '', '/p/b');
+      entry('push');
+      render('B');
+      await tick();
+      expect(log).toEqual(['page /p/b', 'product B']);
+      // a real browser fires currententrychange inside pushState too: one page view, not two
+      history.pushState({}, '', '/p/c');
+      entry('push');
+      // a query rewritten by an intercepted replace is the same page, as with replaceState
+      raw({}, '', '/p/c?variant=2');
+      entry('replace');
+      await tick();
+      expect(log).toEqual(['page /p/b', 'product B', 'page /p/c']);
+      stop();
+      raw({}, '', '/p/d');
+      entry('push');
+      expect(log).toEqual(['page /p/b', 'product B', 'page /p/c']);
+    } finally {
+      stop = () => {};
+      delete (window as { navigation?: EventTarget }).navigation;
+    }
+  });
+});
