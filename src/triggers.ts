@@ -181,7 +181,8 @@ export function matchRules(
  */
 export function capRules(hits: readonly TriggerRule[], sessionId: string, log: FiredLog, now: number): { fired: string[]; log: FiredLog } {
   const fired: string[] = [];
-  const session = { ...(log[sessionId] ?? {}) };
+  // no prototype: a rule id such as 'constructor' or '__proto__' is a key like any other
+  const session: FiredLog[string] = Object.assign(Object.create(null), log[sessionId]);
   for (const rule of hits) {
     const seen = session[rule.id] ?? { count: 0, last: -Infinity };
     if (seen.count >= (rule.cap?.perSession ?? 1)) continue;
@@ -224,7 +225,7 @@ export function mergeFiredLogs(stored: FiredLog, ours: FiredLog): FiredLog {
   const out: FiredLog = {};
   for (const log of [stored, ours]) {
     for (const [sid, rules] of Object.entries(log)) {
-      const merged = { ...out[sid] };
+      const merged: FiredLog[string] = Object.assign(Object.create(null), out[sid]);
       delete out[sid]; // re-added last: insertion order is age
       for (const [rule, f] of Object.entries(rules)) {
         const m = merged[rule];

@@ -67,6 +67,21 @@ describe('triggers', () => {
     expect(Object.keys(log).length).toBeLessThanOrEqual(FIRED_LOG_SESSIONS);
   });
 
+  it('a rule id that is an Object.prototype name is capped like any other, through a stored (cloned) log and a merge', () => {
+    for (const id of ['vip', 'constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      const rules = createRuleSet([{ id, when: () => true, cap: { perSession: 1 } }]).rules;
+      let log: FiredLog = {};
+      const fired: number[] = [];
+      for (let t = 0; t < 3; t++) {
+        const r = evaluateTriggers(rules, intent({}), undefined, log, t * 1000);
+        fired.push(r.fired.length);
+        log = mergeFiredLogs(structuredClone(r.log), {}); // as a reload reads it back, merged with nothing
+      }
+      expect(fired, id).toEqual([1, 0, 0]);
+      expect(Object.getOwnPropertyDescriptor(log.s1, id)?.value, id).toEqual({ count: 1, last: 0 });
+    }
+  });
+
   it('mergeFiredLogs keeps what either tab fired (higher count, later time), bounded, with our sessions newest', () => {
     const stored: FiredLog = { s1: { 'ready-to-buy': { count: 1, last: 10 } }, old: { x: { count: 1, last: 1 } } };
     const ours: FiredLog = { s1: { abandonment: { count: 1, last: 20 }, 'ready-to-buy': { count: 0, last: 5 } } };
