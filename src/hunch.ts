@@ -11,7 +11,7 @@ import { captureFor } from './capture-owner.js';
 import { watchPageLifecycle } from './page-lifecycle.js';
 import { createEmitter } from './emitter.js';
 import { defaultWhenIdle, safeLocalStorage } from './browser-env.js';
-import { createLazyServices } from './lazy-services.js';
+import { createLazyServices, gone, NO_ITEM_MODEL } from './lazy-services.js';
 import type { ServiceMethods } from './start-services.js';
 import { spillEvents, spillUntilWritten, strandedEvents, takeSpilled } from './spill.js';
 import { createRuleSet } from './triggers.js';
@@ -310,15 +310,15 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps, win: Windo
     );
   }
 
-  /** A method the lazy half answers (`start-services.ts`): it loads first; after dispose() the load rejects. */
+  /** A method the lazy half answers (`start-services.ts`): it loads first; from the dispose() call on it rejects. */
   const lazy = <K extends keyof ServiceMethods>(name: K) =>
-    (async (...args: unknown[]) => ((await services.load())[name] as (...a: unknown[]) => unknown)(...args)) as Hunch[K];
+    (async (...args: unknown[]) => ((await (disposing ? gone() : services.load()))[name] as (...a: unknown[]) => unknown)(...args)) as Hunch[K];
 
   const instance: Hunch = {
     track: (type, props) => void (disposing || track(type, props)),
     flush: () => writer.flush(), // holds nothing while consent is not granted (but batches issued before it)
     async export() {
-      if (disposed) throw new Error('hunch: this instance was disposed');
+      if (disposing) return gone();
       const base = { format: 'hunch-export' as const, version: 1 as const, library: VERSION, exportedAt: new Date(now()).toISOString(), consent };
       const held = structuredClone(pendingEvents);
       const epoch = forgets;
@@ -333,7 +333,7 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps, win: Windo
     consent: async (state) => applyConsent(validateConsent(state)), // changeConsent tells the other tabs
     intent: lazy('intent'),
     // without an item model it rejects at once: the intent half and the model do not load for it
-    recommend: lazy('recommend'),
+    recommend: opts.recommend.url ? lazy('recommend') : async () => (disposing ? gone() : Promise.reject(new Error(NO_ITEM_MODEL))),
     personalize: lazy('personalize'),
     metrics: lazy('metrics'),
     rollback: lazy('rollback'),

@@ -58,6 +58,12 @@ export interface LazyServices {
   dispose(): void;
 }
 
+/** What every method of a disposed instance rejects with (from the `dispose()` call on). */
+export const gone = (): Promise<never> => Promise.reject(new Error('hunch: this instance was disposed'));
+
+/** What `recommend()` rejects with when no item model is configured (`recommend.url`). */
+export const NO_ITEM_MODEL = 'hunch.recommend: no item model (set recommend.url)';
+
 /** Creates the lazy half; nothing loads until {@link LazyServices.load}. */
 export function createLazyServices(d: LazyServicesDeps): LazyServices {
   const { deps, problem } = d;
@@ -66,7 +72,7 @@ export function createLazyServices(d: LazyServicesDeps): LazyServices {
   let loading: Promise<ServiceMethods> | undefined;
   let disposed = false;
   const load = (): Promise<ServiceMethods> => {
-    if (disposed) return Promise.reject(new Error('hunch: this instance was disposed'));
+    if (disposed) return gone();
     if (!loading) {
       if (!deps.loadIntentModule) return Promise.reject(new Error('hunch: no intent module in this build'));
       const imported = deps.loadIntentModule();

@@ -8,7 +8,7 @@
 import type { Hunch } from './api.js';
 import type { HunchEvent } from './events.js';
 import { createIntentService, type IntentService } from './intent-service.js';
-import type { LazyServicesDeps } from './lazy-services.js';
+import { NO_ITEM_MODEL, type LazyServicesDeps } from './lazy-services.js';
 import { loadModelPredictor } from './model/client.js';
 import { modelUrl, optionUrl, predictorLoader } from './model-wiring.js';
 import { createRecommendService, type RecommendService } from './recommend-service.js';
@@ -96,7 +96,7 @@ function serviceMethods(s: IntentService, recs: RecommendService | undefined, re
   return {
     intent: () => s.intent(),
     recommend: async (options) => {
-      if (!recs) throw recsError ?? new Error('hunch.recommend: no item model (set recommend.url)');
+      if (!recs) throw recsError ?? new Error(NO_ITEM_MODEL);
       return recs.recommend(options);
     },
     // with an item model configured, the shopper's taste is fitted too

@@ -705,6 +705,25 @@ describe('forget, dispose and export at the edges', () => {
     expect(disposed).toHaveBeenCalledTimes(1);
   });
 
+  it('from the dispose() call on (before it settles), reading methods reject and nothing loads the intent half; export() does not read a store being closed', async () => {
+    const loadIntentModule = vi.fn();
+    const { h } = await make({}, { loadIntentModule });
+    h.track('page_view');
+    const done = h.dispose();
+    for (const call of [() => h.intent(), () => h.export(), () => h.metrics(), () => h.personalize(), () => h.rollback(), () => h.recommend()]) {
+      await expect(call()).rejects.toThrow(/disposed/);
+    }
+    await done;
+    expect(loadIntentModule).not.toHaveBeenCalled();
+  });
+
+  it('recommend() without recommend.url rejects at once, without loading the intent half', async () => {
+    const loadIntentModule = vi.fn();
+    const { h } = await make({}, { loadIntentModule });
+    await expect(h.recommend()).rejects.toThrow('hunch.recommend: no item model (set recommend.url)');
+    expect(loadIntentModule).not.toHaveBeenCalled();
+  });
+
   it('after dispose(): reading methods reject with a clear error, track() is ignored, forget() and consent("denied") still erase', async () => {
     const { h, store } = await make();
     h.track('page_view');
