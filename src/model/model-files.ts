@@ -35,10 +35,23 @@ export function modelFileUrl(url: string, file: string): string {
 }
 
 /**
+ * Whether two absolute URLs share scheme, host and port. Unlike `URL.origin` this also tells
+ * `file:` from `data:` (both have the opaque origin "null"), for the Node tools' `file:` folders.
+ */
+function sameOrigin(a: string, b: string): boolean {
+  const [x, y] = [new URL(a), new URL(b)];
+  return x.protocol === y.protocol && x.host === y.host;
+}
+
+/**
  * Fetches `<url>/model.json` and its one weights file (see {@link modelFileUrl} for a query in `url`).
+ * The weights are only ever requested from `model.json`'s own origin: a manifest naming another
+ * host (`https://tracker.example/w.bin`, `//tracker.example/w.bin`) or scheme (`data:`) is refused
+ * before any request, as the next-item loader refuses a foreign `manifest.binary`.
  * @param url absolute folder URL, with or without a trailing slash
  * @throws Error naming the file and HTTP status, invalid JSON, a malformed `model.json`, a
- *   weights manifest that does not name exactly one file, or the version mismatch
+ *   weights manifest that does not name exactly one file or names one on another origin, or the
+ *   version mismatch
  */
 export async function fetchModelFiles(fetchFn: FetchLike, url: string): Promise<ModelFiles> {
   const modelUrl = modelFileUrl(url, INTENT_FILES.model);
@@ -54,6 +67,10 @@ export async function fetchModelFiles(fetchFn: FetchLike, url: string): Promise<
   const paths = modelJson.weightsManifest.flatMap((g) => g.paths);
   if (paths.length !== 1) throw new Error('intent model: model.json must name exactly one weights file');
   const binUrl = modelFileUrl(url, paths[0]);
+  // the one request model.json decides: never to another origin
+  if (!sameOrigin(binUrl, modelUrl)) {
+    throw new Error(`intent model: model.json must name its weights on its own origin (got ${paths[0]})`);
+  }
   const wres = await fetchFn(binUrl);
   if (!wres.ok) throw new Error(`intent model: ${binUrl} answered HTTP ${wres.status}`);
   return { modelJson, bin: await wres.arrayBuffer() };
