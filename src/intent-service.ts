@@ -10,6 +10,7 @@ import type { ModelPredictor } from './model/client.js';
 import { advance, heuristicPredictor, type Predictor } from './model/predictor.js';
 import { newSessionState, type SessionState } from './model/session-state.js';
 import { createPersonalizer } from './personalize/personalizer.js';
+import { resumeFrom } from './intent-resume.js';
 import { createPacer } from './slice.js';
 import { reason } from './validate-event.js';
 import { capRules, matchRules, mergeFiredLogs, type FiredLog } from './triggers.js';
@@ -24,6 +25,13 @@ export const INTENT_META = { state: 'intent:state', fired: 'triggers:fired' } as
  * (not only on `pagehide`, whose write a page being torn down may lose).
  */
 export const PERSIST_EVERY_MS = 1000;
+
+/**
+ * A re-score that moves the last step's log-odds by at most this much is the same head's number
+ * (rounding between the JS kernel and the TensorFlow.js runtime); a larger move is another head,
+ * and the session's peak is measured again from it.
+ */
+const SAME_HEAD_LOGIT = 0.01;
 
 import type { IntentService, IntentServiceDeps } from './intent-service-api.js';
 
@@ -78,15 +86,28 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
   /** The head revision each state's last logit was computed under (a restored state has none). */
   const scoredUnder = new WeakMap<SessionState, number>();
   /**
-   * Re-scores the current state's last step when the head in use changed after it (an adoption,
-   * rollback or another tab's head), so the answer and the next step's reason weight come from
-   * the head `source` names rather than the one before it.
+   * `s` with its last step re-scored when the head in use changed after it (an adoption, rollback
+   * or another tab's head), so the answer and the next step's reason weight come from the head
+   * `source` names rather than the one before it; `s` itself when nothing changed.
    */
+  const rescored = (s: SessionState, p: Predictor): SessionState => {
+    if (!p.relogit || !s.lastX || s.logit === null || scoredUnder.get(s) === p.headRevision) return s;
+    const logit = p.relogit(s.hidden, s.lastX);
+    // the session's peak was measured under the head before: the drift rule comparing the new
+    // head's score with it read a head that scores lower as the shopper drifting away (a spurious
+    // 'abandoning' and abandonment trigger), so the peak starts again from the re-scored score.
+    // A restored state re-scored under the head it was saved under moves by rounding only (the
+    // JS kernel against the runtime's): it keeps its peak
+    const peak = Math.abs(logit - s.logit) > SAME_HEAD_LOGIT ? sigmoid(logit) : Math.max(s.peak, sigmoid(logit));
+    const out = { ...s, logit, peak };
+    scoredUnder.set(out, p.headRevision ?? 0);
+    return out;
+  };
+  /** Re-scores the carried state (`rescored`). */
   const rescore = (p: Predictor) => {
-    const s = state;
-    if (!s || !p.relogit || !s.lastX || s.logit === null || scoredUnder.get(s) === p.headRevision) return;
-    state = { ...s, logit: p.relogit(s.hidden, s.lastX) };
-    scoredUnder.set(state, p.headRevision ?? 0);
+    const s = state && rescored(state, p);
+    if (s === state) return;
+    state = s;
     dirty = true;
   };
 
@@ -163,26 +184,17 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
       /** Whether the saved state already holds the stored event at `k`. */
       let held = (_e: HunchEvent, _k: number) => false;
       if (state?.lastEventId) {
-        const i = events.findIndex((e) => e.id === state!.lastEventId);
-        const lastTs = state.lastTs;
-        // the stored events up to the state's last one must be the ones it applied: when another
-        // tab stored events in between that it never saw, the whole session is replayed instead
-        // (a summary that lags behind its events reads fewer, which must not cost a replay; a state saved before `seen` existed is replayed)
-        if (i >= 0 && (sessions.find((r) => r.id === sid)?.count ?? 0) - (events.length - i - 1) > (state.seen ?? -1)) {
+        const r = resumeFrom(state, events, sessions.find((x) => x.id === sid)?.count ?? 0, own);
+        if (r.replay) {
           state = undefined;
           events = await store.getEvents({ sessionId: sid });
           if (epoch !== resets) return;
-        }
-        // its last event not stored (a lost batch): the state holds what other pages tracked up to
-        // its time. Whether it holds this page's own events up to then cannot be told (another
-        // tab's restore may have read them from the store, or not), so then the whole session is
-        // replayed; otherwise the state holds everything up to its time
-        else if (i < 0 && events.some((e) => e.ts <= lastTs && own(e))) {
-          state = undefined;
-          events = await store.getEvents({ sessionId: sid });
-          if (epoch !== resets) return;
-        } else held = i >= 0 ? (_e, k) => k <= i : (e) => e.ts <= lastTs;
+        } else held = r.held;
       }
+      // the first update this page applies compares with the session's last one, the saved
+      // state's (before any re-score: a head changed since is this page's news to report), not
+      // with none; a replay starts from the session's beginning
+      current = state ? toIntent(state, p) : undefined;
       for (let k = 0; k < events.length; k++) {
         const e = events[k];
         if (held(e, k)) {
@@ -196,8 +208,6 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
         await pace(); // a long session replayed by the JS kernel must not be one long task
       }
       answered.clear();
-      rescore(p);
-      if (state) current = toIntent(state, p);
     } catch (err) {
       d.problem('warning', 'intent-restore', `could not restore the intent state: ${(err as Error)?.message ?? err}`);
     }
@@ -314,8 +324,11 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
       await enqueue(async () => {});
       const p = predictor ?? heuristicPredictor;
       const sid = d.sessionId() ?? state?.sessionId ?? '';
-      rescore(p);
-      if (state && state.sessionId === sid) return (current = toIntent(state, p));
+      // read-only: the answer is re-scored under the head in use, but neither the carried state
+      // nor `current` (the last update emitted, the next update's `previous`) is touched, so a
+      // stage a head change brought is still a change at the next update (its `intent` event and
+      // the rules comparing with `previous`, ready-to-buy's) instead of being consumed here
+      if (state && state.sessionId === sid) return toIntent(rescored(state, p), p);
       return toIntent(newSessionState(sid, p.modelVersion), p);
     },
     get backend() {

@@ -35,7 +35,8 @@ export interface Intent {
   /**
    * Where the shopper is in the visit, checked in this order: `'browsing'` once the session has a
    * purchase; `'abandoning'`: a cart, and an item just removed or `purchase` under 0.6 × the
-   * session's peak 3 or more model steps after the last add and after the last checkout;
+   * session's peak (measured again from the re-scored `purchase` when the head in use changes)
+   * 3 or more model steps after the last add and after the last checkout;
    * `'ready'`: checkout begun, or `purchase` ≥ 0.5; `'considering'`: a cart, an item returned
    * to, or `purchase` ≥ 0.2; else `'browsing'`.
    */
@@ -76,7 +77,10 @@ export const DEFAULT_STAGES: Readonly<StageThresholds> = Object.freeze({ ready: 
 /** What the stage rules read about the session. */
 export interface StageInput {
   purchase: number;
-  /** Highest purchase probability seen this session. */
+  /**
+   * Highest purchase probability seen this session, since the head in use last changed (another
+   * head's scores are not comparable: the peak starts again from the re-scored probability).
+   */
   peak: number;
   /** Items in the cart (adds − removes). */
   cartUnits: number;

@@ -45,6 +45,11 @@ export interface SessionState {
   lastEventId: string | undefined;
   /** Time of the last event applied, ms since the epoch. */
   lastTs: number;
+  /**
+   * Latest time of the events applied, ms since the epoch: above `lastTs` once the clock stepped
+   * back during the session (a reload resumes from it). Absent in states saved before 2026-12-01 (`lastTs`).
+   */
+  maxTs?: number;
   /** Recent score changes, oldest first. */
   history: IntentReason[];
   /** Model version the hidden state belongs to. */
@@ -53,7 +58,7 @@ export interface SessionState {
 
 /** A fresh state for a session. */
 export function newSessionState(sessionId: string, modelVersion: string): SessionState {
-  return { sessionId, feature: initialFeatureState(), hidden: [], logit: null, peak: 0, steps: 0, seen: 0, lastAddStep: -1, lastCheckoutStep: -1, lastType: undefined, purchased: false, lastEventId: undefined, lastTs: 0, history: [], modelVersion };
+  return { sessionId, feature: initialFeatureState(), hidden: [], logit: null, peak: 0, steps: 0, seen: 0, lastAddStep: -1, lastCheckoutStep: -1, lastType: undefined, purchased: false, lastEventId: undefined, lastTs: 0, maxTs: 0, history: [], modelVersion };
 }
 
 /**
@@ -68,7 +73,8 @@ export function applyStep(
   baseLogit: number,
 ): SessionState {
   const seen = s.seen + 1;
-  if (!result.step) return { ...s, feature, seen, lastEventId: event.id, lastTs: event.ts };
+  const maxTs = Math.max(s.maxTs ?? s.lastTs, event.ts);
+  if (!result.step) return { ...s, feature, seen, lastEventId: event.id, lastTs: event.ts, maxTs };
   const purchased = s.purchased || event.type === 'purchase';
   const prev = s.logit ?? baseLogit;
   const reason: IntentReason = { eventId: event.id, type: event.type, weight: result.logit - prev };
@@ -89,6 +95,7 @@ export function applyStep(
     purchased,
     lastEventId: event.id,
     lastTs: event.ts,
+    maxTs,
     history: [...s.history, reason].slice(-REASON_HISTORY),
   };
 }

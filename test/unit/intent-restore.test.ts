@@ -433,3 +433,47 @@ describe('restore after a lost batch, with this page\'s event among the others',
     expect(resumed.purchase).toBeCloseTo(expected.purchase, 9);
   });
 });
+
+describe("a reload's first update", () => {
+  it("compares with the session's last update (the saved state's), not with none", async () => {
+    // the earlier page applied 5 events and saved its state; this page's first event (auto-capture's
+    // page_view) is stored before the lazy intent module restores, and its live delivery comes later
+    const store = createMemoryStore();
+    await store.putEvents(events.slice(0, 5));
+    await firstPage(store, events.slice(0, 5));
+    const own: HunchEvent = { id: 'own-00000001', sessionId: 's', type: 'page_view', ts: 450_000 };
+    await store.putEvents([own]);
+    const previous: Array<number | undefined> = [];
+    const rules: TriggerRule[] = [{ id: 'watch', when: (_i, p) => (previous.push(p?.events), false) }];
+    const page = service(store, 440_000, rules, { tabId: 'own' });
+    page.onEvent(own);
+    expect((await page.intent()).events).toBe(6);
+    expect(previous).toEqual([5]); // was [undefined]: a rule firing when the stage "becomes" something fired on every reload
+    page.dispose();
+  });
+});
+
+describe('restore after the clock stepped back within the session', () => {
+  it('does not apply again the events tracked before the last one but stored after it by time', async () => {
+    // tracked in this order: a view at T+1 s, an add at T+3 s, a view at T+2 s (the clock set back 1 s)
+    const T = 1_000_000;
+    const tracked: HunchEvent[] = [
+      { id: 'a-00000001', sessionId: 's', type: 'product_view', ts: T + 1_000, itemId: 'a', price: 10 },
+      { id: 'a-00000002', sessionId: 's', type: 'add_to_cart', ts: T + 3_000, itemId: 'a', price: 10 },
+      { id: 'a-00000003', sessionId: 's', type: 'product_view', ts: T + 2_000, itemId: 'b', price: 10 },
+    ];
+    const store = createMemoryStore();
+    const first = service(store, 0);
+    await first.intent(); // restored with nothing stored: the events are applied as tracked
+    for (const e of tracked) first.onEvent(e);
+    await store.putEvents(tracked);
+    const live = await first.intent();
+    await first.persist();
+    first.dispose();
+    const { store: rec, reads } = recording(store);
+    const resumed = await service(rec, T + 2_600).intent();
+    expect(resumed.events).toBe(3); // was 4: the add applied twice (2 units in the cart, 'ready')
+    expect(resumed).toEqual(live);
+    expect(reads.map((r) => r.since)).toEqual([T + 2_000]); // resumed from the saved state, no replay
+  });
+});
