@@ -171,6 +171,13 @@ export interface Personalizer {
   metrics(): Promise<DeviceMetrics>;
   /** Forgets the in-memory head (after `forget()`) and puts the pretrained head back in `p`. */
   reset(p?: Predictor): Promise<void>;
+  /**
+   * For good (the instance's `dispose()`): a run, rollback or `metrics()` under way, or called later,
+   * rejects at its next step, as after a reset mid-run ("personalization stopped: the instance was
+   * disposed"; no `error` event): no more store calls, no save, no head put in use (a store call
+   * already under way settles). A restore or an automatic run does nothing.
+   */
+  stop(): void;
 }
 
 /** Creates a personalizer. */
@@ -182,9 +189,30 @@ export function createPersonalizer(d: PersonalizerDeps): Personalizer {
   let generation = 0;
   /** When the last reset happened (ms): a head stored until then was forgotten, whatever storage still holds. */
   let forgotAt = -Infinity;
+  let stopped = false; // stop(): nothing more reaches storage or the predictor
+  const stoppedError = () => new Error('personalization stopped: the instance was disposed');
+  const live = () => {
+    if (stopped) throw stoppedError();
+  };
+  /** Throws when a run must not save or apply what it read or fitted: stopped, or a reset since `gen`. */
+  const check = (gen: number) => {
+    live();
+    if (gen !== generation) throw new Error('personalization stopped: the data it was fitting was forgotten meanwhile');
+  };
+  /** The storage (none without consent); its calls reject once stopped (a closed IndexedDB would reopen). @throws once stopped */
+  const storage = (): Promise<Store> | undefined => {
+    live();
+    const get = (t: Store, k: string | symbol) => {
+      const v = Reflect.get(t, k) as unknown;
+      return typeof v === 'function' ? (...a: unknown[]) => (stopped ? Promise.reject(stoppedError()) : v.apply(t, a)) : v;
+    };
+    return d.store()?.then((s) => new Proxy(s, { get }));
+  };
 
   const model = async () => {
+    live();
     const p = await d.predictor();
+    live();
     if (!p.jsNet || !p.setHead) throw new Error('personalization needs the intent model (the heuristic cannot be personalized)');
     return { p, net: p.jsNet, setHead: p.setHead.bind(p) };
   };
@@ -202,6 +230,7 @@ export function createPersonalizer(d: PersonalizerDeps): Personalizer {
    */
   const read = async (p: Predictor, store: Store, gen: number, atLoad = false): Promise<boolean> => {
     const saved = await store.getMeta<StoredPersonalHead>(PERSONAL_META);
+    live();
     if (!saved || gen !== generation || saved.at <= forgotAt) return false; // nothing stored, or forgotten (meanwhile or before)
     if (saved.modelVersion !== p.modelVersion) {
       if (!atLoad) return true;
@@ -227,7 +256,7 @@ export function createPersonalizer(d: PersonalizerDeps): Personalizer {
    * run, rollback and score waits for it, so none starts from (or saves over) a head it never read.
    */
   const restore = loadOnce((p: Predictor) => {
-    const storeP = d.store();
+    const storeP = stopped ? undefined : storage();
     const gen = generation;
     return storeP && p.setHead && p.jsNet ? storeP.then(async (store) => void (await read(p, store, gen, true))) : undefined;
   });
@@ -240,7 +269,7 @@ export function createPersonalizer(d: PersonalizerDeps): Personalizer {
   const doRun = async (reason: 'manual' | 'auto'): Promise<PersonalizeResult> => {
     const t0 = performance.now();
     const gen = generation;
-    const storeP = d.store();
+    const storeP = storage();
     if (!storeP) throw new Error('personalization needs storage (consent not granted)');
     const store = await storeP;
     const { p, net, setHead } = await model();
@@ -256,10 +285,11 @@ export function createPersonalizer(d: PersonalizerDeps): Personalizer {
     const examples = await replaySessions(store, net, sessions, forgotAt, (done) => d.emit({ status: 'progress', phase: 'replay', done, total: sessions.length }));
     const prior = globalHead(net);
     const current = record?.head ?? prior;
-    const { result, head } = await runSliced(guardedPersonalize(examples, prior, current, d.options), (v) =>
-      d.emit({ status: 'progress', phase: 'fit', done: v.iteration, total: v.maxIter }),
-    );
-    if (gen !== generation) throw new Error('personalization stopped: the data it was fitting was forgotten meanwhile');
+    const { result, head } = await runSliced(guardedPersonalize(examples, prior, current, d.options), (v) => {
+      live(); // a stop ends the fit at its next step
+      d.emit({ status: 'progress', phase: 'fit', done: v.iteration, total: v.maxIter });
+    });
+    check(gen);
     const changed = result.adopted || result.reverted;
     const inUse = result.adopted ? head : result.reverted ? null : (record?.head ?? null);
     // not clamped to now, unlike seenUntil: every session the fit saw is left out of its scores
@@ -274,7 +304,7 @@ export function createPersonalizer(d: PersonalizerDeps): Personalizer {
       ...(fittedUntil === undefined ? {} : { fittedUntil }),
       at: d.now(),
     });
-    if (gen !== generation) throw new Error('personalization stopped: the data it was fitting was forgotten meanwhile');
+    check(gen);
     if (changed) await setHead(inUse);
     d.emit({ status: 'done', reason, durationMs: performance.now() - t0, ...result });
     return result;
@@ -282,7 +312,7 @@ export function createPersonalizer(d: PersonalizerDeps): Personalizer {
 
   const run = (reason: 'manual' | 'auto' = 'manual') => {
     const next = queued(() => doRun(reason));
-    next.catch((err) => d.emit({ status: 'error', error: String((err as Error)?.message ?? err) }));
+    next.catch((err) => stopped || d.emit({ status: 'error', error: String((err as Error)?.message ?? err) }));
     return next;
   };
 
@@ -290,12 +320,12 @@ export function createPersonalizer(d: PersonalizerDeps): Personalizer {
     restore,
     run,
     maybeAuto() {
-      if (autoQueued || d.auto === false) return;
+      if (autoQueued || d.auto === false || stopped) return;
       autoQueued = true;
       d.whenIdle(() => {
         void (async () => {
           try {
-            const storeP = d.store();
+            const storeP = storage();
             const p = await d.predictor();
             if (!storeP || !p.jsNet) return; // no storage, or the heuristic: nothing to personalize
             await restore(p);
@@ -310,7 +340,7 @@ export function createPersonalizer(d: PersonalizerDeps): Personalizer {
     },
     rollback() {
       return queued(async () => {
-        const storeP = d.store();
+        const storeP = storage();
         if (!storeP) return false;
         const gen = generation;
         const { p, setHead } = await model();
@@ -324,12 +354,13 @@ export function createPersonalizer(d: PersonalizerDeps): Personalizer {
         const { fittedUntil: _, ...rest } = record;
         const back = { ...rest, head: record.previous, previous: null, seenUntil: seenBy(record), ...(record.previous ? { fittedUntil: fittedBy(record) } : {}), at: d.now() };
         await save(store, back);
+        live();
         if (gen === generation) await setHead(back.head);
         return true;
       });
     },
     async metrics() {
-      const storeP = d.store();
+      const storeP = storage();
       if (!storeP) throw new Error('metrics need storage (consent not granted)');
       const store = await storeP;
       const { p, net } = await model();
@@ -359,6 +390,9 @@ export function createPersonalizer(d: PersonalizerDeps): Personalizer {
       forgotAt = d.now();
       record = undefined;
       await p?.setHead?.(null);
+    },
+    stop() {
+      stopped = true;
     },
   };
 }
