@@ -11,7 +11,9 @@
  * is deleted (by `destroy()` or by another connection), a store never reconnects: every call
  * rejects with a `DatabaseDeletedError`, so work that started before the deletion (a batch, a
  * personalization run) cannot recreate the database with what was deleted. The owner opens a new
- * store for new data. A database at this version without hunch's stores (an open without an
+ * store for new data. A plain `close()` reopens on next use (a writer's retry relies on it); a
+ * final one (`close({ final: true })`, the instance's `dispose()`) never does: later calls reject,
+ * and a connection still opening is closed as it arrives. A database at this version without hunch's stores (an open without an
  * upgrade created it empty) is deleted and made afresh on open, once.
  */
 import { deleteDB, openDB, type IDBPDatabase } from 'idb';
@@ -64,6 +66,7 @@ export async function openIdbStore(opts: IdbStoreOptions): Promise<Store> {
   let db: DB | undefined;
   let opening: Promise<DB> | undefined;
   let deleted = false;
+  let closed = false; // close({ final: true }): never reconnects
 
   const connect = async (again?: boolean): Promise<DB> => {
     const handlers = {
@@ -95,11 +98,17 @@ export async function openIdbStore(opts: IdbStoreOptions): Promise<Store> {
 
   const getDb = (): Promise<DB> => {
     if (deleted) return Promise.reject(Object.assign(new Error(`IndexedDB "${dbName}" was deleted`), { name: DATABASE_DELETED }));
+    if (closed) return Promise.reject(new Error(`IndexedDB "${dbName}" was closed for good (the instance was disposed)`));
     if (db) return Promise.resolve(db);
     if (!opening) {
       const pending = withTimeout(connect(), timeout, `opening IndexedDB "${dbName}"`);
       opening = pending.then(
-        (d) => ((db = d), (opening = undefined), d),
+        (d) => {
+          opening = undefined;
+          if (!closed) return (db = d);
+          d.close(); // closed for good while it opened
+          return getDb();
+        },
         (e) => {
           opening = undefined;
           // a late success after the timeout must not leave a connection open
@@ -235,7 +244,8 @@ export async function openIdbStore(opts: IdbStoreOptions): Promise<Store> {
       db = undefined;
       await withTimeout(deleteDB(dbName), Math.max(timeout, DELETE_TIMEOUT_MS), `deleting IndexedDB "${dbName}"`);
     },
-    close() {
+    close(opts) {
+      closed ||= opts?.final === true;
       db?.close();
       db = undefined;
     },

@@ -44,8 +44,11 @@ export interface Store {
   allMeta(): Promise<Record<string, unknown>>;
   /** Deletes everything this store holds (the whole database for IndexedDB) and closes it. */
   destroy(): Promise<void>;
-  /** Closes connections; the store reopens on next use. */
-  close(): void;
+  /**
+   * Closes connections; the store reopens on next use. With `final` (default false) it never
+   * reopens: later calls reject (the instance's `dispose()`).
+   */
+  close(opts?: { final?: boolean }): void;
 }
 
 /** Name of the error a store's calls reject with once its database was deleted (`forget()`, here or in another tab). */
