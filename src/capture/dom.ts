@@ -60,22 +60,26 @@ export function captureDom(doc: Document, sink: CaptureSink): () => void {
   let labelled: EventTarget | null = null;
   // `submit` does not leave a shadow root: the roots the shopper clicks or types in get a listener
   // of their own (added once: the DOM ignores a second identical one), left in place and idle once
-  // stopped, so that no root, page or link is kept alive here
-  let stopped = false;
+  // stopped, so that no root, page or link is kept alive here. Those roots keep that listener and
+  // what it closes over: stopping lets go of the sink (no closure here reads `sink` itself), so
+  // that a stopped capture does not keep its instance alive
+  let out: CaptureSink | undefined = sink;
   const opts = { capture: true, passive: true };
   // a shadow root is a fragment (node type 11) with a host; <a> and <area> have a `host` too
   const watch = (n: Node | null | undefined) => n?.nodeType === 11 && (n as ShadowRoot).host && n.addEventListener('submit', onSubmit, opts);
   const watchRoots = (ev: Event) => ev.composedPath().forEach((n) => watch(n as Node));
-  const record = (el: HTMLElement, type: string | undefined) => {
+  const record = (to: CaptureSink, el: HTMLElement, type: string | undefined) => {
     // search is the event of a form's submit, not of a click
     if (!isEventType(type) || (type === 'search' && el.tagName !== 'FORM')) throw new TypeError(`hunch capture: data-hunch-event="${String(type).slice(0, 40)}" is not a clickable event type`);
-    sink.track(
+    to.track(
       type,
-      propsFromElement(el, (attr, value) => sink.error(new TypeError(`hunch capture: ${attr}="${value.slice(0, 40)}" is not a number; recorded without it`))),
+      propsFromElement(el, (attr, value) => to.error(new TypeError(`hunch capture: ${attr}="${value.slice(0, 40)}" is not a number; recorded without it`))),
     );
   };
 
   const onClick = (ev: Event) => {
+    const to = out;
+    if (!to) return;
     try {
       watchRoots(ev);
       const path = ev.composedPath();
@@ -95,29 +99,30 @@ export function captureDom(doc: Document, sink: CaptureSink): () => void {
         labelled = label.control;
         setTimeout(() => (labelled = null), 0);
       }
-      record(el, el.dataset.hunchEvent);
+      record(to, el, el.dataset.hunchEvent);
     } catch (err) {
-      sink.error(err);
+      to.error(err);
     }
   };
   const onSubmit = (ev: Event) => {
-    if (stopped) return;
+    const to = out;
+    if (!to) return;
     try {
       const form = ev.target as HTMLFormElement | null;
       // a light-DOM form slotted into a shadow root passes that root too: only its own root records it
       if (!form || form.tagName !== 'FORM' || !form.dataset.hunchEvent || ev.currentTarget !== form.getRootNode()) return;
-      if (form.dataset.hunchEvent !== 'search') return record(form, form.dataset.hunchEvent);
+      if (form.dataset.hunchEvent !== 'search') return record(to, form, form.dataset.hunchEvent);
       const query = searchQuery(form);
-      if (query) sink.track('search', { query });
+      if (query) to.track('search', { query });
     } catch (err) {
-      sink.error(err);
+      to.error(err);
     }
   };
   const onFocus = (ev: Event) => {
     try {
       watchRoots(ev);
     } catch (err) {
-      sink.error(err);
+      out?.error(err);
     }
   };
   doc.addEventListener('click', onClick, opts);
@@ -126,7 +131,8 @@ export function captureDom(doc: Document, sink: CaptureSink): () => void {
   // a field inside shadow roots that had focus before capture started: no focusin will tell
   for (let el = doc.activeElement; el?.shadowRoot; el = el.shadowRoot.activeElement) watch(el.shadowRoot);
   return () => {
-    stopped = true;
+    out = undefined;
+    labelled = null;
     doc.removeEventListener('click', onClick, opts);
     doc.removeEventListener('focusin', onFocus, opts);
     doc.removeEventListener('submit', onSubmit, opts);

@@ -57,10 +57,39 @@ export function isNewPage(from: string, to: string, kind: NavigationKind): boole
   return page(from) !== page(to);
 }
 
+/** Stopped hunch wrappers still in a history method's chain, each to the method it calls. */
+const passThrough = new WeakMap<object, History['pushState']>();
+
+/**
+ * Wraps `history[name]` so that `onCall` hears each call after it ran; returns the unwrap. The
+ * wrapper is made here, outside any capture's scope, and holds `onCall` only until unwrapped: one
+ * that another script wrapped over since cannot come out of the chain, so it only passes calls
+ * through and keeps nothing of the stopped capture. Unwrapping the top wrapper also skips the
+ * stopped ones below it, so captures stopped in any order leave no chain behind.
+ */
+function wrapHistory(history: History, name: 'pushState' | 'replaceState', onCall: () => void): () => void {
+  const orig = history[name];
+  let hear: (() => void) | undefined = onCall;
+  const wrapper = function (this: History, ...args: Parameters<History['pushState']>) {
+    const r = orig.apply(this, args);
+    hear?.();
+    return r;
+  };
+  history[name] = wrapper;
+  return () => {
+    hear = undefined;
+    if (history[name] !== wrapper) return void passThrough.set(wrapper, orig);
+    let below = orig;
+    for (let next = passThrough.get(below); next; next = passThrough.get(below)) below = next;
+    history[name] = below;
+  };
+}
+
 /**
  * Starts navigation capture on `win`; returns a function that stops it. History methods are
  * wrapped; stopping puts the originals back unless another script wrapped them since, in which
- * case hunch's wrappers stay in its chain and only pass calls through.
+ * case hunch's wrappers stay in its chain, only pass calls through and hold nothing of the
+ * stopped capture.
  */
 export function captureNavigation(win: Window, sink: NavigationSink, now: () => number = () => Date.now()): () => void {
   const doc = win.document;
@@ -131,20 +160,8 @@ export function captureNavigation(win: Window, sink: NavigationSink, now: () => 
       enterPage();
     });
 
-  const wrap = (name: 'pushState' | 'replaceState', kind: NavigationKind) => {
-    const orig = history[name];
-    const wrapper = function (this: History, ...args: Parameters<History['pushState']>) {
-      const r = orig.apply(this, args);
-      navigated(kind);
-      return r;
-    };
-    history[name] = wrapper;
-    return () => {
-      if (history[name] === wrapper) history[name] = orig;
-    };
-  };
-  const unwrapPush = wrap('pushState', 'push');
-  const unwrapReplace = wrap('replaceState', 'replace');
+  const unwrapPush = wrapHistory(history, 'pushState', () => navigated('push'));
+  const unwrapReplace = wrapHistory(history, 'replaceState', () => navigated('replace'));
 
   const onTraverse = () => navigated('traverse');
   // the Navigation API: `navigation.navigate()` with `intercept()` changes the address without
@@ -209,6 +226,7 @@ export function captureNavigation(win: Window, sink: NavigationSink, now: () => 
     win.removeEventListener('pagehide', onPageHide);
     win.removeEventListener('pageshow', onPageShow);
     doc.removeEventListener('prerenderingchange', activate);
+    doc.removeEventListener('DOMContentLoaded', scan);
     observer?.disconnect();
   };
 }
