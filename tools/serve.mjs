@@ -4,7 +4,7 @@
  * 127.0.0.1 (never another interface), so `/examples/…`, `/dist/…` and `/models/…` resolve.
  *
  * CLI: `node tools/serve.mjs [--port N]` (default 5173, env PORT; 0 picks a free port).
- * API: `startServer({ root, port, headers, replay, dataRoot }) → Promise<{ url, port, close(), requests }>`.
+ * API: `startServer({ root, port, headers, replay, dataRoot }) → Promise<{ url, port, close(), requests, urls }>`.
  * `headers(path)` may add response headers per path (the CSP tests use it); `replay: true`
  * serves `/replay/real-sessions.json` from ../shared/data when present (the CLI turns it on).
  *
@@ -48,7 +48,9 @@ export function allowedHosts(port) {
 }
 
 /**
- * Starts the server. `requests` records every path asked for, in order (tests read it).
+ * Starts the server. `requests` records every path asked for (decoded), in order; `urls` every
+ * request target as sent, path and query (`/models/intent/model.json?v=3`, still percent-encoded),
+ * in the same order, so a test can see data carried in a query string.
  * @param {{ root?: string, port?: number, headers?: (path: string) => Record<string,string>,
  *   replay?: boolean, dataRoot?: string }} [opts]
  *   `dataRoot`: where the replay reads REES46 from (default `$HUNCH_DATA`, else `<repo>/../shared/data`).
@@ -56,6 +58,7 @@ export function allowedHosts(port) {
 export async function startServer(opts = {}) {
   const root = resolve(opts.root ?? repoRoot);
   const requests = [];
+  const urls = [];
   let hosts = new Set();
   // The real sessions are read and parsed once (2.3 MB, ~0.4 s of blocked event loop); the
   // outcome, a failure included, is kept for the server's lifetime: the data file does not change
@@ -80,6 +83,7 @@ export async function startServer(opts = {}) {
       return;
     }
     const url = new URL(req.url ?? '/', 'http://localhost');
+    urls.push(url.pathname + url.search);
     let path;
     try {
       path = decodeURIComponent(url.pathname);
@@ -143,6 +147,7 @@ export async function startServer(opts = {}) {
     url: `http://127.0.0.1:${port}`,
     port,
     requests,
+    urls,
     close: () => new Promise((ok) => { server.closeAllConnections?.(); server.close(() => ok()); }),
   };
 }

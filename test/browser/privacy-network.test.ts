@@ -2,7 +2,8 @@
  * Privacy of the page itself, in real Chromium: hunch works under a strict Content Security
  * Policy (script-src 'self', no 'unsafe-eval', connect-src 'self') from the script tag and the
  * ESM build without a single violation, and over a whole visit the browser requests nothing but
- * the page's own files and hunch's (library chunks, model files), never a beacon or a foreign host.
+ * the page's own files and hunch's (library chunks, model files), never a beacon or a foreign host,
+ * and nothing carries data out: no request body, no query string but the one `model.url` sets.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,8 +17,32 @@ type W = { hunch: Tag; cspViolations: { directive: string; blocked: string; sour
 type Intent = { source: string; backend: string };
 type PageT = { t: { createHunch(o: object): Promise<Tag & { dispose(): Promise<void>; intent(): Promise<Intent>; debug: { runtime(): Promise<{ thread: string }> }; on(n: 'model', cb: (m: { status: string; backend: string }) => void): void }> } };
 
-/** Paths a visit may request: the fixture pages and their files, the library build, model files. */
-const ALLOWED_PATH = /^\/(test\/browser\/fixtures\/faults\/[\w.-]+|dist\/[\w./-]+|models\/[\w./-]+|favicon\.ico)$/;
+type NetPage = { t: { createHunch(o: object): Promise<{ track(t: string, p?: object): void; flush(): Promise<void>; on(n: 'model', cb: (m: { status: string }) => void): void; recommend(o?: object): Promise<unknown[]>; personalize(): Promise<{ adopted: boolean }>; intent(): Promise<Intent>; export(): Promise<unknown>; forget(): Promise<void>; dispose(): Promise<void> }> } };
+
+/** The item model the network visit sets as `recommend.url`, and the binary its manifest names. */
+const ITEM_MODEL = '/models/next-item/tmall/manifest.json';
+const ITEM_BINARY = '/models/next-item/tmall/model.bin';
+/** The query of the network visit's `model.url`: the one query string a request may carry. */
+const MODEL_QUERY = '?v=net-1';
+/** The intent model's files (the default folder, and the network visit's `model.url`). */
+const INTENT_FILES = ['/models/intent/model.json', '/models/intent/weights.bin'];
+/** The model files hunch may fetch: the intent model and the item model. */
+const MODEL_FILES = [...INTENT_FILES, ITEM_MODEL, ITEM_BINARY];
+
+/** Whether a visit may request `path`: the fixture pages and their files, the library build, the model files. */
+function allowedPath(path: string): boolean {
+  return /^\/(test\/browser\/fixtures\/faults\/[\w.-]+|dist\/[\w.-]+\.js|favicon\.ico)$/.test(path) || MODEL_FILES.includes(path);
+}
+
+/** Whether `u` carries no query, or is an intent model file with exactly the configured `model.url`'s. */
+function allowedQuery(u: URL): boolean {
+  return u.search === '' || (u.search === MODEL_QUERY && INTENT_FILES.includes(u.pathname));
+}
+
+/** Every request target the test server saw, path and query (tools/serve.mjs `urls`). */
+function servedUrls(): string[] {
+  return (server as Served & { urls: string[] }).urls;
+}
 
 let browser: Browser;
 let server: Served;
@@ -137,10 +162,14 @@ describe('strict CSP', () => {
 
 describe('network', () => {
   it('a whole visit requests only the page’s own files and hunch’s; no beacon, no foreign host', async () => {
+    const fromServer = servedUrls().length; // the CSP tests above share the server
     const ctx = await watchedContext();
-    const requests: { url: string; type: string }[] = [];
-    ctx.on('request', (r) => requests.push({ url: r.url(), type: r.resourceType() }));
-    const page = await openPage(ctx, `${server.url}/test/browser/fixtures/faults/shop.html?db=faults-net`);
+    const requests: { url: string; type: string; method: string; body: string | null }[] = [];
+    ctx.on('request', (r) => requests.push({ url: r.url(), type: r.resourceType(), method: r.method(), body: r.postData() }));
+    const beacons: number[] = [];
+
+    // the script tag on a shop page: autocapture, SPA navigation, export, forget, page hidden and closed
+    const page = await openPage(ctx, `${server.url}/test/browser/fixtures/faults/shop.html`); // no query: every request must have none
     await page.evaluate(() => (window as unknown as W).hunch.ready);
     await page.click('#add');
     await page.click('#buy');
@@ -155,17 +184,60 @@ describe('network', () => {
       document.dispatchEvent(new Event('visibilitychange'));
       await h.forget();
     });
+    beacons.push(await page.evaluate(() => (window as unknown as W).beacons));
     await page.close({ runBeforeUnload: true });
+
+    // the ESM build with an item model: recommend() and personalize() fetch it, the main-thread
+    // runtime is imported, and the intent model comes from a model.url with a query of its own
+    const esm = await openPage(ctx, `${server.url}/test/browser/fixtures/faults/esm.html`);
+    await esm.waitForFunction(() => (window as unknown as Partial<NetPage>).t !== undefined);
+    const used = await esm.evaluate(
+      async ({ modelUrl, itemModel }) => {
+        const h = await (window as unknown as NetPage).t.createHunch({ dbName: 'faults-net-esm', autoCapture: true, model: { url: modelUrl, worker: false }, recommend: { url: itemModel } });
+        const model: string[] = [];
+        h.on('model', (m) => model.push(m.status));
+        for (let i = 0; i < 20; i++) h.track('product_view', { itemId: `net-${i % 7}` });
+        h.track('add_to_cart', { itemId: 'net-1', price: 5 });
+        await h.flush();
+        const t0 = Date.now();
+        while (!model.includes('runtime') && Date.now() - t0 < 60_000) await new Promise((r) => setTimeout(r, 100));
+        const recs = await h.recommend({ k: 5 });
+        const personalized = await h.personalize();
+        const intent = await h.intent();
+        await h.export();
+        await h.forget();
+        await h.dispose();
+        return { runtime: model.includes('runtime'), recs: Array.isArray(recs), personalized: typeof personalized.adopted, intent: intent.source };
+      },
+      { modelUrl: `/models/intent/${MODEL_QUERY}`, itemModel: ITEM_MODEL },
+    );
+    expect(used).toEqual({ runtime: true, recs: true, personalized: 'boolean', intent: 'model' });
+    expect(esm.errors).toEqual([]);
+    beacons.push(await esm.evaluate(() => (window as unknown as W).beacons));
+    await esm.close({ runBeforeUnload: true });
+
     const origin = new URL(server.url).origin;
     const foreign = requests.filter((r) => new URL(r.url).origin !== origin);
-    const unexpected = requests.filter((r) => new URL(r.url).origin === origin && !ALLOWED_PATH.test(new URL(r.url).pathname));
+    const own = requests.filter((r) => new URL(r.url).origin === origin);
+    const unexpected = own.filter((r) => !allowedPath(new URL(r.url).pathname));
     const chatty = requests.filter((r) => ['ping', 'websocket', 'eventsource', 'beacon'].includes(r.type));
-    // fetches may only be for hunch's own files (model, wasm), never carrying data out
-    const fetches = requests.filter((r) => ['fetch', 'xhr'].includes(r.type) && !/^\/(models|dist)\//.test(new URL(r.url).pathname));
-    expect({ foreign, unexpected, chatty, fetches }).toEqual({ foreign: [], unexpected: [], chatty: [], fetches: [] });
-    // the server saw the same: no path outside the allow-list, no query string carrying data
-    expect(server.requests.filter((p) => !ALLOWED_PATH.test(p))).toEqual([]);
-    console.log(`[privacy] requests over the visit: ${[...new Set(requests.map((r) => `${r.type} ${new URL(r.url).pathname}`))].join(', ')}`);
+    // nothing is sent in a body: every request is a GET without one
+    const sending = requests.filter((r) => r.method !== 'GET' || r.body !== null);
+    // fetches are for the model files only (library code arrives as scripts)
+    const fetches = own.filter((r) => ['fetch', 'xhr'].includes(r.type) && !MODEL_FILES.includes(new URL(r.url).pathname));
+    // no query string carries data: the configured model.url's query is the only one
+    const queried = own.filter((r) => !allowedQuery(new URL(r.url)));
+    expect({ foreign, unexpected, chatty, sending, fetches, queried, beacons }).toEqual({ foreign: [], unexpected: [], chatty: [], sending: [], fetches: [], queried: [], beacons: [0, 0] });
+    // the server saw the same (workers' requests included): no path outside the allow-list, no
+    // query but the configured one…
+    const served = servedUrls().slice(fromServer).map((u) => new URL(u, origin));
+    expect(served.filter((u) => !allowedPath(decodeURIComponent(u.pathname)) || !allowedQuery(u)).map((u) => u.href)).toEqual([]);
+    // …and every file a documented part of hunch asks for: the intent model (with the configured
+    // query), the item model (recommend, personalize), the runtime the main thread imports
+    const seen = new Set(served.map((u) => u.pathname + u.search));
+    const documented = [`/models/intent/model.json${MODEL_QUERY}`, `/models/intent/weights.bin${MODEL_QUERY}`, ITEM_MODEL, ITEM_BINARY, '/dist/hunch-runtime.js'];
+    expect(documented.filter((f) => !seen.has(f))).toEqual([]);
+    console.log(`[privacy] requests over the visit: ${[...new Set(requests.map((r) => `${r.type} ${new URL(r.url).pathname}${new URL(r.url).search}`))].join(', ')}`);
     await ctx.close();
   });
 });
