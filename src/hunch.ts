@@ -116,6 +116,7 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps, win: Windo
     problem,
     store: storedHistory,
     sessionId: currentSessionId,
+    sessionStart: () => current()?.start,
     now,
     flush: () => writer.flush(),
     whenIdle,
@@ -367,7 +368,7 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps, win: Windo
           emitter.clear();
           tabs.close(); // stops listening; forget() and consent('denied') still tell the other tabs
           // the store in use, and the one a failed write left (memory replaced it); neither rejects
-          for (const s of [slot.current(), slot.earlier()]) (await s)?.close();
+          for (const s of [slot.current(), slot.earlier()]) (await s)?.close({ final: true });
         }
       })();
       return disposing;

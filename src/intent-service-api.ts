@@ -33,6 +33,11 @@ export interface IntentServiceDeps {
    */
   liveSince?: number;
   /**
+   * When the current session started (ms since the epoch; the session pointer's `start`): a session
+   * that started before `liveSince` was begun by an earlier page. Default: unknown (no rule waits).
+   */
+  sessionStart?(): number | undefined;
+  /**
    * This page's tab id (event ids are `<tabId>-<n>`, `ids.ts`): a restored event counts as this
    * page's own only when its id says so, so another tab's events stored after this page was
    * created emit no `intent` and fire no trigger here. Default: any event from `liveSince` on.

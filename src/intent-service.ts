@@ -13,7 +13,7 @@ import { createPersonalizer } from './personalize/personalizer.js';
 import { resumeFrom } from './intent-resume.js';
 import { createPacer } from './slice.js';
 import { reason } from './validate-event.js';
-import { capRules, matchRules, mergeFiredLogs, type FiredLog } from './triggers.js';
+import { capRules, matchRules, mergeFiredLogs, type FiredLog, type TriggerRule } from './triggers.js';
 import { withWebLock } from './web-lock.js';
 
 /** Meta keys this service owns. */
@@ -53,6 +53,8 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
   let lastPersist = 0;
   let persistTimer: ReturnType<typeof setTimeout> | undefined;
   let fired: FiredLog = {};
+  /** Rules matched before the stored fired log could be read, in a session an earlier page began. */
+  const waiting: Array<{ hits: TriggerRule[]; intent: Intent }> = [];
   let disposed = false;
   let stepsRun = 0;
   let resets = 0; // forgets: an async write begun before one must not bring back what it read
@@ -172,6 +174,11 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
       const [saved, log] = await Promise.all([store.getMeta<SessionState>(INTENT_META.state), store.getMeta<FiredLog>(INTENT_META.fired)]);
       if (epoch !== resets) return;
       if (log) fired = mergeFiredLogs(log, fired); // rules fired here before storage was readable (a late grant) stay counted
+      // rules that matched while the log could not be read, in the order they matched
+      for (const w of waiting.splice(0)) {
+        await fire(w.hits, w.intent, epoch);
+        if (epoch !== resets) return;
+      }
       if (saved && saved.sessionId === sid && saved.modelVersion === p.modelVersion && !state) state = saved;
       const live = d.liveSince ?? 0;
       // this page's own events, which the live feed may still deliver (another tab's never come here)
@@ -253,6 +260,18 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
     const intent = current;
     d.emitIntent(intent);
     const hits = matchRules(d.rules(), intent, before, (rule, err) => d.problem('error', `trigger:${rule}`, `trigger "${rule}" threw: ${reason(err)}`));
+    // a session an earlier page began, on a page that has not read the stored fired log (consent
+    // 'pending' from the start): what that session fired is unknown, so matched rules wait for the
+    // grant's restore, which merges the stored log; then those the session may still fire do
+    if (!restored && hits.length && d.sessionId() === intent.sessionId && (d.sessionStart?.() ?? Infinity) < (d.liveSince ?? 0)) {
+      waiting.push({ hits, intent });
+      return;
+    }
+    await fire(hits, intent, epoch);
+  };
+
+  /** Fires the matched rules their caps allow (the stored log read again and written first). */
+  const fire = async (hits: TriggerRule[], intent: Intent, epoch: number) => {
     let r = capRules(hits, intent.sessionId, fired, d.now());
     if (!r.fired.length) return;
     const storeP = d.store();
@@ -364,6 +383,7 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
       current = undefined;
       processed = new Set();
       answered.clear();
+      waiting.length = 0;
       fired = {};
       dirty = false;
       cancelPersist();
@@ -371,6 +391,7 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
     dispose() {
       disposed = true;
       cancelPersist();
+      personalizer.stop(); // a run in flight saves and applies nothing, and reads no more
       if (predictor) predictor.dispose();
       else void loading?.then((p) => p.dispose()); // a model still loading would otherwise start a worker nobody stops
     },

@@ -30,6 +30,8 @@ export interface LazyServicesDeps {
   /** The store while consent is granted, else undefined. */
   store(): Promise<Store> | undefined;
   sessionId(): string | undefined;
+  /** When the current session started, ms since the epoch (undefined before the first event). */
+  sessionStart?(): number | undefined;
   now(): number;
   /** Resolves when every event tracked so far is stored. */
   flush(): Promise<void>;

@@ -65,6 +65,7 @@ export function startServices(d: LazyServicesDeps, f: ServiceFactories = { creat
     rules: d.rules,
     emitPersonalize: (e) => emitter.emit('personalize', e),
     liveSince: d.createdAt,
+    sessionStart: d.sessionStart,
     tabId: d.tabId,
     lockName: `hunch:${opts.dbName}:triggers`, // the tabs of one store take turns firing capped rules
     flush: d.flush,

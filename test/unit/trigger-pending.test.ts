@@ -1,0 +1,77 @@
+/**
+ * Capped trigger rules on a page that starts with consent 'pending' (a consent tool that answers
+ * after the page loaded) in a session an earlier page began: the stored fired log cannot be read
+ * until the grant, so matched rules wait for it, and only those the session has not fired yet fire.
+ */
+import { afterEach, expect, it } from 'vitest';
+import type { Hunch } from '../../src/api';
+import { createHunch, type HunchDeps } from '../../src/hunch';
+import { createMemoryStore } from '../../src/store/memory-store';
+import type { Store } from '../../src/store/types';
+import { fakePredictor, tinyNet } from './personalize-fixture';
+
+const instances: Hunch[] = [];
+afterEach(async () => {
+  for (const h of instances.splice(0)) await h.dispose();
+  localStorage.clear();
+});
+
+const settle = () => new Promise((r) => setTimeout(r, 10));
+let t = 1_700_000_000_000;
+const now = () => t;
+
+/** One page load of the shop: its instance, with a once-per-session rule for each id, and what it fired. */
+async function page(store: Store, consent: 'pending' | 'granted', ruleIds: string[]) {
+  const h = await createHunch({ consent, autoCapture: false }, {
+    openStore: async () => store,
+    window,
+    localStorage,
+    now,
+    whenIdle: (fn) => void setTimeout(fn, 0),
+    loadIntentModule: () => import('../../src/intent-module'),
+    loadPredictor: async () => fakePredictor(tinyNet()),
+  } as HunchDeps);
+  instances.push(h);
+  const fired: string[] = [];
+  for (const id of ruleIds) h.triggers.add({ id, when: () => true, cap: { perSession: 1 } });
+  h.on('trigger', (x) => fired.push(x.rule));
+  await settle();
+  return { h, fired };
+}
+
+/** Leaves the page as a reload does, 30 s later (the same session). */
+async function leave(h: Hunch) {
+  window.dispatchEvent(new Event('pagehide'));
+  await h.dispose();
+  instances.length = 0;
+  t += 30_000;
+}
+
+it('a rule the session fired on an earlier page does not fire again on a page that starts pending; one it has not fired waits for the grant, then fires once', async () => {
+  const store = createMemoryStore();
+  const p1 = await page(store, 'granted', ['welcome']);
+  p1.h.track('page_view');
+  await p1.h.intent();
+  expect(p1.fired).toEqual(['welcome']);
+  await leave(p1.h);
+
+  const p2 = await page(store, 'pending', ['welcome', 'second']);
+  p2.h.track('page_view');
+  await p2.h.intent();
+  expect(p2.fired).toEqual([]); // the session's fired log is not readable yet
+  await p2.h.consent('granted');
+  t += 500;
+  p2.h.track('page_view');
+  await p2.h.intent();
+  await settle();
+  expect(p2.fired).toEqual(['second']);
+  await leave(p2.h);
+});
+
+it('a session this page starts while pending fires at once (there is nothing earlier to know)', async () => {
+  t += 3_600_000; // past the session timeout: a new session
+  const p = await page(createMemoryStore(), 'pending', ['welcome']);
+  p.h.track('page_view');
+  await p.h.intent();
+  expect(p.fired).toEqual(['welcome']);
+});
