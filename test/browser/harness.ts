@@ -16,7 +16,10 @@ export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-background-networking',
 
 export interface Served {
   url: string;
+  /** Every request's path, in order. */
   requests: string[];
+  /** Every request target as sent (path and query, still percent-encoded), in order. */
+  urls: string[];
   close(): Promise<void>;
 }
 

@@ -39,11 +39,6 @@ function allowedQuery(u: URL): boolean {
   return u.search === '' || (u.search === MODEL_QUERY && INTENT_FILES.includes(u.pathname));
 }
 
-/** Every request target the test server saw, path and query (tools/serve.mjs `urls`). */
-function servedUrls(): string[] {
-  return (server as Served & { urls: string[] }).urls;
-}
-
 let browser: Browser;
 let server: Served;
 beforeAll(async () => {
@@ -162,7 +157,7 @@ describe('strict CSP', () => {
 
 describe('network', () => {
   it('a whole visit requests only the page’s own files and hunch’s; no beacon, no foreign host', async () => {
-    const fromServer = servedUrls().length; // the CSP tests above share the server
+    const fromServer = server.urls.length; // the CSP tests above share the server
     const ctx = await watchedContext();
     const requests: { url: string; type: string; method: string; body: string | null }[] = [];
     ctx.on('request', (r) => requests.push({ url: r.url(), type: r.resourceType(), method: r.method(), body: r.postData() }));
@@ -230,7 +225,7 @@ describe('network', () => {
     expect({ foreign, unexpected, chatty, sending, fetches, queried, beacons }).toEqual({ foreign: [], unexpected: [], chatty: [], sending: [], fetches: [], queried: [], beacons: [0, 0] });
     // the server saw the same (workers' requests included): no path outside the allow-list, no
     // query but the configured one…
-    const served = servedUrls().slice(fromServer).map((u) => new URL(u, origin));
+    const served = server.urls.slice(fromServer).map((u) => new URL(u, origin));
     expect(served.filter((u) => !allowedPath(decodeURIComponent(u.pathname)) || !allowedQuery(u)).map((u) => u.href)).toEqual([]);
     // …and every file a documented part of hunch asks for: the intent model (with the configured
     // query), the item model (recommend, personalize), the runtime the main thread imports
