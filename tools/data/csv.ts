@@ -151,10 +151,11 @@ export function textLines(text: string): string[] {
 const TIME_RANGE = [Date.UTC(1990, 0, 1), Date.UTC(2100, 0, 1)] as const;
 
 /**
- * ISO 8601 date-time: `YYYY-MM-DD`, optionally `T` or a space and `hh:mm[:ss[.fff…]]`, then
- * optionally `Z`, ` UTC` or an offset `±hh:mm`.
+ * ISO 8601 date-time: `YYYY-MM-DD`, optionally `T` or a space and `hh:mm[:ss[.fff…]]` (the
+ * fraction after `.` or `,`), then optionally `Z` (or `z`), ` UTC` or an offset `±hh:mm`, `±hhmm`
+ * or `±hh` (PostgreSQL writes `timestamptz` as `2024-05-01 10:00:00+02`).
  */
-const ISO_TIME = /^(\d{4})-(\d\d)-(\d\d)(?:[T ](\d\d):(\d\d)(?::(\d\d)(?:\.(\d+))?)?)?(Z| UTC|[+-]\d\d:\d\d)?$/;
+const ISO_TIME = /^(\d{4})-(\d\d)-(\d\d)(?:[T ](\d\d):(\d\d)(?::(\d\d)(?:[.,](\d+))?)?)?([Zz]| UTC|[+-]\d\d(?::?\d\d)?)?$/;
 
 /** Epoch ms of an ISO 8601 string (see {@link ISO_TIME}; no zone = UTC), or `NaN` when it is not one or names no real date. */
 function parseIso(t: string): number {
@@ -165,8 +166,10 @@ function parseIso(t: string): number {
   const ms = m[7] === undefined ? 0 : Number(m[7].slice(0, 3).padEnd(3, '0'));
   const zone = m[8];
   let offsetMin = 0;
-  if (zone !== undefined && zone !== 'Z' && zone !== ' UTC') {
-    const [h, mm] = zone.slice(1).split(':').map(Number);
+  if (zone !== undefined && zone.length > 1 && zone !== ' UTC') {
+    const digits = zone.slice(1).replace(':', '');
+    const h = Number(digits.slice(0, 2));
+    const mm = Number(digits.slice(2) || '0');
     if (h > 23 || mm > 59) return NaN;
     offsetMin = (zone[0] === '-' ? -1 : 1) * (h * 60 + mm);
   }
@@ -175,7 +178,8 @@ function parseIso(t: string): number {
 
 /**
  * Parses a timestamp: epoch ms (digits, ≥ 1e11), epoch seconds (digits, < 1e11), or an ISO 8601
- * date or date-time (`2019-10-01 00:00:00 UTC`, `2024-05-01T10:00:00.5+02:00`, `2016-05-09`).
+ * date or date-time (`2019-10-01 00:00:00 UTC`, `2024-05-01T10:00:00.5+02:00`, `2024-05-01 10:00:00+02`,
+ * `2016-05-09`).
  * Strings without a zone are read as UTC, whatever the machine's time zone. Anything else
  * (`2024/05/01 10:00`, `2024-5-1`, `May 1, 2024`) is unparsable: never read in local time.
  * @returns ms since the epoch, or `NaN` when unparsable or outside the years 1990–2099 (so epoch

@@ -23,3 +23,4 @@ export {
   type StoreName,
   type StoreData,
 } from './load.js';
+export { csvProblem, parseSummary, sessionSummary, storeSummary, type FileRead } from './summary.js';

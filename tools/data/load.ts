@@ -34,8 +34,8 @@ export function hasData(root = dataRoot()): boolean {
   return existsSync(join(root, 'events', 'rees46'));
 }
 
-/** Sessions and counts for one store. */
-export interface StoreData {
+/** Sessions and counts for one store (with what went wrong in its files: see {@link ParseResult}). */
+export interface StoreData extends Pick<ParseResult, 'firstMalformed' | 'missingColumns' | 'columns'> {
   store: string;
   sessions: LabeledSession[];
   /** Sessions left out because they start with a purchase (counted in `sessionStats.emptyPrefix`), by start time. */
@@ -67,7 +67,17 @@ function fromFiles(store: string, parsed: ParseResult[], gapMs?: number): StoreD
   });
   sessions.sort((a, b) => a.startMs - b.startMs);
   purchaseFirst.sort((a, b) => a.startMs - b.startMs);
-  return { store, sessions, purchaseFirst, parse, sessionStats };
+  const firstMalformed = parsed.find((p) => p.firstMalformed)?.firstMalformed;
+  const header = parsed.find((p) => p.missingColumns);
+  return {
+    store,
+    sessions,
+    purchaseFirst,
+    parse,
+    sessionStats,
+    ...(firstMalformed ? { firstMalformed } : {}),
+    ...(header ? { missingColumns: header.missingColumns, columns: header.columns } : {}),
+  };
 }
 
 /**

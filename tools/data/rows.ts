@@ -20,18 +20,24 @@ export interface RowParseOptions {
 /**
  * Parses line-based text with a per-row mapper. Never throws on bad rows: rows that fail to
  * split, have too few fields, or make the mapper return `null` or throw are counted malformed.
- * Events with a non-finite time are counted malformed too.
+ * Events with a non-finite time are counted malformed too. The first malformed row is returned
+ * as `firstMalformed` (absent when none).
  */
 export function parseRows(text: string, opts: RowParseOptions): ParseResult {
   const stats = emptyStats();
   const events: NormalizedEvent[] = [];
   let windowEndMs = -Infinity;
+  let firstMalformed: ParseResult['firstMalformed'];
+  const malformed = (i: number): void => {
+    stats.malformed++;
+    firstMalformed ??= { row: stats.rows, text: all[i].slice(0, 200) };
+  };
   const all = lines(text, opts.sep ?? ',');
   for (let i = opts.header === false ? 0 : 1; i < all.length; i++) {
     stats.rows++;
     const fields = splitCsvLine(all[i], opts.sep ?? ',');
     if (!fields || fields.length < opts.minFields) {
-      stats.malformed++;
+      malformed(i);
       continue;
     }
     let out: RowOutcome;
@@ -41,11 +47,11 @@ export function parseRows(text: string, opts: RowParseOptions): ParseResult {
       out = null;
     }
     if (out === 'unmapped') stats.unmapped++;
-    else if (out === null || !Number.isFinite(out.ts)) stats.malformed++;
+    else if (out === null || !Number.isFinite(out.ts)) malformed(i);
     else {
       events.push(out);
       if (out.ts > windowEndMs) windowEndMs = out.ts;
     }
   }
-  return { events, stats, windowEndMs };
+  return firstMalformed ? { events, stats, windowEndMs, firstMalformed } : { events, stats, windowEndMs };
 }

@@ -35,6 +35,11 @@ export interface ParseStats {
   malformed: number;
   /** Well-formed rows whose event type has no hunch equivalent (dropped by design, e.g. JD clicks). */
   unmapped: number;
+  /**
+   * Rows kept without a price because theirs was not a number ≥ 0 (`12,50`, `$12.50`); the
+   * generic CSV only (its price column is optional), absent for the other adapters.
+   */
+  priceUnreadable?: number;
 }
 
 /** Result of parsing one file. */
@@ -46,6 +51,12 @@ export interface ParseResult {
    * when none). Sessions whose last event is within the gap of it are cut off.
    */
   windowEndMs: number;
+  /** The first malformed row as written (cut to 200 characters) and its number (1 = the first data row), to show what went wrong. */
+  firstMalformed?: { row: number; text: string };
+  /** Required columns the header lacks (the generic CSV): every row is then malformed. */
+  missingColumns?: string[];
+  /** The header's column names as read (the generic CSV), to show next to {@link missingColumns}. */
+  columns?: string[];
 }
 
 /** A session prefix with its label, ready for feature encoding. */

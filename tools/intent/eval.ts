@@ -15,17 +15,19 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { HOLDOUT_STORES, TRAINING_STORES } from '../data/index.js';
-import { EVAL_SEED, jobNames, loadEvalData, type JobResult, type OwnCsv } from './eval-jobs.js';
+import { csvProblem, HOLDOUT_STORES, storeSummary, TRAINING_STORES } from '../data/index.js';
+import { cvFold, EVAL_SEED, jobNames, loadEvalData, type JobResult, type OwnCsv } from './eval-jobs.js';
 import type { Example } from './dataset.js';
 import { MODEL_NAMES, type ModelName } from './fit-all.js';
 import { groupBootstrapIndices } from './metrics.js';
 import { MODEL_DIR } from './paths.js';
-import { failCli, intArg, parseArgs, requireValues, UsageError, type CliSpec } from '../next-item/args.js';
+import { checkInputFile, checkOutFile, failCli, intArg, parseArgs, requireValues, UsageError, type CliSpec } from '../next-item/args.js';
 import { progress } from './progress.js';
 import { markdownReport } from './report.js';
 import { seededRandom } from './rng.js';
 import { scoreScope, type ModelReport, type Scored } from './scores.js';
+import { timeSplit, userSplit } from './split.js';
+import { missingClass } from './train-core.js';
 
 const SPEC: CliSpec = {
   usage:
@@ -123,6 +125,27 @@ class Collector {
   }
 }
 
+/**
+ * Why the CV folds or the time split cannot be fitted, in words, or `undefined` when they can:
+ * each fit trains hunch on its part less the users split off for early stopping (as `fitAll`
+ * does), which must hold sessions of both outcomes, and validates on at least one session.
+ * Checked before the child jobs start (with one or two users, one failed with a stack trace).
+ */
+function foldsProblem(train: readonly Example[], folds: number): string | undefined {
+  const users = new Set(train.map((e) => `${e.store}\u0000${e.userId}`)).size;
+  const parts = [
+    ...Array.from({ length: folds }, (_, f) => ({ name: `fold ${f + 1}'s`, ...cvFold(train, folds, f) })),
+    { name: "the time split's", fitSet: timeSplit(train, 0.2).train, seed: EVAL_SEED },
+  ];
+  for (const p of parts) {
+    const { train: fitted, val } = userSplit(p.fitSet, 0.15, p.seed);
+    const missing = missingClass(fitted) ?? (val.length ? undefined : 'validation user');
+    if (missing)
+      return `${users} user${users === 1 ? '' : 's'} (${train.length} sessions): too few for the ${folds}-fold CV grouped by user: ${p.name} training part, less its validation users, has no ${missing}; it takes dozens of users, buyers and non-buyers among them (or fewer --folds)`;
+  }
+  return undefined;
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
   const args = parseArgs(process.argv.slice(2), SPEC);
@@ -136,8 +159,16 @@ async function main(): Promise<void> {
   const modelDir = args.get('model') ?? MODEL_DIR;
   // checked now, not minutes later when the holdout job needs it
   if (!existsSync(join(modelDir, 'model.json'))) throw new UsageError(`--model: no model.json in ${modelDir}`);
+  if (csv) checkInputFile(csv.path, 'csv');
+  const json = args.get('json');
+  if (json) checkOutFile(json, 'json');
   const data = loadEvalData(csv);
+  for (const d of data.stores) process.stderr.write(storeSummary(d));
+  const problem = csv ? csvProblem(csv.path, data.stores[0]) : undefined;
+  if (problem) throw new UsageError(problem);
   if (!data.train.some((e) => e.label === 1) || !data.train.some((e) => e.label === 0)) throw new UsageError(`no sessions of both outcomes (bought / not) to evaluate in ${csv?.path ?? 'the training stores'}`);
+  const thin = foldsProblem(data.train, folds);
+  if (thin) throw new UsageError(`${csv?.path ?? 'the training stores'}: ${thin}`);
   const names = jobNames(folds, data.reference.length > 0);
   let done = 0;
   progress('eval', 0, names.length, `${names.length} fits, ${jobs} at a time`);
@@ -184,7 +215,6 @@ async function main(): Promise<void> {
     seconds: (Date.now() - started) / 1000,
   };
   process.stdout.write(markdownReport(report));
-  const json = args.get('json');
   if (json) writeFileSync(json, `${JSON.stringify(report, null, 2)}\n`);
 }
 

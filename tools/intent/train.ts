@@ -12,8 +12,8 @@ import { FEATURE_DIM, FEATURE_NAMES, FEATURE_VERSION } from '../../src/features/
 import { saveIntentNetToDir } from '../../src/model/intent-load-node.js';
 import { INTENT_ARCH_VERSION } from '../../src/model/intent-io.js';
 import { disposeIntentWeights, netShape } from '../../src/model/intent-net.js';
-import { loadGenericCsv, loadStore, TRAINING_STORES } from '../data/index.js';
-import { failCli, intArg, parseArgs, requireValues, UsageError, type CliSpec } from '../next-item/args.js';
+import { csvProblem, loadGenericCsv, loadStore, storeSummary, TRAINING_STORES } from '../data/index.js';
+import { checkInputFile, checkOutDir, commandLine, failCli, intArg, parseArgs, requireValues, UsageError, type CliSpec } from '../next-item/args.js';
 import { toExamples } from './dataset.js';
 import { auc, bestF1Threshold } from './metrics.js';
 import { MODEL_DIR } from './paths.js';
@@ -42,8 +42,14 @@ async function main(): Promise<void> {
   if (csv && !args.has('out')) throw new UsageError('--csv: pass --out DIR too (a model trained on your logs must not overwrite the shipped one)');
   const out = args.get('out') ?? MODEL_DIR;
   const seed = intArg(args, 'seed', 7, 0);
+  // checked now, not after the training
+  if (csv) checkInputFile(csv, 'csv');
+  checkOutDir(out);
   await useBackend('wasm');
   const data = csv ? [loadGenericCsv(csv, args.get('store') ?? 'generic')] : TRAINING_STORES.map((s) => loadStore(s));
+  for (const d of data) process.stderr.write(storeSummary(d));
+  const problem = csv ? csvProblem(csv, data[0]) : undefined;
+  if (problem) throw new UsageError(problem);
   const examples = data.flatMap((d) => toExamples(d.sessions));
   const { train, val } = userSplit(examples, 0.15, seed);
   // the part fitted on must hold both outcomes (the validation users are split off first)
@@ -74,7 +80,7 @@ async function main(): Promise<void> {
     archVersion: INTENT_ARCH_VERSION,
     architecture: `gated recurrent cell without reset gate, one fused matmul [x,h]·W (${FEATURE_DIM}+${netShape(r.weights).hidden} → ${2 * netShape(r.weights).hidden}); head [h', x]·w + b (the new state and the step's own features)`,
     hidden: netShape(r.weights).hidden,
-    command: csv ? `npm run train:intent -- --csv ${csv}` : 'npm run train:intent',
+    command: commandLine('train:intent', process.argv.slice(2)),
     training: {
       seed,
       stores,

@@ -5,6 +5,10 @@
  * with defaults (and never writes where the user did not mean to).
  */
 
+import { constants } from 'node:buffer';
+import { existsSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+
 /** What a CLI accepts. */
 export interface CliSpec {
   /** First line(s) of `--help`: the command and what it does. */
@@ -87,6 +91,62 @@ export function intArg(args: Map<string, string>, name: string, def: number, min
   const v = Number(raw);
   if (raw.trim() === '' || !Number.isInteger(v) || v < min || v > max) throw new UsageError(`--${name}: must be a whole number from ${min}${max < Number.MAX_SAFE_INTEGER ? ` to ${max}` : ' up'} (got "${raw}")`);
   return v;
+}
+
+/**
+ * Largest file the CSV CLIs read, bytes: they read a file whole into one string, and V8's longest
+ * string is `buffer.constants.MAX_STRING_LENGTH` characters (2^29 − 24, just under 512 MiB, on
+ * 64-bit), so a larger file failed with a stack trace (`ERR_STRING_TOO_LONG`).
+ */
+export const MAX_INPUT_BYTES = constants.MAX_STRING_LENGTH;
+
+/**
+ * Checks, before any work, that a file flag names a readable-size file.
+ * @param path the flag's value
+ * @param flag the flag's name, for the message (e.g. `csv`)
+ * @param maxBytes largest size accepted, bytes (default {@link MAX_INPUT_BYTES})
+ * @throws UsageError when it does not exist, is a folder, or is larger than `maxBytes` (saying
+ *   to split the file or sample users)
+ */
+export function checkInputFile(path: string, flag: string, maxBytes = MAX_INPUT_BYTES): void {
+  if (!existsSync(path)) throw new UsageError(`--${flag}: no such file: ${path}`);
+  const st = statSync(path);
+  if (st.isDirectory()) throw new UsageError(`--${flag}: ${path} is a folder, not a file`);
+  const mib = (n: number): string => `${Math.round(n / 2 ** 20)} MiB`;
+  if (st.size > maxBytes) throw new UsageError(`--${flag}: ${path} is ${mib(st.size)}, more than the ${mib(maxBytes)} a file can have (it is read whole): split the file or sample users`);
+}
+
+/**
+ * Checks, before any work, that an output folder flag does not name a file (it failed after the
+ * whole run).
+ * @throws UsageError when it does
+ */
+export function checkOutDir(path: string, flag = 'out'): void {
+  if (existsSync(path) && !statSync(path).isDirectory()) throw new UsageError(`--${flag}: ${path} is a file, not a folder`);
+}
+
+/**
+ * Checks, before any work, that an output file flag can be written: not a folder, and its folder
+ * exists (it failed after the whole run).
+ * @throws UsageError when it cannot
+ */
+export function checkOutFile(path: string, flag: string): void {
+  if (existsSync(path) && statSync(path).isDirectory()) throw new UsageError(`--${flag}: ${path} is a folder, not a file`);
+  if (!existsSync(dirname(path))) throw new UsageError(`--${flag}: no folder ${dirname(path)} to write ${path} in`);
+}
+
+/** A shell word: as is when it holds only safe characters, else single-quoted. */
+const shellWord = (a: string): string => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
+
+/**
+ * The command line that reruns a CLI with the same flags, e.g. `npm run train:intent -- --csv
+ * logs.csv --out my-model` (just `npm run <script>` without flags), for its output's metadata.
+ * @param script the npm script's name
+ * @param argv the flags as given (`process.argv.slice(2)`)
+ */
+export function commandLine(script: string, argv: readonly string[]): string {
+  const words = argv.filter((a) => a !== '--').map(shellWord);
+  return words.length ? `npm run ${script} -- ${words.join(' ')}` : `npm run ${script}`;
 }
 
 /**

@@ -8,11 +8,13 @@
  * removes too), split like the browser (30-minute gaps, and the CSV's own `session_id` when it
  * has one). Sessions are ordered by their first event, so `splitValidation` holds out the newest.
  * Sessions with fewer than 2 items are left out (they hold no transition, as in the shared
- * splits' preprocessing).
+ * splits' preprocessing). A row whose item id holds a line break (a quoted field may) is counted
+ * malformed: the artifact stores ids one a line and refuses such an id.
  */
 import { readFileSync } from 'node:fs';
 import { parseGeneric } from '../data/adapters/generic.js';
 import { splitSessions } from '../data/sessionize.js';
+import type { FileRead } from '../data/summary.js';
 import type { NormalizedEvent, ParseStats } from '../data/types.js';
 import { parseSessions } from './data.js';
 
@@ -24,6 +26,8 @@ export interface StoreSessions {
   short: number;
   /** The CSV's row counts (absent for a sessions file). */
   parse?: ParseStats;
+  /** What went wrong with the CSV (absent for a sessions file): see `csvProblem`. */
+  read?: FileRead;
 }
 
 /** Item-id sessions of normalized events (see the module comment for the rules). */
@@ -43,8 +47,10 @@ export function itemSessions(events: readonly NormalizedEvent[]): { sessions: st
 export function readStoreSessions(path: string, format: 'csv' | 'sessions'): StoreSessions {
   const text = readFileSync(path, 'utf8');
   if (format === 'csv') {
-    const parsed = parseGeneric(text);
-    return { ...itemSessions(parsed.events), parse: parsed.stats };
+    const { events, stats, windowEndMs: _, ...problems } = parseGeneric(text);
+    const kept = events.filter((e) => !e.itemId.includes('\n'));
+    const parse = { ...stats, malformed: stats.malformed + events.length - kept.length };
+    return { ...itemSessions(kept), parse, read: { parse, ...problems } };
   }
   const all = parseSessions(text);
   const sessions = all.filter((s) => s.length >= 2);

@@ -31,7 +31,8 @@ import { DEFAULT_RERANK_DEPTH } from '../../src/recommend/rank';
 import type { ItemFactors } from '../../src/recommend/factors';
 import { createModel } from '../../src/recommend/model';
 import { DEFAULT_PARAMS, resolveParams, type RankParams } from '../../src/recommend/params';
-import { datasetsArg, failCli, parseArgs, requireValues, UsageError, type CliSpec } from './args';
+import { csvProblem, parseSummary } from '../data/summary';
+import { checkInputFile, checkOutDir, datasetsArg, failCli, parseArgs, requireValues, UsageError, type CliSpec } from './args';
 import { artifactSessions, buildArtifact } from './build';
 import { DATASETS, readTrainSessions, splitValidation, type Dataset } from './data';
 import { readStoreSessions } from './store-sessions';
@@ -101,6 +102,9 @@ function jobsOf(args: Map<string, string>): Job[] {
   const like = args.get('like') ?? 'diginetica';
   if (!(DATASETS as readonly string[]).includes(like)) throw new UsageError(`--like: unknown "${like}" (known: ${DATASETS.join(', ')})`);
   const name = args.get('store') ?? 'generic';
+  // checked now, not after the training
+  checkInputFile(file, args.has('csv') ? 'csv' : 'sessions');
+  checkOutDir(out);
   return [
     {
       name,
@@ -109,9 +113,11 @@ function jobsOf(args: Map<string, string>): Job[] {
         const p = read.parse;
         process.stderr.write(
           `${name}: ${read.sessions.length} sessions of 2+ items read from ${file} (${read.short} shorter left out` +
-            (p ? `; ${p.rows} rows, ${p.malformed} malformed skipped` : '') +
+            (p ? `; ${parseSummary(p)}` : '') +
             ')\n',
         );
+        const problem = read.read && csvProblem(file, read.read);
+        if (problem) throw new UsageError(problem);
         return read.sessions;
       },
       dir: out,
@@ -122,8 +128,9 @@ function jobsOf(args: Map<string, string>): Job[] {
 
 function main(): void {
   const args = parseArgs(process.argv.slice(2), SPEC);
-  const jobs = jobsOf(args);
+  // the tuning flags first: a misspelt one is refused before the files are looked at
   const { rounds, valFraction, valEvery, factors: dims, reranker: rerankKind, trees: nTrees, start: startParams } = trainFlags(args);
+  const jobs = jobsOf(args);
 
   for (const { name: dataset, sessions: read, dir, tuned } of jobs) {
     const start = resolveParams({ ...DEFAULT_PARAMS, ...tuned.hunch, ...startParams });
