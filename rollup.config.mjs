@@ -19,8 +19,8 @@ const version = () => ({
   },
 });
 
-/** The first script a storefront loads gets extra compression passes (ES2020 output, as its source). */
-const SCRIPT_TAG_TERSER = { ecma: 2020, toplevel: true, compress: { passes: 3, ecma: 2020, unsafe_arrows: true, unsafe_methods: true } };
+/** The first script a storefront loads gets extra compression passes and hoisted function declarations (ES2020 output, as its source). */
+const SCRIPT_TAG_TERSER = { ecma: 2020, toplevel: true, compress: { passes: 3, ecma: 2020, unsafe_arrows: true, unsafe_methods: true, hoist_funs: true } };
 
 const plugins = (min, terserOptions = {}) => [
   idbWithoutIterators(),

@@ -131,8 +131,7 @@ export function captureDom(doc: Document, sink: CaptureSink): () => void {
   // a field inside shadow roots that had focus before capture started: no focusin will tell
   for (let el = doc.activeElement; el?.shadowRoot; el = el.shadowRoot.activeElement) watch(el.shadowRoot);
   return () => {
-    out = undefined;
-    labelled = null;
+    out = undefined; // (`labelled` is let go by its own timer)
     doc.removeEventListener('click', onClick, opts);
     doc.removeEventListener('focusin', onFocus, opts);
     doc.removeEventListener('submit', onSubmit, opts);
