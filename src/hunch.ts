@@ -73,10 +73,7 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps, win: Windo
 
   const current = (t = now()) => chooseSession(mine, pointer.read(), t, timeoutMs);
   const currentSessionId = () => current()?.id;
-  const liveSessionId = () => {
-    const p = current();
-    return isLive(p, now(), timeoutMs) ? p.id : undefined;
-  };
+  const liveSessionId = (p = current()) => (isLive(p, now(), timeoutMs) ? p.id : undefined);
 
   const slot = createStoreSlot({
     open: (hooks) => openPersistent(opts.dbName, hooks),
@@ -254,6 +251,7 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps, win: Windo
       const held = asked === next ? pendingEvents.splice(0) : [];
       await startStoring(held);
       await writer.flush();
+      services.intents()?.wake(); // the session's stored history is readable: rules that waited for it fire
     } else if (next === 'denied') {
       mine = undefined;
       try {
@@ -354,6 +352,7 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps, win: Windo
     dispose() {
       // one teardown, however often it is called, and completed even when the last writes fail
       disposing ??= (async () => {
+        services.halt(); // personalization saves nothing from the call on (the last writes follow)
         for (const stop of stops.splice(0)) stop();
         pointer.flush();
         try {

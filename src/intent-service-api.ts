@@ -62,6 +62,10 @@ export interface IntentServiceDeps {
 export interface IntentService {
   /** Feeds one accepted event. */
   onEvent(e: HunchEvent): void;
+  /** Storage became readable (consent granted): restores the session and fires the rules that waited for it. */
+  wake(): void;
+  /** From the `dispose()` call on: a personalization run, rollback or `metrics()` stops at its next step. */
+  halt(): void;
   /** The current intent, after every event so far is applied. Starts the model if needed. */
   intent(): Promise<Intent>;
   readonly backend: string;

@@ -13,11 +13,11 @@ import { createPersonalizer } from './personalize/personalizer.js';
 import { resumeFrom } from './intent-resume.js';
 import { createPacer } from './slice.js';
 import { reason } from './validate-event.js';
-import { capRules, matchRules, mergeFiredLogs, type FiredLog, type TriggerRule } from './triggers.js';
-import { withWebLock } from './web-lock.js';
+import { matchRules, type FiredLog } from './triggers.js';
+import { createTriggerFiring, FIRED_META } from './trigger-firing.js';
 
 /** Meta keys this service owns. */
-export const INTENT_META = { state: 'intent:state', fired: 'triggers:fired' } as const;
+export const INTENT_META = { state: 'intent:state', fired: FIRED_META } as const;
 
 /**
  * Persist the session state at most this often, ms: at once when the last save is older, else
@@ -52,9 +52,7 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
   let dirty = false;
   let lastPersist = 0;
   let persistTimer: ReturnType<typeof setTimeout> | undefined;
-  let fired: FiredLog = {};
-  /** Rules matched before the stored fired log could be read, in a session an earlier page began. */
-  const waiting: Array<{ hits: TriggerRule[]; intent: Intent }> = [];
+  const triggers = createTriggerFiring(d);
   let disposed = false;
   let stepsRun = 0;
   let resets = 0; // forgets: an async write begun before one must not bring back what it read
@@ -173,12 +171,10 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
       const store = await storeP;
       const [saved, log] = await Promise.all([store.getMeta<SessionState>(INTENT_META.state), store.getMeta<FiredLog>(INTENT_META.fired)]);
       if (epoch !== resets) return;
-      if (log) fired = mergeFiredLogs(log, fired); // rules fired here before storage was readable (a late grant) stay counted
+      triggers.merge(log); // rules fired here before storage was readable (a late grant) stay counted
       // rules that matched while the log could not be read, in the order they matched
-      for (const w of waiting.splice(0)) {
-        await fire(w.hits, w.intent, epoch);
-        if (epoch !== resets) return;
-      }
+      await triggers.drain(sid, () => epoch !== resets);
+      if (epoch !== resets) return;
       if (saved && saved.sessionId === sid && saved.modelVersion === p.modelVersion && !state) state = saved;
       const live = d.liveSince ?? 0;
       // this page's own events, which the live feed may still deliver (another tab's never come here)
@@ -264,39 +260,9 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
     // 'pending' from the start): what that session fired is unknown, so matched rules wait for the
     // grant's restore, which merges the stored log; then those the session may still fire do
     if (!restored && hits.length && d.sessionId() === intent.sessionId && (d.sessionStart?.() ?? Infinity) < (d.liveSince ?? 0)) {
-      waiting.push({ hits, intent });
-      return;
+      return triggers.hold(hits, intent);
     }
-    await fire(hits, intent, epoch);
-  };
-
-  /** Fires the matched rules their caps allow (the stored log read again and written first). */
-  const fire = async (hits: TriggerRule[], intent: Intent, epoch: number) => {
-    let r = capRules(hits, intent.sessionId, fired, d.now());
-    if (!r.fired.length) return;
-    const storeP = d.store();
-    if (storeP) {
-      // another tab of the session may have fired these rules since this one read the log: the
-      // stored log is read again and the caps checked against both before anything fires, and the
-      // new log is written before the trigger is emitted, all under a Web Lock that every tab of
-      // the store takes for this (without one, two tabs whose reads and writes interleave within
-      // one round trip could both fire)
-      const recheck = async (): Promise<void> => {
-        const s = await storeP;
-        const stored = await s.getMeta<FiredLog>(INTENT_META.fired);
-        if (epoch !== resets) return; // a forget meanwhile: nothing of the forgotten log comes back
-        r = capRules(hits, intent.sessionId, mergeFiredLogs(stored ?? {}, fired), d.now());
-        fired = r.log;
-        if (r.fired.length) await s.setMeta(INTENT_META.fired, fired);
-      };
-      try {
-        await (d.lockName ? withWebLock(d.lockName, recheck) : recheck());
-      } catch {
-        fired = r.log; // storage trouble (said by the writer) must not silence the rules
-      }
-      if (epoch !== resets) return;
-    } else fired = r.log;
-    for (const rule of r.fired) d.emitTrigger({ rule, intent });
+    await triggers.fire(hits, intent, () => epoch !== resets);
   };
 
   const enqueue = (fn: (p: Predictor) => Promise<void>) => {
@@ -383,15 +349,16 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
       current = undefined;
       processed = new Set();
       answered.clear();
-      waiting.length = 0;
-      fired = {};
+      triggers.reset();
       dirty = false;
       cancelPersist();
     },
+    wake: () => void enqueue(async () => {}),
+    halt: () => personalizer.stop(), // a run in flight saves and applies nothing, and reads no more
     dispose() {
       disposed = true;
       cancelPersist();
-      personalizer.stop(); // a run in flight saves and applies nothing, and reads no more
+      personalizer.stop();
       if (predictor) predictor.dispose();
       else void loading?.then((p) => p.dispose()); // a model still loading would otherwise start a worker nobody stops
     },

@@ -53,6 +53,8 @@ export interface LazyServices {
   intents(): IntentService | undefined;
   /** After `forget()`: drops held events and resets both services. */
   reset(): void;
+  /** From the `dispose()` call on: personalization stops at its next step (also in services still loading). */
+  halt(): void;
   /**
    * `dispose()`: the services stop, also when their module is still loading (its service is
    * disposed as soon as it exists, so no model worker starts); later loads reject.
@@ -73,6 +75,7 @@ export function createLazyServices(d: LazyServicesDeps): LazyServices {
   let started: StartedServices | undefined;
   let loading: Promise<ServiceMethods> | undefined;
   let disposed = false;
+  let halted = false;
   const load = (): Promise<ServiceMethods> => {
     if (disposed) return gone();
     if (!loading) {
@@ -82,6 +85,7 @@ export function createLazyServices(d: LazyServicesDeps): LazyServices {
         const s = m.startServices(d);
         for (const e of backlog.splice(0)) s.onEvent(e);
         started = s;
+        if (halted) s.halt();
         if (disposed) s.dispose(); // disposed while the module loaded
         return s;
       });
@@ -108,6 +112,10 @@ export function createLazyServices(d: LazyServicesDeps): LazyServices {
     reset() {
       backlog = [];
       started?.reset();
+    },
+    halt() {
+      halted = true;
+      started?.halt();
     },
     dispose() {
       disposed = true;

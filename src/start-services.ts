@@ -12,6 +12,7 @@ import { NO_ITEM_MODEL, type LazyServicesDeps } from './lazy-services.js';
 import { loadModelPredictor } from './model/client.js';
 import { modelUrl, optionUrl, predictorLoader } from './model-wiring.js';
 import { createRecommendService, type RecommendService } from './recommend-service.js';
+import { stoppedError } from './personalize/personalizer.js';
 import { reason } from './validate-event.js';
 import { VERSION } from './version.js';
 
@@ -34,6 +35,8 @@ export interface StartedServices extends ServiceMethods {
   onEvent(e: HunchEvent): void;
   /** After `forget()`: resets every service. */
   reset(): void;
+  /** From the `dispose()` call on: personalization (head and taste) stops at its next step, saving nothing. */
+  halt(): void;
   /** Stops every service. */
   dispose(): void;
 }
@@ -82,10 +85,16 @@ export function startServices(d: LazyServicesDeps, f: ServiceFactories = { creat
     }
   }
   const all = recs ? [service, recs] : [service];
+  let halted = false;
   return {
     service,
     recs,
-    ...serviceMethods(service, recs, recsError),
+    ...serviceMethods(service, recs, recsError, () => halted),
+    halt() {
+      halted = true;
+      service.halt();
+      recs?.dispose(); // its runs neither save nor apply from here on
+    },
     onEvent: (e) => all.forEach((x) => x.onEvent(e)),
     reset: () => all.forEach((x) => x.reset()),
     dispose: () => all.forEach((x) => x.dispose()),
@@ -93,7 +102,7 @@ export function startServices(d: LazyServicesDeps, f: ServiceFactories = { creat
 }
 
 /** The methods over the two services; without `recs`, `recommend()` rejects (with `recsError` when its setup failed). */
-function serviceMethods(s: IntentService, recs: RecommendService | undefined, recsError: unknown): ServiceMethods {
+function serviceMethods(s: IntentService, recs: RecommendService | undefined, recsError: unknown, halted: () => boolean): ServiceMethods {
   return {
     intent: () => s.intent(),
     recommend: async (options) => {
@@ -101,11 +110,12 @@ function serviceMethods(s: IntentService, recs: RecommendService | undefined, re
       return recs.recommend(options);
     },
     // with an item model configured, the shopper's taste is fitted too
-    personalize: () => (recs ? recs.personalizeWith(() => s.personalize()) : s.personalize()),
+    // (the taste's wrapper turns the head's failure into `skipped`: a halt is a rejection all the same)
+    personalize: () => (recs ? recs.personalizeWith(() => s.personalize()).then((r) => (halted() ? Promise.reject(stoppedError()) : r)) : s.personalize()),
     metrics: () => s.metrics(),
     async rollback() {
       // as personalize(): a head that cannot roll back (no intent model) is head: false; the taste is still undone
-      const head = await (recs ? s.rollback().catch(() => false) : s.rollback());
+      const head = await (recs ? s.rollback().catch((err) => (halted() ? Promise.reject(err) : false)) : s.rollback());
       return recs ? { head, recommend: await recs.rollback() } : { head };
     },
   };

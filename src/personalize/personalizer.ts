@@ -180,6 +180,9 @@ export interface Personalizer {
   stop(): void;
 }
 
+/** What a personalization run, rollback or `metrics()` rejects with once the instance is disposed. */
+export const stoppedError = () => new Error('personalization stopped: the instance was disposed');
+
 /** Creates a personalizer. */
 export function createPersonalizer(d: PersonalizerDeps): Personalizer {
   let record: StoredPersonalHead | undefined;
@@ -190,7 +193,6 @@ export function createPersonalizer(d: PersonalizerDeps): Personalizer {
   /** When the last reset happened (ms): a head stored until then was forgotten, whatever storage still holds. */
   let forgotAt = -Infinity;
   let stopped = false; // stop(): nothing more reaches storage or the predictor
-  const stoppedError = () => new Error('personalization stopped: the instance was disposed');
   const live = () => {
     if (stopped) throw stoppedError();
   };

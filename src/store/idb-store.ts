@@ -98,7 +98,7 @@ export async function openIdbStore(opts: IdbStoreOptions): Promise<Store> {
 
   const getDb = (): Promise<DB> => {
     if (deleted) return Promise.reject(Object.assign(new Error(`IndexedDB "${dbName}" was deleted`), { name: DATABASE_DELETED }));
-    if (closed) return Promise.reject(new Error(`IndexedDB "${dbName}" was closed for good (the instance was disposed)`));
+    if (closed) return Promise.reject(new Error(`IndexedDB "${dbName}" closed for good (disposed)`));
     if (db) return Promise.resolve(db);
     if (!opening) {
       const pending = withTimeout(connect(), timeout, `opening IndexedDB "${dbName}"`);

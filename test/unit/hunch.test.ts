@@ -64,7 +64,7 @@ describe('createHunch', () => {
 
   it.each([undefined, false])('passes personalize.auto = %s on to the intent and recommendation services', async (auto) => {
     const seen: Array<[string, boolean | undefined]> = [];
-    const stub = { onEvent: () => {}, intent: async () => null, persist: async () => {}, dispose: () => {}, reset: () => {} } as unknown;
+    const stub = { onEvent: () => {}, intent: async () => null, persist: async () => {}, dispose: () => {}, reset: () => {}, halt: () => {}, wake: () => {} } as unknown;
     const loadIntentModule = async () =>
       stubModule(
         (d: { autoPersonalize?: boolean }) => (seen.push(['intent', d.autoPersonalize]), stub),
@@ -156,7 +156,7 @@ describe('createHunch', () => {
     const store = createMemoryStore();
     const failing: Store = { ...store, putEvents: async () => Promise.reject(new Error('disk gone')) };
     const disposedService = vi.fn();
-    const stub = { onEvent: () => {}, intent: async () => null, persist: async () => Promise.reject(new Error('disk gone')), dispose: disposedService, reset: () => {} };
+    const stub = { onEvent: () => {}, intent: async () => null, persist: async () => Promise.reject(new Error('disk gone')), dispose: disposedService, reset: () => {}, halt: () => {}, wake: () => {} };
     const { h } = await make({}, { openStore: async () => failing, loadIntentModule: async () => stubModule(() => stub) });
     const warnings: string[] = [];
     h.on('warning', (p) => warnings.push(p.code));
@@ -173,7 +173,7 @@ describe('createHunch', () => {
 
   it('a failed load of the intent module is not forever: the next call loads it again', async () => {
     const problems: string[] = [];
-    const stub = { onEvent: () => {}, intent: async () => ({ purchase: 0.5 }), persist: async () => {}, dispose: () => {}, reset: () => {} };
+    const stub = { onEvent: () => {}, intent: async () => ({ purchase: 0.5 }), persist: async () => {}, dispose: () => {}, reset: () => {}, halt: () => {}, wake: () => {} };
     const loadIntentModule = vi.fn().mockRejectedValueOnce(new Error('network blip')).mockResolvedValue(stubModule(() => stub));
     const { h } = await make({}, { loadIntentModule });
     h.on('error', (p) => problems.push(p.code));
@@ -185,7 +185,7 @@ describe('createHunch', () => {
 
   it("a lazy half of another version than the script that loads it is refused, saying which (an unversioned CDN URL can pair a cached script with a newer half)", async () => {
     const problems: string[] = [];
-    const created = vi.fn(() => ({ onEvent: () => {}, intent: async () => ({ purchase: 0.5 }), persist: async () => {}, dispose: () => {}, reset: () => {} }));
+    const created = vi.fn(() => ({ onEvent: () => {}, intent: async () => ({ purchase: 0.5 }), persist: async () => {}, dispose: () => {}, reset: () => {}, halt: () => {}, wake: () => {} }));
     const { h } = await make({}, { loadIntentModule: async () => stubModule(created), version: '0.0.1-older' });
     h.on('error', (p) => problems.push(`${p.code}: ${p.message}`));
     await expect(h.intent()).rejects.toThrow(/hunch-intent\.js is version .*, the script that loaded it 0\.0\.1-older/);
@@ -262,7 +262,7 @@ describe('createHunch', () => {
   it('a load that fails after the intent module arrived (a half of another version) leaves no service running and is not retried forever', async () => {
     let created = 0;
     let disposed = 0;
-    const stub = { onEvent: () => {}, intent: async () => null, persist: async () => {}, dispose: () => void disposed++, reset: () => {} };
+    const stub = { onEvent: () => {}, intent: async () => null, persist: async () => {}, dispose: () => void disposed++, reset: () => {}, halt: () => {}, wake: () => {} };
     const loadIntentModule = vi.fn(async () => stubModule(() => (created++, stub), () => stub));
     const { h } = await make({ recommend: { url: '/m/manifest.json' } }, { loadIntentModule, version: '0.0.0-other' });
     for (let i = 0; i < 3; i++) await expect(h.intent()).rejects.toThrow(/version/);
@@ -284,7 +284,7 @@ describe('createHunch', () => {
   it('a recommendation service that cannot start leaves intent, its events and triggers running; recommend() rejects naming recommend.url', async () => {
     const problems: string[] = [];
     let recsCreated = 0;
-    const intentStub = { onEvent: () => {}, intent: async () => 'INTENT', persist: async () => {}, dispose: () => {}, reset: () => {} };
+    const intentStub = { onEvent: () => {}, intent: async () => 'INTENT', persist: async () => {}, dispose: () => {}, reset: () => {}, halt: () => {}, wake: () => {} };
     const f = { createIntentService: () => intentStub, createRecommendService: () => (recsCreated++, {}), loadModelPredictor: () => Promise.reject(new Error('none')) } as unknown as ServiceFactories;
     const emitter = { emit: () => {} };
     // a page whose URL no longer resolves a relative URL when the half loads (validated against another at createHunch)
@@ -300,7 +300,7 @@ describe('createHunch', () => {
 
   it("consent 'denied' at start, then granted: the intent half loads at idle time as at a start with that consent (intent events, triggers), not only on intent()", async () => {
     const idle: Array<() => void> = [];
-    const stub = { onEvent: () => {}, intent: async () => null, persist: async () => {}, dispose: () => {}, reset: () => {} };
+    const stub = { onEvent: () => {}, intent: async () => null, persist: async () => {}, dispose: () => {}, reset: () => {}, halt: () => {}, wake: () => {} };
     const loadIntentModule = vi.fn(async () => stubModule(() => stub));
     const { h } = await make({ consent: 'denied' }, { whenIdle: (fn) => idle.push(fn), loadIntentModule });
     expect(idle).toHaveLength(0);
@@ -607,7 +607,7 @@ describe('createHunch', () => {
 
   it('track() inside an event listener: the model hears the events in the order they are stored', async () => {
     const heard: string[] = [];
-    const stub = { onEvent: (e: HunchEvent) => heard.push(e.type), intent: async () => null, persist: async () => {}, dispose: () => {}, reset: () => {} };
+    const stub = { onEvent: (e: HunchEvent) => heard.push(e.type), intent: async () => null, persist: async () => {}, dispose: () => {}, reset: () => {}, halt: () => {}, wake: () => {} };
     const { h, store } = await make({}, { loadIntentModule: async () => stubModule(() => stub) });
     await h.intent();
     h.on('event', (e) => {
@@ -694,7 +694,7 @@ describe('forget, dispose and export at the edges', () => {
 
     let finish: (m: unknown) => void = () => {};
     const disposed = vi.fn();
-    const stub = { onEvent: () => {}, intent: async () => null, persist: async () => {}, dispose: disposed, reset: () => {} };
+    const stub = { onEvent: () => {}, intent: async () => null, persist: async () => {}, dispose: disposed, reset: () => {}, halt: () => {}, wake: () => {} };
     const slow = () => new Promise((r) => (finish = r as (m: unknown) => void)) as ReturnType<NonNullable<HunchDeps['loadIntentModule']>>;
     const idle2: Array<() => void> = [];
     const { h: h2 } = await make({}, { whenIdle: (fn) => idle2.push(fn), loadIntentModule: slow });

@@ -75,3 +75,53 @@ it('a session this page starts while pending fires at once (there is nothing ear
   await p.h.intent();
   expect(p.fired).toEqual(['welcome']);
 });
+
+/** Page 1 of a session (granted) fires `welcome`; page 2 starts pending in the same session with `rules`. */
+async function pendingSecondPage(rules: string[]) {
+  const store = createMemoryStore();
+  const p1 = await page(store, 'granted', ['welcome']);
+  p1.h.track('page_view');
+  await p1.h.intent();
+  await leave(p1.h);
+  return page(store, 'pending', rules);
+}
+
+it('the grant alone fires the rules that waited for it (no event needs to follow)', async () => {
+  const p2 = await pendingSecondPage(['welcome', 'second']);
+  p2.h.track('page_view');
+  await p2.h.intent();
+  expect(p2.fired).toEqual([]);
+  await p2.h.consent('granted');
+  for (let i = 0; i < 20 && !p2.fired.length; i++) await settle();
+  expect(p2.fired).toEqual(['second']);
+});
+
+it('a rule removed while it waits does not fire at the grant', async () => {
+  const p2 = await pendingSecondPage(['second', 'third']);
+  p2.h.track('page_view');
+  await p2.h.intent();
+  p2.h.triggers.remove('second');
+  await p2.h.consent('granted');
+  p2.h.track('page_view');
+  await p2.h.intent();
+  await settle();
+  expect(p2.fired).toEqual(['third']);
+});
+
+it('a waiting rule of a session that ended before the grant is not fired for it (the new session fires its own at once)', async () => {
+  const p2 = await pendingSecondPage(['second']);
+  const sessions: string[] = [];
+  p2.h.on('trigger', (x) => sessions.push(x.intent.sessionId));
+  p2.h.track('page_view');
+  await p2.h.intent();
+  const first = p2.h.sessionId;
+  t += 2 * 3_600_000; // the shopper comes back hours later, in the same tab
+  p2.h.track('page_view');
+  await p2.h.intent();
+  expect(p2.h.sessionId).not.toBe(first);
+  await p2.h.consent('granted');
+  p2.h.track('page_view');
+  await p2.h.intent();
+  await settle();
+  expect(sessions).toEqual([p2.h.sessionId]);
+});
