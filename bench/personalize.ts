@@ -19,15 +19,13 @@ import { artifactSessions } from '../tools/next-item/build';
 import { MODELS_DIR, readArtifact } from '../tools/next-item/io';
 import { seededRandom } from '../tools/intent/rng';
 import { median } from './median';
-import type { BenchContext, BenchRow } from './types';
+import { LONG_TASK_MS, type BenchContext, type BenchRow } from './types';
 
 type Run = { ms: number; longTasks: number[]; maxGap: number; result: { adopted: boolean; examples: number; recommend?: { adopted: boolean; examples: number } }; events: number; backend: string };
 type B = { bench: { personalizeRun(): Promise<Run>; personalizeTasteRun(url: string, sessions: string[][]): Promise<Run> } };
 
 /** Target for one run on 200 events, ms (a budget, not a measured baseline). */
 export const RUN_BUDGET_MS = 1000;
-/** The long-task threshold, ms. */
-export const LONG_TASK_MS = 50;
 
 /** The Diginetica artifact with 32-dim factors, and 40 of its sessions (≥ 5 items) as a shopper's history. */
 function tasteFixture(): { manifest: string; binary: Uint8Array; sessions: string[][] } {

@@ -4,14 +4,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { createModel, decodeArtifact, type ArtifactManifest } from '../src/recommend/index';
-import type { BenchContext, BenchRow } from './types';
+import { LONG_TASK_MS, type BenchContext, type BenchRow } from './types';
 
 /** What the page measures (`bench/pages/recommend.html`). */
 export type RecommendRun = { first: number; median: number; p95: number; heapMB: number; fileMB: number; longTasks: number; maxGap: number };
 type B = { bench: { run(ids: string[], calls: number): Promise<RecommendRun> } };
 
-/** The long-task threshold, ms (a fixed threshold, not a measured baseline). */
-export const LONG_TASK_MS = 50;
 
 /** The group's rows; their names carry no measured figure (p95 and the long-task count go in `extra`/`note`). */
 export function recommendRows(r: RecommendRun): BenchRow[] {

@@ -27,3 +27,6 @@ export interface BenchContext {
   /** Opens a fresh page (own browser context) at a path of the served repo; close it with `page.context().close()` when done. */
   open(path: string): Promise<import('playwright-core').Page>;
 }
+
+/** The long-task threshold, ms (a fixed threshold, not a measured baseline). */
+export const LONG_TASK_MS = 50;

@@ -11,8 +11,13 @@ import { fileURLToPath } from 'node:url';
  * stood at 15,352 bytes and a review found PII that its scrubber let through (percent-encoded
  * full-width emails in URL paths, non-ASCII digits, RFC local parts, path parameters): privacy
  * fixes in the first script are worth more than the round number, so the budget is 15.5 KB.
+ * 16,000 bytes since later that day (the script tag at 15,871 after the day's dispose and capture
+ * leak fixes, with terser's hoist_funs already taken): a performance review found the writer issuing
+ * 1,000 puts in one task (60–140 ms) and the JSON-LD observer searching every added node (+30 ms
+ * per 10k-node render, a quadratic rescan of blocks while the page parsed); spreading bursts over
+ * tasks and watching scripts instead of nodes cost 59 bytes.
  */
-export const IIFE_BUDGET_GZIP = 15.5 * 1024;
+export const IIFE_BUDGET_GZIP = 16000;
 
 const dir = fileURLToPath(new URL('../dist/', import.meta.url)); // a decoded path: the checkout may sit in a folder with a space
 const rows = [];

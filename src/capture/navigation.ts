@@ -114,8 +114,9 @@ export function captureNavigation(win: Window, sink: NavigationSink, now: () => 
   const scan = () =>
     guard(() => {
       for (const el of Array.from(doc.querySelectorAll(LD_SELECTOR))) {
-        // its text node edited in place (again: observing a node twice only renews the options)
-        observer?.observe(el, { characterData: true, subtree: true });
+        visited.add(el);
+        // its text replaced or edited in place (again: observing a node twice only renews the options)
+        blocks?.observe(el, { childList: true, characterData: true, subtree: true });
         const text = el.textContent ?? '';
         if (read.get(el) === text || !text.trim()) continue;
         let invalid: unknown;
@@ -184,15 +185,19 @@ export function captureNavigation(win: Window, sink: NavigationSink, now: () => 
       enterPage();
     });
 
-  const isLd = (n: Node | null) => !!n && (n as Element).matches?.(LD_SELECTOR);
-  const observer =
-    typeof MutationObserver !== 'undefined'
-      ? new MutationObserver((records) => {
-          const touched = (r: MutationRecord) =>
-            isLd(r.target) || isLd(r.target.parentNode) || Array.from(r.addedNodes).some((n) => isLd(n) || !!(n as Element).querySelector?.(LD_SELECTOR));
-          if (records.some(touched)) scan();
-        })
-      : undefined;
+  // What a mutation means for JSON-LD, without looking at its records (a renderer that appends
+  // 50k nodes one by one makes 50k of them): a change inside a block scan() visited (its own
+  // observer), or a block in the page that scan() has not visited yet (found in the live list of
+  // scripts). While the document is parsing, the parser's checkpoint at every </script> would
+  // rescan every block so far: the scan at DOMContentLoaded reads them all once instead. (A
+  // visited block whose text changes while it is out of the page is read when it comes back only
+  // if a scan runs anyway.)
+  const visited = new WeakSet<Element>();
+  const scripts = doc.getElementsByTagName('script');
+  const parsed = (fn: () => unknown) => () => doc.readyState === 'loading' || fn();
+  const Observer = typeof MutationObserver !== 'undefined' ? MutationObserver : undefined;
+  const blocks = Observer && new Observer(parsed(scan));
+  const observer = Observer && new Observer(parsed(() => [...scripts].some((el) => !visited.has(el) && el.matches(LD_SELECTOR)) && scan()));
 
   win.addEventListener('popstate', onTraverse);
   win.addEventListener('hashchange', onTraverse);
@@ -200,8 +205,8 @@ export function captureNavigation(win: Window, sink: NavigationSink, now: () => 
   doc.addEventListener('visibilitychange', onVisibility);
   win.addEventListener('pagehide', onPageHide);
   win.addEventListener('pageshow', onPageShow);
-  // childList: blocks added, or their text replaced; their text nodes edited in place are watched
-  // on each block that scan() finds, not across the document (every text edit would cost a record)
+  // childList: blocks added; their text, replaced or edited in place, is watched on each block
+  // that scan() finds, not across the document (every text edit would cost a record)
   observer?.observe(doc.documentElement, { childList: true, subtree: true });
   // a prerendered page is entered when the shopper is shown it (listeners are in place already,
   // in the same order as on any page, so its last dwell is still recorded before the spill)
@@ -228,5 +233,6 @@ export function captureNavigation(win: Window, sink: NavigationSink, now: () => 
     doc.removeEventListener('prerenderingchange', activate);
     doc.removeEventListener('DOMContentLoaded', scan);
     observer?.disconnect();
+    blocks?.disconnect();
   };
 }

@@ -258,3 +258,55 @@ describe('the Navigation API', () => {
     }
   });
 });
+
+describe('what a render costs the observer', () => {
+  it('nodes appended one by one (one record each) are not searched one by one; a JSON-LD block among them is still read', async () => {
+    const search = vi.spyOn(Element.prototype, 'querySelector');
+    try {
+      const list = document.createElement('ul');
+      document.body.append(list);
+      for (let i = 0; i < 500; i++) list.append(document.createElement('li'));
+      await tick();
+      expect(search.mock.calls.length).toBeLessThan(10); // 500 on the old code: one search per added node
+    } finally {
+      search.mockRestore();
+    }
+    const s = document.createElement('script');
+    s.type = 'application/ld+json';
+    s.textContent = LD('N');
+    document.querySelector('ul')!.append(s);
+    await tick();
+    expect(log).toEqual(['product N']);
+  });
+});
+
+describe('a page still parsing', () => {
+  it('blocks the parser adds are not rescanned at every </script> (each scan reads every block so far): they are read once, at DOMContentLoaded', async () => {
+    stop();
+    let state: DocumentReadyState = 'loading';
+    Object.defineProperty(document, 'readyState', { configurable: true, get: () => state });
+    const scans = vi.spyOn(document, 'querySelectorAll');
+    try {
+      start();
+      await tick();
+      const atStart = scans.mock.calls.length;
+      log.length = 0;
+      for (let i = 0; i < 20; i++) {
+        const s = document.createElement('script');
+        s.type = 'application/ld+json';
+        s.textContent = LD(`P${i}`);
+        document.body.append(s);
+        await Promise.resolve(); // the parser's microtask checkpoint after each </script>
+      }
+      await tick();
+      expect(scans.mock.calls.length - atStart).toBe(0); // 20 scans on the old code, each reading every block so far
+      state = 'interactive';
+      document.dispatchEvent(new Event('DOMContentLoaded'));
+      await tick();
+      expect(log.filter((l) => l.startsWith('product P'))).toHaveLength(20);
+    } finally {
+      scans.mockRestore();
+      delete (document as { readyState?: DocumentReadyState }).readyState;
+    }
+  });
+});
