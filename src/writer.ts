@@ -1,8 +1,9 @@
 /**
  * Batches events into store writes: events pushed during one task are written together in one
  * transaction at the end of that task (a microtask), so `track()` never waits on IndexedDB, at
- * most {@link MAX_BATCH} of them: a loop of 1,000 calls costs five transactions, one per task
- * (issuing 1,000 puts at once was a 60–140 ms task in Chromium). `flush()` writes everything now
+ * most {@link MAX_BATCH} of them: a loop of 1,000 calls costs five transactions, each issued in
+ * a task of its own once the one before is written (issuing 1,000 puts at once was a 60–140 ms
+ * task in Chromium). `flush()` writes everything now
  * (called from `pagehide` / `visibilitychange`, where the transaction must be issued before the
  * page goes away).
  *
@@ -88,12 +89,13 @@ export function createWriter(deps: WriterDeps): Writer {
     }
   };
 
-  /** Issues the first `most` buffered events as one batch. */
+  /** Issues the first `most` buffered events as one batch; resolves when it is settled. */
   const issue = (most: number) => {
     const batch = buffer.slice(0, most);
     buffer = buffer.slice(most);
     const p = write(batch).finally(() => inflight.delete(p));
     inflight.set(p, batch);
+    return p;
   };
 
   const flush = (): Promise<void> => {
@@ -102,11 +104,17 @@ export function createWriter(deps: WriterDeps): Writer {
     return Promise.all(inflight.keys()).then(() => undefined);
   };
 
-  /** The end of a task: one batch, and the rest at the end of the next task. */
+  /**
+   * The end of a task: one batch; the rest in a later task, once that batch is written (batches
+   * of one burst written side by side would each see the others' events in the session's count
+   * and rebuild its summary from all its events, and each prune on their own at the quota).
+   */
   const endOfTask = () => {
-    if (!scheduled) return;
-    issue(MAX_BATCH);
-    if ((scheduled = buffer.length > 0)) setTimeout(endOfTask);
+    if (!(scheduled &&= buffer.length > 0)) return; // nothing left (a discard, a flush)
+    const p = issue(MAX_BATCH);
+    const next = () => setTimeout(endOfTask);
+    if (buffer.length) void p.then(next, next);
+    else scheduled = false;
   };
 
   return {
@@ -120,6 +128,7 @@ export function createWriter(deps: WriterDeps): Writer {
     flush,
     discard() {
       buffer = [];
+      scheduled = false;
       discards++;
       inflight.clear(); // no longer waited for or spilled: those still waiting for the store are dropped
     },

@@ -111,9 +111,10 @@ export function captureNavigation(win: Window, sink: NavigationSink, now: () => 
     }
   };
 
-  const scan = () =>
+  /** Reads the blocks `els` whose text is new (each is watched from then on: `blocks`). */
+  const readBlocks = (els: Iterable<Element>) =>
     guard(() => {
-      for (const el of Array.from(doc.querySelectorAll(LD_SELECTOR))) {
+      for (const el of els) {
         visited.add(el);
         // its text replaced or edited in place (again: observing a node twice only renews the options)
         blocks?.observe(el, { childList: true, characterData: true, subtree: true });
@@ -132,6 +133,7 @@ export function captureNavigation(win: Window, sink: NavigationSink, now: () => 
         }
       }
     });
+  const scan = () => readBlocks(doc.querySelectorAll(LD_SELECTOR));
 
   const reportDwell = () => {
     if (visibleSince !== undefined) {
@@ -185,19 +187,23 @@ export function captureNavigation(win: Window, sink: NavigationSink, now: () => 
       enterPage();
     });
 
-  // What a mutation means for JSON-LD, without looking at its records (a renderer that appends
-  // 50k nodes one by one makes 50k of them): a change inside a block scan() visited (its own
-  // observer), or a block in the page that scan() has not visited yet (found in the live list of
-  // scripts). While the document is parsing, the parser's checkpoint at every </script> would
-  // rescan every block so far: the scan at DOMContentLoaded reads them all once instead. (A
-  // visited block whose text changes while it is out of the page is read when it comes back only
-  // if a scan runs anyway.)
+  // What a mutation means for JSON-LD, without looking at the page's records (a renderer that
+  // appends 50k nodes one by one makes 50k of them): a block in the page that has not been read
+  // yet, found in the live list of scripts, is read (only the new ones: while the page parses,
+  // the parser's checkpoint after every </script> would otherwise read every block so far again);
+  // a change inside a block read before comes from the blocks' own observer, and a block changed
+  // while out of the page is read again when it comes back.
   const visited = new WeakSet<Element>();
   const scripts = doc.getElementsByTagName('script');
-  const parsed = (fn: () => unknown) => () => doc.readyState === 'loading' || fn();
   const Observer = typeof MutationObserver !== 'undefined' ? MutationObserver : undefined;
-  const blocks = Observer && new Observer(parsed(scan));
-  const observer = Observer && new Observer(parsed(() => [...scripts].some((el) => !visited.has(el) && el.matches(LD_SELECTOR)) && scan()));
+  const blocks =
+    Observer &&
+    new Observer((records) =>
+      // each changed block (read again if it is in the page, forgotten until it comes back if not);
+      // a block twice in the list is read once (its text is read already the second time)
+      readBlocks(records.map((r) => (r.target.nodeName === 'SCRIPT' ? r.target : r.target.parentNode) as Element).filter((el) => el?.isConnected || (visited.delete(el), false))),
+    );
+  const observer = Observer && new Observer(() => readBlocks([...scripts].filter((el) => !visited.has(el) && el.matches(LD_SELECTOR))));
 
   win.addEventListener('popstate', onTraverse);
   win.addEventListener('hashchange', onTraverse);

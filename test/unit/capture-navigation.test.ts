@@ -281,7 +281,7 @@ describe('what a render costs the observer', () => {
 });
 
 describe('a page still parsing', () => {
-  it('blocks the parser adds are not rescanned at every </script> (each scan reads every block so far): they are read once, at DOMContentLoaded', async () => {
+  it('blocks the parser adds are read as they come, each once: not every block so far again at every </script>', async () => {
     stop();
     let state: DocumentReadyState = 'loading';
     Object.defineProperty(document, 'readyState', { configurable: true, get: () => state });
@@ -300,12 +300,46 @@ describe('a page still parsing', () => {
       }
       await tick();
       expect(scans.mock.calls.length - atStart).toBe(0); // 20 scans on the old code, each reading every block so far
+      expect(log).toEqual(Array.from({ length: 20 }, (_, i) => `product P${i}`)); // shown while the page still parses
       state = 'interactive';
       document.dispatchEvent(new Event('DOMContentLoaded'));
       await tick();
-      expect(log.filter((l) => l.startsWith('product P'))).toHaveLength(20);
+      expect(log).toHaveLength(20);
     } finally {
       scans.mockRestore();
+      delete (document as { readyState?: DocumentReadyState }).readyState;
+    }
+  });
+});
+
+describe('a block an SPA keeps and rewrites', () => {
+  it('rewritten while out of the page, it is read when it comes back', async () => {
+    const block = document.getElementById('ld')!;
+    block.remove();
+    history.pushState({}, '', '/p/b');
+    block.textContent = LD('B');
+    await tick();
+    document.body.append(block);
+    await tick();
+    expect(log).toEqual(['page /p/b', 'product B']);
+  });
+
+  it('streamed into the page while it parses (SSR), a product shown and replaced before DOMContentLoaded is recorded on its own page', async () => {
+    stop();
+    let state: DocumentReadyState = 'loading';
+    Object.defineProperty(document, 'readyState', { configurable: true, get: () => state });
+    try {
+      start();
+      await tick();
+      log.length = 0;
+      render('S1');
+      await tick();
+      history.pushState({}, '', '/p/2');
+      render('S2');
+      await tick();
+      expect(log).toEqual(['product S1', 'page /p/2', 'product S2']);
+    } finally {
+      state = 'complete';
       delete (document as { readyState?: DocumentReadyState }).readyState;
     }
   });

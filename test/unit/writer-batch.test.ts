@@ -46,3 +46,34 @@ describe('writer batches', () => {
     expect(batches).toEqual([200, 800]); // the next task has nothing left to write
   });
 });
+
+describe('writer batches of one burst', () => {
+  it('are written one after another: the next is issued only once the one before is written', async () => {
+    const inner = createMemoryStore();
+    const issued: number[] = [];
+    let release = () => {};
+    const gate = new Promise<void>((r) => (release = r));
+    const store: Store = { ...inner, putEvents: async (list) => (issued.push(list.length), await gate, inner.putEvents(list)) };
+    const writer = createWriter({ store: async () => store, quotaPolicy: () => ({}) as never, fallback: async () => {}, written: () => {} });
+    for (let i = 0; i < 1000; i++) writer.push(event(i));
+    for (let i = 0; i < 5; i++) await macrotask();
+    expect(issued).toEqual([200]); // side by side, each batch would rebuild the session summary (and prune on its own at the quota)
+    release();
+    for (let i = 0; i < 10; i++) await macrotask();
+    expect(issued).toEqual([200, 200, 200, 200, 200]);
+  });
+
+  it('discard() with part of a burst still to write issues nothing more: no empty write reopens a database a forget just deleted', async () => {
+    const batches: number[] = [];
+    let opened = 0;
+    const w = createWriter({ store: async () => (opened++, { ...createMemoryStore(), putEvents: async (l) => void batches.push(l.length) }), quotaPolicy: () => ({}) as never, fallback: async () => {}, written: () => {} });
+    for (let i = 0; i < 1000; i++) w.push(event(i));
+    await Promise.resolve();
+    await Promise.resolve();
+    w.discard();
+    const openedAtDiscard = opened;
+    for (let i = 0; i < 5; i++) await macrotask();
+    expect(opened).toBe(openedAtDiscard);
+    expect(batches).toEqual([200]);
+  });
+});
