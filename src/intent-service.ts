@@ -172,9 +172,6 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
       const [saved, log] = await Promise.all([store.getMeta<SessionState>(INTENT_META.state), store.getMeta<FiredLog>(INTENT_META.fired)]);
       if (epoch !== resets) return;
       triggers.merge(log); // rules fired here before storage was readable (a late grant) stay counted
-      // rules that matched while the log could not be read, in the order they matched
-      await triggers.drain(sid, () => epoch !== resets);
-      if (epoch !== resets) return;
       if (saved && saved.sessionId === sid && saved.modelVersion === p.modelVersion && !state) state = saved;
       const live = d.liveSince ?? 0;
       // this page's own events, which the live feed may still deliver (another tab's never come here)
@@ -198,6 +195,19 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
       // state's (before any re-score: a head changed since is this page's news to report), not
       // with none; a replay starts from the session's beginning
       current = state ? toIntent(state, p) : undefined;
+      // this page answered its events before the session's history could be read (a continued
+      // session, consent 'pending' at start): once they are replayed on top of it, the session's
+      // real state is said once and the rules are checked against it, with the session's last
+      // update before them as `previous` (a change they brought is not lost)
+      let replayed = false;
+      let pageBefore: Intent | undefined;
+      const settle = async () => {
+        if (replayed && pageBefore && current) {
+          d.emitIntent(current);
+          await check(current, pageBefore, epoch);
+        }
+        replayed = false;
+      };
       for (let k = 0; k < events.length; k++) {
         const e = events[k];
         if (held(e, k)) {
@@ -206,10 +216,14 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
           if (own(e)) processed.add(e.id);
           continue;
         }
-        await apply(p, e, own(e) && !answered.has(e.id), true);
+        const answeredHere = answered.has(e.id);
+        if (answeredHere && !replayed) [replayed, pageBefore] = [true, current];
+        else if (own(e) && !answeredHere) await settle(); // before the first event this page has not answered
+        await apply(p, e, own(e) && !answeredHere, true);
         if (epoch !== resets) return;
         await pace(); // a long session replayed by the JS kernel must not be one long task
       }
+      await settle();
       answered.clear();
     } catch (err) {
       d.problem('warning', 'intent-restore', `could not restore the intent state: ${(err as Error)?.message ?? err}`);
@@ -255,15 +269,20 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
     if (!live) return;
     const intent = current;
     d.emitIntent(intent);
-    const hits = matchRules(d.rules(), intent, before, (rule, err) => d.problem('error', `trigger:${rule}`, `trigger "${rule}" threw: ${reason(err)}`));
-    // a session an earlier page began, on a page that has not read the stored fired log (consent
-    // 'pending' from the start): what that session fired is unknown, so matched rules wait for the
-    // grant's restore, which merges the stored log; then those the session may still fire do
-    if (!restored && hits.length && d.sessionId() === intent.sessionId && (d.sessionStart?.() ?? Infinity) < (d.liveSince ?? 0)) {
-      return triggers.hold(hits, intent);
-    }
-    await triggers.fire(hits, intent, () => epoch !== resets);
+    // a session an earlier page began, on a page that has not read its stored history (consent
+    // 'pending' from the start): this page sees part of it, and what it fired is unknown, so the
+    // rules are checked once the grant has replayed it (`restore`)
+    if (!restored && d.sessionId() === intent.sessionId && (d.sessionStart?.() ?? Infinity) < (d.liveSince ?? 0)) return;
+    await check(intent, before, epoch);
   };
+
+  /** Runs the rules on one update and fires those their caps allow. */
+  const check = (intent: Intent, before: Intent | undefined, epoch: number) =>
+    triggers.fire(
+      matchRules(d.rules(), intent, before, (rule, err) => d.problem('error', `trigger:${rule}`, `trigger "${rule}" threw: ${reason(err)}`)),
+      intent,
+      () => epoch !== resets,
+    );
 
   const enqueue = (fn: (p: Predictor) => Promise<void>) => {
     chain = chain

@@ -1,8 +1,7 @@
 /**
  * Firing matched trigger rules under their caps, for the intent service: the sessions' fired log
- * (in memory, merged with the stored one), its read-merge-write under a Web Lock before a rule
- * fires, and the rules that wait while the stored log cannot be read (a page that starts with
- * consent 'pending' in a session an earlier page began: what that session fired is unknown).
+ * (in memory, merged with the stored one) and its read-merge-write under a Web Lock before a rule
+ * fires.
  */
 import type { Intent } from './intent.js';
 import type { Store } from './store/types.js';
@@ -17,31 +16,24 @@ export interface TriggerFiringDeps {
   /** Storage, or undefined while consent does not allow storing. */
   store(): Promise<Store> | undefined;
   now(): number;
-  /** The rules added now (a waiting rule removed meanwhile does not fire). */
-  rules(): readonly TriggerRule[];
   emitTrigger(t: { rule: string; intent: Intent }): void;
   /** Web Lock taken around the stored log's read-merge-write (none: unlocked). */
   lockName?: string;
 }
 
-/** The fired log and the waiting rules; `stale()` says a forget landed meanwhile (nothing more fires or is written). */
+/** The fired log; `stale()` says a forget landed meanwhile (nothing more fires or is written). */
 export interface TriggerFiring {
   /** Merges the log read from storage: rules fired here before it was readable stay counted. */
   merge(stored: FiredLog | undefined): void;
-  /** Holds matched rules until {@link TriggerFiring.drain}: each rule's first match, in order. */
-  hold(hits: readonly TriggerRule[], intent: Intent): void;
-  /** Fires the held rules still added whose intent is of session `sid` (others are dropped). */
-  drain(sid: string, stale: () => boolean): Promise<void>;
   /** Fires the matched rules their caps allow (the stored log read again and written first) and emits them. */
   fire(hits: readonly TriggerRule[], intent: Intent, stale: () => boolean): Promise<void>;
-  /** After a forget: an empty log, nothing held. */
+  /** After a forget: an empty log. */
   reset(): void;
 }
 
 /** Creates the fired log keeper of one intent service. */
 export function createTriggerFiring(d: TriggerFiringDeps): TriggerFiring {
   let fired: FiredLog = {};
-  const waiting = new Map<string, Intent>(); // rule id → the intent it first matched on
 
   const fire = async (hits: readonly TriggerRule[], intent: Intent, stale: () => boolean) => {
     let r = capRules(hits, intent.sessionId, fired, d.now());
@@ -75,23 +67,9 @@ export function createTriggerFiring(d: TriggerFiringDeps): TriggerFiring {
     merge(stored) {
       if (stored) fired = mergeFiredLogs(stored, fired);
     },
-    hold(hits, intent) {
-      for (const rule of hits) if (!waiting.has(rule.id)) waiting.set(rule.id, intent);
-    },
-    async drain(sid, stale) {
-      const matched = [...waiting];
-      waiting.clear();
-      for (const [id, intent] of matched) {
-        // a rule removed meanwhile, or a session that ended meanwhile, is not chased
-        const rule = d.rules().find((x) => x.id === id);
-        if (rule && intent.sessionId === sid) await fire([rule], intent, stale);
-        if (stale()) return;
-      }
-    },
     fire,
     reset() {
       fired = {};
-      waiting.clear();
     },
   };
 }
