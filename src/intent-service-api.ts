@@ -33,8 +33,10 @@ export interface IntentServiceDeps {
    */
   liveSince?: number;
   /**
-   * When the current session started (ms since the epoch; the session pointer's `start`): a session
-   * that started before `liveSince` was begun by an earlier page. Default: unknown (no rule waits).
+   * When the current session started (ms since the epoch; the session pointer's `start`): a
+   * session whose start is this page's first event in it was started by this page. Default:
+   * unknown (every session counts as this page's: rules are checked as events come, also while
+   * nothing can be stored).
    */
   sessionStart?(): number | undefined;
   /**

@@ -5,7 +5,7 @@
  * the triggers. If the model cannot load, the heuristic answers and one `error` says why.
  */
 import type { HunchEvent } from './events.js';
-import { sigmoid, stageOf, topReasons, type Intent } from './intent.js';
+import { intentOf, sigmoid, type Intent } from './intent.js';
 import type { ModelPredictor } from './model/client.js';
 import { advance, heuristicPredictor, type Predictor } from './model/predictor.js';
 import { newSessionState, type SessionState } from './model/session-state.js';
@@ -49,6 +49,15 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
   let restored = false;
   /** Events applied live before storage could be read: a later restore replays them without emitting again. */
   const answered = new Set<string>();
+  /** Of those, the ones whose rules were not checked (a session this page did not start: see `apply`). */
+  const unchecked = new Set<string>();
+  /** The time of this page's first event in each session it heard (a session it started begins with it). */
+  const firstHeard = new Map<string, number>();
+  /** Adds `id`; only the newest 1,000 are kept (as many as consent 'pending' holds). */
+  const remember = (set: Set<string>, id: string) => {
+    set.add(id);
+    if (set.size > 1000) set.delete(set.values().next().value!);
+  };
   let dirty = false;
   let lastPersist = 0;
   let persistTimer: ReturnType<typeof setTimeout> | undefined;
@@ -93,11 +102,9 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
   const rescored = (s: SessionState, p: Predictor): SessionState => {
     if (!p.relogit || !s.lastX || s.logit === null || scoredUnder.get(s) === p.headRevision) return s;
     const logit = p.relogit(s.hidden, s.lastX);
-    // the session's peak was measured under the head before: the drift rule comparing the new
-    // head's score with it read a head that scores lower as the shopper drifting away (a spurious
-    // 'abandoning' and abandonment trigger), so the peak starts again from the re-scored score.
-    // A restored state re-scored under the head it was saved under moves by rounding only (the
-    // JS kernel against the runtime's): it keeps its peak
+    // the peak was measured under the head before (a head scoring lower would read as a drift, a
+    // spurious 'abandoning'): it starts again from the re-scored score, unless the move is rounding
+    // only (a restored state re-scored under the head it was saved under: JS kernel vs runtime)
     const peak = Math.abs(logit - s.logit) > SAME_HEAD_LOGIT ? sigmoid(logit) : Math.max(s.peak, sigmoid(logit));
     const out = { ...s, logit, peak };
     scoredUnder.set(out, p.headRevision ?? 0);
@@ -111,24 +118,6 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
     dirty = true;
   };
 
-  const toIntent = (s: SessionState, p: Predictor): Intent => {
-    const purchase = sigmoid(s.logit ?? p.baseLogit);
-    const stage = stageOf({
-      purchase,
-      peak: s.peak,
-      cartUnits: s.feature.cartUnits,
-      checkout: s.feature.checkout,
-      purchased: s.purchased,
-      lastType: s.lastType,
-      stepsSinceAdd: s.lastAddStep < 0 ? Infinity : s.steps - s.lastAddStep,
-      stepsSinceCheckout: (s.lastCheckoutStep ?? -1) < 0 ? Infinity : s.steps - s.lastCheckoutStep!,
-      repeatViews: s.feature.itemEvents > s.feature.distinctItems,
-    });
-    // frozen, with copied reasons: a page's listener or caller cannot change what the next
-    // trigger check compares with, or the carried state the reasons come from
-    const reasons = Object.freeze(topReasons(s.history).map((r) => Object.freeze({ ...r }))) as Intent['reasons'];
-    return Object.freeze({ purchase, stage, reasons, source: p.source, backend: p.backend, modelVersion: p.modelVersion, sessionId: s.sessionId, events: s.steps });
-  };
 
   const persist = async () => {
     if (!state || !dirty) return; // before asking for the store: nothing to write must not open (or recreate) it
@@ -185,7 +174,9 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
       let held = (_e: HunchEvent, _k: number) => false;
       if (state?.lastEventId) {
         const r = resumeFrom(state, events, sessions.find((x) => x.id === sid)?.count ?? 0, own);
-        if (r.replay) {
+        // also when another tab saved a state holding events of this page whose rules were not
+        // checked yet: replayed, they are checked here
+        if (r.replay || events.some((e, k) => r.held(e, k) && unchecked.has(e.id))) {
           state = undefined;
           events = await store.getEvents({ sessionId: sid });
           if (epoch !== resets) return;
@@ -194,11 +185,12 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
       // the first update this page applies compares with the session's last one, the saved
       // state's (before any re-score: a head changed since is this page's news to report), not
       // with none; a replay starts from the session's beginning
-      current = state ? toIntent(state, p) : undefined;
-      // this page answered its events before the session's history could be read (a continued
-      // session, consent 'pending' at start): once they are replayed on top of it, the session's
-      // real state is said once and the rules are checked against it, with the session's last
-      // update before them as `previous` (a change they brought is not lost)
+      current = state ? intentOf(state, p) : undefined;
+      // this page answered its events before the session's history could be read, without checking
+      // the rules (a session it did not start, consent 'pending' at start): once they are replayed
+      // on top of it, the session's real state is said once and the rules are checked against it,
+      // with the session's last update before them as `previous` (a change they brought is not
+      // lost; with the clock set back between pages, the update before them by time)
       let replayed = false;
       let pageBefore: Intent | undefined;
       const settle = async () => {
@@ -217,14 +209,16 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
           continue;
         }
         const answeredHere = answered.has(e.id);
-        if (answeredHere && !replayed) [replayed, pageBefore] = [true, current];
+        if (unchecked.has(e.id) && !replayed) [replayed, pageBefore] = [true, current ?? intentOf(newSessionState(sid, p.modelVersion), p)];
         else if (own(e) && !answeredHere) await settle(); // before the first event this page has not answered
         await apply(p, e, own(e) && !answeredHere, true);
         if (epoch !== resets) return;
         await pace(); // a long session replayed by the JS kernel must not be one long task
+        if (epoch !== resets) return; // a forget or a 'denied' in that pause
       }
       await settle();
       answered.clear();
+      unchecked.clear();
     } catch (err) {
       d.problem('warning', 'intent-restore', `could not restore the intent state: ${(err as Error)?.message ?? err}`);
     }
@@ -249,11 +243,11 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
     // live id would grow the heap with each event of a long session
     if (fromStore && live) processed.add(e.id);
     else if (live && !restored) {
-      answered.add(e.id); // answered before the store could be read; only the newest matter (pending holds 1,000)
-      if (answered.size > 1000) answered.delete(answered.values().next().value!);
+      remember(answered, e.id); // answered before the store could be read
     }
     const before = current?.sessionId === e.sessionId ? current : undefined;
     const epoch = resets;
+    if (live && !firstHeard.has(e.sessionId)) firstHeard.set(e.sessionId, e.ts);
     rescore(p); // the step's reason weight is measured from the head in use now
     const prev = state;
     const revision = p.headRevision;
@@ -265,14 +259,18 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
     stepsRun++;
     dirty = true;
     if (e.type === 'dwell') return;
-    current = toIntent(state, p);
+    current = intentOf(state, p);
     if (!live) return;
     const intent = current;
     d.emitIntent(intent);
-    // a session an earlier page began, on a page that has not read its stored history (consent
-    // 'pending' from the start): this page sees part of it, and what it fired is unknown, so the
-    // rules are checked once the grant has replayed it (`restore`)
-    if (!restored && d.sessionId() === intent.sessionId && (d.sessionStart?.() ?? Infinity) < (d.liveSince ?? 0)) return;
+    // a session this page did not start (an earlier page's, another tab's, or one that has ended
+    // since), on a page that has not read its stored history (consent 'pending' from the start):
+    // this page sees part of it, and what it fired is unknown, so the rules are checked once the
+    // grant has replayed it (`restore`); a session this page started is all in view
+    const startedHere = d.sessionId() === intent.sessionId && d.sessionStart?.() === firstHeard.get(intent.sessionId);
+    if (!restored && d.sessionStart && !startedHere) {
+      return remember(unchecked, e.id);
+    }
     await check(intent, before, epoch);
   };
 
@@ -332,8 +330,8 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
       // nor `current` (the last update emitted, the next update's `previous`) is touched, so a
       // stage a head change brought is still a change at the next update (its `intent` event and
       // the rules comparing with `previous`, ready-to-buy's) instead of being consumed here
-      if (state && state.sessionId === sid) return toIntent(rescored(state, p), p);
-      return toIntent(newSessionState(sid, p.modelVersion), p);
+      if (state && state.sessionId === sid) return intentOf(rescored(state, p), p);
+      return intentOf(newSessionState(sid, p.modelVersion), p);
     },
     get backend() {
       return predictor?.backend ?? 'none';
@@ -368,6 +366,8 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
       current = undefined;
       processed = new Set();
       answered.clear();
+      unchecked.clear();
+      firstHeard.clear();
       triggers.reset();
       dirty = false;
       cancelPersist();

@@ -3,6 +3,8 @@
  * a purchase probability and the session's state into a stage and reasons.
  */
 import type { StoredEventType } from './events.js';
+import type { Predictor } from './model/predictor.js';
+import type { SessionState } from './model/session-state.js';
 
 /** Where the shopper is in the visit. */
 export type Stage = 'browsing' | 'considering' | 'ready' | 'abandoning';
@@ -135,3 +137,23 @@ export function topReasons(history: readonly IntentReason[], k = 3): IntentReaso
 
 /** Logistic function. */
 export const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
+
+/** The intent a session's carried state gives under predictor `p` (frozen). */
+export function intentOf(s: SessionState, p: Pick<Predictor, 'baseLogit' | 'source' | 'backend' | 'modelVersion'>): Intent {
+  const purchase = sigmoid(s.logit ?? p.baseLogit);
+  const stage = stageOf({
+    purchase,
+    peak: s.peak,
+    cartUnits: s.feature.cartUnits,
+    checkout: s.feature.checkout,
+    purchased: s.purchased,
+    lastType: s.lastType,
+    stepsSinceAdd: s.lastAddStep < 0 ? Infinity : s.steps - s.lastAddStep,
+    stepsSinceCheckout: (s.lastCheckoutStep ?? -1) < 0 ? Infinity : s.steps - s.lastCheckoutStep!,
+    repeatViews: s.feature.itemEvents > s.feature.distinctItems,
+  });
+  // frozen, with copied reasons: a page's listener or caller cannot change what the next
+  // trigger check compares with, or the carried state the reasons come from
+  const reasons = Object.freeze(topReasons(s.history).map((r) => Object.freeze({ ...r }))) as Intent['reasons'];
+  return Object.freeze({ purchase, stage, reasons, source: p.source, backend: p.backend, modelVersion: p.modelVersion, sessionId: s.sessionId, events: s.steps });
+}

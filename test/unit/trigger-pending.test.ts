@@ -149,3 +149,101 @@ it("a change this page's own events brought before the grant is checked on the s
   expect(p2.fired).toEqual(['third']); // never, on the old code: 'b' was replayed as already answered
   expect(heard).toEqual([1, 3]);
 });
+
+it('a session another tab started after this pending page loaded is not this page\'s: its rules wait for the grant, and a capped rule that tab fired does not fire again', async () => {
+  t += 10 * 3_600_000;
+  const store = createMemoryStore();
+  const p = await page(store, 'pending', ['welcome']);
+  t += 1000;
+  const other = await page(store, 'granted', ['welcome']);
+  other.h.track('page_view');
+  await other.h.intent();
+  expect(other.fired).toEqual(['welcome']);
+  t += 1000;
+  p.h.track('page_view'); // in the other tab's session
+  await p.h.intent();
+  expect(p.fired).toEqual([]); // fired here too on the old code (the session started after this page, so it counted as this page's)
+  await p.h.consent('granted');
+  for (let i = 0; i < 10; i++) await settle();
+  expect(p.fired).toEqual([]);
+});
+
+it('an earlier page\'s session whose event is applied after this page moved on to a new session (the model still loading) is not taken for this page\'s', async () => {
+  t += 10 * 3_600_000;
+  const store = createMemoryStore();
+  const p1 = await page(store, 'granted', ['welcome']);
+  p1.h.track('page_view');
+  await p1.h.intent();
+  const earlier = p1.h.sessionId;
+  await leave(p1.h);
+  let open = () => {};
+  const gate = new Promise<void>((r) => (open = r));
+  const p2 = await createHunch({ consent: 'pending', autoCapture: false }, {
+    openStore: async () => store,
+    window,
+    localStorage,
+    now,
+    whenIdle: (fn) => void setTimeout(fn, 0),
+    loadIntentModule: () => import('../../src/intent-module'),
+    loadPredictor: async () => (await gate, fakePredictor(tinyNet())),
+  } as HunchDeps);
+  instances.push(p2);
+  p2.triggers.add({ id: 'welcome', when: () => true });
+  const sessions: string[] = [];
+  p2.on('trigger', (x) => sessions.push(x.intent.sessionId === earlier ? 'earlier' : 'new'));
+  p2.track('page_view'); // continues the earlier page's session
+  t += 2 * 3_600_000;
+  p2.track('page_view'); // a new session, started here
+  open();
+  for (let i = 0; i < 10; i++) await settle();
+  expect(sessions).toEqual(['new']); // ['earlier', 'new'] on the old code: 'welcome' fired again in the earlier session
+});
+
+it('a forget() landing in a pause of the grant\'s replay stops it: no intent and no trigger for the erased session', async () => {
+  const store = createMemoryStore();
+  const p1 = await page(store, 'granted', []);
+  p1.h.track('page_view');
+  p1.h.track('product_view', { itemId: 'a', price: 10 });
+  await p1.h.intent();
+  await leave(p1.h);
+  let slow = false;
+  let erase = () => {};
+  const h = await createHunch({ consent: 'pending', autoCapture: false }, {
+    openStore: async () => store,
+    window,
+    localStorage,
+    now,
+    whenIdle: (fn) => void setTimeout(fn, 0),
+    loadIntentModule: () => import('../../src/intent-module'),
+    loadPredictor: async () => {
+      const p = fakePredictor(tinyNet());
+      const step = p.step.bind(p);
+      p.step = async (...a: Parameters<typeof step>) => {
+        if (slow) {
+          slow = false;
+          const t0 = performance.now();
+          while (performance.now() - t0 < 12); // a step long enough for the replay to pause after it
+          setTimeout(erase, 0); // the shopper's forget lands in that pause
+        }
+        return step(...a);
+      };
+      return p;
+    },
+  } as HunchDeps);
+  instances.push(h);
+  erase = () => void h.forget();
+  h.triggers.add({ id: 'any', when: () => true, cap: { perSession: 100 } });
+  const after: string[] = [];
+  let forgotten = false;
+  h.on('forget', () => (forgotten = true));
+  h.on('intent', (i) => forgotten && after.push(`intent ${i.events}`));
+  h.on('trigger', (x) => forgotten && after.push(`trigger ${x.rule}`));
+  for (const item of ['b', 'c', 'd']) h.track('product_view', { itemId: item, price: 12 });
+  await h.intent();
+  await h.consent('granted');
+  h.track('add_to_cart', { itemId: 'd', price: 12 }); // after the grant, before its replay
+  slow = true;
+  for (let i = 0; i < 30; i++) await settle();
+  expect(forgotten).toBe(true);
+  expect(after).toEqual([]); // an intent and a trigger for the erased session on the old code
+});
