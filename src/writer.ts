@@ -98,8 +98,9 @@ export function createWriter(deps: WriterDeps): Writer {
     return p;
   };
 
+  // (a burst's chain still waiting on a batch goes on; it finds the buffer empty, or takes what
+  // was pushed since: one chain at a time)
   const flush = (): Promise<void> => {
-    scheduled = false;
     if (buffer.length) issue(Infinity);
     return Promise.all(inflight.keys()).then(() => undefined);
   };
@@ -128,7 +129,6 @@ export function createWriter(deps: WriterDeps): Writer {
     flush,
     discard() {
       buffer = [];
-      scheduled = false;
       discards++;
       inflight.clear(); // no longer waited for or spilled: those still waiting for the store are dropped
     },

@@ -77,3 +77,35 @@ describe('writer batches of one burst', () => {
     expect(batches).toEqual([200]);
   });
 });
+
+describe('writer batches after a flush()', () => {
+  it('a burst pushed after a flush() (page hidden) while a batch was in flight is still written one batch at a time', async () => {
+    const inner = createMemoryStore();
+    const inFlightAtStart: number[] = [];
+    let inFlight = 0;
+    let release = () => {};
+    const gate = new Promise<void>((r) => (release = r));
+    const store: Store = {
+      ...inner,
+      putEvents: async (list) => {
+        inFlightAtStart.push(inFlight++);
+        await gate;
+        await new Promise((r) => setTimeout(r, 2));
+        inFlight--;
+        return inner.putEvents(list);
+      },
+    };
+    const writer = createWriter({ store: async () => store, quotaPolicy: () => ({}) as never, fallback: async () => {}, written: () => {} });
+    for (let i = 0; i < 400; i++) writer.push(event(i));
+    await macrotask(); // the first batch is in flight
+    void writer.flush(); // the rest at once
+    await macrotask();
+    for (let i = 400; i < 1400; i++) writer.push(event(i)); // the shopper comes back: a new burst
+    await macrotask();
+    release();
+    for (let i = 0; i < 60; i++) await macrotask();
+    await writer.flush();
+    expect(await inner.countEvents()).toBe(1400);
+    expect(inFlightAtStart.slice(2)).toEqual([0, 0, 0, 0, 0]); // [2, 0, 1, 0, 1] on the old code: two chains side by side
+  });
+});
