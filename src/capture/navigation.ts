@@ -201,7 +201,7 @@ export function captureNavigation(win: Window, sink: NavigationSink, now: () => 
     new Observer((records) =>
       // each changed block (read again if it is in the page, forgotten until it comes back if not);
       // a block twice in the list is read once (its text is read already the second time)
-      readBlocks(records.map((r) => (r.target.nodeName === 'SCRIPT' ? r.target : r.target.parentNode) as Element).filter((el) => el?.isConnected || (visited.delete(el), false))),
+      readBlocks(records.map((r) => (r.target.nodeName === 'SCRIPT' ? r.target : r.target.parentNode) as Element).filter((el) => (el?.isConnected ? el.matches(LD_SELECTOR) : (visited.delete(el), false)))),
     );
   const observer = Observer && new Observer(() => readBlocks([...scripts].filter((el) => !visited.has(el) && el.matches(LD_SELECTOR))));
 

@@ -344,3 +344,16 @@ describe('a block an SPA keeps and rewrites', () => {
     }
   });
 });
+
+describe('what the blocks\' observer reads', () => {
+  it('only JSON-LD blocks: a text node edited in a block and moved into a <div> in the same task is not read as JSON-LD', async () => {
+    const block = document.getElementById('ld')!;
+    const text = block.firstChild as Text;
+    text.data = LD('D');
+    const div = document.createElement('div');
+    document.body.append(div);
+    div.append(text);
+    await tick();
+    expect(log).toEqual([]); // 'product D' on the old code: the <div> was read (and watched) as a block
+  });
+});
