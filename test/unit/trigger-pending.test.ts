@@ -22,8 +22,8 @@ const settle = () => new Promise((r) => setTimeout(r, 10));
 let t = 1_700_000_000_000;
 const now = () => t;
 
-/** One page load of the shop: its instance, with a once-per-session rule for each id, and what it fired. */
-async function page(store: Store, consent: 'pending' | 'granted', ruleIds: string[]) {
+/** An instance on `store` (the tiny test model unless `loadPredictor` says otherwise). */
+async function instance(store: Store, consent: 'pending' | 'granted', loadPredictor: HunchDeps['loadPredictor'] = async () => fakePredictor(tinyNet())) {
   const h = await createHunch({ consent, autoCapture: false }, {
     openStore: async () => store,
     window,
@@ -31,14 +31,31 @@ async function page(store: Store, consent: 'pending' | 'granted', ruleIds: strin
     now,
     whenIdle: (fn) => void setTimeout(fn, 0),
     loadIntentModule: () => import('../../src/intent-module'),
-    loadPredictor: async () => fakePredictor(tinyNet()),
+    loadPredictor,
   } as HunchDeps);
   instances.push(h);
+  return h;
+}
+
+/** One page load of the shop: its instance, with a once-per-session rule for each id, and what it fired. */
+async function page(store: Store, consent: 'pending' | 'granted', ruleIds: string[]) {
+  const h = await instance(store, consent);
   const fired: string[] = [];
   for (const id of ruleIds) h.triggers.add({ id, when: () => true, cap: { perSession: 1 } });
   h.on('trigger', (x) => fired.push(x.rule));
   await settle();
   return { h, fired };
+}
+
+/** A store whose session an earlier (granted) page began with two events, then left. */
+async function earlierPage() {
+  const store = createMemoryStore();
+  const p1 = await page(store, 'granted', []);
+  p1.h.track('page_view');
+  p1.h.track('product_view', { itemId: 'a', price: 10 });
+  await p1.h.intent();
+  await leave(p1.h);
+  return store;
 }
 
 /** Leaves the page as a reload does, 30 s later (the same session). */
@@ -129,12 +146,7 @@ it('a waiting rule of a session that ended before the grant is not fired for it 
 });
 
 it("a change this page's own events brought before the grant is checked on the session's real state after it (and said by one intent event)", async () => {
-  const store = createMemoryStore();
-  const p1 = await page(store, 'granted', []);
-  p1.h.track('page_view');
-  p1.h.track('product_view', { itemId: 'a', price: 10 });
-  await p1.h.intent();
-  await leave(p1.h);
+  const store = await earlierPage();
 
   const p2 = await page(store, 'pending', []);
   // the session reaches its third event on this page: seen from this page alone it has one
@@ -178,16 +190,7 @@ it('an earlier page\'s session whose event is applied after this page moved on t
   await leave(p1.h);
   let open = () => {};
   const gate = new Promise<void>((r) => (open = r));
-  const p2 = await createHunch({ consent: 'pending', autoCapture: false }, {
-    openStore: async () => store,
-    window,
-    localStorage,
-    now,
-    whenIdle: (fn) => void setTimeout(fn, 0),
-    loadIntentModule: () => import('../../src/intent-module'),
-    loadPredictor: async () => (await gate, fakePredictor(tinyNet())),
-  } as HunchDeps);
-  instances.push(p2);
+  const p2 = await instance(store, 'pending', async () => (await gate, fakePredictor(tinyNet())));
   p2.triggers.add({ id: 'welcome', when: () => true });
   const sessions: string[] = [];
   p2.on('trigger', (x) => sessions.push(x.intent.sessionId === earlier ? 'earlier' : 'new'));
@@ -200,37 +203,23 @@ it('an earlier page\'s session whose event is applied after this page moved on t
 });
 
 it('a forget() landing in a pause of the grant\'s replay stops it: no intent and no trigger for the erased session', async () => {
-  const store = createMemoryStore();
-  const p1 = await page(store, 'granted', []);
-  p1.h.track('page_view');
-  p1.h.track('product_view', { itemId: 'a', price: 10 });
-  await p1.h.intent();
-  await leave(p1.h);
+  const store = await earlierPage();
   let slow = false;
   let erase = () => {};
-  const h = await createHunch({ consent: 'pending', autoCapture: false }, {
-    openStore: async () => store,
-    window,
-    localStorage,
-    now,
-    whenIdle: (fn) => void setTimeout(fn, 0),
-    loadIntentModule: () => import('../../src/intent-module'),
-    loadPredictor: async () => {
-      const p = fakePredictor(tinyNet());
-      const step = p.step.bind(p);
-      p.step = async (...a: Parameters<typeof step>) => {
-        if (slow) {
-          slow = false;
-          const t0 = performance.now();
-          while (performance.now() - t0 < 12); // a step long enough for the replay to pause after it
-          setTimeout(erase, 0); // the shopper's forget lands in that pause
-        }
-        return step(...a);
-      };
-      return p;
-    },
-  } as HunchDeps);
-  instances.push(h);
+  const h = await instance(store, 'pending', async () => {
+    const p = fakePredictor(tinyNet());
+    const step = p.step.bind(p);
+    p.step = async (...a: Parameters<typeof step>) => {
+      if (slow) {
+        slow = false;
+        const t0 = performance.now();
+        while (performance.now() - t0 < 12); // a step long enough for the replay to pause after it
+        setTimeout(erase, 0); // the shopper's forget lands in that pause
+      }
+      return step(...a);
+    };
+    return p;
+  });
   erase = () => void h.forget();
   h.triggers.add({ id: 'any', when: () => true, cap: { perSession: 100 } });
   const after: string[] = [];
