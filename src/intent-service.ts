@@ -118,7 +118,6 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
     dirty = true;
   };
 
-
   const persist = async () => {
     if (!state || !dirty) return; // before asking for the store: nothing to write must not open (or recreate) it
     const store = d.store();
