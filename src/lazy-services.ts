@@ -2,7 +2,7 @@
  * The instance's lazy half: the intent module (`intent-module.ts`; `hunch-intent.js` for the script
  * tag) is loaded when the page is idle or when a method first needs it. From it come the intent
  * service and, with `recommend.url`, the recommendation service. Events tracked before then are
- * held for them (the newest {@link MAX_INTENT_BACKLOG}). A module that cannot load is reported
+ * held for them (the first and the newest, {@link MAX_INTENT_BACKLOG} in all). A module that cannot load is reported
  * once as an `intent-module` error.
  */
 import type { HunchEventMap } from './api.js';
@@ -16,7 +16,7 @@ import type { Store } from './store/types.js';
 import type { TriggerRule } from './triggers.js';
 import { reason } from './validate-event.js';
 
-/** Events held for the intent service while its module loads (oldest dropped first). */
+/** Events held for the intent service while its module loads (the first kept, then the oldest dropped first). */
 export const MAX_INTENT_BACKLOG = 500;
 
 /** What the lazy half needs from the instance. */
@@ -105,7 +105,8 @@ export function createLazyServices(d: LazyServicesDeps): LazyServices {
       if (started) started.onEvent(e);
       else {
         backlog.push(e);
-        if (backlog.length > MAX_INTENT_BACKLOG) backlog.shift();
+        // the first stays: a session this page started is told by its first event (`intent-service.ts`)
+        if (backlog.length > MAX_INTENT_BACKLOG) backlog.splice(1, 1);
       }
     },
     intents: () => started?.service,

@@ -22,8 +22,8 @@ const settle = () => new Promise((r) => setTimeout(r, 10));
 let t = 1_700_000_000_000;
 const now = () => t;
 
-/** An instance on `store` (the tiny test model unless `loadPredictor` says otherwise). */
-async function instance(store: Store, consent: 'pending' | 'granted', loadPredictor: HunchDeps['loadPredictor'] = async () => fakePredictor(tinyNet())) {
+/** An instance on `store` with the tiny test model (`over`: other deps). */
+async function instance(store: Store, consent: 'pending' | 'granted', over: Partial<HunchDeps> = {}) {
   const h = await createHunch({ consent, autoCapture: false }, {
     openStore: async () => store,
     window,
@@ -31,7 +31,8 @@ async function instance(store: Store, consent: 'pending' | 'granted', loadPredic
     now,
     whenIdle: (fn) => void setTimeout(fn, 0),
     loadIntentModule: () => import('../../src/intent-module'),
-    loadPredictor,
+    loadPredictor: async () => fakePredictor(tinyNet()),
+    ...over,
   } as HunchDeps);
   instances.push(h);
   return h;
@@ -190,7 +191,7 @@ it('an earlier page\'s session whose event is applied after this page moved on t
   await leave(p1.h);
   let open = () => {};
   const gate = new Promise<void>((r) => (open = r));
-  const p2 = await instance(store, 'pending', async () => (await gate, fakePredictor(tinyNet())));
+  const p2 = await instance(store, 'pending', { loadPredictor: async () => (await gate, fakePredictor(tinyNet())) });
   p2.triggers.add({ id: 'welcome', when: () => true });
   const sessions: string[] = [];
   p2.on('trigger', (x) => sessions.push(x.intent.sessionId === earlier ? 'earlier' : 'new'));
@@ -206,7 +207,7 @@ it('a forget() landing in a pause of the grant\'s replay stops it: no intent and
   const store = await earlierPage();
   let slow = false;
   let erase = () => {};
-  const h = await instance(store, 'pending', async () => {
+  const loadPredictor = async () => {
     const p = fakePredictor(tinyNet());
     const step = p.step.bind(p);
     p.step = async (...a: Parameters<typeof step>) => {
@@ -219,7 +220,8 @@ it('a forget() landing in a pause of the grant\'s replay stops it: no intent and
       return step(...a);
     };
     return p;
-  });
+  };
+  const h = await instance(store, 'pending', { loadPredictor });
   erase = () => void h.forget();
   h.triggers.add({ id: 'any', when: () => true, cap: { perSession: 100 } });
   const after: string[] = [];
@@ -235,4 +237,22 @@ it('a forget() landing in a pause of the grant\'s replay stops it: no intent and
   for (let i = 0; i < 30; i++) await settle();
   expect(forgotten).toBe(true);
   expect(after).toEqual([]); // an intent and a trigger for the erased session on the old code
+});
+
+it('a session this page started counts as its own also when more than 500 events came before the intent half loaded (the backlog keeps the first)', async () => {
+  t += 10 * 3_600_000;
+  let release = () => {};
+  const gate = new Promise<void>((r) => (release = r));
+  const h = await instance(createMemoryStore(), 'pending', { loadIntentModule: async () => (await gate, import('../../src/intent-module')) });
+  const fired: string[] = [];
+  h.triggers.add({ id: 'welcome', when: () => true });
+  h.on('trigger', (x) => fired.push(x.rule));
+  for (let i = 0; i < 501; i++) {
+    t += 10;
+    h.track('page_view');
+  }
+  release();
+  await h.intent();
+  for (let i = 0; i < 10 && !fired.length; i++) await settle();
+  expect(fired).toEqual(['welcome']); // [] on the old code: its first event was dropped, so the session looked like another page's
 });
