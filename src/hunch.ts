@@ -47,7 +47,6 @@ export async function createHunch(options?: HunchOptions, deps: HunchDeps = {}):
   return createInstance(resolveOptions(options, win?.location?.href ?? deps.assetBase), deps, win);
 }
 
-
 async function createInstance(opts: ResolvedOptions, deps: HunchDeps, win: Window | undefined): Promise<Hunch> {
   const now = deps.now ?? (() => Date.now());
   const ls = deps.localStorage ?? safeLocalStorage(win);
