@@ -3,35 +3,14 @@
 // the whole continued session (the earlier pages' stored events too), and the events this page
 // already answered while pending are not answered (emitted, triggered) again. dispose() while the
 // model is still loading.
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Hunch } from '../../src/api';
-import { createHunch, type HunchDeps } from '../../src/hunch';
+import { describe, expect, it } from 'vitest';
+import type { HunchDeps } from '../../src/hunch';
 import { createMemoryStore } from '../../src/store/memory-store';
 import type { Store } from '../../src/store/types';
+import { instances, openOnStore } from './instance-fixture';
 import { fakePredictor, tinyNet } from './personalize-fixture';
 
-const instances: Hunch[] = [];
-afterEach(async () => {
-  for (const h of instances.splice(0)) await h.dispose();
-  localStorage.clear();
-});
-
-async function load(store: Store, consent: 'pending' | 'granted', deps: HunchDeps = {}) {
-  const h = await createHunch(
-    { consent, triggers: ['abandonment'] },
-    {
-      openStore: async () => store,
-      window,
-      localStorage,
-      whenIdle: (fn) => void setTimeout(fn, 0),
-      loadIntentModule: () => import('../../src/intent-module'),
-      loadPredictor: async () => fakePredictor(tinyNet()),
-      ...deps,
-    },
-  );
-  instances.push(h);
-  return h;
-}
+const load = (store: Store, consent: 'pending' | 'granted', deps: HunchDeps = {}) => openOnStore(store, { consent, triggers: ['abandonment'] }, deps);
 
 describe("intent on a page granted after a 'pending' start", () => {
   for (const start of ['granted', 'pending'] as const) {

@@ -5,38 +5,20 @@
  * the session; the grant replays the session and checks them once on its real state, against the
  * stored log. A session the page starts itself is checked as it goes.
  */
-import { afterEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { Hunch } from '../../src/api';
-import { createHunch, type HunchDeps } from '../../src/hunch';
+import type { HunchDeps } from '../../src/hunch';
 import { createMemoryStore } from '../../src/store/memory-store';
 import type { Store } from '../../src/store/types';
+import { instances, openOnStore } from './instance-fixture';
 import { fakePredictor, tinyNet } from './personalize-fixture';
-
-const instances: Hunch[] = [];
-afterEach(async () => {
-  for (const h of instances.splice(0)) await h.dispose();
-  localStorage.clear();
-});
 
 const settle = () => new Promise((r) => setTimeout(r, 10));
 let t = 1_700_000_000_000;
 const now = () => t;
 
-/** An instance on `store` with the tiny test model (`over`: other deps). */
-async function instance(store: Store, consent: 'pending' | 'granted', over: Partial<HunchDeps> = {}) {
-  const h = await createHunch({ consent, autoCapture: false }, {
-    openStore: async () => store,
-    window,
-    localStorage,
-    now,
-    whenIdle: (fn) => void setTimeout(fn, 0),
-    loadIntentModule: () => import('../../src/intent-module'),
-    loadPredictor: async () => fakePredictor(tinyNet()),
-    ...over,
-  } as HunchDeps);
-  instances.push(h);
-  return h;
-}
+/** An instance on `store` with the tiny test model, on this file's clock (`over`: other deps). */
+const instance = (store: Store, consent: 'pending' | 'granted', over: Partial<HunchDeps> = {}) => openOnStore(store, { consent, autoCapture: false }, { now, ...over });
 
 /** One page load of the shop: its instance, with a once-per-session rule for each id, and what it fired. */
 async function page(store: Store, consent: 'pending' | 'granted', ruleIds: string[]) {
