@@ -39,7 +39,7 @@ export const POINTER_WRITE_SLACK_MS = 5000;
 export const POINTER_READ_CACHE_MS = 250;
 
 /** A stored JSON value (null when there is none; undefined when the key holds something that is not JSON). */
-export function parseJson<T = unknown>(raw: string | null): T | null | undefined {
+function parseJson<T = unknown>(raw: string | null): T | null | undefined {
   try {
     return JSON.parse(raw!);
   } catch {

@@ -67,7 +67,12 @@ export function captureDom(doc: Document, sink: CaptureSink): () => void {
   const opts = { capture: true, passive: true };
   // a shadow root is a fragment (node type 11) with a host; <a> and <area> have a `host` too
   const watch = (n: Node | null | undefined) => n?.nodeType === 11 && (n as ShadowRoot).host && n.addEventListener('submit', onSubmit, opts);
-  const watchRoots = (ev: Event) => ev.composedPath().forEach((n) => watch(n as Node));
+  /** Watches the shadow roots on the event's path; returns the path. */
+  const watchRoots = (ev: Event) => {
+    const path = ev.composedPath();
+    path.forEach((n) => watch(n as Node));
+    return path;
+  };
   const record = (to: CaptureSink, el: HTMLElement, type: string | undefined) => {
     // search is the event of a form's submit, not of a click
     if (!isEventType(type) || (type === 'search' && el.tagName !== 'FORM')) throw new TypeError(`hunch capture: data-hunch-event="${String(type).slice(0, 40)}" is not a clickable event type`);
@@ -81,8 +86,7 @@ export function captureDom(doc: Document, sink: CaptureSink): () => void {
     const to = out;
     if (!to) return;
     try {
-      watchRoots(ev);
-      const path = ev.composedPath();
+      const path = watchRoots(ev);
       const target = path[0] as Element | undefined;
       if (target && target === labelled) {
         labelled = null;
