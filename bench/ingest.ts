@@ -6,7 +6,7 @@
  * instances run with the intent model off (storage only).
  */
 import { median } from './median';
-import { LONG_TASK_MS, type BenchContext, type BenchRow } from './types';
+import { longTaskRow, type BenchContext, type BenchRow } from './types';
 
 type Page = { bench: { ingest(n: number, perEvent: boolean): Promise<number>; trackCost(n: number): Promise<{ us: number; trackOnlyUs: number; naiveUs: number }>; flushInto(existing: number): Promise<number>; reloadInto(existing: number): Promise<number>; burst(n: number): Promise<{ maxGap: number; longTasks: number }>; render(n: number, withHunch: boolean): Promise<number> } };
 
@@ -42,17 +42,7 @@ export async function run(ctx: BenchContext): Promise<BenchRow[]> {
   await page.context().close();
   return [
     { name: 'SPA render of 10,000 nodes appended one by one, with its microtasks (median of 7, alternating)', value: rw, baseline: rb, ratio: rw / rb, unit: 'ms', baselineName: 'the same render with no hunch on the page' },
-    {
-      name: '1,000 track() calls in one task: longest main-thread task until all are written (3 runs)',
-      value: burstGap,
-      baseline: LONG_TASK_MS,
-      ratio: LONG_TASK_MS / burstGap,
-      unit: 'ms',
-      baselineName: 'fixed: long-task threshold (50 ms)',
-      baselineFixed: true,
-      extra: { longTasks: burstLong },
-      note: `long tasks > 50 ms: ${burstLong}`,
-    },
+    longTaskRow('1,000 track() calls in one task: longest main-thread task until all are written (3 runs)', burstGap, burstLong),
     { name: 'ingest: batched writes (events/s)', value: b, baseline: s, ratio: b / s, unit: 'events/s', baselineName: 'one transaction per event' },
     { name: 'one event + flush() into a 5,000-event session (median of 20)', value: long, baseline: short, ratio: long / short, unit: 'ms', baselineName: 'into a new session' },
     { name: 'reload into a 5,000-event session: start to first intent() (median of 5)', value: reloadLong, baseline: reloadShort, ratio: reloadLong / reloadShort, unit: 'ms', baselineName: 'into a 1-event session' },

@@ -30,3 +30,16 @@ export interface BenchContext {
 
 /** The long-task threshold, ms (a fixed threshold, not a measured baseline). */
 export const LONG_TASK_MS = 50;
+
+/** A "longest main-thread task" row against the fixed long-task threshold, with the count of long tasks seen. */
+export const longTaskRow = (name: string, longest: number, longTasks: number): BenchRow => ({
+  name,
+  value: longest,
+  baseline: LONG_TASK_MS,
+  ratio: LONG_TASK_MS / longest,
+  unit: 'ms',
+  baselineName: 'fixed: long-task threshold (50 ms)',
+  baselineFixed: true,
+  extra: { longTasks },
+  note: `long tasks > 50 ms: ${longTasks}`,
+});
