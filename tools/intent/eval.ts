@@ -26,7 +26,7 @@ import { progress } from './progress.js';
 import { markdownReport } from './report.js';
 import { seededRandom } from './rng.js';
 import { scoreScope, type ModelReport, type Scored } from './scores.js';
-import { timeSplit, userSplit } from './split.js';
+import { timeSplit, userKey, userSplit } from './split.js';
 import { missingClass } from './train-core.js';
 
 const SPEC: CliSpec = {
@@ -132,7 +132,7 @@ class Collector {
  * Checked before the child jobs start (with one or two users, one failed with a stack trace).
  */
 function foldsProblem(train: readonly Example[], folds: number): string | undefined {
-  const users = new Set(train.map((e) => `${e.store}\u0000${e.userId}`)).size;
+  const users = new Set(train.map(userKey)).size;
   const parts = [
     ...Array.from({ length: folds }, (_, f) => ({ name: `fold ${f + 1}'s`, ...cvFold(train, folds, f) })),
     { name: "the time split's", fitSet: timeSplit(train, 0.2).train, seed: EVAL_SEED },

@@ -2,7 +2,8 @@
 import type { Example } from './dataset.js';
 import { seededRandom, shuffled } from './rng.js';
 
-const userKey = (e: Example): string => `${e.store}:${e.userId}`;
+/** One user of one store: the unit the grouped splits keep together. */
+export const userKey = (e: Example): string => `${e.store}:${e.userId}`;
 
 /**
  * Assigns each user to one of `k` folds at random (seeded); returns the fold of every example.
