@@ -216,18 +216,24 @@ function newest(log: FiredLog): FiredLog {
   return log;
 }
 
+/** A non-null, non-array object (what a stored log's sessions and entries must be). */
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
 /**
  * Two fired logs as one (pure): per session and rule the higher count and the later time, so a
  * tab that writes its log does not erase what another tab of the same session fired.
- * `ours`' sessions count as the newest.
+ * `ours`' sessions count as the newest. `stored` is read from storage, so untrusted: a session that
+ * is not an object, and a rule entry without a finite `count` and `last`, are left out.
  */
 export function mergeFiredLogs(stored: FiredLog, ours: FiredLog): FiredLog {
-  const out: FiredLog = {};
+  const out: FiredLog = Object.create(null); // a session id '__proto__' is a key like any other
   for (const log of [stored, ours]) {
     for (const [sid, rules] of Object.entries(log)) {
+      if (!isRecord(rules)) continue;
       const merged: FiredLog[string] = Object.assign(Object.create(null), out[sid]);
       delete out[sid]; // re-added last: insertion order is age
       for (const [rule, f] of Object.entries(rules)) {
+        if (!isRecord(f) || !Number.isFinite(f.count) || !Number.isFinite(f.last)) continue;
         const m = merged[rule];
         merged[rule] = m ? { count: Math.max(m.count, f.count), last: Math.max(m.last, f.last) } : f;
       }
