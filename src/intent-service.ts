@@ -11,6 +11,7 @@ import { advance, heuristicPredictor, type Predictor } from './model/predictor.j
 import { newSessionState, type SessionState } from './model/session-state.js';
 import { createPersonalizer } from './personalize/personalizer.js';
 import { resumeFrom } from './intent-resume.js';
+import { isSessionState } from './session-state-check.js';
 import { createPacer } from './slice.js';
 import { reason } from './validate-event.js';
 import { matchRules, type FiredLog } from './triggers.js';
@@ -160,7 +161,10 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
       const [saved, log] = await Promise.all([store.getMeta<SessionState>(INTENT_META.state), store.getMeta<FiredLog>(INTENT_META.fired)]);
       if (epoch !== resets) return;
       triggers.merge(log); // rules fired here before storage was readable (a late grant) stay counted
-      if (saved && saved.sessionId === sid && saved.modelVersion === p.modelVersion && !state) state = saved;
+      if (saved && saved.sessionId === sid && saved.modelVersion === p.modelVersion && !state) {
+        if (isSessionState(saved, p.jsNet?.H)) state = saved;
+        else d.problem('warning', 'intent-restore', 'the saved intent state is malformed: the session is replayed from its stored events');
+      }
       const live = d.liveSince ?? 0;
       // this page's own events, which the live feed may still deliver (another tab's never come here)
       const own = (e: HunchEvent) => e.ts >= live && (d.tabId === undefined || e.id.startsWith(`${d.tabId}-`));
