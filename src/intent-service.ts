@@ -11,7 +11,7 @@ import { advance, heuristicPredictor, type Predictor } from './model/predictor.j
 import { newSessionState, type SessionState } from './model/session-state.js';
 import { createPersonalizer } from './personalize/personalizer.js';
 import { resumeFrom } from './intent-resume.js';
-import { isSessionState } from './session-state-check.js';
+import { isEncodable, isSessionState } from './session-state-check.js';
 import { createPacer } from './slice.js';
 import { reason } from './validate-event.js';
 import { matchRules, type FiredLog } from './triggers.js';
@@ -203,12 +203,17 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
         }
         replayed = false;
       };
+      let skipped = 0; // stored events the encoder refuses: skipped, not the whole replay
       for (let k = 0; k < events.length; k++) {
         const e = events[k];
         if (held(e, k)) {
           // only this page's events can still arrive live; earlier pages' never will, and
           // remembering them would hold every id of a long session
           if (own(e)) processed.add(e.id);
+          continue;
+        }
+        if (!isEncodable(e)) {
+          skipped++;
           continue;
         }
         const answeredHere = answered.has(e.id);
@@ -220,6 +225,7 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
         if (epoch !== resets) return; // a forget or a 'denied' in that pause
       }
       await settle();
+      if (skipped) d.problem('warning', 'intent-restore', `${skipped} stored events of the session could not be read and were skipped`);
       answered.clear();
       unchecked.clear();
     } catch (err) {

@@ -2,8 +2,11 @@
  * Whether a saved intent state read back from storage can be carried on (pure). Storage is
  * untrusted (another version, an extension, a half-written record): a state that is not
  * {@link SessionState}-shaped would make every update of the session throw, or give `NaN`
- * probabilities that are saved again, so such a state is replayed from the stored events instead.
+ * probabilities that are saved again, so such a state is replayed from the stored events instead;
+ * a stored event the encoder refuses is skipped by the replay.
  */
+import type { HunchEvent } from './events.js';
+import { encodeEvent, initialFeatureState } from './features/index.js';
 import type { SessionState } from './model/session-state.js';
 
 type Check = (v: unknown) => boolean;
@@ -60,4 +63,14 @@ const sessionState = shaped({
 export function isSessionState(s: unknown, hiddenSize?: number): s is SessionState {
   const hidden = (s as SessionState | null)?.hidden;
   return sessionState(s) && arrayOf(num)(hidden) && (hidden!.length === 0 || hiddenSize === undefined || hidden!.length === hiddenSize);
+}
+
+/** Whether the feature encoder takes the stored event `e` (one stored by an older version, or edited, may have a field of the wrong type). */
+export function isEncodable(e: HunchEvent): boolean {
+  try {
+    encodeEvent(initialFeatureState(), e);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -10,8 +10,9 @@
  * re-writing an event that did commit is idempotent). Events that only the page's memory holds
  * (see {@link strandedEvents}) are spilled with them, and that spill stays for the next load.
  */
-import { isEventType, type HunchEvent } from './events.js';
+import type { HunchEvent } from './events.js';
 import { keysWithPrefix, localKeyPrefix } from './session-pointer.js';
+import { validateEvent } from './validate-event.js';
 import type { Writer } from './writer.js';
 
 const spillPrefix = (dbName: string) => `${localKeyPrefix(dbName)}spill:`;
@@ -70,9 +71,21 @@ export function strandedEvents(slot: { readonly kind: string; earlier(): unknown
   };
 }
 
-const looksStored = (e: unknown): e is HunchEvent => {
-  const x = e as HunchEvent;
-  return !!x && typeof x.id === 'string' && typeof x.sessionId === 'string' && Number.isFinite(x.ts) && (isEventType(x.type) || x.type === 'dwell');
+/**
+ * A spilled event as `track()` (or capture, for a `dwell`: its url and a finite `dwellMs` ≥ 0)
+ * would have recorded it; undefined when it could not have been (a field of the wrong type, or
+ * one `track()` does not know): the spill is untrusted (another version's, or edited).
+ */
+const storedEvent = (e: unknown): HunchEvent | undefined => {
+  try {
+    const { id, sessionId, ts, type, dwellMs, ...props } = e as HunchEvent;
+    const dwell = type === 'dwell';
+    if (typeof id == 'string' && typeof sessionId == 'string' && Number.isFinite(ts) && (!dwell || (dwellMs! >= 0 && Number.isFinite(dwellMs)))) {
+      return { id, sessionId, ts, type, ...validateEvent(dwell ? 'page_view' : type, props).props, ...(dwell && { dwellMs }) };
+    }
+  } catch {
+    /* not an event track() records: dropped */
+  }
 };
 
 /** Reads and removes every spilled event of `dbName` (from any tab). */
@@ -82,7 +95,7 @@ export function takeSpilled(ls: Storage | undefined, dbName: string): HunchEvent
     for (const k of keysWithPrefix(ls!, spillPrefix(dbName))) {
       try {
         const list = JSON.parse(ls!.getItem(k)!) as unknown[];
-        if (Array.isArray(list)) out.push(...list.filter(looksStored));
+        if (Array.isArray(list)) for (const e of list.map(storedEvent)) if (e) out.push(e);
       } catch {
         /* a corrupt spill is dropped */
       }

@@ -46,7 +46,12 @@ function advance(net: JsNet, events: readonly EncodableEvent[], r: Replay, steps
       r.purchased = true;
       return true;
     }
-    const enc = encodeEvent(r.feature, e);
+    let enc;
+    try {
+      enc = encodeEvent(r.feature, e);
+    } catch {
+      continue; // an event the encoder refuses (stored by an older version, or edited) is skipped, not the session
+    }
     r.feature = enc.state;
     if (!enc.step) continue;
     const s = jsStep(net, r.hidden, enc.x);
@@ -72,7 +77,8 @@ export function* sessionExampleSteps(net: JsNet, events: readonly EncodableEvent
 
 /**
  * Replays one session (events in time order) and returns its prefix examples. Steps stop at the
- * first purchase; `dwell` events update the encoder only, as in the browser.
+ * first purchase; `dwell` events update the encoder only, as in the browser; an event the encoder
+ * refuses (a field of the wrong type, from storage) is skipped.
  * @param label override the label (the Node harness passes prefixes already cut at the purchase)
  */
 export function sessionExamples(net: JsNet, events: readonly EncodableEvent[], label?: 0 | 1): SessionExamples {
