@@ -147,8 +147,13 @@ export async function openIdbStore(opts: IdbStoreOptions): Promise<Store> {
     const sessions = tx.objectStore('sessions');
     for (const [sid, events] of groupBySession(fresh)) {
       const [rec, stored] = await Promise.all([sessions.get(sid), idx.count(sessionRange(sid))]);
-      const merged = mergeSession(rec, events);
-      if (merged.count === stored) await sessions.put(merged);
+      let merged;
+      try {
+        merged = mergeSession(rec, events);
+      } catch {
+        /* a malformed stored summary (items not an array: storage is untrusted) is rebuilt like a stale one */
+      }
+      if (merged?.count === stored) await sessions.put(merged);
       else stale.push(sid);
     }
     await tx.done;
