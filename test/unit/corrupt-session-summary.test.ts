@@ -12,7 +12,7 @@ describe('a malformed stored session summary', () => {
       const db = dbName();
       const sid = 's1';
       const ev = (k: number, type: HunchEvent['type'] = 'product_view'): HunchEvent => ({ id: `t-${k}`, sessionId: sid, ts: 1000 + k, type, itemId: `i${k}` });
-      await seed(db, {}, [ev(0)], [{ id: sid, start: 1000, end: 1000, count: 1, counts: { product_view: 1 }, items: ['i0'], purchased: false, ...rec }]);
+      await seed(db, {}, [ev(0)], [Object.assign({ id: sid, start: 1000, end: 1000, count: 1, counts: { product_view: 1 }, items: ['i0'], purchased: false }, rec)]);
       const store = await openIdbStore({ dbName: db });
       try {
         await store.putEvents([ev(1), ev(2, 'purchase')]);
