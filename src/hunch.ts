@@ -112,6 +112,7 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps, win: Windo
     problem,
     store: storedHistory,
     sessionId: currentSessionId,
+    openSessionId: liveSessionId,
     sessionStart: () => current()?.start,
     now,
     flush: () => writer.flush(),

@@ -16,8 +16,13 @@ export interface IntentServiceDeps {
   loadPredictor?: () => Promise<Predictor>;
   /** Storage for state, or undefined while consent does not allow storing. */
   store(): Promise<Store> | undefined;
-  /** Current session id. */
+  /** Current session id: the last session, also once it has timed out (what `intent()` answers for). */
   sessionId(): string | undefined;
+  /**
+   * The session still open (its last event within the session timeout), else undefined: the one
+   * personalization neither fits on nor scores. Default: `sessionId`.
+   */
+  openSessionId?(): string | undefined;
   now(): number;
   emitIntent(i: Intent): void;
   emitTrigger(t: { rule: string; intent: Intent }): void;

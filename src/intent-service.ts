@@ -70,7 +70,7 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
   const personalizer = createPersonalizer({
     store: d.store,
     predictor: () => (predictor ? Promise.resolve(predictor) : load()),
-    sessionId: d.sessionId,
+    sessionId: d.openSessionId ?? d.sessionId, // a timed-out session has ended: fitted on and scored
     now: d.now,
     emit: (e) => d.emitPersonalize?.(e),
     whenIdle: d.whenIdle,

@@ -30,6 +30,12 @@ export interface LazyServicesDeps {
   /** The store while consent is granted, else undefined. */
   store(): Promise<Store> | undefined;
   sessionId(): string | undefined;
+  /**
+   * The session still open (its last event within the session timeout), else undefined: what
+   * personalization and the taste leave out as not yet ended. Default: `sessionId` (the last
+   * session counts as open until a new one starts).
+   */
+  openSessionId?(): string | undefined;
   /** When the current session started, ms since the epoch (undefined before the first event). */
   sessionStart?(): number | undefined;
   now(): number;

@@ -101,7 +101,7 @@ export interface RecommendServiceDeps {
   flush(): Promise<void>;
   /** Loads the model (default `loadNextItemModel`). */
   loadModel?: (url: string) => Promise<NextItemModel>;
-  /** Current (open) session id: its events are never used to fit the taste. */
+  /** The open session's id (undefined once it has timed out): its events are never used to fit the taste. */
   sessionId?(): string | undefined;
   /** Reports taste runs. */
   emit?(e: TasteEvent): void;

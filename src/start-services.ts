@@ -59,6 +59,9 @@ export function startServices(d: LazyServicesDeps, f: ServiceFactories = { creat
       problem,
     });
   // what both services read the instance through; automatic personalization runs at idle time, as documented
+  // a session past the timeout has ended, also before this page tracks anything: personalization and
+  // the taste fit on it and score it (the last session would otherwise count as open until the next event)
+  const open = d.openSessionId ?? d.sessionId;
   const shared = { store: d.store, sessionId: d.sessionId, now: d.now, autoPersonalize: opts.personalize.auto, whenIdle: d.whenIdle, problem };
   const service = f.createIntentService({
     ...shared,
@@ -69,6 +72,7 @@ export function startServices(d: LazyServicesDeps, f: ServiceFactories = { creat
     emitPersonalize: (e) => emitter.emit('personalize', e),
     liveSince: d.createdAt,
     sessionStart: d.sessionStart,
+    openSessionId: open,
     tabId: d.tabId,
     lockName: `hunch:${opts.dbName}:triggers`, // the tabs of one store take turns firing capped rules
     flush: d.flush,
@@ -78,7 +82,7 @@ export function startServices(d: LazyServicesDeps, f: ServiceFactories = { creat
   if (opts.recommend.url) {
     try {
       const url = optionUrl(opts.recommend.url, d.pageUrl(), deps.assetBase, 'recommend.url');
-      recs = f.createRecommendService({ ...shared, url, flush: d.flush, emit: (e) => emitter.emit('personalize', e) });
+      recs = f.createRecommendService({ ...shared, sessionId: open, url, flush: d.flush, emit: (e) => emitter.emit('personalize', e) });
     } catch (err) {
       recsError = err; // intent, its events and triggers go on without recommendations
       problem('error', 'recommend-setup', `recommendations could not start: ${reason(err)}`);

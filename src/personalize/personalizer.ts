@@ -136,7 +136,7 @@ export interface DeviceMetrics {
 export interface PersonalizerDeps {
   store(): Promise<Store> | undefined;
   predictor(): Promise<Predictor>;
-  /** Current (open) session id: never used for training or scoring. */
+  /** The open session's id (undefined once it has timed out): never used for training or scoring. */
   sessionId(): string | undefined;
   now(): number;
   emit(e: PersonalizeEvent): void;
