@@ -34,7 +34,10 @@ export interface WiringSink {
 /**
  * The function that starts the model predictor, or undefined when the model is disabled (the
  * heuristic answers). Rejects when no model URL can be found, or `url()` throws (a malformed
- * `model.url`): the model is then unavailable, said once, and the heuristic answers.
+ * `model.url`): the model is then unavailable, said once, and the heuristic answers. The
+ * TensorFlow.js runtime loads from `model.runtimeUrl`, else `assetBase`; with neither, the
+ * plain-JS kernel answers for good (said once through `onRuntime`: warning `model-runtime`).
+ * @param assetBase folder of the hunch build, when known (an `http:`/`https:` one)
  */
 export function predictorLoader(
   m: Pick<typeof import('./intent-module.js'), 'loadModelPredictor'>,
@@ -46,11 +49,11 @@ export function predictorLoader(
   if (!opts.model.enabled) return undefined;
   return async () => {
     const u = url();
-    if (!u || !assetBase) throw new Error('no model URL: pass model.url');
+    if (!u) throw new Error('no model URL: pass model.url');
     const p = await m.loadModelPredictor({
       url: u,
       backend: opts.model.backend,
-      assetBase,
+      assetBase: opts.model.runtimeUrl ?? assetBase,
       worker: opts.model.worker,
       fetchTimeoutMs: opts.model.timeoutMs,
       onFallback: (reason, backend) => sink.problem('warning', 'backend-fallback', `intent model moved to the ${backend} backend: ${reason}`),

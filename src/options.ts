@@ -38,6 +38,15 @@ export interface HunchOptions {
      * throws a TypeError naming `model.url`.
      */
     url?: string;
+    /**
+     * Folder URL of the TensorFlow.js runtime files (`hunch-worker.js`, `hunch-runtime.js`, copied
+     * from the package's `dist/`), relative to the page's URL when the instance is created. Default:
+     * the hunch build's folder (the ESM module's, the script tag's). Needed where a bundler moved
+     * hunch away from those files (webpack, Parcel, Vite's dev pre-bundling); without a location
+     * the plain-JS kernel answers (one `warning`, code `model-runtime`). One that does not parse
+     * as a URL throws a TypeError naming `model.runtimeUrl`.
+     */
+    runtimeUrl?: string;
     /** `false` disables the model; intent comes from the heuristic. Default `true`. */
     enabled?: boolean;
     /**
@@ -86,7 +95,7 @@ export interface ResolvedOptions {
   autoCapture: boolean;
   sessionTimeoutMinutes: number;
   retention: { days: number; maxEvents: number };
-  model: { url: string | undefined; enabled: boolean; backend: 'auto' | 'webgl' | 'cpu'; worker: boolean; timeoutMs: number };
+  model: { url: string | undefined; runtimeUrl?: string; enabled: boolean; backend: 'auto' | 'webgl' | 'cpu'; worker: boolean; timeoutMs: number };
   triggers: readonly TriggerPreset[];
   personalize: { auto: boolean };
   recommend: { url: string | undefined };
@@ -121,12 +130,16 @@ function num(field: string, v: unknown, min: number, max: number, dflt: number, 
   return v;
 }
 
-/** A URL option: undefined, or a non-empty string that parses as a URL against `base`. */
-function url(field: string, v: unknown, base: string | undefined): string | undefined {
+/**
+ * A URL option: undefined, or a non-empty string that parses as a URL against `base`; returned
+ * as given, or made absolute when `absolute` is set.
+ */
+function url(field: string, v: unknown, base: string | undefined, absolute?: 1): string | undefined {
   if (v !== undefined) {
     try {
       if (typeof v != 'string' || !v) throw 0;
-      new URL(v, base);
+      const u = new URL(v, base);
+      if (absolute) return u.href;
     } catch {
       fail(field, `must be a URL (got ${quoteValue(v)})`);
     }
@@ -152,8 +165,9 @@ export function validateConsent(v: unknown, field = 'consent'): Consent {
 
 /**
  * Applies defaults and validates.
- * @param base absolute URL that a relative `model.url` / `recommend.url` resolves against (the
- *   page's URL, else the build's folder); without one, only absolute URLs pass
+ * @param base absolute URL that a relative `model.url` / `model.runtimeUrl` / `recommend.url`
+ *   resolves against (the page's URL, else the build's folder); without one, only absolute URLs
+ *   pass. `model.runtimeUrl` comes back absolute, the others as given (resolved when used).
  * @throws TypeError naming the first invalid option (`hunch: option "retention.days" must be …`;
  *   for trigger names, `hunch: option "triggers[0]" is an unknown preset "nope" (known: …)`).
  */
@@ -175,7 +189,7 @@ export function resolveOptions(input: unknown = {}, base?: string): ResolvedOpti
   const r = obj('retention', o.retention);
   known('retention', r, ['days', 'maxEvents']);
   const m = obj('model', o.model);
-  known('model', m, ['url', 'enabled', 'backend', 'worker', 'timeoutMs']);
+  known('model', m, ['url', 'runtimeUrl', 'enabled', 'backend', 'worker', 'timeoutMs']);
   if (m.worker !== undefined && typeof m.worker !== 'boolean') fail('model.worker', 'must be a boolean');
   if (o.triggers !== undefined) {
     if (!Array.isArray(o.triggers)) fail('triggers', 'must be an array of preset names');
@@ -199,6 +213,7 @@ export function resolveOptions(input: unknown = {}, base?: string): ResolvedOpti
     },
     model: {
       url: url('model.url', m.url, base),
+      runtimeUrl: url('model.runtimeUrl', m.runtimeUrl, base, 1),
       enabled: (m.enabled as boolean | undefined) ?? DEFAULTS.model.enabled,
       backend: (m.backend as ResolvedOptions['model']['backend'] | undefined) ?? DEFAULTS.model.backend,
       worker: (m.worker as boolean | undefined) ?? DEFAULTS.model.worker,

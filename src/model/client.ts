@@ -3,10 +3,10 @@
  * plain-JS kernel (`js-net.ts`), and meanwhile starts the TensorFlow.js runtime in a Web Worker
  * (WebGL on OffscreenCanvas) — or, where no worker can run it, on the main thread — which takes
  * over with the same hidden state once its shaders are compiled. Exposed as a {@link Predictor}.
- * The runtime files sit next to the hunch build (`assetBase`).
+ * The runtime files sit next to the hunch build, or where `model.runtimeUrl` says (`assetBase`).
  */
 import { decodeJsNet, jsHeadLogit, jsStep, type JsNet } from './js-net.js';
-import { fetchModelFiles, type FetchLike, type ModelFiles } from './model-files.js';
+import { fetchModelFiles, modelFileUrl, type FetchLike, type ModelFiles } from './model-files.js';
 import type { PersonalHead } from '../personalize/head.js';
 import type { Predictor } from './predictor.js';
 import { ModelFileError, type WorkerRequest, type WorkerResponse } from './protocol.js';
@@ -21,8 +21,12 @@ export interface ModelClientOptions {
   /** Absolute URL of the model folder. */
   url: string;
   backend: 'auto' | 'webgl' | 'cpu';
-  /** Absolute URL of the folder holding the runtime files. */
-  assetBase: string;
+  /**
+   * Absolute URL of the folder holding the runtime files ({@link RUNTIME_FILES}), with or without
+   * a trailing slash. Without one the runtime does not start (`onRuntime` says so) and the plain-JS
+   * kernel answers.
+   */
+  assetBase: string | undefined;
   /** Try a worker first. Default true. */
   worker?: boolean;
   /** Called when the backend falls back: mid-session (e.g. WebGL context lost), or at start when WebGL failed its warm-up (`'auto'`). */
@@ -95,8 +99,11 @@ function newWorker(url: string): { worker: Worker; done(): void } {
   }
 }
 
+/** The URL of a runtime file; startRuntime has checked that `o.assetBase` is set. */
+const runtimeFileUrl = (o: ModelClientOptions, file: string): string => modelFileUrl(o.assetBase as string, file);
+
 async function startWorker(o: ModelClientOptions, files: ModelFiles, life: StartLife): Promise<RuntimeOps> {
-  const { worker, done } = newWorker(new URL(RUNTIME_FILES.worker, o.assetBase).href);
+  const { worker, done } = newWorker(runtimeFileUrl(o, RUNTIME_FILES.worker));
   let seq = 0;
   const waiting = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
   let dead: Error | undefined;
@@ -156,7 +163,7 @@ async function startWorker(o: ModelClientOptions, files: ModelFiles, life: Start
  */
 async function startMainThread(o: ModelClientOptions, files: ModelFiles, life: StartLife): Promise<RuntimeOps> {
   if (life.disposed()) throw stopped();
-  const url = new URL(RUNTIME_FILES.module, o.assetBase).href;
+  const url = runtimeFileUrl(o, RUNTIME_FILES.module);
   let abandoned = false;
   const starting = (async () => {
     const mod = (await import(/* @vite-ignore */ /* webpackIgnore: true */ url)) as typeof import('./runtime-entry.js');
@@ -190,6 +197,7 @@ async function startMainThread(o: ModelClientOptions, files: ModelFiles, life: S
 async function startRuntime(o: ModelClientOptions, files: ModelFiles, life: StartLife): Promise<RuntimeOps> {
   await new Promise((r) => setTimeout(r, 0));
   if (life.disposed()) throw stopped();
+  if (!o.assetBase) throw new Error(`no location for ${RUNTIME_FILES.worker} and ${RUNTIME_FILES.module}: pass model.runtimeUrl`);
   const canWorker = o.worker !== false && typeof Worker !== 'undefined' && typeof OffscreenCanvas !== 'undefined';
   let inWorker: unknown;
   if (canWorker) {
