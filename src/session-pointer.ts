@@ -69,7 +69,9 @@ export function localPointer(dbName: string, ls: Storage | undefined, clock: () 
         if (!raw) return mem;
         const p = parseJson<SessionPointer>(raw); // not JSON: the next write replaces it
         storedId = p?.id;
-        if (typeof p?.id === 'string' && Number.isFinite(p.start) && Number.isFinite(p.last)) {
+        // an id shaped like the library's (`ids.ts`: base-36, up to 26 characters; with room to spare),
+        // else the pointer is unreadable: its id would become every event's `sessionId`
+        if (typeof p?.id == 'string' && /^[\w-]{1,64}$/.test(p.id) && Number.isFinite(p.start) && Number.isFinite(p.last)) {
           // our own unwritten progress is newer than what storage holds
           const value = mem && mem.id === p.id && mem.last > p.last ? mem : p;
           cached = { at: t, value };
