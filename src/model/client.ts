@@ -6,7 +6,7 @@
  * The runtime files sit next to the hunch build, or where `model.runtimeUrl` says (`assetBase`).
  */
 import { decodeJsNet, jsHeadLogit, jsStep, type JsNet } from './js-net.js';
-import { fetchModelFiles, modelFileUrl, type FetchLike, type ModelFiles } from './model-files.js';
+import { fetchModelFiles, modelFileUrl, namingUrl, type FetchLike, type ModelFiles } from './model-files.js';
 import type { PersonalHead } from '../personalize/head.js';
 import type { Predictor } from './predictor.js';
 import { ModelFileError, type WorkerRequest, type WorkerResponse } from './protocol.js';
@@ -226,15 +226,20 @@ async function startRuntime(o: ModelClientOptions, files: ModelFiles, life: Star
  * Starts the model: fetches and checks its files, answers with the JS kernel at once, and hands
  * over to the TensorFlow.js runtime (worker first) when it is ready. `warmupMs` is the time from
  * this call to the first answer; `onRuntime` reports the takeover.
- * @throws Error when the model files are unusable (404, corrupt, other feature version) or do not
- *   arrive within `fetchTimeoutMs`: the caller falls back to the heuristic
+ * @throws Error naming the model's URL when its files are unusable (404, an HTML page, corrupt,
+ *   other feature version) or do not arrive within `fetchTimeoutMs`: the caller falls back to the heuristic
  */
 export async function loadModelPredictor(o: ModelClientOptions): Promise<ModelPredictor> {
   const t0 = performance.now();
-  const files = await withTimeout(fetchModelFiles(o.fetch ?? ((u) => fetch(u)), o.url), o.fetchTimeoutMs ?? 30_000, 'fetching the intent model');
-  const net: JsNet = decodeJsNet(files);
-  // the first answer: proves the weights compute
-  if (!Number.isFinite(jsStep(net, [], new Float32Array(net.D).fill(0.5)).logit)) throw new Error('intent model: its first answer is not finite');
+  const files = await withTimeout(fetchModelFiles(o.fetch ?? ((u) => fetch(u)), o.url), o.fetchTimeoutMs ?? 30_000, `fetching the intent model from ${o.url}`);
+  let net: JsNet;
+  try {
+    net = decodeJsNet(files);
+    // the first answer: proves the weights compute
+    if (!Number.isFinite(jsStep(net, [], new Float32Array(net.D).fill(0.5)).logit)) throw new Error('intent model: its first answer is not finite');
+  } catch (err) {
+    throw namingUrl(err, o.url);
+  }
   const warmupMs = performance.now() - t0;
   let rt: RuntimeOps | undefined;
   let backend = 'js';
