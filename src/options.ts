@@ -147,6 +147,12 @@ function url(field: string, v: unknown, base: string | undefined, absolute?: 1):
   return v as string | undefined;
 }
 
+/** A boolean option: `dflt` when undefined. */
+function bool(field: string, v: unknown, dflt: boolean): boolean {
+  if (v !== undefined && typeof v !== 'boolean') fail(field, 'must be a boolean');
+  return (v as boolean | undefined) ?? dflt;
+}
+
 function obj(field: string, v: unknown): Record<string, unknown> {
   if (v === undefined) return {};
   if (v === null || typeof v !== 'object' || Array.isArray(v)) fail(field, 'must be an object');
@@ -176,7 +182,6 @@ export function resolveOptions(input: unknown = {}, base?: string): ResolvedOpti
   known('', o, ['dbName', 'consent', 'autoCapture', 'sessionTimeoutMinutes', 'retention', 'model', 'triggers', 'personalize', 'recommend']);
   const pers = obj('personalize', o.personalize);
   known('personalize', pers, ['auto']);
-  if (pers.auto !== undefined && typeof pers.auto !== 'boolean') fail('personalize.auto', 'must be a boolean');
   const rec = obj('recommend', o.recommend);
   known('recommend', rec, ['url']);
   let dbName = DEFAULTS.dbName;
@@ -185,12 +190,10 @@ export function resolveOptions(input: unknown = {}, base?: string): ResolvedOpti
     dbName = o.dbName;
   }
   const consent = o.consent === undefined ? DEFAULTS.consent : validateConsent(o.consent);
-  if (o.autoCapture !== undefined && typeof o.autoCapture !== 'boolean') fail('autoCapture', 'must be a boolean');
   const r = obj('retention', o.retention);
   known('retention', r, ['days', 'maxEvents']);
   const m = obj('model', o.model);
   known('model', m, ['url', 'runtimeUrl', 'enabled', 'backend', 'worker', 'timeoutMs']);
-  if (m.worker !== undefined && typeof m.worker !== 'boolean') fail('model.worker', 'must be a boolean');
   if (o.triggers !== undefined) {
     if (!Array.isArray(o.triggers)) fail('triggers', 'must be an array of preset names');
     // every index, holes included (forEach would skip a hole, which then fails unnamed later)
@@ -200,12 +203,11 @@ export function resolveOptions(input: unknown = {}, base?: string): ResolvedOpti
       if (!isPreset(t)) fail(`triggers[${i}]`, `is an ${unknownPresetMessage(t)}`);
     }
   }
-  if (m.enabled !== undefined && typeof m.enabled !== 'boolean') fail('model.enabled', 'must be a boolean');
   if (m.backend !== undefined && !(BACKENDS as readonly unknown[]).includes(m.backend)) fail('model.backend', `must be one of ${BACKENDS.join(', ')}`);
   return {
     dbName,
     consent,
-    autoCapture: (o.autoCapture as boolean | undefined) ?? DEFAULTS.autoCapture,
+    autoCapture: bool('autoCapture', o.autoCapture, DEFAULTS.autoCapture),
     sessionTimeoutMinutes: num('sessionTimeoutMinutes', o.sessionTimeoutMinutes, 1, 1440, DEFAULTS.sessionTimeoutMinutes),
     retention: {
       days: num('retention.days', r.days, 1, 3650, DEFAULTS.retention.days),
@@ -214,13 +216,13 @@ export function resolveOptions(input: unknown = {}, base?: string): ResolvedOpti
     model: {
       url: url('model.url', m.url, base),
       runtimeUrl: url('model.runtimeUrl', m.runtimeUrl, base, 1),
-      enabled: (m.enabled as boolean | undefined) ?? DEFAULTS.model.enabled,
+      enabled: bool('model.enabled', m.enabled, DEFAULTS.model.enabled),
       backend: (m.backend as ResolvedOptions['model']['backend'] | undefined) ?? DEFAULTS.model.backend,
-      worker: (m.worker as boolean | undefined) ?? DEFAULTS.model.worker,
+      worker: bool('model.worker', m.worker, DEFAULTS.model.worker),
       timeoutMs: num('model.timeoutMs', m.timeoutMs, 1_000, 600_000, DEFAULTS.model.timeoutMs, true),
     },
     triggers: [...((o.triggers as TriggerPreset[] | undefined) ?? [])],
-    personalize: { auto: (pers.auto as boolean | undefined) ?? DEFAULTS.personalize.auto },
+    personalize: { auto: bool('personalize.auto', pers.auto, DEFAULTS.personalize.auto) },
     recommend: { url: url('recommend.url', rec.url, base) },
   };
 }
