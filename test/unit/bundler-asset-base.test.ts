@@ -19,8 +19,13 @@ describe('assetBaseOf', () => {
     expect(assetBaseOf('HTTPS://cdn.test/a/b.js')).toBe('https://cdn.test/a/');
   });
 
-  it("is undefined for what a bundler leaves instead: nothing, a build machine's file: URL, other schemes, garbage", () => {
-    for (const u of [undefined, null, {}, 42, '', 'file:///home/ci/app/node_modules/hunch/dist/hunch-esm-index.js', 'data:text/javascript,1', 'blob:https://shop.test/1', 'about:blank', '/dist/hunch.js', 'https://[', 'http:'])
+  it("is the folder of an app's own scheme with a host (Capacitor on iOS, a browser extension)", () => {
+    expect(assetBaseOf('capacitor://localhost/assets/index-abc.js')).toBe('capacitor://localhost/assets/');
+    expect(assetBaseOf('chrome-extension://abcdef/dist/hunch.js')).toBe('chrome-extension://abcdef/dist/');
+  });
+
+  it("is undefined for what a bundler leaves instead: nothing, a build machine's file: URL, schemes without a host, garbage", () => {
+    for (const u of [undefined, null, {}, 42, '', 'file:///home/ci/app/node_modules/hunch/dist/hunch-esm-index.js', 'FILE://host/x.js', 'data:text/javascript,1', 'blob:https://shop.test/1', 'about:blank', '/dist/hunch.js', 'https://[', 'http:'])
       expect(assetBaseOf(u)).toBeUndefined();
   });
 });
