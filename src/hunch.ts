@@ -8,12 +8,12 @@ import { HUNCH_EVENT_NAMES, type Hunch, type HunchEventMap } from './api.js';
 import { createProblemReporter } from './problems.js';
 import { startCapture } from './capture/start.js';
 import { captureFor } from './capture-owner.js';
-import { watchPageLifecycle } from './page-lifecycle.js';
+import { watchPageLifecycle, whenShown } from './page-lifecycle.js';
 import { createEmitter } from './emitter.js';
 import { defaultWhenIdle, safeLocalStorage } from './browser-env.js';
 import { createLazyServices, gone, NO_ITEM_MODEL } from './lazy-services.js';
 import type { ServiceMethods } from './start-services.js';
-import { spillEvents, spillUntilWritten, strandedEvents, takeSpilled } from './spill.js';
+import { spillEvents, strandedEvents, takeSpilled, unwrittenSpill } from './spill.js';
 import { createRuleSet } from './triggers.js';
 import type { EventProps, EventType, HunchEvent, TrackProps } from './events.js';
 import { idSequence, randomId } from './ids.js';
@@ -96,7 +96,14 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps, win: Windo
       retention.written(batch.length);
       if (kind === 'memory') stranded.add(batch);
     },
+    // what a task tracked is also in localStorage until it is written: a page torn down with no
+    // pagehide (a prerendered next page activated) leaves it for the next load
+    pushed: () => spill.spill(mayKeep()),
+    drained: () => spill.drained(),
   });
+  const spill = unwrittenSpill(ls, opts.dbName, tabId, writer.unwritten, stranded.list);
+  /** Unwritten events may be spilled: never without consent, nor while forget() erases (its batches are about to be erased; a later 'pending' keeps them). */
+  const mayKeep = () => asked !== 'denied' && !erasing;
 
   // the intent half reads stored history only while consent allows storing (and never after dispose)
   const storedHistory = () => (consent !== 'granted' || disposed ? undefined : slot.forReading());
@@ -121,7 +128,8 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps, win: Windo
     createdAt,
     tabId,
   });
-  const loadWhenIdle = () => deps.loadIntentModule && whenIdle(() => void (disposed || services.load().catch(() => {})));
+  // (a prerendered page, which may never be shown, waits until it is: intent() may still load it)
+  const loadWhenIdle = () => deps.loadIntentModule && whenShown(win, () => whenIdle(() => void (disposed || services.load().catch(() => {}))));
   if (consent !== 'denied') loadWhenIdle();
 
   const record = (type: HunchEvent['type'], props: EventProps & { dwellMs?: number }) => {
@@ -158,7 +166,7 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps, win: Windo
   let lastForgetAt = -Infinity; // when this instance last dropped forgotten data (ms)
   let forgets = 0; // how many times it did
 
-  /** Storing starts (consent granted at start or later): an earlier page's spill, then `held` (this page's while pending), then retention. */
+  /** Storing starts (consent granted at start or later; again when the page is shown after it ran unseen): an earlier page's spill, then `held` (this page's while pending), then retention. */
   const startStoring = async (held: HunchEvent[]) => {
     const epoch = forgets;
     const spilled = takeSpilled(ls, opts.dbName); // storage was opening or failing there: written now, or carried on when IndexedDB does not open here either
@@ -170,6 +178,7 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps, win: Windo
       if (!disposing) void retention.prune();
     }
   };
+  const retake = () => void (consent === 'granted' && asked === consent && !erasing && !disposing && startStoring([]));
   /** Clears the session pointer and every localStorage key of this `dbName` (whatever the pointer in use). */
   const clearLocalKeys = () => {
     pointer.clear();
@@ -299,11 +308,17 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps, win: Windo
         hidden: () => void writer.flush(),
         leaving() {
           // what is not confirmed written yet (storage still opening, or a batch the browser may abort
-          // while it tears the page down) is also kept in localStorage for the next load (never while
-          // forget() runs: its batches are about to be erased; a later 'pending' keeps them)
-          spillUntilWritten(ls, opts.dbName, tabId, writer, asked !== 'denied' && !erasing, stranded.list);
+          // while it tears the page down) is also kept in localStorage for the next load
+          spill.spill(mayKeep(), true);
+          void writer.flush();
           if (!erasing) pointer.flush(); // the last seconds of activity: a reload within the timeout continues the session
           void services.intents()?.persist();
+        },
+        // shown after it ran unseen: what pages left meanwhile (one activating this one leaves no pagehide) is written now
+        activated: retake,
+        restored() {
+          retake();
+          (services as { pageRestored?(): void }).pageRestored?.();
         },
       }),
     );

@@ -2,10 +2,11 @@
  * Events not yet confirmed written when a page goes away can be lost: tracked before IndexedDB
  * has opened (an unload aborts the pending open), or in a batch whose transaction the browser
  * aborts when it tears the page down before the commit finishes (Chromium does, now and then,
- * when a page navigates or closes right after a large batch). On `pagehide` such events are
- * spilled synchronously to localStorage (one key per tab, prefixed `hunch:<dbName>:`, so
- * `forget()` removes them); the key is removed again once the writes are confirmed (unless a
- * later `pagehide` spilled again, or a write failed into memory meanwhile), and
+ * when a page navigates or closes right after a large batch), or with no `pagehide` at all (a
+ * prerendered next page activated). At the end of each task that tracked, and on `pagehide`, such
+ * events are spilled synchronously to localStorage (one key per tab, prefixed `hunch:<dbName>:`,
+ * so `forget()` removes them); the key is removed again once the writes are confirmed (unless a
+ * later spill replaced it, or a write failed into memory meanwhile), and
  * otherwise the next page load of the origin writes them to IndexedDB (event ids are keys:
  * re-writing an event that did commit is idempotent). Events that only the page's memory holds
  * (see {@link strandedEvents}) are spilled with them, and that spill stays for the next load.
@@ -13,7 +14,6 @@
 import type { HunchEvent } from './events.js';
 import { keysWithPrefix, localKeyPrefix } from './session-pointer.js';
 import { validateEvent } from './validate-event.js';
-import type { Writer } from './writer.js';
 
 const spillPrefix = (dbName: string) => `${localKeyPrefix(dbName)}spill:`;
 
@@ -36,19 +36,33 @@ export function spillEvents(ls: Storage | undefined, dbName: string, tabId: stri
 }
 
 /**
- * What `pagehide` does with the writer: spills every event not confirmed written yet (when
- * `keep`; the instance passes false without consent and while `forget()` erases), flushes, and
- * removes the spill again once the flush confirms the writes, unless the key changed meanwhile (a
- * later `pagehide`, back from the back/forward cache, spilled what that one's flush confirms).
- * `stranded`: events that only the page's memory holds (IndexedDB failed a write, before or during
- * this flush); they are spilled too and stay spilled, so the next page load writes them to IndexedDB.
+ * This tab's spill of what the writer has not confirmed yet. `spill(keep)` runs at the end of every
+ * task that handed events to the writer (a write-ahead copy: a page torn down with no `pagehide`,
+ * as when a prerendered next page is activated, still leaves them for the next load), and
+ * `spill(keep, true)` at `pagehide`, which adds the `stranded` events: those only the page's memory
+ * holds (IndexedDB failed a write), so the next page load writes them. `keep` is false without
+ * consent and while `forget()` erases (nothing is written). `drained()` (the writer has nothing
+ * unwritten) removes the key, unless it changed meanwhile (a later spill, another page took it)
+ * or it is a `pagehide` spill while stranded events exist (those stay for the next load).
  */
-export function spillUntilWritten(ls: Storage | undefined, dbName: string, tabId: string, writer: Pick<Writer, 'unwritten' | 'flush'>, keep: boolean, stranded: () => readonly HunchEvent[]): void {
-  const unwritten = keep ? writer.unwritten() : [];
-  const json = spillEvents(ls, dbName, tabId, keep ? [...stranded(), ...unwritten] : []);
+export function unwrittenSpill(ls: Storage | undefined, dbName: string, tabId: string, unwritten: () => readonly HunchEvent[], stranded: () => readonly HunchEvent[]) {
   const key = spillPrefix(dbName) + tabId;
-  // (a batch that failed during the flush went to memory: its spill stays for the next load)
-  void writer.flush().then(() => unwritten.length && !stranded().length && ls!.getItem(key) === json && ls!.removeItem(key)).catch(() => {});
+  let json: string | undefined;
+  let leaving: boolean | undefined;
+  return {
+    spill(keep: boolean, pagehide?: boolean) {
+      json = spillEvents(ls, dbName, tabId, keep ? [...(pagehide ? stranded() : []), ...unwritten()] : []);
+      leaving = pagehide;
+    },
+    drained() {
+      try {
+        if (json && !(leaving && stranded().length) && ls!.getItem(key) === json) ls!.removeItem(key);
+      } catch {
+        /* localStorage blocked meanwhile: the next load takes the spill */
+      }
+      json = undefined;
+    },
+  };
 }
 
 /**

@@ -25,6 +25,10 @@ export interface WriterDeps {
   fallback(batch: HunchEvent[], err: unknown): Promise<void>;
   /** A batch was written, to a store of this kind. */
   written(batch: readonly HunchEvent[], kind: Store['kind']): void;
+  /** The end of a task that pushed events (once per task, after its batch is issued). */
+  pushed?(): void;
+  /** Every batch issued is settled and nothing is buffered. */
+  drained?(): void;
 }
 
 /** Most events written at the end of one task; the rest wait for the next task (`flush()` writes all). */
@@ -48,6 +52,8 @@ export interface Writer {
 export function createWriter(deps: WriterDeps): Writer {
   let buffer: HunchEvent[] = [];
   let scheduled = false;
+  /** `pushed` is queued for the end of this task. */
+  let told = false;
   /** Counts discards: a batch still waiting for the store when one happens is dropped with it. */
   let discards = 0;
   /** Batches handed to the store and not yet confirmed, by their write. */
@@ -93,7 +99,7 @@ export function createWriter(deps: WriterDeps): Writer {
   const issue = (most: number) => {
     const batch = buffer.slice(0, most);
     buffer = buffer.slice(most);
-    const p = write(batch).finally(() => inflight.delete(p));
+    const p = write(batch).finally(() => inflight.delete(p) && !inflight.size && !buffer.length && deps.drained?.());
     inflight.set(p, batch);
     return p;
   };
@@ -124,6 +130,10 @@ export function createWriter(deps: WriterDeps): Writer {
       if (!scheduled) {
         scheduled = true;
         queueMicrotask(endOfTask);
+      }
+      if (!told) {
+        told = true;
+        queueMicrotask(() => ((told = false), deps.pushed?.()));
       }
     },
     flush,
