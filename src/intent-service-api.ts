@@ -91,10 +91,20 @@ export interface IntentService {
   /** `hunch.debug.loseWebGLContext()`: simulates a GPU reset; false without a WebGL runtime. */
   loseContext(): Promise<boolean>;
   /**
-   * Writes the session state now, after the updates queued so far. `ifLoaded` (dispose): resolves
-   * at once while the model has not loaded yet (there is no state to write).
+   * `pagehide`: writes the session state as it is, the write begun in this task; the updates
+   * still queued are saved by the trailing save (`intent-persist.ts`), which a page frozen in the
+   * back/forward cache runs once it runs again (resolves after it). `ifLoaded` (dispose): writes
+   * after the updates queued so far, and resolves at once while the model has not loaded yet
+   * (there is no state to write).
    */
   persist(ifLoaded?: boolean): Promise<void>;
+  /**
+   * The page came back from the back/forward cache (`pageshow` with `persisted`): other pages may
+   * have gone on with the session meanwhile, so the next update reads the saved state, the
+   * session's stored events and the fired log again, as a reload would. It emits no `intent` and
+   * fires no rule for the events this page answered before it was cached. No-op before the first read.
+   */
+  pageRestored(): void;
   /** Forgets the state and fired log. */
   reset(): void;
   /** Stops the service: later events are ignored and the predictor (worker) is released, also one still loading. */

@@ -13,6 +13,7 @@ import { createPersonalizer } from './personalize/personalizer.js';
 import { resumeFrom } from './intent-resume.js';
 import { isEncodable, isSessionState } from './session-state-check.js';
 import { createPacer } from './slice.js';
+import { createStateSaver } from './intent-persist.js';
 import { reason } from './validate-event.js';
 import { matchRules, type FiredLog } from './triggers.js';
 import { createTriggerFiring, FIRED_META } from './trigger-firing.js';
@@ -20,12 +21,7 @@ import { createTriggerFiring, FIRED_META } from './trigger-firing.js';
 /** Meta keys this service owns. */
 export const INTENT_META = { state: 'intent:state', fired: FIRED_META } as const;
 
-/**
- * Persist the session state at most this often, ms: at once when the last save is older, else
- * by a trailing timer, so the state is saved about a second after the last event at the latest
- * (not only on `pagehide`, whose write a page being torn down may lose).
- */
-export const PERSIST_EVERY_MS = 1000;
+export { PERSIST_EVERY_MS } from './intent-persist.js';
 
 /**
  * A re-score that moves the last step's log-odds by at most this much is the same head's number
@@ -46,8 +42,13 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
   let current: Intent | undefined;
   let chain: Promise<void> = Promise.resolve();
   let processed = new Set<string>();
-  /** Whether the stored state and events were read (needs storage: retried while there is none). */
+  /** Whether the stored state and events were read (needs storage: retried while there is none), and a read is under way. */
   let restored = false;
+  let restoring = false;
+  /** Restored from the back/forward cache (`pageRestored`): the next update reads the stored session again. */
+  let reread = false;
+  /** Events fed since then: the only ones that re-read answers (the page answered the others before it was cached). */
+  const fresh = new Set<string>();
   /** Events applied live before storage could be read: a later restore replays them without emitting again. */
   const answered = new Set<string>();
   /** Of those, the ones whose rules were not checked (a session this page did not start: see `apply`). */
@@ -59,13 +60,12 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
     set.add(id);
     if (set.size > 1000) set.delete(set.values().next().value!);
   };
-  let dirty = false;
-  let lastPersist = 0;
-  let persistTimer: ReturnType<typeof setTimeout> | undefined;
   const triggers = createTriggerFiring(d);
   let disposed = false;
   let stepsRun = 0;
   let resets = 0; // forgets: an async write begun before one must not bring back what it read
+  // a state being rebuilt by a restore, or one a re-read is about to replace, is not written
+  const saver = createStateSaver({ store: d.store, key: INTENT_META.state, now: d.now, state: () => (restored && !restoring ? state : undefined), queued: () => chain, disposed: () => disposed });
   const pace = createPacer();
   const personalizer = createPersonalizer({
     store: d.store,
@@ -116,20 +116,7 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
     const s = state && rescored(state, p);
     if (s === state) return;
     state = s;
-    dirty = true;
-  };
-
-  const persist = async () => {
-    if (!state || !dirty) return; // before asking for the store: nothing to write must not open (or recreate) it
-    const store = d.store();
-    if (!store) return;
-    dirty = false;
-    lastPersist = d.now();
-    try {
-      await (await store).setMeta(INTENT_META.state, state);
-    } catch {
-      dirty = true; // storage trouble is reported by the writer; try again later
-    }
+    saver.touch();
   };
 
   // restore the carried state of the current session, then apply its events we have not seen;
@@ -150,9 +137,9 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
     const epoch = resets; // a forget during the reads or the replay: nothing read comes back
     try {
       if (state) {
-        // built from this page's events while nothing could be stored: once they are written, the
-        // whole stored session (earlier pages' events too) is replayed instead, without emitting
-        // again for the events this page already answered
+        // built from this page's events while nothing could be stored, or before the page was
+        // cached (other pages may have gone on since): once they are written, the stored session
+        // is read instead, without emitting again for the events this page already answered
         await d.flush?.();
         if (epoch !== resets) return;
         state = undefined;
@@ -216,11 +203,13 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
           skipped++;
           continue;
         }
-        const answeredHere = answered.has(e.id);
+        // after a back/forward cache restore, this page answered every event of its own before it
+        const answeredHere = answered.has(e.id) || (reread && !fresh.has(e.id));
         if (unchecked.has(e.id) && !replayed) [replayed, pageBefore] = [true, current ?? intentOf(newSessionState(sid, p.modelVersion), p)];
         else if (own(e) && !answeredHere) await settle(); // before the first event this page has not answered
         await apply(p, e, own(e) && !answeredHere, true);
         if (epoch !== resets) return;
+        if (reread && own(e)) processed.add(e.id); // one still queued (its pagehide dwell) is not applied twice
         await pace(); // a long session replayed by the JS kernel must not be one long task
         if (epoch !== resets) return; // a forget or a 'denied' in that pause
       }
@@ -228,6 +217,7 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
       if (skipped) d.problem('warning', 'intent-restore', `${skipped} stored events of the session could not be read and were skipped`);
       answered.clear();
       unchecked.clear();
+      fresh.clear();
     } catch (err) {
       d.problem('warning', 'intent-restore', `could not restore the intent state: ${(err as Error)?.message ?? err}`);
     }
@@ -266,10 +256,11 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
     if (revision === p.headRevision && (next.lastX !== prev.lastX || scoredUnder.get(prev) === revision)) scoredUnder.set(next, revision ?? 0);
     state = next;
     stepsRun++;
-    dirty = true;
+    saver.touch();
     if (e.type === 'dwell') return;
     current = intentOf(state, p);
-    if (!live) return;
+    // a step that ended after the page came back from the cache: the state it updated is about to be read again
+    if (!live || (reread && !fresh.has(e.id))) return;
     const intent = current;
     d.emitIntent(intent);
     // a session this page did not start (an earlier page's, another tab's, or one that has ended
@@ -296,29 +287,21 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
       .then(async () => {
         if (disposed) return;
         const p = predictor ?? (await load());
-        if (!restored) await restore(p);
+        if (!restored) {
+          restoring = true;
+          await restore(p).finally(() => {
+            restoring = false;
+            if (restored) reread = false;
+          });
+        }
         // the stored personal head, once storage is there (consent granted after the module loaded)
         else await personalizer.restore(p).catch(() => {});
         await fn(p);
         await pace(); // a backlog of events queued at load is stepped in slices too
-        if (d.now() - lastPersist >= PERSIST_EVERY_MS) await persist();
-        else if (dirty) schedulePersist();
+        await saver.afterUpdate();
       })
       .catch((err) => d.problem('error', 'intent-update', `intent update failed: ${(err as Error)?.message ?? err}`));
     return chain;
-  };
-
-  const cancelPersist = () => {
-    if (persistTimer !== undefined) clearTimeout(persistTimer);
-    persistTimer = undefined;
-  };
-  const schedulePersist = () => {
-    if (persistTimer !== undefined) return;
-    const wait = Math.min(PERSIST_EVERY_MS, Math.max(0, PERSIST_EVERY_MS - (d.now() - lastPersist)));
-    persistTimer = setTimeout(() => {
-      persistTimer = undefined;
-      if (!disposed) void chain.then(persist);
-    }, wait);
   };
 
   d.whenIdle(() => {
@@ -327,6 +310,7 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
 
   return {
     onEvent(e) {
+      if (reread) remember(fresh, e.id);
       // an event queued before a forget (the model still loading) belongs to the forgotten session
       const epoch = resets;
       void enqueue((p) => (epoch === resets ? apply(p, e, true) : Promise.resolve()));
@@ -367,7 +351,18 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
     loseContext: async () => ((predictor as Partial<ModelPredictor> | undefined)?.loseContext?.() ?? false),
     // ifLoaded (dispose): with no model yet there is no state to write, and a model still loading
     // must not hold the page up to model.timeoutMs; otherwise the queued updates are applied first
-    persist: (ifLoaded) => (ifLoaded && !predictor ? Promise.resolve() : chain.then(persist)),
+    // ifLoaded: after the queued updates. Otherwise (pagehide) the state as it is, written in this
+    // task; the updates still queued are saved by the trailing save (`intent-persist.ts`)
+    persist(ifLoaded) {
+      if (ifLoaded) return predictor ? chain.then(saver.save) : Promise.resolve();
+      return Promise.all([saver.leaving(predictor !== undefined), chain.then(saver.pending)]).then(() => {});
+    },
+    pageRestored() {
+      if (!restored) return; // nothing read yet: the next update reads it anyway
+      restored = false;
+      reread = true;
+      fresh.clear();
+    },
     reset() {
       resets++;
       void personalizer.reset(predictor);
@@ -377,15 +372,16 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
       answered.clear();
       unchecked.clear();
       firstHeard.clear();
+      fresh.clear();
       triggers.reset();
-      dirty = false;
-      cancelPersist();
+      saver.clean();
+      saver.cancel();
     },
     wake: () => void enqueue(async () => {}),
     halt: () => personalizer.stop(), // a run in flight saves and applies nothing, and reads no more
     dispose() {
       disposed = true;
-      cancelPersist();
+      saver.cancel();
       personalizer.stop();
       if (predictor) predictor.dispose();
       else void loading?.then((p) => p.dispose()); // a model still loading would otherwise start a worker nobody stops

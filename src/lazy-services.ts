@@ -59,6 +59,8 @@ export interface LazyServices {
   intents(): IntentService | undefined;
   /** After `forget()`: drops held events and resets both services. */
   reset(): void;
+  /** The page came back from the back/forward cache: the intent service reads the stored session again (`IntentService.pageRestored`); no-op before it loads. */
+  pageRestored(): void;
   /** From the `dispose()` call on: personalization stops at its next step (also in services still loading). */
   halt(): void;
   /**
@@ -120,6 +122,7 @@ export function createLazyServices(d: LazyServicesDeps): LazyServices {
       backlog = [];
       started?.reset();
     },
+    pageRestored: () => started?.service.pageRestored(),
     halt() {
       halted = true;
       started?.halt();

@@ -1,0 +1,200 @@
+// The intent service around the back/forward cache: pagehide writes the state within its own
+// task (a transaction opened after it stays open in the frozen page, and the next page of the
+// store evicts it), and a page restored from the cache reads the session again before its next
+// update, as a reload would, instead of overwriting what other pages saved meanwhile.
+import { afterEach, describe, expect, it } from 'vitest';
+import type { HunchEvent } from '../../src/events';
+import type { Intent } from '../../src/intent';
+import { createIntentService, INTENT_META, type IntentService, type IntentServiceDeps } from '../../src/intent-service';
+import { createLazyServices } from '../../src/lazy-services';
+import type { SessionState } from '../../src/model/session-state';
+import { resolveOptions } from '../../src/options';
+import { createMemoryStore } from '../../src/store/memory-store';
+import type { Store } from '../../src/store/types';
+import type { TriggerRule } from '../../src/triggers';
+import { fakePredictor, tinyNet } from './personalize-fixture';
+
+const problems: string[] = [];
+afterEach(() => {
+  expect(problems.splice(0)).toEqual([]);
+});
+
+const T = 1_700_000_000_000;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** One page of the shop: its tab id prefixes its events' ids; what it emitted and fired is logged. */
+function page(store: Store, tabId: string, liveSince: number, rules: TriggerRule[] = [], more: Partial<IntentServiceDeps> = {}) {
+  const intents: Intent[] = [];
+  const fired: string[] = [];
+  let n = 0;
+  const svc = createIntentService({
+    loadPredictor: async () => fakePredictor(tinyNet()),
+    store: () => Promise.resolve(store),
+    sessionId: () => 's',
+    now: () => T + 100_000,
+    liveSince,
+    tabId,
+    emitIntent: (i) => intents.push(i),
+    emitTrigger: (t) => fired.push(t.rule),
+    rules: () => rules,
+    problem: (_k, code, message) => problems.push(`${code}: ${message}`),
+    whenIdle: () => {},
+    ...more,
+  });
+  /** Tracks one event: stored (as the writer does), then fed live. */
+  const track = async (type: HunchEvent['type'], ts: number) => {
+    const e = { id: `${tabId}-${String(++n).padStart(8, '0')}`, sessionId: 's', type, ts, itemId: `${tabId}${n}`, price: 20 } as HunchEvent;
+    await store.putEvents([e]);
+    svc.onEvent(e);
+    return e;
+  };
+  return { svc, intents, fired, track };
+}
+
+const saved = (store: Store) => store.getMeta<SessionState>(INTENT_META.state);
+
+describe('pagehide writes the intent state in its own task', () => {
+  it('the write begins before the page runs another task, and the update still queued is saved by the trailing save only', async () => {
+    const inner = createMemoryStore();
+    const writes: string[] = [];
+    const store: Store = {
+      ...inner,
+      async setMeta(key, value) {
+        if (key === INTENT_META.state) writes.push((value as SessionState).lastEventId ?? '');
+        return inner.setMeta(key, value);
+      },
+    };
+    let slow = false;
+    const base = fakePredictor(tinyNet());
+    // a step that takes a round trip (the model worker's answer comes in a later task)
+    const predictor = { ...base, step: async (h: number[], x: Float32Array) => (slow && (await sleep(20)), base.step(h, x)) };
+    const p = page(store, 'a', T, [], { loadPredictor: async () => predictor });
+    await p.track('page_view', T + 1);
+    await p.svc.intent(); // saved at once (the first save)
+    const second = await p.track('product_view', T + 2);
+    await p.svc.intent(); // within a second of the last save: left to the trailing save
+    expect(writes).toEqual(['a-00000001']);
+
+    slow = true;
+    const last = await p.track('add_to_cart', T + 3); // still stepping when the page leaves
+    const leaving = p.svc.persist(); // pagehide
+    const inTask = await new Promise<string[]>((r) => setTimeout(() => r(writes.slice()), 0));
+    expect(inTask).toEqual(['a-00000001', second.id]); // old code: only after the queued step, from a later task
+    await sleep(300); // the queued step is applied meanwhile: no write from a task after pagehide
+    expect(writes).toEqual(['a-00000001', second.id]);
+    await leaving; // the trailing save, once the page runs again (PERSIST_EVERY_MS on)
+    expect(writes).toEqual(['a-00000001', second.id, last.id]);
+    expect((await saved(inner))?.lastEventId).toBe(last.id);
+    p.svc.dispose();
+  });
+});
+
+/**
+ * Page a (3 events, saved) → page b of the same session (5 more, saved) → back to a, restored
+ * from the cache. With `queued`, a was still stepping an event when it was cached (the model
+ * worker's answer comes after it is back), its pagehide dwell queued behind it.
+ */
+async function backAfterAnotherPage(rules: TriggerRule[] = [], options: { queued?: boolean; bSaves?: boolean; bRules?: TriggerRule[] } = {}) {
+  const store = createMemoryStore();
+  let release = () => {};
+  const gate = new Promise<void>((r) => (release = r));
+  let hold = false;
+  const base = fakePredictor(tinyNet());
+  const predictor = { ...base, step: async (h: number[], x: Float32Array) => (hold && (await gate), base.step(h, x)) };
+  const a = page(store, 'a', T, rules, { loadPredictor: async () => predictor });
+  await a.track('page_view', T + 1_000);
+  await a.track('product_view', T + 2_000);
+  await a.track('add_to_cart', T + 3_000);
+  expect((await a.svc.intent()).events).toBe(3);
+  if (options.queued) {
+    hold = true;
+    await a.track('product_view', T + 3_400);
+    await a.track('dwell', T + 3_500);
+  }
+  const leaving = a.svc.persist(); // pagehide
+  if (!options.queued) await leaving;
+  const b = page(store, 'b', T + 4_000, options.bRules ?? rules);
+  for (let k = 0; k < 4; k++) await b.track('product_view', T + 5_000 + k * 1_000);
+  await b.track('begin_checkout', T + 9_000);
+  const before = options.queued ? 4 : 3;
+  expect((await b.svc.intent()).events).toBe(before + 5);
+  if (options.bSaves !== false) await b.svc.persist();
+  else await store.deleteMeta(INTENT_META.state); // its save lost: a is to replay the stored session
+  b.svc.dispose();
+  a.intents.length = 0;
+  a.fired.length = 0;
+  (a.svc as Partial<IntentService>).pageRestored?.(); // pageshow, persisted
+  release();
+  return { store, a, b, before };
+}
+
+describe('pageRestored: a page back from the back/forward cache reads the session again', () => {
+  it("its next update is made on the state another page saved after this one's last update", async () => {
+    const { store, a } = await backAfterAnotherPage();
+    const e = await a.track('product_view', T + 10_000);
+    const i = await a.svc.intent();
+    expect(i.events).toBe(9); // old code: 4 (its own 3 and this one)
+    // one intent, for this event, compared with the session's last update (b's 'ready')
+    expect(a.intents.map((x) => [x.events, x.stage])).toEqual([[9, i.stage]]);
+    await a.svc.persist();
+    expect((await saved(store))?.lastEventId).toBe(e.id);
+    expect((await saved(store))?.seen).toBe(9);
+    a.svc.dispose();
+  });
+
+  for (const bSaves of [true, false]) {
+    it(`an update still queued when it was cached is applied once and answers nothing stale (${bSaves ? "b's saved state" : 'the stored session replayed'})`, async () => {
+      const { store, a } = await backAfterAnotherPage([], { queued: true, bSaves });
+      await a.track('product_view', T + 10_000);
+      const i = await a.svc.intent();
+      expect(i.events).toBe(10);
+      expect(a.intents.map((x) => x.events)).toEqual([10]); // nothing for the events answered before, none stale
+      await a.svc.persist();
+      expect((await saved(store))?.seen).toBe(11); // 10 events and the dwell, each once
+      a.svc.dispose();
+    });
+  }
+
+  it('fires no rule from its stale state, and a rule another page fired stays fired', async () => {
+    const long: TriggerRule = { id: 'long-session', when: (i) => i.events >= 8 }; // b fires it (once per session)
+    const fourth: TriggerRule = { id: 'fourth-event', when: (i) => i.events === 4 }; // a's rule: its stale state's next update
+    const { a, b } = await backAfterAnotherPage([fourth, long], { bRules: [long] });
+    expect(b.fired).toEqual(['long-session']);
+    await a.track('product_view', T + 10_000);
+    await a.svc.intent();
+    expect(a.fired).toEqual([]); // old code: ['fourth-event']
+    a.svc.dispose();
+  });
+
+  it('before anything was read it changes nothing; the lazy services forward it to the started intent service, and ignore it before', async () => {
+    const store = createMemoryStore();
+    const a = page(store, 'a', T);
+    a.svc.pageRestored(); // no update yet: the first one reads the session anyway
+    await a.track('page_view', T + 1_000);
+    expect((await a.svc.intent()).events).toBe(1);
+    a.svc.dispose();
+
+    const calls: string[] = [];
+    const service = { pageRestored: () => calls.push('pageRestored') } as unknown as IntentService;
+    const started = { service, onEvent() {}, reset() {}, halt() {}, dispose() {} };
+    const lazy = createLazyServices({
+      deps: { loadIntentModule: async () => ({ startServices: () => started }) as never },
+      opts: resolveOptions({}),
+      pageUrl: () => undefined,
+      emitter: { emit() {} } as never,
+      problem: () => {},
+      store: () => undefined,
+      sessionId: () => undefined,
+      now: () => T,
+      flush: async () => {},
+      whenIdle: () => {},
+      rules: () => [],
+      createdAt: T,
+      tabId: 't',
+    });
+    lazy.pageRestored(); // not loaded: nothing to tell
+    await lazy.load();
+    lazy.pageRestored();
+    expect(calls).toEqual(['pageRestored']);
+  });
+});
