@@ -1,10 +1,12 @@
 /**
  * When the intent service writes a session's carried state: at most once a second while events
- * come (at once when the last save is older, else by a trailing timer), and, at `pagehide`, at
- * once in that task. Nothing is written from a task after `pagehide` until the trailing timer
- * runs: a page entering the back/forward cache runs no timers, and an IndexedDB transaction it
- * opened after `pagehide` would stay open while it is frozen, so the next page of the store that
- * touches the same object store would evict it from the cache.
+ * come (at once when the last save is older, else by a trailing timer). From `pagehide` on,
+ * nothing is written until that timer runs: Chromium evicts a page from the back/forward cache
+ * when it wrote the state at or after its `pagehide` (also within the `pagehide` task) and the
+ * next page of the store touches it, and a cached page runs no timers until it is restored. What
+ * the page had not saved yet (the last second's updates) is then saved when it runs again; a page
+ * that is unloaded instead loses it, and the next page resumes from the last saved state and the
+ * session's stored events after it (`intent-resume.ts`), as after a crash.
  */
 import type { SessionState } from './model/session-state.js';
 import type { Store } from './store/types.js';
@@ -43,11 +45,11 @@ export interface StateSaver {
   /** After an update: {@link save} at once when the last save is older than {@link PERSIST_EVERY_MS}, else by the trailing timer. */
   afterUpdate(): Promise<void>;
   /**
-   * `pagehide`: writes the state as it is, its transaction opened in this task. With `hold`, the
-   * updates still queued are saved by the trailing save only, {@link PERSIST_EVERY_MS} from now
-   * (which a page frozen in the back/forward cache runs once it runs again), never at once.
+   * `pagehide`: nothing is written now; what changed and the updates still queued are saved by the
+   * trailing save only, {@link PERSIST_EVERY_MS} from now (which a page frozen in the back/forward
+   * cache runs once it runs again), never at once.
    */
-  leaving(hold: boolean): Promise<void>;
+  leaving(): void;
   /** Resolves once the trailing save scheduled now (if any) has written. */
   pending(): Promise<void>;
   /** Drops the trailing save (a forget, or dispose). */
@@ -102,14 +104,10 @@ export function createStateSaver(d: StateSaverDeps): StateSaver {
       if (d.now() - lastPersist >= PERSIST_EVERY_MS) await save();
       else if (dirty) schedule();
     },
-    leaving(hold) {
-      const written = save();
-      if (hold) {
-        lastPersist = d.now();
-        cancel(); // a trailing save due sooner would write from a task after this one
-        if (dirty) schedule();
-      }
-      return written;
+    leaving() {
+      lastPersist = d.now();
+      cancel(); // a trailing save due sooner might write before the page is frozen
+      if (dirty) schedule();
     },
     pending: () => trailing ?? Promise.resolve(),
     cancel,

@@ -91,11 +91,11 @@ export interface IntentService {
   /** `hunch.debug.loseWebGLContext()`: simulates a GPU reset; false without a WebGL runtime. */
   loseContext(): Promise<boolean>;
   /**
-   * `pagehide`: writes the session state as it is, the write begun in this task; the updates
-   * still queued are saved by the trailing save (`intent-persist.ts`), which a page frozen in the
-   * back/forward cache runs once it runs again (resolves after it). `ifLoaded` (dispose): writes
-   * after the updates queued so far, and resolves at once while the model has not loaded yet
-   * (there is no state to write).
+   * `pagehide`: the session state and the updates still queued are saved by the trailing save
+   * (`PERSIST_EVERY_MS`, 1 s, on: `intent-persist.ts`), nothing now: a write at `pagehide` gets the
+   * page evicted from the back/forward cache, which runs the timer once the page runs again
+   * (resolves after it). `ifLoaded` (dispose): writes after the updates queued so far, and
+   * resolves at once while the model has not loaded yet (there is no state to write).
    */
   persist(ifLoaded?: boolean): Promise<void>;
   /**

@@ -351,11 +351,12 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
     loseContext: async () => ((predictor as Partial<ModelPredictor> | undefined)?.loseContext?.() ?? false),
     // ifLoaded (dispose): with no model yet there is no state to write, and a model still loading
     // must not hold the page up to model.timeoutMs; otherwise the queued updates are applied first
-    // ifLoaded: after the queued updates. Otherwise (pagehide) the state as it is, written in this
-    // task; the updates still queued are saved by the trailing save (`intent-persist.ts`)
+    // ifLoaded: after the queued updates. Otherwise (pagehide) by the trailing save only, once the
+    // model is there (`intent-persist.ts`); before, the queued updates save as they would
     persist(ifLoaded) {
       if (ifLoaded) return predictor ? chain.then(saver.save) : Promise.resolve();
-      return Promise.all([saver.leaving(predictor !== undefined), chain.then(saver.pending)]).then(() => {});
+      if (predictor) saver.leaving();
+      return chain.then(saver.pending);
     },
     pageRestored() {
       if (!restored) return; // nothing read yet: the next update reads it anyway
