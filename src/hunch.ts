@@ -318,7 +318,7 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps, win: Windo
         activated: retake,
         restored() {
           retake();
-          (services as { pageRestored?(): void }).pageRestored?.();
+          services.pageRestored(); // the intent state other pages wrote meanwhile
         },
       }),
     );
