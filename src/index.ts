@@ -23,7 +23,7 @@ import type { HunchOptions } from './options.js';
  */
 export function createHunch(options?: HunchOptions, deps: HunchDeps = {}): Promise<Hunch> {
   try {
-    // Object(import.meta).url, not `new URL('./', import.meta.url)`: webpack releases without the
+    // Object(import.meta).url, not a URL built from a literal path and the bare import.meta.url: webpack releases without the
     // fix for webpack#16878 try to bundle that directory as a module and fail the build (5.113
     // compiles it to the page's base URL, the wrong folder). This form is left as it is by Rollup
     // and Vite builds (the module's real URL); webpack and Parcel turn it into the build
