@@ -24,7 +24,8 @@ export interface JsNet {
 
 /**
  * Decodes the weights file (float32, in manifest order).
- * @throws Error when a weight is missing, has another shape or dtype, or the file is truncated
+ * @throws Error when a weight is missing, has another shape or dtype, or the file is shorter or
+ *   longer than `model.json` describes
  */
 export function decodeJsNet({ modelJson, bin }: ModelFiles): JsNet {
   const m: IntentModelJson = modelJson;
@@ -43,6 +44,8 @@ export function decodeJsNet({ modelJson, bin }: ModelFiles): JsNet {
     offset += n * 4;
     if (want[spec.name] && spec.shape.join() !== want[spec.name].join()) throw new Error(`intent model: weight ${spec.name} is not shaped [${want[spec.name]}]`);
   }
+  // longer than model.json says is not these weights either (e.g. an HTML page answered in their place)
+  if (offset !== bin.byteLength) throw new Error(`intent model: weights file is ${bin.byteLength} bytes, not the ${offset} model.json describes`);
   for (const name of Object.keys(want)) if (!arrays[name]) throw new Error(`intent model: weight ${name} missing`);
   return { D, H, W: arrays[INTENT_WEIGHT_NAMES.W], b: arrays[INTENT_WEIGHT_NAMES.b], hw: arrays[INTENT_WEIGHT_NAMES.hw], hb: arrays[INTENT_WEIGHT_NAMES.hb][0], modelVersion: m.modelVersion };
 }

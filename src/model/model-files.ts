@@ -43,12 +43,19 @@ function sameOrigin(a: string, b: string): boolean {
   return x.protocol === y.protocol && x.host === y.host;
 }
 
-/** `err` as an Error whose message names `url` (appended, unless it names it already). */
+/**
+ * `err` as an Error whose message names `url` (appended, unless it names it already): a new Error
+ * with `err` as its `cause`, since some errors' messages cannot be written (a `DOMException`'s is a
+ * getter: assigning it throws in a module).
+ */
 export function namingUrl(err: unknown, url: string): Error {
-  const e = err instanceof Error ? err : new Error(String(err));
-  if (!e.message.includes(url)) e.message += ` (${url})`;
-  return e;
+  const message = String((err as Error)?.message ?? err);
+  if (err instanceof Error && message.includes(url)) return err;
+  return new Error(`${message} (${url})`, { cause: err });
 }
+
+/** The error for a dev server's or an SPA host's HTML page answered in place of one of the model's files. */
+const htmlAnswer = (file: string) => new Error(`intent model: the server answered with an HTML page (text/html), not ${file} — is model.url right?`);
 
 /** The response's content type, lower case; '' when the fetch gives no headers (the Node tools' file reader). */
 function contentType(res: unknown): string {
@@ -81,11 +88,7 @@ async function readModelJson(res: Awaited<ReturnType<FetchLike>>): Promise<{ mod
     raw = await res.json();
   } catch {
     // a dev server (Vite) answers a missing file with the app's index.html, status 200
-    throw new Error(
-      contentType(res).startsWith('text/html')
-        ? 'intent model: the server answered with an HTML page (text/html), not model.json — is model.url right?'
-        : 'intent model: model.json is not valid JSON',
-    );
+    throw contentType(res).startsWith('text/html') ? htmlAnswer('model.json') : new Error('intent model: model.json is not valid JSON');
   }
   const modelJson = checkIntentModelJson(raw);
   const paths = modelJson.weightsManifest.flatMap((g) => g.paths);
@@ -120,6 +123,8 @@ export async function fetchModelFiles(fetchFn: FetchLike, url: string): Promise<
   }
   const wres = await fetchOk(fetchFn, binUrl);
   try {
+    // an SPA host's catch-all page for a missing weights file would decode as weights of its own
+    if (contentType(wres).startsWith('text/html')) throw htmlAnswer(binUrl.slice(binUrl.lastIndexOf('/') + 1).split(/[?#]/)[0]);
     return { modelJson, bin: await wres.arrayBuffer() };
   } catch (err) {
     throw namingUrl(err, binUrl);

@@ -68,4 +68,31 @@ describe('model-load errors', () => {
     const hang: FetchLike = () => new Promise(() => {});
     await expect(loadModelPredictor({ url: FOLDER, backend: 'cpu', assetBase: undefined, fetch: hang, fetchTimeoutMs: 20 })).rejects.toThrow(`fetching the intent model from ${FOLDER} timed out after 20 ms`);
   });
+
+  it("an HTML page answered in place of weights.bin (an SPA host's catch-all) is refused, not decoded as weights", async () => {
+    const bin = new Uint8Array(20_000).fill(0x3c); // '<<<…': finite float32s, longer than the weights
+    const spa: FetchLike = async (u) => {
+      const res = await fetchModel(u);
+      if (!u.split('?')[0].endsWith('weights.bin')) return res;
+      return { ...res, headers: new Headers({ 'content-type': 'text/html' }), arrayBuffer: async () => bin.buffer } as Res;
+    };
+    // the old code loaded it (a logit of ~1e34: every shopper "ready to buy")
+    await expect(loadModelPredictor({ url: FOLDER, backend: 'cpu', assetBase: undefined, fetch: spa })).rejects.toThrow(/HTML page \(text\/html\), not weights\.bin/);
+    // and without a content type, a file longer than model.json describes is refused too
+    const long: FetchLike = async (u) => {
+      const res = await fetchModel(u);
+      return u.split('?')[0].endsWith('weights.bin') ? ({ ...res, arrayBuffer: async () => bin.buffer } as Res) : res;
+    };
+    await expect(loadModelPredictor({ url: FOLDER, backend: 'cpu', assetBase: undefined, fetch: long })).rejects.toThrow(/weights file is 20000 bytes, not the \d+ model\.json describes/);
+  });
+
+  it('a DOMException (read-only message) while reading the weights still gives an error naming the URL, the cause kept', async () => {
+    const abort: FetchLike = async (u) => {
+      const res = await fetchModel(u);
+      return u.split('?')[0].endsWith('weights.bin') ? ({ ...res, arrayBuffer: async () => Promise.reject(new DOMException('The operation was aborted.', 'AbortError')) } as Res) : res;
+    };
+    const err = (await fetchModelFiles(abort, FOLDER).catch((e: Error) => e)) as Error;
+    expect(err.message).toBe(`The operation was aborted. (${FOLDER}weights.bin)`); // the old code: "Cannot set property message …"
+    expect((err.cause as DOMException).name).toBe('AbortError');
+  });
 });
