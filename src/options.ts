@@ -33,8 +33,8 @@ export interface HunchOptions {
   /** Intent model loading (used by the model runtime). */
   model?: {
     /**
-     * Folder URL of the model files (`model.json`, weights, meta), relative to the page's URL.
-     * Default: `../models/intent/` from the hunch build's folder. One that does not parse as a URL
+     * Folder URL of the model files (`model.json`, weights, meta), relative to the page's URL when
+     * the model loads (idle time: after an SPA route change, the new route's; prefer `/…`). Default: `../models/intent/` from the hunch build's folder. One that does not parse as a URL
      * throws a TypeError naming `model.url`.
      */
     url?: string;
@@ -42,7 +42,8 @@ export interface HunchOptions {
      * Folder URL of the TensorFlow.js runtime files (`hunch-worker.js`, `hunch-runtime.js`, copied
      * from the package's `dist/`), relative to the page's URL when the instance is created. Default:
      * the hunch build's folder (the ESM module's, the script tag's). Needed where a bundler moved
-     * hunch away from those files (webpack, Parcel, Vite's dev pre-bundling); without a location
+     * hunch away from those files (webpack, Parcel, Vite's dev pre-bundling, Vite and Rollup production
+     * builds); without a location
      * the plain-JS kernel answers (one `warning`, code `model-runtime`). One that does not parse
      * as a URL throws a TypeError naming `model.runtimeUrl`.
      */
