@@ -13,7 +13,7 @@ import { createEmitter } from './emitter.js';
 import { defaultWhenIdle, safeLocalStorage } from './browser-env.js';
 import { createLazyServices, gone, NO_ITEM_MODEL } from './lazy-services.js';
 import type { ServiceMethods } from './start-services.js';
-import { spillEvents, strandedEvents, takeSpilled, unwrittenSpill } from './spill.js';
+import { strandedEvents, takeSpilled, unwrittenSpill } from './spill.js';
 import { createRuleSet } from './triggers.js';
 import type { EventProps, EventType, HunchEvent, TrackProps } from './events.js';
 import { idSequence, randomId } from './ids.js';
@@ -169,7 +169,7 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps, win: Windo
   /** Storing starts (consent granted at start or later; again when the page is shown after it ran unseen): an earlier page's spill, then `held` (this page's while pending), then retention. */
   const startStoring = async (held: HunchEvent[]) => {
     const epoch = forgets;
-    const spilled = takeSpilled(ls, opts.dbName); // storage was opening or failing there: written now, or carried on when IndexedDB does not open here either
+    const spilled = takeSpilled(ls, opts.dbName, tabId); // other pages' (this tab's own key is its writer's): storage was opening or failing there: written now, or carried on when IndexedDB does not open here either
     for (const e of spilled.concat(held)) writer.push(e);
     const kind = (await getStore()).kind;
     // unless a forget or a denial came meanwhile (what they dropped stays dropped); after dispose() nothing reopens the store
@@ -184,11 +184,12 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps, win: Windo
     pointer.clear();
     localPointer(opts.dbName, ls, now).clear();
   };
-  /** Drops what was captured but not stored yet, and what only memory holds: a forget is underway. */
+  /** Drops what was captured but not stored yet, what only memory holds, and this tab's spill of them (whatever the pointer in use): a forget is underway. */
   const dropUnwritten = () => {
     writer.discard();
     pendingEvents = [];
     stranded.clear();
+    spill.clear();
   };
   /** Drops what this instance holds of the forgotten data: the session and the services' state. */
   const dropLocal = () => {
@@ -309,7 +310,7 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps, win: Windo
         leaving() {
           // what is not confirmed written yet (storage still opening, or a batch the browser may abort
           // while it tears the page down) is also kept in localStorage for the next load
-          spill.spill(mayKeep(), true);
+          spill.spill(mayKeep());
           void writer.flush();
           if (!erasing) pointer.flush(); // the last seconds of activity: a reload within the timeout continues the session
           void services.intents()?.persist();
@@ -372,7 +373,7 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps, win: Windo
         pointer.flush();
         try {
           // what only memory holds goes to the next load, as at pagehide (never while forget() runs)
-          if (asked !== 'denied') spillEvents(ls, opts.dbName, tabId, (await writer.flush(), erasing ? [] : stranded.list()));
+          if (asked !== 'denied') (await writer.flush(), spill.spill(mayKeep()));
           await services.intents()?.persist(true); // not waiting for a model still loading
         } catch (err) {
           problem('warning', 'dispose', `the last writes before dispose() failed: ${reason(err)}`);

@@ -36,39 +36,40 @@ export function spillEvents(ls: Storage | undefined, dbName: string, tabId: stri
 }
 
 /**
- * This tab's spill of what the writer has not confirmed yet. `spill(keep)` runs at the end of every
- * task that handed events to the writer (a write-ahead copy: a page torn down with no `pagehide`,
- * as when a prerendered next page is activated, still leaves them for the next load), and
- * `spill(keep, true)` at `pagehide`, which adds the `stranded` events: those only the page's memory
- * holds (IndexedDB failed a write), so the next page load writes them. `keep` is false without
- * consent and while `forget()` erases (nothing is written). `drained()` (the writer has nothing
- * unwritten) removes the key, unless it changed meanwhile (a later spill, another page took it)
- * or it is a `pagehide` spill while stranded events exist (those stay for the next load).
+ * This tab's spill of what the writer has not confirmed yet, after the `stranded` events (those only
+ * the page's memory holds: IndexedDB failed a write), so the next page load writes them.
+ * `spill(keep)` runs at the end of every task that handed events to the writer (a write-ahead copy:
+ * a page torn down with no `pagehide`, as when a prerendered next page is activated, still leaves
+ * them for the next load) and at `pagehide`. `keep` is false without consent and while `forget()`
+ * erases (nothing is written). `drained()` (the writer has nothing unwritten) removes the key,
+ * unless it changed meanwhile (a later spill, another page took it) or stranded events exist (those
+ * stay for the next load). `clear()` removes it whatever it holds (this tab's data was forgotten).
  */
 export function unwrittenSpill(ls: Storage | undefined, dbName: string, tabId: string, unwritten: () => readonly HunchEvent[], stranded: () => readonly HunchEvent[]) {
   const key = spillPrefix(dbName) + tabId;
   let json: string | undefined;
-  let leaving: boolean | undefined;
+  /** Removes the key when `when(stored value)` holds; localStorage blocked meanwhile: the next load takes it. */
+  const remove = (when: (stored: string | null) => unknown) => {
+    try {
+      if (when(ls!.getItem(key))) ls!.removeItem(key);
+    } catch {
+      /* blocked or missing */
+    }
+    json = undefined;
+  };
   return {
-    spill(keep: boolean, pagehide?: boolean) {
-      json = spillEvents(ls, dbName, tabId, keep ? [...(pagehide ? stranded() : []), ...unwritten()] : []);
-      leaving = pagehide;
+    spill(keep: boolean) {
+      json = spillEvents(ls, dbName, tabId, keep ? [...stranded(), ...unwritten()] : []);
     },
-    drained() {
-      try {
-        if (json && !(leaving && stranded().length) && ls!.getItem(key) === json) ls!.removeItem(key);
-      } catch {
-        /* localStorage blocked meanwhile: the next load takes the spill */
-      }
-      json = undefined;
-    },
+    drained: () => remove((stored) => json && !stranded().length && stored === json),
+    clear: () => remove(() => true),
   };
 }
 
 /**
  * Events that only the page's memory holds: written to memory after IndexedDB failed a write (the
  * slot is in memory and held a persistent store before), or taken from an earlier page's spill
- * when IndexedDB does not open on this one (`always`). `pagehide` spills them, the newest `max`,
+ * when IndexedDB does not open on this one (`always`). Every spill of this tab holds them, the newest `max`,
  * for the next page load to write.
  */
 export function strandedEvents(slot: { readonly kind: string; earlier(): unknown }, max: number) {
@@ -102,11 +103,15 @@ const storedEvent = (e: unknown): HunchEvent | undefined => {
   }
 };
 
-/** Reads and removes every spilled event of `dbName` (from any tab). */
-export function takeSpilled(ls: Storage | undefined, dbName: string): HunchEvent[] {
+/**
+ * Reads and removes every spilled event of `dbName` (from any tab but `ownTabId`'s: that tab's writer
+ * and stranded events own its key, and taking it would write its events twice).
+ */
+export function takeSpilled(ls: Storage | undefined, dbName: string, ownTabId?: string): HunchEvent[] {
   const out: HunchEvent[] = [];
   try {
     for (const k of keysWithPrefix(ls!, spillPrefix(dbName))) {
+      if (k === spillPrefix(dbName) + ownTabId) continue;
       try {
         const list = JSON.parse(ls!.getItem(k)!) as unknown[];
         if (Array.isArray(list)) for (const e of list.map(storedEvent)) if (e) out.push(e);

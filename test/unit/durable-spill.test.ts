@@ -4,6 +4,7 @@
 // cache restore) takes the spills left meanwhile; a prerendered page loads no intent half at idle.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Hunch } from '../../src/api';
+import type { TabChannel } from '../../src/deps';
 import type { HunchEvent } from '../../src/events';
 import { createHunch, type HunchDeps } from '../../src/hunch';
 import type { HunchOptions } from '../../src/options';
@@ -42,6 +43,23 @@ function gatedStore() {
   gates.push(release);
   const store: Store = { ...inner, putEvents: async (list) => (open || (await new Promise<void>((r) => waiting.push(r))), inner.putEvents(list)) };
   return { store, inner, release };
+}
+
+/** IndexedDB whose writes fail (not quota): the instance falls back to memory. */
+const failingStore = (): Store => ({ ...idb(), putEvents: async () => Promise.reject(Object.assign(new Error('disk'), { name: 'UnknownError' })) });
+/** Fails writes into memory with `a` stranded there, as a page that then tracks on. */
+async function strandedPage() {
+  const h = await make(failingStore());
+  h.track('product_view', { itemId: 'a' });
+  await h.flush();
+  for (let i = 0; i < 3; i++) await macrotask();
+  return h;
+}
+/** What the next page load (a new instance, its IndexedDB working) writes of the spills. */
+async function nextLoadStores() {
+  const next = idb();
+  await (await make(next)).flush();
+  return itemsIn(next);
 }
 
 async function make(store: Store, options: HunchOptions = {}, deps: Partial<HunchDeps> = {}) {
@@ -107,6 +125,84 @@ describe('the write-ahead spill', () => {
       await h.dispose();
     }
   });
+});
+
+describe('events only memory holds (a write failed into memory)', () => {
+  it('stay in the write-ahead spill, with the later events of the memory state, with no pagehide', async () => {
+    const h = await strandedPage();
+    expect(spilled()).toEqual(['a']); // the old code removed the copy once its batch fell into memory
+    h.track('product_view', { itemId: 'b' });
+    await h.flush();
+    for (let i = 0; i < 3; i++) await macrotask();
+    expect(spilled()).toEqual(['a', 'b']);
+    expect(await nextLoadStores()).toEqual(['a', 'b']); // the page was replaced with no pagehide (prerender activation)
+  });
+
+  it('stay spilled when the page is restored from the back/forward cache and tracks again', async () => {
+    const h = await strandedPage();
+    window.dispatchEvent(new Event('pagehide'));
+    await macrotask();
+    window.dispatchEvent(Object.assign(new Event('pageshow'), { persisted: true }));
+    for (let i = 0; i < 3; i++) await macrotask();
+    h.track('product_view', { itemId: 'c' });
+    await h.flush();
+    for (let i = 0; i < 3; i++) await macrotask();
+    expect(spilled()).toEqual(['a', 'c']); // the old code took its own spill on restore and the next spill left 'a' out
+    expect(await nextLoadStores()).toEqual(['a', 'c']);
+  });
+
+  it('stay spilled when the shop tracks in a pagehide listener of its own (after hunch\'s)', async () => {
+    const h = await strandedPage();
+    const shop = () => h.track('begin_checkout', { itemId: 'b' });
+    window.addEventListener('pagehide', shop);
+    window.dispatchEvent(new Event('pagehide'));
+    for (let i = 0; i < 3; i++) await macrotask();
+    window.removeEventListener('pagehide', shop);
+    expect(spilled()).toEqual(['a', 'b']); // the old code's end-of-task spill replaced the pagehide one without 'a'
+    expect(await nextLoadStores()).toEqual(['a', 'b']);
+  });
+});
+
+describe('a denial from another tab', () => {
+  it("removes this tab's write-ahead spill although this tab's pointer is the denied one by then", async () => {
+    const channels: TabChannel[] = [];
+    const channel = () => (channels.push({ postMessage() {}, onmessage: null, close() {} }), channels.at(-1));
+    const { store } = gatedStore();
+    const h = await make(store, {}, { channel });
+    // tracked as the other tab denied (and cleared the local keys): the end of the task spills it again
+    h.track('product_view', { itemId: 'B1' });
+    await ticks(3);
+    expect(spilled()).toEqual(['B1']);
+    channels[0].onmessage!({ data: { consent: 'denied' } });
+    for (let i = 0; i < 3; i++) await macrotask();
+    expect(h.consentState).toBe('denied');
+    expect(spilled()).toEqual([]); // the old code cleared only through the pointer, 'denied''s stores nothing
+    expect(await nextLoadStores()).toEqual([]); // nor does a later grant bring it back
+  });
+});
+
+describe('a page shown while its own batch is in flight', () => {
+  for (const show of [
+    () => window.dispatchEvent(Object.assign(new Event('pageshow'), { persisted: true })),
+    () => document.dispatchEvent(new Event('prerenderingchange')),
+  ]) {
+    it(`writes (and counts) each event once: ${show.toString().includes('pageshow') ? 'restored' : 'activated'}`, async () => {
+      const { store, inner, release } = gatedStore();
+      const h = await make(store);
+      let flushed = 0;
+      h.on('flush', ({ count }) => (flushed += count));
+      for (let i = 0; i < 3; i++) h.track('product_view', { itemId: `x${i}` });
+      await ticks(3);
+      show(); // it leaves its own write-ahead spill to its writer
+      await macrotask();
+      release();
+      await h.flush();
+      for (let i = 0; i < 3; i++) await macrotask();
+      expect(flushed).toBe(3); // the old code took its own spill and wrote them again (6)
+      expect(await itemsIn(inner)).toEqual(['x0', 'x1', 'x2']);
+      expect(spilled()).toEqual([]);
+    });
+  }
 });
 
 describe('a page shown after it ran unseen', () => {

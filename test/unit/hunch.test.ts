@@ -515,7 +515,7 @@ describe('createHunch', () => {
     await vi.waitFor(() => expect(Object.keys(localStorage).filter((k) => k.includes(':spill:'))).toEqual([]));
 
     // the page died first: the next instance writes the spill once (ids are keys)
-    const fresh = createMemoryStore();
+    const fresh: Store = { ...createMemoryStore(), kind: 'indexeddb' }; // (a memory store would carry the spilled events on as only memory holds them)
     const t = Date.now() - 1000;
     await fresh.putEvents([{ id: 'x-1', type: 'page_view', ts: t, sessionId: 's' }]);
     localStorage.setItem('hunch:hunch:spill:deadtab', JSON.stringify([{ id: 'x-1', type: 'page_view', ts: t, sessionId: 's' }, { id: 'x-2', type: 'add_to_cart', ts: t + 1, sessionId: 's', itemId: 'a' }]));
