@@ -75,7 +75,7 @@ describe("a load that starts 'pending' and is then granted", () => {
   it("writes the spill an earlier page left, once consent is granted", async () => {
     const t = Date.now();
     localStorage.setItem('hunch:hunch:spill:deadtab', JSON.stringify([{ id: 'x-1', type: 'add_to_cart', ts: t - 1000, sessionId: 's', itemId: 'kept', quantity: 1 }]));
-    const store = createMemoryStore();
+    const store: Store = { ...createMemoryStore(), kind: 'indexeddb' }; // a memory store carries taken spills on, as only memory holds them
     const h = await load(store, 'pending');
     h.track('page_view');
     expect((await store.getEvents()).length).toBe(0); // nothing stored while pending
