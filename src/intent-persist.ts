@@ -4,9 +4,13 @@
  * nothing is written until that timer runs: Chromium evicts a page from the back/forward cache
  * when it wrote the state at or after its `pagehide` (also within the `pagehide` task) and the
  * next page of the store touches it, and a cached page runs no timers until it is restored. What
- * the page had not saved yet (the last second's updates) is then saved when it runs again; a page
- * that is unloaded instead loses it, and the next page resumes from the last saved state and the
- * session's stored events after it (`intent-resume.ts`), as after a crash.
+ * the page had not saved yet (the last second's updates) is not written by that timer either: a
+ * page restored from the cache is told so (`pageshow`, `IntentService.pageRestored`) before the
+ * timer runs, and its state, which other pages may have gone past, is not written; its next
+ * update reads the saved state and the stored events after it again and saves the result. A page
+ * that is unloaded never runs the timer. Either way the events of those updates are stored, and
+ * the next read resumes from the last saved state and the session's stored events after it
+ * (`intent-resume.ts`), as after a crash.
  */
 import type { SessionState } from './model/session-state.js';
 import type { Store } from './store/types.js';
@@ -46,8 +50,9 @@ export interface StateSaver {
   afterUpdate(): Promise<void>;
   /**
    * `pagehide`: nothing is written now; what changed and the updates still queued are saved by the
-   * trailing save only, {@link PERSIST_EVERY_MS} from now (which a page frozen in the back/forward
-   * cache runs once it runs again), never at once.
+   * trailing save only, {@link PERSIST_EVERY_MS} from now, never at once. A page frozen in the
+   * back/forward cache runs that timer once it runs again, after `pageshow` has withheld its
+   * state (`StateSaverDeps.state` undefined until the session is read again): it then writes nothing.
    */
   leaving(): void;
   /** Resolves once the trailing save scheduled now (if any) has written. */

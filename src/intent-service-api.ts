@@ -91,18 +91,24 @@ export interface IntentService {
   /** `hunch.debug.loseWebGLContext()`: simulates a GPU reset; false without a WebGL runtime. */
   loseContext(): Promise<boolean>;
   /**
-   * `pagehide`: the session state and the updates still queued are saved by the trailing save
-   * (`PERSIST_EVERY_MS`, 1 s, on: `intent-persist.ts`), nothing now: a write at `pagehide` gets the
-   * page evicted from the back/forward cache, which runs the timer once the page runs again
-   * (resolves after it). `ifLoaded` (dispose): writes after the updates queued so far, and
-   * resolves at once while the model has not loaded yet (there is no state to write).
+   * `pagehide`: nothing is written now (a write at `pagehide` gets the page evicted from the
+   * back/forward cache); the session state and the updates still queued are left to the trailing
+   * save (`PERSIST_EVERY_MS`, 1 s, on: `intent-persist.ts`; resolves after it). A page restored
+   * from the cache runs that timer only after {@link pageRestored}, and then writes nothing: its
+   * next update reads the session again and saves that. A page unloaded never runs it; the next
+   * page resumes from the last saved state and the stored events. `ifLoaded` (dispose): writes
+   * after the updates queued so far, and resolves at once while the model has not loaded yet
+   * (there is no state to write).
    */
   persist(ifLoaded?: boolean): Promise<void>;
   /**
    * The page came back from the back/forward cache (`pageshow` with `persisted`): other pages may
    * have gone on with the session meanwhile, so the next update reads the saved state, the
-   * session's stored events and the fired log again, as a reload would. It emits no `intent` and
-   * fires no rule for the events this page answered before it was cached. No-op before the first read.
+   * session's stored events and the fired log again, as a reload would (a read under way when the
+   * page was cached is read again). It emits no `intent` and fires no rule for the events this
+   * page answered before it was cached; those it had not answered yet (a step still running, an
+   * update queued, a read under way) are answered once after that read, with the session's state
+   * as read, and the events tracked since at their place. No-op before the first read.
    */
   pageRestored(): void;
   /** Forgets the state and fired log. */

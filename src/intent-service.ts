@@ -5,7 +5,7 @@
  * the triggers. If the model cannot load, the heuristic answers and one `error` says why.
  */
 import type { HunchEvent } from './events.js';
-import { intentOf, sigmoid, type Intent } from './intent.js';
+import { intentOf, type Intent } from './intent.js';
 import type { ModelPredictor } from './model/client.js';
 import { advance, heuristicPredictor, type Predictor } from './model/predictor.js';
 import { newSessionState, type SessionState } from './model/session-state.js';
@@ -14,6 +14,8 @@ import { resumeFrom } from './intent-resume.js';
 import { isEncodable, isSessionState } from './session-state-check.js';
 import { createPacer } from './slice.js';
 import { createStateSaver } from './intent-persist.js';
+import { createAnswerBook, remember } from './intent-answers.js';
+import { createScoring } from './intent-rescore.js';
 import { reason } from './validate-event.js';
 import { matchRules, type FiredLog } from './triggers.js';
 import { createTriggerFiring, FIRED_META } from './trigger-firing.js';
@@ -22,13 +24,6 @@ import { createTriggerFiring, FIRED_META } from './trigger-firing.js';
 export const INTENT_META = { state: 'intent:state', fired: FIRED_META } as const;
 
 export { PERSIST_EVERY_MS } from './intent-persist.js';
-
-/**
- * A re-score that moves the last step's log-odds by at most this much is the same head's number
- * (rounding between the JS kernel and the TensorFlow.js runtime); a larger move is another head,
- * and the session's peak is measured again from it.
- */
-const SAME_HEAD_LOGIT = 0.01;
 
 import type { IntentService, IntentServiceDeps } from './intent-service-api.js';
 
@@ -47,19 +42,14 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
   let restoring = false;
   /** Restored from the back/forward cache (`pageRestored`): the next update reads the stored session again. */
   let reread = false;
-  /** Events fed since then: the only ones that re-read answers (the page answered the others before it was cached). */
-  const fresh = new Set<string>();
+  /** This page's events it has not answered yet, and those it owed when it came back from the cache. */
+  const book = createAnswerBook();
   /** Events applied live before storage could be read: a later restore replays them without emitting again. */
   const answered = new Set<string>();
   /** Of those, the ones whose rules were not checked (a session this page did not start: see `apply`). */
   const unchecked = new Set<string>();
   /** The time of this page's first event in each session it heard (a session it started begins with it). */
   const firstHeard = new Map<string, number>();
-  /** Adds `id`; only the newest 1,000 are kept (as many as consent 'pending' holds). */
-  const remember = (set: Set<string>, id: string) => {
-    set.add(id);
-    if (set.size > 1000) set.delete(set.values().next().value!);
-  };
   const triggers = createTriggerFiring(d);
   let disposed = false;
   let stepsRun = 0;
@@ -93,24 +83,7 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
     return loading;
   };
 
-  /** The head revision each state's last logit was computed under (a restored state has none). */
-  const scoredUnder = new WeakMap<SessionState, number>();
-  /**
-   * `s` with its last step re-scored when the head in use changed after it (an adoption, rollback
-   * or another tab's head), so the answer and the next step's reason weight come from the head
-   * `source` names rather than the one before it; `s` itself when nothing changed.
-   */
-  const rescored = (s: SessionState, p: Predictor): SessionState => {
-    if (!p.relogit || !s.lastX || s.logit === null || scoredUnder.get(s) === p.headRevision) return s;
-    const logit = p.relogit(s.hidden, s.lastX);
-    // the peak was measured under the head before (a head scoring lower would read as a drift, a
-    // spurious 'abandoning'): it starts again from the re-scored score, unless the move is rounding
-    // only (a restored state re-scored under the head it was saved under: JS kernel vs runtime)
-    const peak = Math.abs(logit - s.logit) > SAME_HEAD_LOGIT ? sigmoid(logit) : Math.max(s.peak, sigmoid(logit));
-    const out = { ...s, logit, peak };
-    scoredUnder.set(out, p.headRevision ?? 0);
-    return out;
-  };
+  const { rescored, stepped, counted } = createScoring();
   /** Re-scores the carried state (`rescored`). */
   const rescore = (p: Predictor) => {
     const s = state && rescored(state, p);
@@ -122,7 +95,7 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
   // restore the carried state of the current session, then apply its events we have not seen;
   // while nothing can be stored (consent 'pending') it is tried again on the next update, so a
   // page granted later still picks up the session its earlier pages stored
-  const restore = async (p: Predictor) => {
+  const restore = async (p: Predictor, visit: number) => {
     try {
       await personalizer.restore(p); // the per-user head, before the first answer
     } catch (err) {
@@ -135,18 +108,21 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
     const sid = d.sessionId();
     if (!sid) return;
     const epoch = resets; // a forget during the reads or the replay: nothing read comes back
+    // back from the cache meanwhile (`visit`): read again (`enqueue`), answering nothing here
+    const gone = () => epoch !== resets || visit !== book.visit;
     try {
-      if (state) {
+      if (state || reread) {
         // built from this page's events while nothing could be stored, or before the page was
         // cached (other pages may have gone on since): once they are written, the stored session
         // is read instead, without emitting again for the events this page already answered
         await d.flush?.();
-        if (epoch !== resets) return;
+        if (gone()) return;
         state = undefined;
+        processed = new Set(); // what this read applies from the store is marked again
       }
       const store = await storeP;
       const [saved, log] = await Promise.all([store.getMeta<SessionState>(INTENT_META.state), store.getMeta<FiredLog>(INTENT_META.fired)]);
-      if (epoch !== resets) return;
+      if (gone()) return;
       triggers.merge(log); // rules fired here before storage was readable (a late grant) stay counted
       if (saved && saved.sessionId === sid && saved.modelVersion === p.modelVersion && !state) {
         if (isSessionState(saved, p.jsNet?.H)) state = saved;
@@ -159,7 +135,7 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
       // still arrive live) are read: a reload into a long session does not read all of it
       const since = state?.lastEventId ? Math.min(state.lastTs, live) : undefined;
       let [events, sessions] = await Promise.all([store.getEvents({ sessionId: sid, since }), since === undefined ? [] : store.getSessions()]);
-      if (epoch !== resets) return;
+      if (gone()) return;
       /** Whether the saved state already holds the stored event at `k`. */
       let held = (_e: HunchEvent, _k: number) => false;
       if (state?.lastEventId) {
@@ -169,7 +145,7 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
         if (r.replay || events.some((e, k) => r.held(e, k) && unchecked.has(e.id))) {
           state = undefined;
           events = await store.getEvents({ sessionId: sid });
-          if (epoch !== resets) return;
+          if (gone()) return;
         } else held = r.held;
       }
       // the first update this page applies compares with the session's last one, the saved
@@ -190,6 +166,10 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
         }
         replayed = false;
       };
+      // an event this page tracked before it was cached and never answered: answered once, after
+      // the events read (not at its place: other pages may have gone on with the session since)
+      const late = (e: HunchEvent) => reread && own(e) && e.type !== 'dwell' && book.late(e.id);
+      const owe = () => !replayed && ([replayed, pageBefore] = [true, current ?? intentOf(newSessionState(sid, p.modelVersion), p)]);
       let skipped = 0; // stored events the encoder refuses: skipped, not the whole replay
       for (let k = 0; k < events.length; k++) {
         const e = events[k];
@@ -197,27 +177,30 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
           // only this page's events can still arrive live; earlier pages' never will, and
           // remembering them would hold every id of a long session
           if (own(e)) processed.add(e.id);
+          if (late(e)) owe();
+          else book.answered(e.id); // another page applied it
           continue;
         }
         if (!isEncodable(e)) {
           skipped++;
+          state = counted(state ?? newSessionState(sid, p.modelVersion)); // `seen` matches the stored count
           continue;
         }
-        // after a back/forward cache restore, this page answered every event of its own before it
-        const answeredHere = answered.has(e.id) || (reread && !fresh.has(e.id));
-        if (unchecked.has(e.id) && !replayed) [replayed, pageBefore] = [true, current ?? intentOf(newSessionState(sid, p.modelVersion), p)];
+        // after a back/forward cache restore, this page answered every event of its own it did not owe then
+        const answeredHere = answered.has(e.id) || (reread && (!book.owes(e.id) || book.late(e.id)));
+        if ((unchecked.has(e.id) || late(e)) && !replayed) owe();
         else if (own(e) && !answeredHere) await settle(); // before the first event this page has not answered
-        await apply(p, e, own(e) && !answeredHere, true);
-        if (epoch !== resets) return;
+        await apply(p, e, own(e) && !answeredHere, true, visit);
+        if (gone()) return;
         if (reread && own(e)) processed.add(e.id); // one still queued (its pagehide dwell) is not applied twice
         await pace(); // a long session replayed by the JS kernel must not be one long task
-        if (epoch !== resets) return; // a forget or a 'denied' in that pause
+        if (gone()) return; // a forget, a 'denied' or the page cached and back in that pause
       }
       await settle();
       if (skipped) d.problem('warning', 'intent-restore', `${skipped} stored events of the session could not be read and were skipped`);
       answered.clear();
       unchecked.clear();
-      fresh.clear();
+      book.settled();
     } catch (err) {
       d.problem('warning', 'intent-restore', `could not restore the intent state: ${(err as Error)?.message ?? err}`);
     }
@@ -227,7 +210,7 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
    * Applies one event. `live`: emit `intent` and run triggers for it. `fromStore`: it came from
    * the store during restore, so its live delivery (if still queued) must be skipped.
    */
-  const apply = async (p: Predictor, e: HunchEvent, live: boolean, fromStore = false) => {
+  const apply = async (p: Predictor, e: HunchEvent, live: boolean, fromStore = false, visit = book.visit) => {
     if (processed.has(e.id)) {
       // applied from the store during restore: its live delivery comes once, then never again
       if (!fromStore) processed.delete(e.id);
@@ -252,15 +235,17 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
     const revision = p.headRevision;
     const next = await advance(p, prev, e);
     if (epoch !== resets) return; // a forget landed during the step: the forgotten session stays forgotten
-    // scored under this head when the step ran under it (a dwell keeps the last step's logit)
-    if (revision === p.headRevision && (next.lastX !== prev.lastX || scoredUnder.get(prev) === revision)) scoredUnder.set(next, revision ?? 0);
+    stepped(prev, next, p, revision);
     state = next;
     stepsRun++;
     saver.touch();
+    // a step that ended after the page came back from the cache: the state it updated is about to
+    // be read again, and that re-read answers the event
+    live &&= visit === book.visit;
+    if (live) book.answered(e.id);
     if (e.type === 'dwell') return;
     current = intentOf(state, p);
-    // a step that ended after the page came back from the cache: the state it updated is about to be read again
-    if (!live || (reread && !fresh.has(e.id))) return;
+    if (!live) return;
     const intent = current;
     d.emitIntent(intent);
     // a session this page did not start (an earlier page's, another tab's, or one that has ended
@@ -289,10 +274,13 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
         const p = predictor ?? (await load());
         if (!restored) {
           restoring = true;
-          await restore(p).finally(() => {
+          try {
+            // read again when the page was cached and came back during the read
+            for (let visit = -1; visit !== book.visit; ) await restore(p, (visit = book.visit));
+          } finally {
             restoring = false;
             if (restored) reread = false;
-          });
+          }
         }
         // the stored personal head, once storage is there (consent granted after the module loaded)
         else await personalizer.restore(p).catch(() => {});
@@ -310,7 +298,7 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
 
   return {
     onEvent(e) {
-      if (reread) remember(fresh, e.id);
+      book.fed(e.id);
       // an event queued before a forget (the model still loading) belongs to the forgotten session
       const epoch = resets;
       void enqueue((p) => (epoch === resets ? apply(p, e, true) : Promise.resolve()));
@@ -359,10 +347,10 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
       return chain.then(saver.pending);
     },
     pageRestored() {
-      if (!restored) return; // nothing read yet: the next update reads it anyway
+      if (!restored && !reread) return; // nothing read yet: the next update reads it anyway
       restored = false;
       reread = true;
-      fresh.clear();
+      book.cached();
     },
     reset() {
       resets++;
@@ -373,7 +361,7 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
       answered.clear();
       unchecked.clear();
       firstHeard.clear();
-      fresh.clear();
+      book.clear();
       triggers.reset();
       saver.clean();
       saver.cancel();

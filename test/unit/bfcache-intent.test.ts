@@ -54,7 +54,7 @@ function page(store: Store, tabId: string, liveSince: number, rules: TriggerRule
 const saved = (store: Store) => store.getMeta<SessionState>(INTENT_META.state);
 
 describe('pagehide writes no intent state', () => {
-  it('nothing is written at pagehide nor from a task after it: what changed and the update still queued are saved by the trailing save', async () => {
+  it('nothing is written at pagehide nor from a task after it; restored from the cache, its trailing save writes nothing stale and its next update reads the session again and saves it', async () => {
     const inner = createMemoryStore();
     const writes: string[] = [];
     const store: Store = {
@@ -80,9 +80,17 @@ describe('pagehide writes no intent state', () => {
     const leaving = p.svc.persist(); // pagehide
     await sleep(300); // the queued step is applied meanwhile
     expect(writes).toEqual(['a-00000001']); // old code: the state after the queued step, from a task after pagehide
-    await leaving; // the trailing save, once the page runs again (PERSIST_EVERY_MS on)
+    // a page that is unloaded never runs the trailing save (the next page resumes from a-00000001
+    // and the stored events); one restored from the cache runs it only after pageshow, where
+    // pageRestored() came first: its state is about to be read again, so the timer writes nothing
+    p.svc.pageRestored(); // pageshow, persisted
+    await leaving; // the trailing save ran (PERSIST_EVERY_MS on)
+    expect(writes).toEqual(['a-00000001']);
+    // the next update reads the saved state and the stored events after it, and saves the result
+    expect((await p.svc.intent()).events).toBe(3);
+    await p.svc.persist(true);
     expect(writes).toEqual(['a-00000001', last.id]);
-    expect((await saved(inner))?.lastEventId).toBe(last.id);
+    expect((await saved(inner))?.seen).toBe(3);
     p.svc.dispose();
   });
 });
@@ -141,12 +149,16 @@ describe('pageRestored: a page back from the back/forward cache reads the sessio
   });
 
   for (const bSaves of [true, false]) {
-    it(`an update still queued when it was cached is applied once and answers nothing stale (${bSaves ? "b's saved state" : 'the stored session replayed'})`, async () => {
+    it(`an update still queued when it was cached is applied once, and answered once after the re-read, with the session's state (${bSaves ? "b's saved state" : 'the stored session replayed'})`, async () => {
       const { store, a } = await backAfterAnotherPage([], { queued: true, bSaves });
+      await a.svc.intent();
+      // its product_view never had an answer (the step ended after pageshow): it gets one, with the
+      // session as read (b's 9 events), not the stale one at its place (4); old code: none at all
+      expect(a.intents.map((x) => x.events)).toEqual([9]);
       await a.track('product_view', T + 10_000);
       const i = await a.svc.intent();
       expect(i.events).toBe(10);
-      expect(a.intents.map((x) => x.events)).toEqual([10]); // nothing for the events answered before, none stale
+      expect(a.intents.map((x) => x.events)).toEqual([9, 10]); // nothing for the events answered before
       await a.svc.persist();
       expect((await saved(store))?.seen).toBe(11); // 10 events and the dwell, each once
       a.svc.dispose();
@@ -161,6 +173,40 @@ describe('pageRestored: a page back from the back/forward cache reads the sessio
     await a.track('product_view', T + 10_000);
     await a.svc.intent();
     expect(a.fired).toEqual([]); // old code: ['fourth-event']
+    a.svc.dispose();
+  });
+
+  it('back from the cache while its first read was under way: the events tracked before and after it are answered once each', async () => {
+    const inner = createMemoryStore();
+    let release = () => {};
+    const gate = new Promise<void>((r) => (release = r));
+    let gated = true;
+    let duringRead = async () => {};
+    const store: Store = {
+      ...inner,
+      async getEvents(q) {
+        if (!gated) return inner.getEvents(q);
+        gated = false;
+        await gate;
+        const r = await inner.getEvents(q);
+        await duringRead();
+        return r;
+      },
+    };
+    const every: TriggerRule = { id: 'every', when: () => true, cap: { perSession: 5 } };
+    const a = page(store, 'a', T, [every]);
+    await a.track('page_view', T + 1_000); // its restore starts: the event read waits
+    await sleep(20);
+    void a.svc.persist(); // pagehide
+    a.svc.pageRestored(); // pageshow, persisted
+    duringRead = async () => void (await a.track('product_view', T + 2_000)); // tracked once the page is back
+    release();
+    expect((await a.svc.intent()).events).toBe(2);
+    expect(a.intents.map((x) => x.events)).toEqual([1, 2]); // old code: []
+    expect(a.fired).toEqual(['every', 'every']); // old code: []
+    await a.track('add_to_cart', T + 3_000);
+    await a.svc.intent();
+    expect(a.intents.map((x) => x.events)).toEqual([1, 2, 3]);
     a.svc.dispose();
   });
 

@@ -1,0 +1,78 @@
+// A session holding a stored event the encoder refuses (one an older version stored): the restore
+// skips it and says so, and the state it saves counts it in `seen`, so the next load resumes from
+// that state instead of replaying the whole session and warning again.
+import { expect, it } from 'vitest';
+import type { HunchEvent } from '../../src/events';
+import { createIntentService, INTENT_META } from '../../src/intent-service';
+import type { SessionState } from '../../src/model/session-state';
+import { createMemoryStore } from '../../src/store/memory-store';
+import type { Store } from '../../src/store/types';
+import { fakePredictor, tinyNet } from './personalize-fixture';
+
+const T = 1_700_000_000_000;
+
+it('an unreadable stored event is counted in the saved state: later loads neither replay the session nor warn again', async () => {
+  const inner = createMemoryStore();
+  const ev = (k: number, price: unknown) => ({ id: `old-${k}`, sessionId: 's', type: 'product_view', ts: T + k * 1000, itemId: `i${k}`, price }) as unknown as HunchEvent;
+  await inner.putEvents([ev(1, 10), ev(2, '12'), ...Array.from({ length: 10 }, (_, k) => ev(3 + k, 10))]);
+  let wholeReads = 0;
+  const store: Store = { ...inner, getEvents: (q) => ((q?.since === undefined && wholeReads++), inner.getEvents(q)) };
+  const loads: { wholeReads: number; problems: string[]; events: number }[] = [];
+  for (let load = 1; load <= 3; load++) {
+    const problems: string[] = [];
+    const before = wholeReads;
+    const svc = createIntentService({
+      loadPredictor: async () => fakePredictor(tinyNet()),
+      store: () => Promise.resolve(store),
+      sessionId: () => 's',
+      now: () => T + 3_600_000 * load,
+      liveSince: T + 3_600_000 * load,
+      tabId: `p${load}`,
+      emitIntent: () => {},
+      emitTrigger: () => {},
+      rules: () => [],
+      problem: (_k, code, message) => problems.push(`${code}: ${message}`),
+      whenIdle: () => {},
+    });
+    const { events } = await svc.intent();
+    await svc.persist(true);
+    svc.dispose();
+    loads.push({ wholeReads: wholeReads - before, problems, events });
+  }
+  const warning = 'intent-restore: 1 stored events of the session could not be read and were skipped';
+  expect(loads[0]).toEqual({ wholeReads: 1, problems: [warning], events: 11 });
+  // old code: each later load read the whole session again and warned again
+  expect(loads.slice(1)).toEqual([
+    { wholeReads: 0, problems: [], events: 11 },
+    { wholeReads: 0, problems: [], events: 11 },
+  ]);
+  const summary = (await inner.getSessions()).find((x) => x.id === 's');
+  expect((await inner.getMeta<SessionState>(INTENT_META.state))?.seen).toBe(summary?.count); // 12: the skipped one too
+});
+
+it('a session whose first stored event is unreadable still counts it', async () => {
+  const inner = createMemoryStore();
+  await inner.putEvents([
+    { id: 'old-1', sessionId: 's', type: 'product_view', ts: T, itemId: 'x', price: -3 } as HunchEvent,
+    { id: 'old-2', sessionId: 's', type: 'product_view', ts: T + 1000, itemId: 'y', price: 5 } as HunchEvent,
+  ]);
+  const problems: string[] = [];
+  const svc = createIntentService({
+    loadPredictor: async () => fakePredictor(tinyNet()),
+    store: () => Promise.resolve(inner),
+    sessionId: () => 's',
+    now: () => T + 60_000,
+    liveSince: T + 60_000,
+    emitIntent: () => {},
+    emitTrigger: () => {},
+    rules: () => [],
+    problem: (_k, code) => problems.push(code),
+    whenIdle: () => {},
+  });
+  expect((await svc.intent()).events).toBe(1);
+  await svc.persist(true);
+  svc.dispose();
+  expect(problems).toEqual(['intent-restore']);
+  const s = await inner.getMeta<SessionState>(INTENT_META.state);
+  expect([s?.seen, s?.lastEventId]).toEqual([2, 'old-2']);
+});
