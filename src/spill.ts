@@ -75,9 +75,9 @@ export function unwrittenSpill(ls: Storage | undefined, dbName: string, tabId: s
 export function strandedEvents(slot: { readonly kind: string; earlier(): unknown }, max: number) {
   let list: HunchEvent[] = [];
   return {
-    /** Notes a batch just written to memory. */
+    /** Notes a batch just written to memory (an event noted before, e.g. taken from a spill and then written, once). */
     add(batch: readonly HunchEvent[], always = false) {
-      if (always || (slot.kind === 'memory' && slot.earlier())) list = list.concat(batch).slice(-max);
+      if (always || (slot.kind === 'memory' && slot.earlier())) list = [...new Map([...list, ...batch].map((e) => [e.id, e])).values()].slice(-max);
     },
     list: () => list,
     clear() {
