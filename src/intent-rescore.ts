@@ -3,6 +3,7 @@
  * when the head in use changed after it (an adoption, rollback or another tab's head), so the
  * answer and the next step's reason weight come from the head in use rather than the one before.
  */
+import type { HunchEvent } from './events.js';
 import { sigmoid } from './intent.js';
 import type { Predictor } from './model/predictor.js';
 import type { SessionState } from './model/session-state.js';
@@ -20,8 +21,12 @@ export interface Scoring {
   rescored(s: SessionState, p: Predictor): SessionState;
   /** A step from `prev` to `next` ran under head `revision` (`p.headRevision` when it began). */
   stepped(prev: SessionState, next: SessionState, p: Predictor, revision: number | undefined): void;
-  /** `s` counting one more stored event it did not apply (one the encoder refuses), so a resume's count matches. */
-  counted(s: SessionState): SessionState;
+  /**
+   * `s` counting the stored event `e` it did not apply (one the encoder refuses), so a resume's
+   * count matches: `seen` counts it and, as applying it would, it is the last event held (its id
+   * and time), so the next resume starts after it instead of skipping and counting it again.
+   */
+  counted(s: SessionState, e: Pick<HunchEvent, 'id' | 'ts'>): SessionState;
 }
 
 /** Creates the record (a restored state has none: re-scored once under the head in use). */
@@ -43,8 +48,10 @@ export function createScoring(): Scoring {
       // scored under this head when the step ran under it (a dwell keeps the last step's logit)
       if (revision === p.headRevision && (next.lastX !== prev.lastX || scoredUnder.get(prev) === revision)) scoredUnder.set(next, revision ?? 0);
     },
-    counted(s) {
-      const out = { ...s, seen: s.seen + 1 };
+    counted(s, e) {
+      // a time that is not one (a refused event's own field) cannot place it: only counted then
+      const at = Number.isFinite(e.ts) ? { lastEventId: e.id, lastTs: e.ts, maxTs: Math.max(s.maxTs ?? s.lastTs, e.ts) } : {};
+      const out = { ...s, ...at, seen: s.seen + 1 };
       if (scoredUnder.has(s)) scoredUnder.set(out, scoredUnder.get(s)!);
       return out;
     },

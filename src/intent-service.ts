@@ -183,7 +183,7 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
         }
         if (!isEncodable(e)) {
           skipped++;
-          state = counted(state ?? newSessionState(sid, p.modelVersion)); // `seen` matches the stored count
+          state = counted(state ?? newSessionState(sid, p.modelVersion), e); // `seen` matches the stored count
           continue;
         }
         // after a back/forward cache restore, this page answered every event of its own it did not owe then

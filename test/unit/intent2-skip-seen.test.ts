@@ -76,3 +76,49 @@ it('a session whose first stored event is unreadable still counts it', async () 
   const s = await inner.getMeta<SessionState>(INTENT_META.state);
   expect([s?.seen, s?.lastEventId]).toEqual([2, 'old-2']);
 });
+
+it("an unreadable LAST stored event is held by the saved state: the next load neither counts it again nor misses another tab's event", async () => {
+  const inner = createMemoryStore();
+  const ev = (k: number, price: unknown) => ({ id: `old-${k}`, sessionId: 's', type: 'product_view', ts: T + k * 1000, itemId: `i${k}`, price }) as unknown as HunchEvent;
+  await inner.putEvents([ev(1, 10), ev(2, 10), ev(3, '12')]); // the last one is unreadable
+  const loads: { events: number; warned: number; seen?: number; count?: number }[] = [];
+  for (let load = 1; load <= 4; load++) {
+    const problems: string[] = [];
+    const at = T + 3_600_000 * load;
+    const svc = createIntentService({
+      loadPredictor: async () => fakePredictor(tinyNet()),
+      store: () => Promise.resolve(inner),
+      sessionId: () => 's',
+      now: () => at,
+      liveSince: at,
+      tabId: `p${load}`,
+      emitIntent: () => {},
+      emitTrigger: () => {},
+      rules: () => [],
+      problem: (_k, code, message) => problems.push(`${code}: ${message}`),
+      whenIdle: () => {},
+    });
+    await svc.intent();
+    if (load === 2) {
+      const e = { id: 'p2-live', sessionId: 's', type: 'product_view', ts: at + 5, itemId: 'L', price: 3 } as HunchEvent;
+      await inner.putEvents([e]);
+      svc.onEvent(e);
+    }
+    const { events } = await svc.intent();
+    await svc.persist(true);
+    svc.dispose();
+    // another tab's event, stored after this page saved and before its own last one by time
+    if (load === 2) await inner.putEvents([{ id: 'othertab-X', sessionId: 's', type: 'add_to_cart', ts: at + 1, itemId: 'X', price: 3, quantity: 1 } as HunchEvent]);
+    const s = await inner.getMeta<SessionState>(INTENT_META.state);
+    if (load === 1) expect(s?.lastEventId).toBe('old-3'); // old code: 'old-2'
+    loads.push({ events, warned: problems.length, seen: s?.seen, count: (await inner.getSessions()).find((x) => x.id === 's')?.count });
+  }
+  // old code: load 2 counted old-3 again (seen 5 of 4 stored, warned again), so load 3 resumed
+  // past othertab-X (events 3) instead of replaying the session it had not seen
+  expect(loads).toEqual([
+    { events: 2, warned: 1, seen: 3, count: 3 },
+    { events: 3, warned: 0, seen: 4, count: 5 },
+    { events: 4, warned: 1, seen: 5, count: 5 }, // replayed (another tab's event): old-3 read and skipped again
+    { events: 4, warned: 0, seen: 5, count: 5 },
+  ]);
+});
