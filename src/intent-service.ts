@@ -159,7 +159,11 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
       // lost; with the clock set back between pages, the update before them by time)
       let replayed = false;
       let pageBefore: Intent | undefined;
+      let covers: string[] = []; // the events the answer owed covers
       const settle = async () => {
+        // answered once: a re-read that a later cache return abandons does not answer them again
+        for (const id of covers) book.answered(id), unchecked.delete(id);
+        covers = [];
         if (replayed && pageBefore && current) {
           d.emitIntent(current);
           await check(current, pageBefore, epoch);
@@ -169,7 +173,7 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
       // an event this page tracked before it was cached and never answered: answered once, after
       // the events read (not at its place: other pages may have gone on with the session since)
       const late = (e: HunchEvent) => reread && own(e) && e.type !== 'dwell' && book.late(e.id);
-      const owe = () => !replayed && ([replayed, pageBefore] = [true, current ?? intentOf(newSessionState(sid, p.modelVersion), p)]);
+      const owe = (e: HunchEvent) => (covers.push(e.id), !replayed && ([replayed, pageBefore] = [true, current ?? intentOf(newSessionState(sid, p.modelVersion), p)]));
       let skipped = 0; // stored events the encoder refuses: skipped, not the whole replay
       for (let k = 0; k < events.length; k++) {
         const e = events[k];
@@ -177,7 +181,7 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
           // only this page's events can still arrive live; earlier pages' never will, and
           // remembering them would hold every id of a long session
           if (own(e)) processed.add(e.id);
-          if (late(e)) owe();
+          if (late(e)) owe(e);
           else book.answered(e.id); // another page applied it
           continue;
         }
@@ -188,7 +192,7 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
         }
         // after a back/forward cache restore, this page answered every event of its own it did not owe then
         const answeredHere = answered.has(e.id) || (reread && (!book.owes(e.id) || book.late(e.id)));
-        if ((unchecked.has(e.id) || late(e)) && !replayed) owe();
+        if (unchecked.has(e.id) || late(e)) owe(e);
         else if (own(e) && !answeredHere) await settle(); // before the first event this page has not answered
         await apply(p, e, own(e) && !answeredHere, true, visit);
         if (gone()) return;

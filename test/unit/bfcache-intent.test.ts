@@ -210,6 +210,75 @@ describe('pageRestored: a page back from the back/forward cache reads the sessio
     a.svc.dispose();
   });
 
+  it('cached and back again while the re-read answers a late event: the late event is answered once, not again by the next re-read', async () => {
+    const inner = createMemoryStore();
+    // the fired log's write takes a few ms (IndexedDB): the page can be cached and restored meanwhile
+    const store: Store = { ...inner, setMeta: async (k, v) => (await sleep(5), inner.setMeta(k, v)) };
+    let release = () => {};
+    const gate = new Promise<void>((r) => (release = r));
+    let hold = false;
+    const base = fakePredictor(tinyNet());
+    const predictor = { ...base, step: async (h: number[], x: Float32Array) => (hold && (await gate), base.step(h, x)) };
+    let onIntent = (_i: Intent) => {};
+    const every: TriggerRule = { id: 'every', when: () => true, cap: { perSession: 10 } };
+    const a = page(store, 'a', T, [every], { loadPredictor: async () => predictor, emitIntent: (i) => (a.intents.push(i), onIntent(i)) });
+    await a.track('page_view', T + 1_000);
+    await a.svc.intent();
+    // e2's step is running when the page is cached; it ends after the page is back (answers nothing)
+    hold = true;
+    await a.track('product_view', T + 2_000);
+    await sleep(10);
+    void a.svc.persist(); // pagehide
+    a.svc.pageRestored(); // pageshow: e2 is late
+    release();
+    await sleep(20);
+    a.intents.length = 0;
+    a.fired.length = 0;
+    // cached and back again while the re-read is under way: during the fired-log write after e3's answer
+    onIntent = (i) => {
+      if (i.events !== 3) return;
+      onIntent = () => {};
+      setTimeout(() => a.svc.pageRestored(), 1);
+    };
+    await a.track('add_to_cart', T + 3_000);
+    await a.svc.intent();
+    await sleep(20);
+    expect(a.intents.map((i) => i.events)).toEqual([2, 3]); // old code: [2, 3, 3] (e2 answered again)
+    expect(a.fired).toEqual(['every', 'every']); // old code: fired 3 times
+    a.svc.dispose();
+  });
+
+  it("cached and back again after the grant's read checked the rules of the events answered while pending: they are not checked again", async () => {
+    const inner = createMemoryStore();
+    const store: Store = { ...inner, setMeta: async (k, v) => (await sleep(5), inner.setMeta(k, v)) }; // the fired log's write takes a few ms
+    let granted = false;
+    let onIntent = (_i: Intent) => {};
+    // fires on an update whose previous one is the session's start: e1's, checked once its read replayed it
+    const fromStart: TriggerRule = { id: 'from-start', when: (_i, prev) => (prev?.events ?? 0) === 0, cap: { perSession: 10 } };
+    const a = page(store, 'a', T, [fromStart], {
+      store: () => (granted ? Promise.resolve(store) : undefined),
+      sessionStart: () => T, // a session another page started: what it fired is unknown until read
+      emitIntent: (i) => (a.intents.push(i), onIntent(i)),
+    });
+    await a.track('page_view', T + 1_000); // consent 'pending': answered, its rules unchecked
+    await a.svc.intent();
+    expect([a.intents.map((i) => i.events), a.fired]).toEqual([[1], []]);
+    granted = true;
+    // the grant's read says e1's update again and checks its rules; during the fired-log write the
+    // page is cached and back, so e2 (tracked meanwhile) is answered by the next re-read
+    onIntent = (i) => {
+      if (i.events !== 1) return;
+      onIntent = () => {};
+      setTimeout(() => a.svc.pageRestored(), 1);
+    };
+    await a.track('product_view', T + 2_000);
+    await a.svc.intent();
+    await sleep(20);
+    expect(a.intents.map((i) => i.events)).toEqual([1, 1, 2]);
+    expect(a.fired).toEqual(['from-start']); // old code: fired again (e1 checked again, from the session's start)
+    a.svc.dispose();
+  });
+
   it('before anything was read it changes nothing; the lazy services forward it to the started intent service, and ignore it before', async () => {
     const store = createMemoryStore();
     const a = page(store, 'a', T);
