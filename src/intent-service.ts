@@ -201,6 +201,7 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
         if (gone()) return; // a forget, a 'denied' or the page cached and back in that pause
       }
       await settle();
+      if (gone()) return; // cached and back during its last answer: what is owed now is the next read's
       if (skipped) d.problem('warning', 'intent-restore', `${skipped} stored events of the session could not be read and were skipped`);
       answered.clear();
       unchecked.clear();

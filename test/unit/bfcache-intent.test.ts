@@ -279,6 +279,41 @@ describe('pageRestored: a page back from the back/forward cache reads the sessio
     a.svc.dispose();
   });
 
+  it('cached and back again while the re-read gives its last answer: an event tracked just before is answered by the next re-read', async () => {
+    const inner = createMemoryStore();
+    const store: Store = { ...inner, setMeta: async (k, v) => (await sleep(5), inner.setMeta(k, v)) }; // the fired log's write takes a few ms
+    let release = () => {};
+    const gate = new Promise<void>((r) => (release = r));
+    let hold = false;
+    const base = fakePredictor(tinyNet());
+    const predictor = { ...base, step: async (h: number[], x: Float32Array) => (hold && (await gate), base.step(h, x)) };
+    let onIntent = (_i: Intent) => {};
+    const every: TriggerRule = { id: 'every', when: () => true, cap: { perSession: 10 } };
+    const a = page(store, 'a', T, [every], { loadPredictor: async () => predictor, emitIntent: (i) => (a.intents.push(i), onIntent(i)) });
+    await a.track('page_view', T + 1_000);
+    await a.svc.intent();
+    hold = true;
+    await a.track('product_view', T + 2_000); // its step ends after the page is back: late
+    await sleep(10);
+    void a.svc.persist(); // pagehide
+    a.svc.pageRestored(); // pageshow
+    release();
+    await sleep(20);
+    a.intents.length = 0;
+    // the re-read's last answer (e2's): e3 is tracked, then the page is cached and back during the fired-log write
+    onIntent = (i) => {
+      if (i.events !== 2) return;
+      onIntent = () => {};
+      void a.track('add_to_cart', T + 3_000);
+      setTimeout(() => a.svc.pageRestored(), 1);
+    };
+    a.svc.wake();
+    await sleep(30);
+    await a.svc.intent();
+    expect(a.intents.map((i) => i.events)).toEqual([2, 3]); // old code: [2] (the abandoned read settled e3 unanswered)
+    a.svc.dispose();
+  });
+
   it('before anything was read it changes nothing; the lazy services forward it to the started intent service, and ignore it before', async () => {
     const store = createMemoryStore();
     const a = page(store, 'a', T);
