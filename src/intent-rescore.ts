@@ -49,8 +49,9 @@ export function createScoring(): Scoring {
       if (revision === p.headRevision && (next.lastX !== prev.lastX || scoredUnder.get(prev) === revision)) scoredUnder.set(next, revision ?? 0);
     },
     counted(s, e) {
-      // a time that is not one (a refused event's own field) cannot place it: only counted then
-      const at = Number.isFinite(e.ts) ? { lastEventId: e.id, lastTs: e.ts, maxTs: Math.max(s.maxTs ?? s.lastTs, e.ts) } : {};
+      // a time that is not one (a refused event's own field) cannot place it: only counted then; an
+      // id that is not a string is kept as one (a non-string lastEventId makes the state malformed)
+      const at = Number.isFinite(e.ts) ? { lastEventId: String(e.id), lastTs: e.ts, maxTs: Math.max(s.maxTs ?? s.lastTs, e.ts) } : {};
       const out = { ...s, ...at, seen: s.seen + 1 };
       if (scoredUnder.has(s)) scoredUnder.set(out, scoredUnder.get(s)!);
       return out;

@@ -181,8 +181,10 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
           // only this page's events can still arrive live; earlier pages' never will, and
           // remembering them would hold every id of a long session
           if (own(e)) processed.add(e.id);
-          if (late(e)) owe(e);
-          else book.answered(e.id); // another page applied it
+          // one this page still owes an answer (another tab read it first and saved a state holding
+          // it) is answered once, after the read, like a late one
+          if (late(e) || (own(e) && e.type !== 'dwell' && book.owes(e.id))) owe(e);
+          else book.answered(e.id); // another page applied it and this one answered it
           continue;
         }
         if (!isEncodable(e)) {
