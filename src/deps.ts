@@ -52,7 +52,11 @@ export interface HunchDeps {
   channel?: (name: string) => TabChannel | undefined;
   /** Storage for the cross-tab session pointer. Default `window.localStorage` when usable. */
   localStorage?: Storage;
-  /** URL of the folder holding the hunch build (runtime files); the default model is `../models/intent/` from it. */
+  /**
+   * URL of the folder holding the hunch build (runtime files); the default model is `../models/intent/`
+   * from it. Undefined: the location is unknown (a bundler replaced `import.meta`): `model.url` and
+   * `model.runtimeUrl` then say where the files are.
+   */
   assetBase?: string;
   /** Starts the intent model. Default: worker or main-thread runtime from `assetBase`. */
   loadPredictor?: () => Promise<Predictor>;
