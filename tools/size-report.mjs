@@ -23,7 +23,8 @@ import { fileURLToPath } from 'node:url';
  * broke the intent restore, personalization and session summaries (spilled events validated like
  * track(), a malformed summary rebuilt, the session pointer's id bounded: +68), the last session
  * left out of personalization after a timeout (+9) and a public `model.runtimeUrl` for bundlers
- * (+28); one bool() helper in options.ts saved 30, the second-pass spill fixes 4. Moving the writer's wiring out of hunch.ts (413
+ * (+28); one bool() helper in options.ts saved 30, the second-pass spill fixes 4; noting memory-held
+ * events once per id cost 9 (16,292). Moving the writer's wiring out of hunch.ts (413
  * lines) into its own module was measured at +150 bytes and not done.
  */
 export const IIFE_BUDGET_GZIP = 16384;
