@@ -53,6 +53,47 @@ function page(store: Store, tabId: string, liveSince: number, rules: TriggerRule
 
 const saved = (store: Store) => store.getMeta<SessionState>(INTENT_META.state);
 
+/** The tiny model, whose steps wait for `release()` while `hold` is set: a step still running when the page is cached. */
+function gatedModel() {
+  let open = () => {};
+  const gate = new Promise<void>((r) => (open = r));
+  const base = fakePredictor(tinyNet());
+  const g = {
+    hold: false,
+    release: () => open(),
+    predictor: { ...base, step: async (h: number[], x: Float32Array) => (g.hold && (await gate), base.step(h, x)) },
+  };
+  return g;
+}
+
+/** A store whose meta writes (the fired log's) take a few ms, as IndexedDB's do: the page can be cached and back meanwhile. */
+const slowMeta = (inner: Store): Store => ({ ...inner, setMeta: async (k, v) => (await sleep(5), inner.setMeta(k, v)) });
+
+/**
+ * A page (rule `every` on each update, meta writes that take a few ms) whose second event's step
+ * was still running when it was cached and ends after it is back: that event is late. Returns
+ * once the page is back, with the emits so far cleared; `on(f)` runs `f` on each later `intent`
+ * until it returns true (to act, e.g. cache the page again, at a chosen answer).
+ */
+async function lateAfterRestore() {
+  const g = gatedModel();
+  let hook = (_i: Intent) => true;
+  const every: TriggerRule = { id: 'every', when: () => true, cap: { perSession: 10 } };
+  const a = page(slowMeta(createMemoryStore()), 'a', T, [every], { loadPredictor: async () => g.predictor, emitIntent: (i) => (a.intents.push(i), hook(i) && (hook = () => true)) });
+  await a.track('page_view', T + 1_000);
+  await a.svc.intent();
+  g.hold = true;
+  await a.track('product_view', T + 2_000);
+  await sleep(10);
+  void a.svc.persist(); // pagehide
+  a.svc.pageRestored(); // pageshow: e2 is late
+  g.release();
+  await sleep(20);
+  a.intents.length = 0;
+  a.fired.length = 0;
+  return { a, on: (f: (i: Intent) => boolean) => void (hook = f) };
+}
+
 describe('pagehide writes no intent state', () => {
   it('nothing is written at pagehide nor from a task after it; restored from the cache, its trailing save writes nothing stale and its next update reads the session again and saves it', async () => {
     const inner = createMemoryStore();
@@ -102,18 +143,14 @@ describe('pagehide writes no intent state', () => {
  */
 async function backAfterAnotherPage(rules: TriggerRule[] = [], options: { queued?: boolean; bSaves?: boolean; bRules?: TriggerRule[] } = {}) {
   const store = createMemoryStore();
-  let release = () => {};
-  const gate = new Promise<void>((r) => (release = r));
-  let hold = false;
-  const base = fakePredictor(tinyNet());
-  const predictor = { ...base, step: async (h: number[], x: Float32Array) => (hold && (await gate), base.step(h, x)) };
-  const a = page(store, 'a', T, rules, { loadPredictor: async () => predictor });
+  const g = gatedModel();
+  const a = page(store, 'a', T, rules, { loadPredictor: async () => g.predictor });
   await a.track('page_view', T + 1_000);
   await a.track('product_view', T + 2_000);
   await a.track('add_to_cart', T + 3_000);
   expect((await a.svc.intent()).events).toBe(3);
   if (options.queued) {
-    hold = true;
+    g.hold = true;
     await a.track('product_view', T + 3_400);
     await a.track('dwell', T + 3_500);
   }
@@ -130,7 +167,7 @@ async function backAfterAnotherPage(rules: TriggerRule[] = [], options: { queued
   a.intents.length = 0;
   a.fired.length = 0;
   (a.svc as Partial<IntentService>).pageRestored?.(); // pageshow, persisted
-  release();
+  g.release();
   return { store, a, b, before };
 }
 
@@ -211,35 +248,13 @@ describe('pageRestored: a page back from the back/forward cache reads the sessio
   });
 
   it('cached and back again while the re-read answers a late event: the late event is answered once, not again by the next re-read', async () => {
-    const inner = createMemoryStore();
-    // the fired log's write takes a few ms (IndexedDB): the page can be cached and restored meanwhile
-    const store: Store = { ...inner, setMeta: async (k, v) => (await sleep(5), inner.setMeta(k, v)) };
-    let release = () => {};
-    const gate = new Promise<void>((r) => (release = r));
-    let hold = false;
-    const base = fakePredictor(tinyNet());
-    const predictor = { ...base, step: async (h: number[], x: Float32Array) => (hold && (await gate), base.step(h, x)) };
-    let onIntent = (_i: Intent) => {};
-    const every: TriggerRule = { id: 'every', when: () => true, cap: { perSession: 10 } };
-    const a = page(store, 'a', T, [every], { loadPredictor: async () => predictor, emitIntent: (i) => (a.intents.push(i), onIntent(i)) });
-    await a.track('page_view', T + 1_000);
-    await a.svc.intent();
-    // e2's step is running when the page is cached; it ends after the page is back (answers nothing)
-    hold = true;
-    await a.track('product_view', T + 2_000);
-    await sleep(10);
-    void a.svc.persist(); // pagehide
-    a.svc.pageRestored(); // pageshow: e2 is late
-    release();
-    await sleep(20);
-    a.intents.length = 0;
-    a.fired.length = 0;
+    const { a, on } = await lateAfterRestore();
     // cached and back again while the re-read is under way: during the fired-log write after e3's answer
-    onIntent = (i) => {
-      if (i.events !== 3) return;
-      onIntent = () => {};
+    on((i) => {
+      if (i.events !== 3) return false;
       setTimeout(() => a.svc.pageRestored(), 1);
-    };
+      return true;
+    });
     await a.track('add_to_cart', T + 3_000);
     await a.svc.intent();
     await sleep(20);
@@ -250,7 +265,7 @@ describe('pageRestored: a page back from the back/forward cache reads the sessio
 
   it("cached and back again after the grant's read checked the rules of the events answered while pending: they are not checked again", async () => {
     const inner = createMemoryStore();
-    const store: Store = { ...inner, setMeta: async (k, v) => (await sleep(5), inner.setMeta(k, v)) }; // the fired log's write takes a few ms
+    const store = slowMeta(inner);
     let granted = false;
     let onIntent = (_i: Intent) => {};
     // fires on an update whose previous one is the session's start: e1's, checked once its read replayed it
@@ -280,33 +295,14 @@ describe('pageRestored: a page back from the back/forward cache reads the sessio
   });
 
   it('cached and back again while the re-read gives its last answer: an event tracked just before is answered by the next re-read', async () => {
-    const inner = createMemoryStore();
-    const store: Store = { ...inner, setMeta: async (k, v) => (await sleep(5), inner.setMeta(k, v)) }; // the fired log's write takes a few ms
-    let release = () => {};
-    const gate = new Promise<void>((r) => (release = r));
-    let hold = false;
-    const base = fakePredictor(tinyNet());
-    const predictor = { ...base, step: async (h: number[], x: Float32Array) => (hold && (await gate), base.step(h, x)) };
-    let onIntent = (_i: Intent) => {};
-    const every: TriggerRule = { id: 'every', when: () => true, cap: { perSession: 10 } };
-    const a = page(store, 'a', T, [every], { loadPredictor: async () => predictor, emitIntent: (i) => (a.intents.push(i), onIntent(i)) });
-    await a.track('page_view', T + 1_000);
-    await a.svc.intent();
-    hold = true;
-    await a.track('product_view', T + 2_000); // its step ends after the page is back: late
-    await sleep(10);
-    void a.svc.persist(); // pagehide
-    a.svc.pageRestored(); // pageshow
-    release();
-    await sleep(20);
-    a.intents.length = 0;
+    const { a, on } = await lateAfterRestore();
     // the re-read's last answer (e2's): e3 is tracked, then the page is cached and back during the fired-log write
-    onIntent = (i) => {
-      if (i.events !== 2) return;
-      onIntent = () => {};
+    on((i) => {
+      if (i.events !== 2) return false;
       void a.track('add_to_cart', T + 3_000);
       setTimeout(() => a.svc.pageRestored(), 1);
-    };
+      return true;
+    });
     a.svc.wake();
     await sleep(30);
     await a.svc.intent();
