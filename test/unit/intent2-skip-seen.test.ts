@@ -11,6 +11,22 @@ import { fakePredictor, tinyNet } from './personalize-fixture';
 
 const T = 1_700_000_000_000;
 
+/** The intent service of page load number `load` (an hour after the last), on `store`; its problems as `'<code>: <message>'`. */
+const pageLoad = (store: Store, load: number, problems: string[]) =>
+  createIntentService({
+    loadPredictor: async () => fakePredictor(tinyNet()),
+    store: () => Promise.resolve(store),
+    sessionId: () => 's',
+    now: () => T + 3_600_000 * load,
+    liveSince: T + 3_600_000 * load,
+    tabId: `p${load}`,
+    emitIntent: () => {},
+    emitTrigger: () => {},
+    rules: () => [],
+    problem: (_k, code, message) => problems.push(`${code}: ${message}`),
+    whenIdle: () => {},
+  });
+
 it('an unreadable stored event is counted in the saved state: later loads neither replay the session nor warn again', async () => {
   const inner = createMemoryStore();
   const ev = (k: number, price: unknown) => ({ id: `old-${k}`, sessionId: 's', type: 'product_view', ts: T + k * 1000, itemId: `i${k}`, price }) as unknown as HunchEvent;
@@ -21,19 +37,7 @@ it('an unreadable stored event is counted in the saved state: later loads neithe
   for (let load = 1; load <= 3; load++) {
     const problems: string[] = [];
     const before = wholeReads;
-    const svc = createIntentService({
-      loadPredictor: async () => fakePredictor(tinyNet()),
-      store: () => Promise.resolve(store),
-      sessionId: () => 's',
-      now: () => T + 3_600_000 * load,
-      liveSince: T + 3_600_000 * load,
-      tabId: `p${load}`,
-      emitIntent: () => {},
-      emitTrigger: () => {},
-      rules: () => [],
-      problem: (_k, code, message) => problems.push(`${code}: ${message}`),
-      whenIdle: () => {},
-    });
+    const svc = pageLoad(store, load, problems);
     const { events } = await svc.intent();
     await svc.persist(true);
     svc.dispose();
@@ -85,19 +89,7 @@ it("an unreadable LAST stored event is held by the saved state: the next load ne
   for (let load = 1; load <= 4; load++) {
     const problems: string[] = [];
     const at = T + 3_600_000 * load;
-    const svc = createIntentService({
-      loadPredictor: async () => fakePredictor(tinyNet()),
-      store: () => Promise.resolve(inner),
-      sessionId: () => 's',
-      now: () => at,
-      liveSince: at,
-      tabId: `p${load}`,
-      emitIntent: () => {},
-      emitTrigger: () => {},
-      rules: () => [],
-      problem: (_k, code, message) => problems.push(`${code}: ${message}`),
-      whenIdle: () => {},
-    });
+    const svc = pageLoad(inner, load, problems);
     await svc.intent();
     if (load === 2) {
       const e = { id: 'p2-live', sessionId: 's', type: 'product_view', ts: at + 5, itemId: 'L', price: 3 } as HunchEvent;
