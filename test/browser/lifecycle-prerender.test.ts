@@ -17,7 +17,8 @@ import { CHROMIUM, CHROMIUM_ARGS, type Served } from './harness';
 
 const N = 1000;
 const root = mkdtempSync(join(tmpdir(), 'hunch-prerender-'));
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+// Chromium's helper processes may still be closing files in the profile when the browser exits
+afterAll(() => rmSync(root, { recursive: true, force: true, maxRetries: 20, retryDelay: 100 }));
 
 const lib = '<script src="/dist/hunch.iife.js" data-db-name="pr""></script>';
 const say = (tag: string, expr: string) => `fetch('/report/${tag}?d=' + encodeURIComponent(JSON.stringify(${expr})))`;
@@ -47,7 +48,7 @@ const report = (server: Served, tag: string) => server.urls.find((u) => u.starts
 
 async function run(server: Served, secs: number): Promise<Report | undefined> {
   const profile = mkdtempSync(join(root, 'profile-'));
-  const proc = spawn(CHROMIUM, ['--headless=new', ...CHROMIUM_ARGS, `--user-data-dir=${profile}`, `${server.url}/one.html`], { stdio: 'ignore' });
+  const proc = spawn(CHROMIUM, ['--headless=new', ...CHROMIUM_ARGS, `--user-data-dir=${profile}`, `${server.url}/one.html`], { stdio: 'ignore', detached: true });
   try {
     for (let t = 0; t < secs * 10; t++) {
       const [two, three] = [report(server, 'two'), report(server, 'three')].map((hit) => hit && JSON.parse(decodeURIComponent(hit.split('?d=')[1])));
@@ -55,8 +56,13 @@ async function run(server: Served, secs: number): Promise<Report | undefined> {
       await new Promise((r) => setTimeout(r, 100));
     }
   } finally {
-    proc.kill();
-    await new Promise((r) => proc.once('exit', r));
+    const exited = proc.exitCode !== null || proc.signalCode !== null ? Promise.resolve() : new Promise((r) => proc.once('exit', r));
+    try {
+      process.kill(-proc.pid!); // the browser and its renderer, GPU and utility processes (its own group)
+    } catch {
+      /* the group is gone already */
+    }
+    await exited;
   }
 }
 
