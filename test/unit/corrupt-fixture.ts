@@ -1,26 +1,20 @@
 /**
  * Instances over a fake-indexeddb database seeded with raw (possibly corrupt) records, for the
  * corrupt-state tests: `seed` writes meta values, events and session summaries as given, `open`
- * starts an instance on the database with the tiny test model and records what it reports.
+ * starts an instance on the database with the tiny test model (`instance-fixture.ts`, which
+ * disposes it after the test) and records what it reports.
  */
 import 'fake-indexeddb/auto';
 import { openDB } from 'idb';
-import { afterEach } from 'vitest';
 import type { Hunch } from '../../src/api';
-import { createHunch, type HunchDeps } from '../../src/hunch';
+import type { HunchDeps } from '../../src/hunch';
 import type { HunchOptions } from '../../src/options';
 import { openIdbStore } from '../../src/store/idb-store';
-import { fakePredictor, tinyNet } from './personalize-fixture';
+import { instances, openInstance } from './instance-fixture';
 
 let n = 0;
 /** A fresh database name. */
 export const dbName = () => `corrupt-${n++}-${Math.random().toString(36).slice(2, 8)}`;
-
-const opened: Hunch[] = [];
-afterEach(async () => {
-  for (const h of opened.splice(0)) await h.dispose();
-  localStorage.clear();
-});
 
 /** Creates the schema, then writes `meta` values, `events` and `sessions` records verbatim. */
 export async function seed(db: string, meta: Record<string, unknown>, events: unknown[] = [], sessions: unknown[] = []): Promise<void> {
@@ -43,15 +37,7 @@ export function livePointer(db: string, id: string, now = Date.now()): void {
 export async function open(db: string, options: HunchOptions = {}, deps: Partial<HunchDeps> = {}): Promise<{ h: Hunch; problems: string[]; triggers: string[] }> {
   const problems: string[] = [];
   const triggers: string[] = [];
-  const h = await createHunch({ dbName: db, autoCapture: false, ...options } as HunchOptions, {
-    window,
-    localStorage,
-    whenIdle: (fn) => void setTimeout(fn, 0),
-    loadIntentModule: () => import('../../src/intent-module'),
-    loadPredictor: async () => fakePredictor(tinyNet()),
-    ...deps,
-  } as HunchDeps);
-  opened.push(h);
+  const h = await openInstance({ dbName: db, autoCapture: false, ...options }, { window, localStorage, ...deps });
   h.on('error', (p) => problems.push(`error ${p.code}: ${p.message}`));
   h.on('warning', (p) => problems.push(`warning ${p.code}: ${p.message}`));
   h.on('trigger', (t) => triggers.push(t.rule));
@@ -60,6 +46,6 @@ export async function open(db: string, options: HunchOptions = {}, deps: Partial
 
 /** Closes an instance opened by `open` before the test ends (a reload). */
 export async function close(h: Hunch): Promise<void> {
-  opened.splice(opened.indexOf(h), 1);
+  instances.splice(instances.indexOf(h), 1);
   await h.dispose();
 }

@@ -1,7 +1,8 @@
 /**
- * Instances for the intent-lifecycle tests: `createHunch` over a given store with the tiny test
- * model (`personalize-fixture.ts`), the real intent module loaded at idle, happy-dom's window and
- * localStorage. Every instance opened is disposed by `afterEach` (and localStorage cleared).
+ * Instances for the unit tests: `createHunch` with the tiny test model (`personalize-fixture.ts`),
+ * the real intent module loaded at idle, and whatever deps the test gives (`openOnStore`: a given
+ * store, happy-dom's window and localStorage). Every instance opened is disposed by `afterEach`
+ * (and the global localStorage, where there is one, cleared).
  */
 import { afterEach } from 'vitest';
 import type { Hunch } from '../../src/api';
@@ -14,15 +15,12 @@ import { fakePredictor, tinyNet } from './personalize-fixture';
 export const instances: Hunch[] = [];
 afterEach(async () => {
   for (const h of instances.splice(0)) await h.dispose();
-  localStorage.clear();
+  globalThis.localStorage?.clear(); // none in a test run in the node environment
 });
 
-/** An instance on `store` with the tiny test model; `deps` override the defaults. */
-export async function openOnStore(store: Store, options: HunchOptions, deps: Partial<HunchDeps> = {}): Promise<Hunch> {
+/** An instance with the tiny test model, loaded at idle; `deps` add to or override the defaults. */
+export async function openInstance(options: HunchOptions, deps: Partial<HunchDeps> = {}): Promise<Hunch> {
   const h = await createHunch(options, {
-    openStore: async () => store,
-    window,
-    localStorage,
     whenIdle: (fn) => void setTimeout(fn, 0),
     loadIntentModule: () => import('../../src/intent-module'),
     loadPredictor: async () => fakePredictor(tinyNet()),
@@ -31,3 +29,7 @@ export async function openOnStore(store: Store, options: HunchOptions, deps: Par
   instances.push(h);
   return h;
 }
+
+/** An instance on `store` with happy-dom's window and localStorage; `deps` override the defaults. */
+export const openOnStore = (store: Store, options: HunchOptions, deps: Partial<HunchDeps> = {}): Promise<Hunch> =>
+  openInstance(options, { openStore: async () => store, window, localStorage, ...deps });

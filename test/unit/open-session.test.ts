@@ -5,16 +5,15 @@
  * as "still open" until the page's first event, which started a new session).
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Hunch } from '../../src/api';
 import type { EventType } from '../../src/events';
-import { createHunch, type HunchDeps } from '../../src/hunch';
+import type { HunchDeps } from '../../src/hunch';
 import type { HunchOptions } from '../../src/options';
 import type { LazyServicesDeps } from '../../src/lazy-services';
 import type { RecommendServiceDeps } from '../../src/recommend-service';
 import { startServices, type ServiceFactories } from '../../src/start-services';
 import { createMemoryStore } from '../../src/store/memory-store';
 import type { Store } from '../../src/store/types';
-import { fakePredictor, tinyNet } from './personalize-fixture';
+import { openInstance } from './instance-fixture';
 import { handSet } from './taste-fixture';
 
 /** localStorage for the session pointer, shared by the pages of one test. */
@@ -30,27 +29,12 @@ class PageStorage {
   clear = () => this.m.clear();
 }
 
-const instances: Hunch[] = [];
 let localStorage = new PageStorage();
-afterEach(async () => {
-  for (const h of instances.splice(0)) await h.dispose();
-  localStorage = new PageStorage();
-});
+afterEach(() => void (localStorage = new PageStorage())); // instance-fixture disposes the pages first
 
 /** A page on `store` with the tiny test model. */
-async function openOnStore(store: Store, options: HunchOptions, deps: Partial<HunchDeps> = {}): Promise<Hunch> {
-  const h = await createHunch(options, {
-    openStore: async () => store,
-    localStorage: localStorage as unknown as Storage,
-    channel: () => undefined,
-    whenIdle: (fn) => void setTimeout(fn, 0),
-    loadIntentModule: () => import('../../src/intent-module'),
-    loadPredictor: async () => fakePredictor(tinyNet()),
-    ...deps,
-  } as HunchDeps);
-  instances.push(h);
-  return h;
-}
+const openOnStore = (store: Store, options: HunchOptions, deps: Partial<HunchDeps> = {}) =>
+  openInstance(options, { openStore: async () => store, localStorage: localStorage as unknown as Storage, channel: () => undefined, ...deps });
 
 const DAY = 86_400_000;
 
