@@ -6,7 +6,7 @@
  * a stored event the encoder refuses is skipped by the replay.
  */
 import type { HunchEvent } from './events.js';
-import { encodeEvent, initialFeatureState } from './features/index.js';
+import { validateEncodable } from './features/index.js';
 import type { SessionState } from './model/session-state.js';
 
 type Check = (v: unknown) => boolean;
@@ -68,7 +68,7 @@ export function isSessionState(s: unknown, hiddenSize?: number): s is SessionSta
 /** Whether the feature encoder takes the stored event `e` (one stored by an older version, or edited, may have a field of the wrong type). */
 export function isEncodable(e: HunchEvent): boolean {
   try {
-    encodeEvent(initialFeatureState(), e);
+    validateEncodable(e); // the encoder's own check, without encoding it a first time
     return true;
   } catch {
     return false;

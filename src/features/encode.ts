@@ -69,7 +69,11 @@ function remember<T>(list: T[], v: T): T[] {
   return out.length > STATE_MEMORY ? out.slice(out.length - STATE_MEMORY) : out;
 }
 
-function validate(event: EncodableEvent): void {
+/**
+ * Checks that `event` can be encoded (what {@link encodeEvent} checks first; nothing else there throws).
+ * @throws TypeError naming the field when the event is invalid
+ */
+export function validateEncodable(event: EncodableEvent): void {
   if (event === null || typeof event !== 'object') throw new TypeError('event: must be an object');
   if (event.type !== 'dwell' && !isEventType(event.type)) throw new TypeError(`event.type: unknown type "${String(event.type)}"`);
   if (typeof event.ts !== 'number' || !Number.isFinite(event.ts)) throw new TypeError('event.ts: must be a finite number (ms since the epoch)');
@@ -86,7 +90,7 @@ function validate(event: EncodableEvent): void {
  * @throws TypeError naming the field when the event is invalid
  */
 export function encodeEvent(state: FeatureState, event: EncodableEvent): Encoded {
-  validate(event);
+  validateEncodable(event);
   const x = new Float32Array(FEATURE_DIM);
   if (event.type === 'dwell') {
     const ms = typeof event.dwellMs === 'number' && Number.isFinite(event.dwellMs) ? Math.max(0, event.dwellMs) : 0;

@@ -4,4 +4,4 @@
  */
 export { FEATURE_VERSION, FEATURE_DIM, FEATURE_NAMES, FEATURE_DOCS, featureIndex } from './spec.js';
 export { initialFeatureState, STATE_MEMORY, type FeatureState } from './state.js';
-export { encodeEvent, encodeSession, type Encoded, type EncodableEvent } from './encode.js';
+export { encodeEvent, encodeSession, validateEncodable, type Encoded, type EncodableEvent } from './encode.js';
