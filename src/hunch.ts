@@ -13,7 +13,7 @@ import { createEmitter } from './emitter.js';
 import { defaultWhenIdle, safeLocalStorage } from './browser-env.js';
 import { createLazyServices, gone, NO_ITEM_MODEL } from './lazy-services.js';
 import type { ServiceMethods } from './start-services.js';
-import { strandedEvents, takeSpilled, unwrittenSpill } from './spill.js';
+import { takeSpilled } from './spill.js';
 import { createRuleSet } from './triggers.js';
 import type { EventProps, EventType, HunchEvent, TrackProps } from './events.js';
 import { idSequence, randomId } from './ids.js';
@@ -22,19 +22,16 @@ import { advanceSession, chooseSession, isLive, type SessionPointer } from './se
 import { localPointer, sessionPointer } from './session-pointer.js';
 import { deleteIdbStore, openIdbStore } from './store/idb-store.js';
 import { reason, validateEvent } from './validate-event.js';
-import { createRetention } from './retention.js';
 import { VERSION } from './version.js';
-import { createWriter } from './writer.js';
+import { createStoring, MAX_PENDING_EVENTS } from './storing.js';
 import { exportData } from './export-data.js';
 import type { HunchDeps } from './deps.js';
 import { browserChannel, createTabSync } from './tab-sync.js';
 import { createSerialQueue } from './serial.js';
-import { createStoreSlot } from './store-slot.js';
 
 export type { HunchDeps };
 
-/** Most events held in memory while consent is pending; older ones are dropped first. */
-export const MAX_PENDING_EVENTS = 1000;
+export { MAX_PENDING_EVENTS };
 
 /**
  * Creates an instance. Resolves once storage is open or in memory; with consent `'pending'` at once
@@ -74,36 +71,22 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps, win: Windo
   const currentSessionId = () => current()?.id;
   const liveSessionId = (p = current()) => (isLive(p, now(), timeoutMs) ? p.id : undefined);
 
-  const slot = createStoreSlot({
-    open: (hooks) => openPersistent(opts.dbName, hooks),
-    unavailable: (err) => problem('warning', 'storage-fallback', `IndexedDB unavailable (${reason(err)}); events are kept in memory`),
-    deletedElsewhere: () => forgetHere(),
-    remove: deps.deleteStore ? () => deps.deleteStore!(opts.dbName) : deps.openStore ? undefined : () => deleteIdbStore(opts.dbName),
-  });
-  const getStore = slot.get;
-  const retention = createRetention({ retention: opts.retention, now, liveSessionId, store: getStore, problem });
-  const stranded = strandedEvents(slot, MAX_PENDING_EVENTS);
-  const writer = createWriter({
-    store: getStore,
-    quotaPolicy: (tighten, count) => retention.policy(Math.min(opts.retention.maxEvents, Math.floor(count * (1 - 0.2 * tighten)))),
-    async fallback(batch, err) {
-      problem('error', 'storage-write', `writing to IndexedDB failed (${(err as Error)?.name ?? err}); events are kept in memory`);
-      await slot.toMemory().putEvents(batch);
-      stranded.add(batch);
-    },
-    written(batch, kind) {
-      emitter.emit('flush', { count: batch.length });
-      retention.written(batch.length);
-      if (kind === 'memory') stranded.add(batch);
-    },
-    // what a task tracked is also in localStorage until it is written: a page torn down with no
-    // pagehide (a prerendered next page activated) leaves it for the next load
-    pushed: () => spill.spill(mayKeep()),
-    drained: () => spill.drained(),
-  });
-  const spill = unwrittenSpill(ls, opts.dbName, tabId, writer.unwritten, stranded.list);
   /** Unwritten events may be spilled: never without consent, nor while forget() erases (its batches are about to be erased; a later 'pending' keeps them). */
   const mayKeep = () => asked !== 'denied' && !erasing;
+  const { slot, retention, stranded, writer, spill } = createStoring({
+    dbName: opts.dbName,
+    retention: opts.retention,
+    ls,
+    tabId,
+    now,
+    open: (hooks) => openPersistent(opts.dbName, hooks),
+    remove: deps.deleteStore ? () => deps.deleteStore!(opts.dbName) : deps.openStore ? undefined : () => deleteIdbStore(opts.dbName),
+    liveSessionId,
+    problem,
+    flushed: (count) => emitter.emit('flush', { count }),
+    deletedElsewhere: () => forgetHere(),
+    mayKeep,
+  });
 
   // the intent half reads stored history only while consent allows storing (and never after dispose)
   const storedHistory = () => (consent !== 'granted' || disposed ? undefined : slot.forReading());
@@ -171,7 +154,7 @@ async function createInstance(opts: ResolvedOptions, deps: HunchDeps, win: Windo
     const epoch = forgets;
     const spilled = takeSpilled(ls, opts.dbName, tabId); // other pages' (this tab's own key is its writer's): storage was opening or failing there: written now, or carried on when IndexedDB does not open here either
     for (const e of spilled.concat(held)) writer.push(e);
-    const kind = (await getStore()).kind;
+    const kind = (await slot.get()).kind;
     // unless a forget or a denial came meanwhile (what they dropped stays dropped); after dispose() nothing reopens the store
     if (epoch === forgets && !erasing) {
       if (kind === 'memory') stranded.add(spilled, true);

@@ -24,10 +24,14 @@ import { fileURLToPath } from 'node:url';
  * track(), a malformed summary rebuilt, the session pointer's id bounded: +68), the last session
  * left out of personalization after a timeout (+9) and a public `model.runtimeUrl` for bundlers
  * (+28); one bool() helper in options.ts saved 30, the second-pass spill fixes 4; noting memory-held
- * events once per id cost 9 (16,292). Moving the writer's wiring out of hunch.ts (413
- * lines) into its own module was measured at +150 bytes and not done.
+ * events once per id cost 9 (16,292).
+ * 16,512 bytes since 2026-12-01, 10:55 UTC: the writer's wiring (store slot, batching writer,
+ * retention, stranded events, write-ahead spill) moved out of hunch.ts (414 lines, over the
+ * 400-line rule) into storing.ts, which costs 129 bytes (16,421) in property names the minifier
+ * cannot shorten; one module per concern is worth that. Reviews the same day found bugs whose
+ * fixes touch the script tag (listed in the closing note); they will need the rest.
  */
-export const IIFE_BUDGET_GZIP = 16384;
+export const IIFE_BUDGET_GZIP = 16512;
 
 const dir = fileURLToPath(new URL('../dist/', import.meta.url)); // a decoded path: the checkout may sit in a folder with a space
 const rows = [];
