@@ -129,8 +129,10 @@ export function createIntentService(d: IntentServiceDeps): IntentService {
         else d.problem('warning', 'intent-restore', 'the saved intent state is malformed: the session is replayed from its stored events');
       }
       const live = d.liveSince ?? 0;
-      // this page's own events, which the live feed may still deliver (another tab's never come here)
-      const own = (e: HunchEvent) => e.ts >= live && (d.tabId === undefined || e.id.startsWith(`${d.tabId}-`));
+      // this page's own events, which the live feed may still deliver (another tab's never come here):
+      // by the tab's id prefix, random per page load, not by time (a clock set back after the page
+      // started gave its events an earlier `ts`, and they were applied twice); by time only without one
+      const own = (e: HunchEvent) => (d.tabId === undefined ? e.ts >= live : typeof e.id === 'string' && e.id.startsWith(`${d.tabId}-`));
       // with a saved state, only the events from its last one on (and this page's own, which may
       // still arrive live) are read: a reload into a long session does not read all of it
       const since = state?.lastEventId ? Math.min(state.lastTs, live) : undefined;
