@@ -26,7 +26,8 @@ const spillPrefix = (dbName: string) => `${localKeyPrefix(dbName)}spill:`;
 export function spillEvents(ls: Storage | undefined, dbName: string, tabId: string, events: readonly HunchEvent[]): string | undefined {
   for (let list = events; ls && list.length; list = list.slice(list.length >> 1 || 1)) {
     try {
-      const json = JSON.stringify(list);
+      // each event on its own: a page's Array.prototype.toJSON (Prototype.js) would turn the whole list into one string
+      const json = `[${list.map((e) => JSON.stringify(e))}]`;
       ls.setItem(spillPrefix(dbName) + tabId, json);
       return json;
     } catch {
