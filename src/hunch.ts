@@ -31,8 +31,6 @@ import { createSerialQueue } from './serial.js';
 
 export type { HunchDeps };
 
-export { MAX_PENDING_EVENTS };
-
 /**
  * Creates an instance. Resolves once storage is open or in memory; with consent `'pending'` at once
  * (nothing opens), with `'denied'` once earlier data is erased (or that failed, said as an error).
